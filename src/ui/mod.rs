@@ -1,1 +1,26 @@
-//! ui layer.
+//! The user interface: Leptos components, pages, routing, and the timers that
+//! belong to the screen (idle lock, autosave).
+//!
+//! This layer never sees ciphertext, keys or IndexedDB. It talks to the
+//! [`crate::vault`] services and renders domain types, always as text.
+
+mod app;
+mod pwa;
+
+pub use app::App;
+
+/// Mounts the app into `#app`. Called once from `main`.
+pub fn start() {
+    // Panic messages help while developing; release builds abort on panic and
+    // boot.js shows the friendly failure screen instead.
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+
+    let Some(root) = leptos::prelude::document()
+        .get_element_by_id("app")
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+    else {
+        return;
+    };
+    leptos::mount::mount_to(root, App).forget();
+}

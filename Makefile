@@ -1,0 +1,58 @@
+# The project's front door. `make run` and `make test` work on a fresh machine:
+# each installs what it is missing first (scripts/install-tools.sh), then works.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+# Shown in the app's footer; never contains user data.
+export PSYNOTES_BUILD ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
+PORT ?= 8080
+
+.PHONY: run build serve test tools tools-test lint fmt-check clippy test-native test-browser test-e2e size bench clean
+
+## run: install what is missing, build the release bundle, serve it on 127.0.0.1:$(PORT)
+run: build
+	node scripts/serve.mjs dist $(PORT)
+
+## build: the release bundle in dist/
+build: tools
+	trunk build --release
+
+## test: every check and test layer; non-zero on any failure
+test: tools-test lint test-native test-browser test-e2e
+
+tools:
+	bash scripts/install-tools.sh build
+
+tools-test:
+	bash scripts/install-tools.sh test
+
+lint: fmt-check clippy
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+## test-native: domain and crypto, natively
+test-native:
+	cargo test
+
+## test-browser: wasm-bindgen-test in headless Chromium
+test-browser:
+	cargo test --target wasm32-unknown-unknown
+
+## test-e2e: Playwright against the release build served on 127.0.0.1
+test-e2e: build
+	npx playwright test --config tests/e2e/playwright.config.js
+
+## size: gzip and brotli bytes of the shell (wasm + js + css + html)
+size: build
+	node scripts/size.mjs dist
+
+clean:
+	cargo clean
+	rm -rf dist test-results
