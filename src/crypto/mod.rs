@@ -12,14 +12,17 @@
 //!                              each record: Envelope = AES-256-GCM(DataKey, RecordAad)
 //! ```
 //!
+//! - [`passphrase`]: the passphrase type, its rules and a strength estimate.
 //! - [`error`]: the error type.
 //!
 //! Every key type zeroizes itself on drop, cannot be cloned, and prints `[redacted]`
 //! in `Debug` output.
 
 pub mod error;
+pub mod passphrase;
 
 pub use error::CryptoError;
+pub use passphrase::{strength, Passphrase, PassphraseError, Strength};
 
 /// `N` bytes from the operating system's (or browser's) secure random generator.
 ///
