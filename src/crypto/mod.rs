@@ -12,16 +12,26 @@
 //!                              each record: Envelope = AES-256-GCM(DataKey, RecordAad)
 //! ```
 //!
+//! - [`kdf`]: Argon2id parameters, their bounds check, and the salt.
+//! - [`keys`]: the key types and key wrapping.
 //! - [`passphrase`]: the passphrase type, its rules and a strength estimate.
 //! - [`error`]: the error type.
 //!
 //! Every key type zeroizes itself on drop, cannot be cloned, and prints `[redacted]`
 //! in `Debug` output.
 
+mod aead;
 pub mod error;
+pub mod kdf;
+pub mod keys;
 pub mod passphrase;
 
 pub use error::CryptoError;
+pub use kdf::{derive_kek, KdfParams, Salt};
+pub use keys::{
+    Audit, AuditKey, BackupMacKey, DataKey, Drafts, DraftsKey, Kek, MasterKey, Psychotherapy,
+    PsychotherapyKey, Purpose, Records, RecordsKey, WrappedKey,
+};
 pub use passphrase::{strength, Passphrase, PassphraseError, Strength};
 
 /// `N` bytes from the operating system's (or browser's) secure random generator.
