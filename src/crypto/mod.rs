@@ -15,6 +15,7 @@
 //! - [`kdf`]: Argon2id parameters, their bounds check, and the salt.
 //! - [`keys`]: the key types and key wrapping.
 //! - [`passphrase`]: the passphrase type, its rules and a strength estimate.
+//! - [`recovery`]: the printable recovery key.
 //! - [`error`]: the error type.
 //!
 //! Every key type zeroizes itself on drop, cannot be cloned, and prints `[redacted]`
@@ -25,6 +26,7 @@ pub mod error;
 pub mod kdf;
 pub mod keys;
 pub mod passphrase;
+pub mod recovery;
 
 pub use error::CryptoError;
 pub use kdf::{derive_kek, KdfParams, Salt};
@@ -33,6 +35,7 @@ pub use keys::{
     PsychotherapyKey, Purpose, Records, RecordsKey, WrappedKey,
 };
 pub use passphrase::{strength, Passphrase, PassphraseError, Strength};
+pub use recovery::RecoveryKey;
 
 /// `N` bytes from the operating system's (or browser's) secure random generator.
 ///
