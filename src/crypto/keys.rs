@@ -275,6 +275,11 @@ impl<P: Purpose> DataKey<P> {
             purpose: PhantomData,
         })
     }
+
+    /// The raw key, for the envelope module only.
+    pub(super) fn as_bytes(&self) -> &[u8; 32] {
+        &self.bytes.0
+    }
 }
 
 impl<P: Purpose> ZeroizeOnDrop for DataKey<P> {}

@@ -14,6 +14,7 @@
 //!
 //! - [`kdf`]: Argon2id parameters, their bounds check, and the salt.
 //! - [`keys`]: the key types and key wrapping.
+//! - [`envelope`]: sealing and opening one record.
 //! - [`passphrase`]: the passphrase type, its rules and a strength estimate.
 //! - [`recovery`]: the printable recovery key.
 //! - [`error`]: the error type.
@@ -22,12 +23,14 @@
 //! in `Debug` output.
 
 mod aead;
+pub mod envelope;
 pub mod error;
 pub mod kdf;
 pub mod keys;
 pub mod passphrase;
 pub mod recovery;
 
+pub use envelope::{open, seal, Envelope, RecordAad, FORMAT_VERSION};
 pub use error::CryptoError;
 pub use kdf::{derive_kek, KdfParams, Salt};
 pub use keys::{
