@@ -7,6 +7,7 @@
 
 use core::fmt;
 
+use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 /// The minimum passphrase length, in characters.
@@ -26,7 +27,7 @@ impl Passphrase {
     /// scalar values, not bytes).
     pub fn new(s: String) -> Result<Passphrase, PassphraseError> {
         // Take ownership first, so a rejected passphrase is wiped too.
-        let passphrase = Passphrase(Zeroizing::new(s));
+        let passphrase = Passphrase(normalized(s));
         let got = passphrase.0.chars().count();
         if got < MIN_CHARS {
             return Err(PassphraseError::TooShort {
@@ -57,13 +58,20 @@ impl Passphrase {
     /// A passphrase typed to unlock an existing vault. No length check: unlocking
     /// must accept whatever was set, even under older rules.
     pub fn for_unlock(s: String) -> Passphrase {
-        Passphrase(Zeroizing::new(s))
+        Passphrase(normalized(s))
     }
 
     /// The UTF-8 bytes fed to the KDF.
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
+}
+
+/// Unicode NFC, so that "é" typed as one code point (most keyboards) or as "e" plus a
+/// combining accent (some) derives the same key. Both copies are wiped.
+fn normalized(s: String) -> Zeroizing<String> {
+    let typed = Zeroizing::new(s);
+    Zeroizing::new(typed.nfc().collect())
 }
 
 impl fmt::Debug for Passphrase {
@@ -275,6 +283,17 @@ fn word_bits(s: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn composed_and_decomposed_accents_give_the_same_bytes() {
+        let composed = Passphrase::for_unlock("caf\u{e9} au lait, s'il vous pla\u{ee}t".to_owned());
+        let decomposed =
+            Passphrase::for_unlock("cafe\u{301} au lait, s'il vous plai\u{302}t".to_owned());
+        assert_eq!(composed.as_bytes(), decomposed.as_bytes());
+        let created =
+            Passphrase::new("cafe\u{301} au lait, s'il vous plai\u{302}t".to_owned()).unwrap();
+        assert_eq!(created.as_bytes(), composed.as_bytes());
+    }
 
     #[test]
     fn minimum_is_twelve_characters_not_bytes() {
