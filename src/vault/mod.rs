@@ -1,1 +1,39 @@
-//! vault layer.
+//! The vault: everything that rests in IndexedDB, and the keys that open it.
+//!
+//! - [`schema`]: the database and its object stores, declared in one place.
+//! - [`header`]: the only plaintext record: format, KDF parameters, salt, wrapped keys.
+//! - [`keyring`]: the unwrapped keys of an open vault; the psychotherapy key never
+//!   leaves this module tree.
+//! - [`store`]: which store is sealed under which key, checked by the compiler.
+//! - [`repository`]: one encrypted record per envelope, with revision checks.
+//! - [`unlock`]: create, unlock, recover, change the passphrase, with backoff.
+//! - [`session`]: the open vault the UI holds, and locking it.
+//! - [`audit`]: the encrypted, append-only audit log.
+//!
+//! The pure parts ([`backoff`], [`header`], [`keyring`], [`store`], [`audit`]'s
+//! event type) build natively and are tested with `cargo test`; the IndexedDB parts
+//! exist only on wasm32 and are tested in the browser.
+
+pub mod audit;
+pub mod backoff;
+mod error;
+pub mod header;
+pub mod keyring;
+pub mod store;
+
+#[cfg(target_arch = "wasm32")]
+pub mod lock_channel;
+#[cfg(target_arch = "wasm32")]
+mod record;
+#[cfg(target_arch = "wasm32")]
+pub mod repository;
+#[cfg(target_arch = "wasm32")]
+pub mod schema;
+#[cfg(target_arch = "wasm32")]
+pub mod session;
+#[cfg(target_arch = "wasm32")]
+pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod unlock;
+
+pub use error::VaultError;

@@ -1,0 +1,130 @@
+//! What can go wrong with the vault, in words a therapist can act on.
+
+use crate::crypto::{CryptoError, PassphraseError};
+
+/// A vault operation failed. Every message says what happened and what to do;
+/// none contains note text, names, or key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VaultError {
+    /// The passphrase did not open the vault.
+    #[error("That passphrase does not open this vault. Check Caps Lock and the keyboard language, then try again.")]
+    WrongPassphrase {
+        /// Consecutive failures so far, this one included.
+        failures: u32,
+    },
+    /// Too many wrong passphrases: the next try must wait.
+    #[error("Too many wrong passphrases. For your clients' safety, wait {} before trying again, or unlock with your recovery key.", wait_words(*.wait_secs))]
+    LockedOut {
+        /// Seconds until the next try is allowed.
+        wait_secs: u64,
+    },
+    /// The recovery key was well-formed but is not this vault's.
+    #[error("That recovery key does not open this vault. Check each group of four characters against your printed copy.")]
+    WrongRecoveryKey,
+    /// The recovery key has the wrong length or characters.
+    #[error("That does not look like a recovery key. It has 52 letters and digits in groups of four.")]
+    MalformedRecoveryKey,
+    /// The header asks for KDF parameters outside the accepted range.
+    #[error("This vault's header has unsafe settings and was not used ({0}). If you did not change it, restore from a backup.")]
+    UnsafeHeader(String),
+    /// The header could not be read.
+    #[error("This vault's header is damaged, so it cannot be opened. Your notes are untouched; restore the header from a backup.")]
+    HeaderDamaged,
+    /// A newer app wrote this vault.
+    #[error("This vault was made by a newer version of Psynotes (format {0}). Reload to update the app.")]
+    UnsupportedFormat(u16),
+    /// Refused to create a vault over data that is already there.
+    #[error("This browser already holds Psynotes data, so no new vault was created over it. Unlock it, or restore from a backup.")]
+    DataExists,
+    /// There is no vault yet.
+    #[error("There is no vault in this browser yet.")]
+    NoVault,
+    /// The vault was locked while the operation ran.
+    #[error("The vault is locked. Unlock it and try again.")]
+    Locked,
+    /// Another tab saved this record first.
+    #[error("This record was changed in another tab or window. Both versions are kept; compare them before you continue.")]
+    Conflict {
+        /// The revision now stored.
+        current_revision: u64,
+    },
+    /// The browser's storage is full.
+    #[error("This device's storage for Psynotes is full, so nothing was saved. Your text is still on screen: export or back up, then free space and try again.")]
+    QuotaExceeded,
+    /// Another tab holds the database open at an older version.
+    #[error("Psynotes is open in another tab that must be closed or reloaded first.")]
+    Blocked,
+    /// A record could not be decrypted: damaged, moved, or replayed.
+    #[error("This record is damaged and cannot be opened. The rest of your notes are unaffected; restore it from a backup.")]
+    Damaged {
+        /// The record's opaque id.
+        id: String,
+    },
+    /// The record does not exist.
+    #[error("That record no longer exists. It may have been deleted in another tab.")]
+    NotFound,
+    /// The passphrase does not meet the rules.
+    #[error(transparent)]
+    Passphrase(#[from] PassphraseError),
+    /// A cryptographic operation failed for a reason other than a wrong key.
+    #[error("{0} Nothing was changed.")]
+    Crypto(CryptoError),
+    /// IndexedDB failed for another reason.
+    #[error("The browser's storage reported a problem ({0}). Nothing was changed. Try again, and reload the page if it keeps happening.")]
+    Storage(String),
+}
+
+impl From<CryptoError> for VaultError {
+    fn from(e: CryptoError) -> Self {
+        match e {
+            CryptoError::KdfParamsOutOfRange { .. } => VaultError::UnsafeHeader(e.to_string()),
+            CryptoError::InvalidRecoveryKey => VaultError::MalformedRecoveryKey,
+            other => VaultError::Crypto(other),
+        }
+    }
+}
+
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl From<rexie::Error> for VaultError {
+    fn from(e: rexie::Error) -> Self {
+        // The DOMException name is only available through the error's text.
+        let text = e.to_string();
+        if text.contains("QuotaExceededError") {
+            VaultError::QuotaExceeded
+        } else {
+            VaultError::Storage(text)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_message_says_how_long_to_wait() {
+        let m = VaultError::LockedOut { wait_secs: 30 }.to_string();
+        assert!(m.contains("30 seconds"), "{m}");
+        let m = VaultError::LockedOut { wait_secs: 900 }.to_string();
+        assert!(m.contains("15 minutes"), "{m}");
+    }
+
+    #[test]
+    fn out_of_range_kdf_parameters_are_an_unsafe_header() {
+        let e = CryptoError::KdfParamsOutOfRange {
+            what: "t",
+            value: 1,
+            min: 2,
+            max: 10,
+        };
+        assert!(matches!(VaultError::from(e), VaultError::UnsafeHeader(_)));
+    }
+}
