@@ -17,8 +17,14 @@
 
 pub mod date;
 pub mod error;
+pub mod risk;
+pub mod session;
+pub mod template;
 pub mod validation;
 
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
+pub use risk::{Ideation, RiskAssessment};
+pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
+pub use template::{Section, Template};
 pub use validation::ValidationIssue;
