@@ -15,16 +15,20 @@
 //! the same code runs in wasm. Every stored type is serde-serializable; the vault
 //! encrypts its JSON form.
 
+pub mod clinician;
 pub mod date;
 pub mod error;
 pub mod risk;
 pub mod session;
+pub mod settings;
 pub mod template;
 pub mod validation;
 
+pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use risk::{Ideation, RiskAssessment};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
+pub use settings::Settings;
 pub use template::{Section, Template};
 pub use validation::ValidationIssue;
