@@ -15,18 +15,25 @@
 //! the same code runs in wasm. Every stored type is serde-serializable; the vault
 //! encrypts its JSON form.
 
+pub mod client;
 pub mod clinician;
 pub mod date;
 pub mod error;
+pub mod progress_note;
 pub mod risk;
 pub mod session;
 pub mod settings;
 pub mod template;
 pub mod validation;
 
+pub use client::{session_span, Client, ClientId, Diagnosis, Goal, GoalStatus};
 pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
+pub use progress_note::{
+    is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
+    ProgressNoteId, SignError, Signature, SignedProgressNote,
+};
 pub use risk::{Ideation, RiskAssessment};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
