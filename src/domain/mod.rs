@@ -19,7 +19,9 @@ pub mod client;
 pub mod clinician;
 pub mod date;
 pub mod error;
+pub mod exportable;
 pub mod progress_note;
+pub mod psychotherapy_note;
 pub mod risk;
 pub mod session;
 pub mod settings;
@@ -30,10 +32,12 @@ pub use client::{session_span, Client, ClientId, Diagnosis, Goal, GoalStatus};
 pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
+pub use exportable::Exportable;
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
     ProgressNoteId, SignError, Signature, SignedProgressNote,
 };
+pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use risk::{Ideation, RiskAssessment};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
