@@ -23,6 +23,7 @@ pub mod exportable;
 pub mod progress_note;
 pub mod psychotherapy_note;
 pub mod risk;
+pub mod search;
 pub mod session;
 pub mod settings;
 pub mod template;
@@ -39,6 +40,7 @@ pub use progress_note::{
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use risk::{Ideation, RiskAssessment};
+pub use search::{find_matches, matches};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
 pub use template::{Section, Template};
