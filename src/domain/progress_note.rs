@@ -1,0 +1,288 @@
+//! Progress notes: the official record of a session.
+//!
+//! A note lives in two states, each its own type:
+//! - [`ProgressNoteDraft`]: an editable form with public fields, saved as the
+//!   clinician types.
+//! - [`SignedProgressNote`]: made only by [`ProgressNoteDraft::sign`], which checks
+//!   the note is complete. Its content is private and has no setter, so a signed
+//!   note cannot be edited; corrections are [`Addendum`]s appended after it, each
+//!   with its own signature, and the original stays as signed.
+//!
+//! [`ProgressNote`] holds either state, for lists and search.
+//!
+//! The parts are in files of their own: `draft` (the form and its checks),
+//! `canonical` (the exact text a signature covers), `late_entry`, `signing`,
+//! `signed` and `addendum`.
+
+mod addendum;
+mod canonical;
+mod draft;
+mod late_entry;
+mod signed;
+mod signing;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ClientId, Date, ServiceCode, Template};
+
+pub use super::validation::ValidationIssue;
+pub use addendum::Addendum;
+pub use draft::ProgressNoteDraft;
+pub use late_entry::{is_late, LateEntry};
+pub use signed::SignedProgressNote;
+pub use signing::{SignError, Signature};
+
+/// A progress note's opaque id, made by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProgressNoteId(pub String);
+
+impl ProgressNoteId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ProgressNoteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Progress toward a treatment-plan goal since the last session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum GoalProgress {
+    Improved,
+    Unchanged,
+    Worse,
+}
+
+impl GoalProgress {
+    pub const ALL: [GoalProgress; 3] = [
+        GoalProgress::Improved,
+        GoalProgress::Unchanged,
+        GoalProgress::Worse,
+    ];
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            GoalProgress::Improved => "Improved",
+            GoalProgress::Unchanged => "Unchanged",
+            GoalProgress::Worse => "Worse",
+        }
+    }
+}
+
+/// A client goal (by [`Goal::id`](super::Goal::id)) worked on in this session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalAddressed {
+    pub goal_id: String,
+    pub progress: GoalProgress,
+}
+
+/// A progress note in either state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProgressNote {
+    Draft(ProgressNoteDraft),
+    Signed(SignedProgressNote),
+}
+
+impl ProgressNote {
+    /// The note's content, read-only whichever the state.
+    pub fn content(&self) -> &ProgressNoteDraft {
+        match self {
+            ProgressNote::Draft(draft) => draft,
+            ProgressNote::Signed(signed) => signed.content(),
+        }
+    }
+
+    pub fn id(&self) -> &ProgressNoteId {
+        &self.content().id
+    }
+
+    pub fn client_id(&self) -> &ClientId {
+        &self.content().client_id
+    }
+
+    pub fn date_of_service(&self) -> Option<Date> {
+        self.content().date_of_service
+    }
+
+    pub fn template(&self) -> Template {
+        self.content().template
+    }
+
+    pub fn service_code(&self) -> Option<&ServiceCode> {
+        self.content().service_code.as_ref()
+    }
+
+    pub fn duration_minutes(&self) -> Option<u32> {
+        self.content().duration_minutes()
+    }
+
+    pub fn is_signed(&self) -> bool {
+        matches!(self, ProgressNote::Signed(_))
+    }
+
+    pub fn as_signed(&self) -> Option<&SignedProgressNote> {
+        match self {
+            ProgressNote::Signed(signed) => Some(signed),
+            ProgressNote::Draft(_) => None,
+        }
+    }
+
+    /// The text of a section, or `""` if it has none.
+    pub fn section(&self, key: &str) -> &str {
+        self.content().section(key)
+    }
+
+    /// All text a search should look at: the sections in template order, then any
+    /// addenda, one per line. Pair with [`search::matches`](super::search::matches).
+    pub fn text_for_search(&self) -> String {
+        let mut parts = self.content().section_texts();
+        if let ProgressNote::Signed(signed) = self {
+            parts.extend(signed.addenda().iter().map(Addendum::text));
+        }
+        parts.join("\n")
+    }
+}
+
+impl From<ProgressNoteDraft> for ProgressNote {
+    fn from(draft: ProgressNoteDraft) -> Self {
+        ProgressNote::Draft(draft)
+    }
+}
+
+impl From<SignedProgressNote> for ProgressNote {
+    fn from(signed: SignedProgressNote) -> Self {
+        ProgressNote::Signed(signed)
+    }
+}
+
+/// Fixtures shared by the tests of the progress-note files.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+    use crate::domain::{
+        ClinicianProfile, Ideation, PlaceOfService, RiskAssessment, TimeOfDay, Timestamp,
+    };
+
+    pub fn clinician() -> ClinicianProfile {
+        ClinicianProfile {
+            name: "Jane Doe".into(),
+            credentials: "LCSW".into(),
+        }
+    }
+
+    pub fn date(text: &str) -> Date {
+        Date::parse(text).expect("fixture date is valid")
+    }
+
+    pub fn time(text: &str) -> TimeOfDay {
+        TimeOfDay::parse(text).expect("fixture time is valid")
+    }
+
+    /// 2024-03-05 14:00–14:50 "UTC" as the domain reads it.
+    pub fn session_end() -> Timestamp {
+        Timestamp::from_date_time(date("2024-03-05"), time("14:50"))
+    }
+
+    /// A SOAP note with every field filled in, ready to sign.
+    pub fn complete_draft() -> ProgressNoteDraft {
+        let mut draft = ProgressNoteDraft::new(
+            ProgressNoteId("note-1".into()),
+            ClientId("client-1".into()),
+            Template::Soap,
+            Timestamp(1_709_640_000_000),
+        );
+        draft.date_of_service = Some(date("2024-03-05"));
+        draft.start = Some(time("14:00"));
+        draft.end = Some(time("14:50"));
+        draft.service_code = Some(ServiceCode::Cpt90834);
+        draft.place_of_service = Some(PlaceOfService::Office);
+        draft.participants = "Client".into();
+        draft.diagnoses_addressed = vec!["F41.1".into()];
+        draft.goals_addressed = vec![GoalAddressed {
+            goal_id: "goal-1".into(),
+            progress: GoalProgress::Improved,
+        }];
+        draft.risk = Some(RiskAssessment {
+            suicidal: Ideation::Denied,
+            homicidal: Ideation::Denied,
+            safety_plan: String::new(),
+        });
+        draft.set_section(
+            "subjective",
+            "Client reports feeling anxious about a job interview.",
+        );
+        draft.set_section("objective", "Fidgeting throughout; speech rapid.");
+        draft.set_section(
+            "assessment",
+            "Anxiety interferes with sleep; engaged in session.",
+        );
+        draft.set_section("plan", "Introduce paced breathing next session.");
+        draft.updated_at = Timestamp(1_709_650_000_000);
+        draft
+    }
+
+    /// [`complete_draft`] signed an hour after the session.
+    pub fn signed_note() -> SignedProgressNote {
+        complete_draft()
+            .sign(
+                &clinician(),
+                Timestamp(session_end().0 + 3_600_000),
+                72,
+                None,
+            )
+            .expect("fixture note signs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+    use crate::domain::Timestamp;
+
+    #[test]
+    fn common_getters_read_either_state() {
+        let draft = ProgressNote::from(complete_draft());
+        let signed = ProgressNote::from(signed_note());
+        for note in [&draft, &signed] {
+            assert_eq!(note.id().as_str(), "note-1");
+            assert_eq!(note.client_id().as_str(), "client-1");
+            assert_eq!(note.date_of_service(), Some(date("2024-03-05")));
+            assert_eq!(note.template(), Template::Soap);
+            assert_eq!(note.service_code(), Some(&ServiceCode::Cpt90834));
+            assert_eq!(note.duration_minutes(), Some(50));
+            assert_eq!(
+                note.section("plan"),
+                "Introduce paced breathing next session."
+            );
+            assert_eq!(note.section("data"), "");
+        }
+        assert!(!draft.is_signed());
+        assert!(signed.is_signed());
+        assert!(draft.as_signed().is_none());
+    }
+
+    #[test]
+    fn search_text_has_sections_in_order_then_addenda() {
+        let mut signed = signed_note();
+        let addendum = Addendum::new(
+            "Correction: interview is on Friday.",
+            &clinician(),
+            Timestamp(session_end().0 + 7_200_000),
+        )
+        .unwrap();
+        signed.add_addendum(addendum);
+        let text = ProgressNote::Signed(signed).text_for_search();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 5);
+        assert!(lines[0].starts_with("Client reports"));
+        assert!(lines[3].starts_with("Introduce paced breathing"));
+        assert_eq!(lines[4], "Correction: interview is on Friday.");
+    }
+}

@@ -1,0 +1,164 @@
+//! Finding and highlighting words in note text.
+//!
+//! A query is split into words at whitespace. A text matches when every word
+//! occurs somewhere in it, in any order and as part of a longer word ("anx" finds
+//! "anxious"). Case is ignored using Unicode lowercase ("ÉTÉ" finds "été");
+//! accents are not ("ete" does not find "été"), because in clinical text an
+//! accent can change a name or a word.
+//!
+//! Ranges are byte ranges into the original text, always on character
+//! boundaries, so `&text[start..end]` is safe for highlighting.
+
+/// Byte ranges of every occurrence of every query word, sorted, with overlapping
+/// or touching ranges merged. Empty when any word is missing (the text does not
+/// match) or the query has no words.
+///
+/// ```
+/// use psynotes::domain::search::find_matches;
+/// let text = "Client reports Angst; ängstlich in the évening.";
+/// assert_eq!(find_matches(text, "ÄNGST"), vec![(22, 28)]); // "ängst", ä is two bytes
+/// let ranges = find_matches(text, "angst Évening");
+/// let found: Vec<&str> = ranges.iter().map(|&(s, e)| &text[s..e]).collect();
+/// assert_eq!(found, ["Angst", "évening"]);
+/// ```
+pub fn find_matches(haystack: &str, query: &str) -> Vec<(usize, usize)> {
+    let folded = FoldedText::new(haystack);
+    let mut ranges = Vec::new();
+    for word in query.split_whitespace() {
+        let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+        let before = ranges.len();
+        ranges.extend(folded.occurrences(&word));
+        if ranges.len() == before {
+            return Vec::new();
+        }
+    }
+    merge(ranges)
+}
+
+/// Whether every word of the query occurs in the text. An empty query matches
+/// everything, so an empty search box filters nothing out.
+pub fn matches(haystack: &str, query: &str) -> bool {
+    let folded = FoldedText::new(haystack);
+    query.split_whitespace().all(|word| {
+        let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+        let found = folded.occurrences(&word).next().is_some();
+        found
+    })
+}
+
+/// The text lowercased character by character, remembering for each lowercase
+/// character the byte range of the original character it came from. Lowercasing
+/// can change a character's length ('İ' becomes two characters), so positions in
+/// the lowercased text cannot be used on the original directly.
+struct FoldedText {
+    chars: Vec<char>,
+    origin: Vec<(usize, usize)>,
+}
+
+impl FoldedText {
+    fn new(text: &str) -> Self {
+        let mut chars = Vec::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        for (start, c) in text.char_indices() {
+            let end = start + c.len_utf8();
+            for lower in c.to_lowercase() {
+                chars.push(lower);
+                origin.push((start, end));
+            }
+        }
+        FoldedText { chars, origin }
+    }
+
+    /// Original byte ranges of each occurrence of `word` (already lowercased),
+    /// overlapping occurrences included.
+    fn occurrences<'a>(&'a self, word: &'a [char]) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let starts = if word.is_empty() {
+            0
+        } else {
+            (self.chars.len() + 1).saturating_sub(word.len())
+        };
+        (0..starts)
+            .filter(move |&i| self.chars[i..].starts_with(word))
+            .map(move |i| (self.origin[i].0, self.origin[i + word.len() - 1].1))
+    }
+}
+
+fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found<'a>(text: &'a str, query: &str) -> Vec<&'a str> {
+        find_matches(text, query)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn every_word_must_occur() {
+        let text = "Client anxious about the interview; sleep poor.";
+        assert!(matches(text, "anx SLEEP"));
+        assert!(matches(text, "sleep anxious"));
+        assert!(!matches(text, "anxious appetite"));
+        assert_eq!(find_matches(text, "anxious appetite"), vec![]);
+        assert_eq!(found(text, "sleep anx"), ["anx", "sleep"]);
+    }
+
+    #[test]
+    fn empty_query() {
+        assert!(matches("anything", "  "));
+        assert_eq!(find_matches("anything", ""), vec![]);
+        assert!(!matches("", "x"));
+    }
+
+    #[test]
+    fn every_occurrence_is_found_and_overlaps_merged() {
+        let text = "panic, PANIC attacks, panicky";
+        assert_eq!(found(text, "panic"), ["panic", "PANIC", "panic"]);
+        assert_eq!(find_matches("aaaa", "aa"), vec![(0, 4)]);
+        // "cli" and "client" overlap; "ent" touches nothing else.
+        assert_eq!(found("client", "cli ent"), ["client"]);
+        assert_eq!(found("ab cd", "ab cd"), ["ab", "cd"]);
+    }
+
+    #[test]
+    fn non_ascii_text_and_queries() {
+        let text = "Élodie dit: «Ça va mieux», puis ÇA recommence. Straße. 不安が強い";
+        assert_eq!(found(text, "élodie"), ["Élodie"]);
+        assert_eq!(found(text, "ça"), ["Ça", "ÇA"]);
+        assert_eq!(found(text, "STRASSE"), Vec::<&str>::new());
+        assert_eq!(found(text, "straße"), ["Straße"]);
+        assert_eq!(found(text, "不安"), ["不安"]);
+        assert!(!matches(text, "elodie"), "accents are significant");
+    }
+
+    #[test]
+    fn lowercase_that_changes_length_keeps_char_boundaries() {
+        // 'İ' (2 bytes) lowercases to "i̇" (two chars, 3 bytes).
+        let text = "İstanbul trip; İİ";
+        assert_eq!(found(text, "i̇stanbul"), ["İstanbul"]);
+        // A match that starts inside an expansion still covers whole characters.
+        assert_eq!(found(text, "\u{307}stan"), ["İstan"]);
+        for (s, e) in find_matches(text, "i \u{307}") {
+            assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
+        }
+    }
+
+    #[test]
+    fn word_longer_than_text() {
+        assert!(!matches("ab", "abc"));
+        assert_eq!(find_matches("", "abc"), vec![]);
+    }
+}
