@@ -7,7 +7,7 @@
 ///
 /// Decryption failures are deliberately a single variant: telling a wrong key apart
 /// from tampered data would help an attacker and would not help the user.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {
     /// The key-derivation settings (usually read from the vault header) are outside
     /// the range this app accepts.

@@ -81,7 +81,7 @@ impl fmt::Debug for Passphrase {
 }
 
 /// Why a new passphrase was not accepted. The messages speak to the user directly.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PassphraseError {
     /// Fewer than `min` characters.
     #[error("Use at least 12 characters. Several unrelated words are easy to remember and hard to guess.")]

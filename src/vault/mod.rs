@@ -19,12 +19,11 @@ pub mod backoff;
 mod error;
 pub mod header;
 pub mod keyring;
+pub mod record;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
 pub mod lock_channel;
-#[cfg(target_arch = "wasm32")]
-mod record;
 #[cfg(target_arch = "wasm32")]
 pub mod repository;
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,161 @@
+//! The audit log: who did what to which record, and when.
+//!
+//! Every event is its own encrypted record in `audit_log`, sealed under the audit
+//! key, and the log is append-only: the vault offers no update or delete for it.
+//! Events name records by their opaque ids, never by content: no note text, client
+//! name or date of service goes into the log.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of record an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordKind {
+    /// A client record.
+    Client,
+    /// A progress note.
+    ProgressNote,
+    /// A psychotherapy note.
+    PsychotherapyNote,
+}
+
+impl RecordKind {
+    /// Words for the settings page.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Client => "client",
+            RecordKind::ProgressNote => "progress note",
+            RecordKind::PsychotherapyNote => "psychotherapy note",
+        }
+    }
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuditAction {
+    /// The vault was created.
+    VaultCreated,
+    /// Unlocked with the passphrase.
+    Unlocked,
+    /// Wrong passphrases were entered before this unlock. (Failures cannot be
+    /// written when they happen: without the key the log cannot be appended to.)
+    UnlockFailed {
+        /// How many.
+        count: u32,
+    },
+    /// The vault was locked.
+    Locked {
+        /// Why: "button", "idle", "hidden", "another tab", "page restored".
+        reason: String,
+    },
+    /// The passphrase was changed.
+    PassphraseChanged,
+    /// The vault was unlocked with the recovery key.
+    RecoveryKeyUsed,
+    /// A record was created.
+    Created(RecordKind),
+    /// A record was opened for reading.
+    Viewed(RecordKind),
+    /// A progress note was signed.
+    Signed,
+    /// An addendum was added to a signed note.
+    Amended,
+    /// A record was deleted.
+    Deleted(RecordKind),
+    /// Progress notes were exported.
+    Exported {
+        /// Format and scope, e.g. "JSON, one client, 12 notes".
+        scope: String,
+    },
+    /// An encrypted backup was downloaded.
+    BackupCreated {
+        /// Records in the backup.
+        records: u32,
+    },
+    /// A backup was restored.
+    Restored {
+        /// Records written.
+        records: u32,
+    },
+}
+
+impl AuditAction {
+    /// A one-line description for the settings page.
+    pub fn describe(&self) -> String {
+        match self {
+            AuditAction::VaultCreated => "Vault created".to_owned(),
+            AuditAction::Unlocked => "Unlocked".to_owned(),
+            AuditAction::UnlockFailed { count } => {
+                format!("{count} wrong passphrase attempt(s) before unlocking")
+            }
+            AuditAction::Locked { reason } => format!("Locked ({reason})"),
+            AuditAction::PassphraseChanged => "Passphrase changed".to_owned(),
+            AuditAction::RecoveryKeyUsed => "Unlocked with the recovery key".to_owned(),
+            AuditAction::Created(kind) => format!("Created a {}", kind.label()),
+            AuditAction::Viewed(kind) => format!("Viewed a {}", kind.label()),
+            AuditAction::Signed => "Signed a progress note".to_owned(),
+            AuditAction::Amended => "Added an addendum".to_owned(),
+            AuditAction::Deleted(kind) => format!("Deleted a {}", kind.label()),
+            AuditAction::Exported { scope } => format!("Exported progress notes: {scope}"),
+            AuditAction::BackupCreated { records } => {
+                format!("Downloaded an encrypted backup ({records} records)")
+            }
+            AuditAction::Restored { records } => {
+                format!("Restored from a backup ({records} records)")
+            }
+        }
+    }
+}
+
+/// One entry of the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// When, in Unix milliseconds.
+    pub at_ms: i64,
+    /// What happened.
+    pub action: AuditAction,
+    /// The opaque id of the record concerned, if any.
+    pub record_id: Option<String>,
+}
+
+impl AuditEvent {
+    /// An event about no particular record.
+    pub fn now(at_ms: i64, action: AuditAction) -> AuditEvent {
+        AuditEvent {
+            at_ms,
+            action,
+            record_id: None,
+        }
+    }
+
+    /// An event about one record.
+    pub fn about(at_ms: i64, action: AuditAction, record_id: &str) -> AuditEvent {
+        AuditEvent {
+            at_ms,
+            action,
+            record_id: Some(record_id.to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_name_the_kind_of_record_only() {
+        let e = AuditEvent::about(1, AuditAction::Viewed(RecordKind::PsychotherapyNote), "ab12");
+        assert_eq!(e.action.describe(), "Viewed a psychotherapy note");
+        assert_eq!(e.record_id.as_deref(), Some("ab12"));
+        assert_eq!(
+            AuditAction::UnlockFailed { count: 3 }.describe(),
+            "3 wrong passphrase attempt(s) before unlocking"
+        );
+    }
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let e = AuditEvent::now(5, AuditAction::Exported { scope: "JSON, 2 notes".into() });
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<AuditEvent>(&json).unwrap(), e);
+    }
+}

@@ -1,0 +1,171 @@
+//! The vault header: the one record stored in plaintext.
+//!
+//! It holds what is needed to turn a passphrase (or the recovery key) into the
+//! vault's keys, and nothing about any client: format version, KDF name and
+//! parameters, salt, and the wrapped keys. The KDF name, parameters and salt are
+//! bound into the AAD of the wrapped master key, so editing them in storage makes
+//! unlocking fail instead of quietly weakening the vault.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{KdfParams, Salt, WrappedKey, FORMAT_VERSION};
+
+use super::VaultError;
+
+/// The only KDF this format knows.
+pub const KDF_NAME: &str = "argon2id";
+
+/// The plaintext vault header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultHeader {
+    /// Storage format version; see [`FORMAT_VERSION`].
+    pub format: u16,
+    /// Always [`KDF_NAME`] in this format.
+    pub kdf: String,
+    /// Argon2id parameters, bounds-checked before every use.
+    pub kdf_params: KdfParams,
+    /// The random salt for the passphrase KDF.
+    pub salt: Salt,
+    /// The master key wrapped by the passphrase's key-encryption key.
+    pub master_by_passphrase: WrappedKey,
+    /// The master key wrapped by the printed recovery key.
+    pub master_by_recovery: WrappedKey,
+    /// The data keys, each wrapped by the master key.
+    pub data_keys: WrappedDataKeys,
+    /// When the vault was created, Unix milliseconds (not sensitive).
+    pub created_at_ms: i64,
+}
+
+/// The wrapped data keys, one per purpose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrappedDataKeys {
+    /// Clients and progress notes.
+    pub records: WrappedKey,
+    /// Psychotherapy notes only.
+    pub psychotherapy: WrappedKey,
+    /// The audit log.
+    pub audit: WrappedKey,
+    /// Unsaved progress-note drafts.
+    pub drafts: WrappedKey,
+}
+
+impl VaultHeader {
+    /// Parses a stored header, refusing formats this build does not know.
+    pub fn from_json(json: &str) -> Result<VaultHeader, VaultError> {
+        // Read the format first, so a newer vault says "update" rather than "damaged".
+        #[derive(Deserialize)]
+        struct FormatOnly {
+            format: u16,
+        }
+        let format = serde_json::from_str::<FormatOnly>(json)
+            .map_err(|_| VaultError::HeaderDamaged)?
+            .format;
+        if format > FORMAT_VERSION {
+            return Err(VaultError::UnsupportedFormat(format));
+        }
+        let header: VaultHeader =
+            serde_json::from_str(json).map_err(|_| VaultError::HeaderDamaged)?;
+        if header.kdf != KDF_NAME || header.format != FORMAT_VERSION {
+            return Err(VaultError::HeaderDamaged);
+        }
+        Ok(header)
+    }
+
+    /// The stored form.
+    pub fn to_json(&self) -> String {
+        // A struct of integers, byte arrays and strings always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The AAD for wrapping the master key: format, KDF name, parameters and salt,
+    /// in a fixed binary layout.
+    pub fn master_aad(&self) -> Vec<u8> {
+        master_aad(self.format, &self.kdf_params, &self.salt)
+    }
+}
+
+/// See [`VaultHeader::master_aad`]; also used before a header exists.
+pub fn master_aad(format: u16, params: &KdfParams, salt: &Salt) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(64);
+    aad.extend_from_slice(b"psynotes/header/v1");
+    aad.extend_from_slice(&format.to_be_bytes());
+    aad.extend_from_slice(&(KDF_NAME.len() as u32).to_be_bytes());
+    aad.extend_from_slice(KDF_NAME.as_bytes());
+    aad.extend_from_slice(&params.m_kib.to_be_bytes());
+    aad.extend_from_slice(&params.t.to_be_bytes());
+    aad.extend_from_slice(&params.p.to_be_bytes());
+    aad.extend_from_slice(&salt.0);
+    aad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrapped(n: u8) -> WrappedKey {
+        WrappedKey {
+            nonce: [n; 12],
+            ciphertext: vec![n; 48],
+        }
+    }
+
+    fn header() -> VaultHeader {
+        VaultHeader {
+            format: FORMAT_VERSION,
+            kdf: KDF_NAME.to_owned(),
+            kdf_params: KdfParams::DEFAULT,
+            salt: Salt([7; 16]),
+            master_by_passphrase: wrapped(1),
+            master_by_recovery: wrapped(2),
+            data_keys: WrappedDataKeys {
+                records: wrapped(3),
+                psychotherapy: wrapped(4),
+                audit: wrapped(5),
+                drafts: wrapped(6),
+            },
+            created_at_ms: 1_700_000_000_000,
+        }
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let h = header();
+        assert_eq!(VaultHeader::from_json(&h.to_json()), Ok(h));
+    }
+
+    #[test]
+    fn a_newer_format_asks_for_an_update_and_garbage_is_damaged() {
+        let mut h = header();
+        h.format = FORMAT_VERSION + 1;
+        assert_eq!(
+            VaultHeader::from_json(&h.to_json()),
+            Err(VaultError::UnsupportedFormat(FORMAT_VERSION + 1))
+        );
+        assert_eq!(VaultHeader::from_json("{"), Err(VaultError::HeaderDamaged));
+        assert_eq!(VaultHeader::from_json("{\"format\":1}"), Err(VaultError::HeaderDamaged));
+        let mut h = header();
+        h.kdf = "pbkdf2".to_owned();
+        assert_eq!(VaultHeader::from_json(&h.to_json()), Err(VaultError::HeaderDamaged));
+    }
+
+    #[test]
+    fn the_master_aad_binds_every_kdf_input() {
+        let base = header().master_aad();
+        let mut h = header();
+        h.kdf_params.m_kib += 1;
+        assert_ne!(h.master_aad(), base);
+        let mut h = header();
+        h.kdf_params.t += 1;
+        assert_ne!(h.master_aad(), base);
+        let mut h = header();
+        h.kdf_params.p += 1;
+        assert_ne!(h.master_aad(), base);
+        let mut h = header();
+        h.salt.0[15] ^= 1;
+        assert_ne!(h.master_aad(), base);
+        // Wrapped keys are not part of it: re-wrapping must not change the AAD.
+        let mut h = header();
+        h.master_by_passphrase = wrapped(9);
+        assert_eq!(h.master_aad(), base);
+    }
+}

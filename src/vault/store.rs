@@ -1,0 +1,90 @@
+//! Which object store is sealed under which key, as types.
+//!
+//! Each encrypted store names the [`Purpose`] of its key, so the compiler refuses
+//! to seal a psychotherapy note with the records key or to read the
+//! `psychotherapy_notes` store with anything but the psychotherapy key.
+
+use crate::crypto::{Audit, Drafts, Psychotherapy, Purpose, Records};
+
+/// An encrypted object store.
+pub trait EncryptedStore {
+    /// The IndexedDB store name, also bound into every record's AAD.
+    const NAME: &'static str;
+    /// The key that seals its records.
+    type Purpose: Purpose;
+}
+
+/// Defines a store type. One line per store keeps the list easy to audit.
+macro_rules! store {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $purpose:ty) => {
+        $(#[$doc])*
+        pub enum $ty {}
+        impl EncryptedStore for $ty {
+            const NAME: &'static str = $name;
+            type Purpose = $purpose;
+        }
+    };
+}
+
+store!(
+    /// Client records, under the records key.
+    Clients, "clients", Records
+);
+store!(
+    /// Progress notes (the official record), under the records key.
+    ProgressNotes, "progress_notes", Records
+);
+store!(
+    /// Psychotherapy notes, under their own key (45 CFR 164.501).
+    PsychotherapyNotes, "psychotherapy_notes", Psychotherapy
+);
+store!(
+    /// The append-only audit log, under the audit key.
+    AuditLog, "audit_log", Audit
+);
+store!(
+    /// Unsaved progress-note editor state, under the drafts key.
+    DraftsStore, "drafts", Drafts
+);
+store!(
+    /// Settings (clinician profile, timers), sealed under the records key and kept
+    /// beside the header in `vault_meta`.
+    SettingsStore, "vault_meta", Records
+);
+
+/// The plaintext header's store.
+pub const VAULT_META: &str = "vault_meta";
+
+/// Every object store of the current schema. The schema module declares exactly
+/// these; rexie deletes any store that is not declared, so this list only grows.
+pub const ALL_STORES: [&str; 6] = [
+    VAULT_META,
+    Clients::NAME,
+    ProgressNotes::NAME,
+    PsychotherapyNotes::NAME,
+    AuditLog::NAME,
+    DraftsStore::NAME,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_names_are_the_documented_ones_and_unique() {
+        assert_eq!(
+            ALL_STORES,
+            ["vault_meta", "clients", "progress_notes", "psychotherapy_notes", "audit_log", "drafts"]
+        );
+        let mut sorted = ALL_STORES.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ALL_STORES.len());
+    }
+
+    #[test]
+    fn psychotherapy_notes_have_their_own_key() {
+        assert_eq!(<PsychotherapyNotes as EncryptedStore>::Purpose::LABEL, "psychotherapy");
+        assert_eq!(<ProgressNotes as EncryptedStore>::Purpose::LABEL, "records");
+    }
+}
