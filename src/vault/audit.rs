@@ -143,7 +143,11 @@ mod tests {
 
     #[test]
     fn descriptions_name_the_kind_of_record_only() {
-        let e = AuditEvent::about(1, AuditAction::Viewed(RecordKind::PsychotherapyNote), "ab12");
+        let e = AuditEvent::about(
+            1,
+            AuditAction::Viewed(RecordKind::PsychotherapyNote),
+            "ab12",
+        );
         assert_eq!(e.action.describe(), "Viewed a psychotherapy note");
         assert_eq!(e.record_id.as_deref(), Some("ab12"));
         assert_eq!(
@@ -154,8 +158,45 @@ mod tests {
 
     #[test]
     fn events_round_trip_through_json() {
-        let e = AuditEvent::now(5, AuditAction::Exported { scope: "JSON, 2 notes".into() });
+        let e = AuditEvent::now(
+            5,
+            AuditAction::Exported {
+                scope: "JSON, 2 notes".into(),
+            },
+        );
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(serde_json::from_str::<AuditEvent>(&json).unwrap(), e);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod log {
+    use super::AuditEvent;
+    use crate::vault::keyring::Keyring;
+    use crate::vault::repository::{Batch, Loaded, Sealer};
+    use crate::vault::session::Vault;
+    use crate::vault::store::AuditLog;
+    use crate::vault::VaultError;
+
+    impl Vault {
+        /// Appends one event. The log has no update and no delete.
+        pub async fn record_event(&self, event: &AuditEvent) -> Result<(), VaultError> {
+            let sealed =
+                self.with_keys(|keys| Sealer::<AuditLog>::new(keys.audit()).seal_new(event))?;
+            Batch::new()
+                .append::<AuditLog>(sealed)
+                .commit(self.db())
+                .await
+        }
+
+        /// The whole log, newest first; unreadable entries are listed as damaged.
+        pub async fn audit_log(&self) -> Result<Vec<Loaded<AuditEvent>>, VaultError> {
+            let mut events = self.list::<AuditLog, AuditEvent>(Keyring::audit).await?;
+            events.sort_by_key(|e| match e {
+                Loaded::Ok(s) => std::cmp::Reverse(s.value.at_ms),
+                Loaded::Damaged { .. } => std::cmp::Reverse(i64::MIN),
+            });
+            Ok(events)
+        }
     }
 }

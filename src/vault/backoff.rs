@@ -98,8 +98,18 @@ mod tests {
     #[test]
     fn failing_counts_up_and_never_overflows() {
         let a = Attempts::default().failed(5);
-        assert_eq!(a, Attempts { failures: 1, last_failure_ms: 5 });
-        let max = Attempts { failures: u32::MAX, last_failure_ms: 0 }.failed(9);
+        assert_eq!(
+            a,
+            Attempts {
+                failures: 1,
+                last_failure_ms: 5
+            }
+        );
+        let max = Attempts {
+            failures: u32::MAX,
+            last_failure_ms: 0,
+        }
+        .failed(9);
         assert_eq!(max.failures, u32::MAX);
     }
 }

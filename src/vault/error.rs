@@ -22,7 +22,9 @@ pub enum VaultError {
     #[error("That recovery key does not open this vault. Check each group of four characters against your printed copy.")]
     WrongRecoveryKey,
     /// The recovery key has the wrong length or characters.
-    #[error("That does not look like a recovery key. It has 52 letters and digits in groups of four.")]
+    #[error(
+        "That does not look like a recovery key. It has 52 letters and digits in groups of four."
+    )]
     MalformedRecoveryKey,
     /// The header asks for KDF parameters outside the accepted range.
     #[error("This vault's header has unsafe settings and was not used ({0}). If you did not change it, restore from a backup.")]
@@ -33,6 +35,9 @@ pub enum VaultError {
     /// A newer app wrote this vault.
     #[error("This vault was made by a newer version of Psynotes (format {0}). Reload to update the app.")]
     UnsupportedFormat(u16),
+    /// A newer app upgraded this browser's database.
+    #[error("This browser's Psynotes data was written by a newer version of the app. Reload the page to update it.")]
+    NewerDatabase,
     /// Refused to create a vault over data that is already there.
     #[error("This browser already holds Psynotes data, so no new vault was created over it. Unlock it, or restore from a backup.")]
     DataExists,

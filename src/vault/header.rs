@@ -3,8 +3,9 @@
 //! It holds what is needed to turn a passphrase (or the recovery key) into the
 //! vault's keys, and nothing about any client: format version, KDF name and
 //! parameters, salt, and the wrapped keys. The KDF name, parameters and salt are
-//! bound into the AAD of the wrapped master key, so editing them in storage makes
-//! unlocking fail instead of quietly weakening the vault.
+//! bound into the AAD of the passphrase's wrap of the master key, so editing them
+//! in storage makes unlocking fail instead of quietly weakening the vault. The
+//! recovery key's wrap binds only the format, so a passphrase change leaves it valid.
 
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +85,22 @@ impl VaultHeader {
     }
 }
 
+impl VaultHeader {
+    /// The AAD for the recovery key's wrap of the master key. It does not name the
+    /// passphrase's KDF inputs, so changing the passphrase leaves the recovery key
+    /// working.
+    pub fn recovery_aad(&self) -> Vec<u8> {
+        recovery_aad(self.format)
+    }
+}
+
+/// See [`VaultHeader::recovery_aad`].
+pub fn recovery_aad(format: u16) -> Vec<u8> {
+    let mut aad = b"psynotes/recovery/v1".to_vec();
+    aad.extend_from_slice(&format.to_be_bytes());
+    aad
+}
+
 /// See [`VaultHeader::master_aad`]; also used before a header exists.
 pub fn master_aad(format: u16, params: &KdfParams, salt: &Salt) -> Vec<u8> {
     let mut aad = Vec::with_capacity(64);
@@ -142,10 +159,16 @@ mod tests {
             Err(VaultError::UnsupportedFormat(FORMAT_VERSION + 1))
         );
         assert_eq!(VaultHeader::from_json("{"), Err(VaultError::HeaderDamaged));
-        assert_eq!(VaultHeader::from_json("{\"format\":1}"), Err(VaultError::HeaderDamaged));
+        assert_eq!(
+            VaultHeader::from_json("{\"format\":1}"),
+            Err(VaultError::HeaderDamaged)
+        );
         let mut h = header();
         h.kdf = "pbkdf2".to_owned();
-        assert_eq!(VaultHeader::from_json(&h.to_json()), Err(VaultError::HeaderDamaged));
+        assert_eq!(
+            VaultHeader::from_json(&h.to_json()),
+            Err(VaultError::HeaderDamaged)
+        );
     }
 
     #[test]

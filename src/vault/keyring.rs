@@ -109,14 +109,21 @@ mod tests {
     fn wrapped_keys_unwrap_to_the_same_keys() {
         let master = MasterKey::generate().unwrap();
         let NewKeys { keyring, wrapped } = Keyring::generate(master).unwrap();
-        let aad = RecordAad { store: "progress_notes", id: "a", revision: 1 };
+        let aad = RecordAad {
+            store: "progress_notes",
+            id: "a",
+            revision: 1,
+        };
         let sealed = seal(keyring.records(), &aad, b"note").unwrap();
         let psy = seal(keyring.psychotherapy(), &aad, b"private").unwrap();
 
         // Same master key, unwrapped from the header.
         let again = Keyring::unwrap(keyring.master, &wrapped).unwrap();
         assert_eq!(&**open(again.records(), &aad, &sealed).unwrap(), b"note");
-        assert_eq!(&**open(again.psychotherapy(), &aad, &psy).unwrap(), b"private");
+        assert_eq!(
+            &**open(again.psychotherapy(), &aad, &psy).unwrap(),
+            b"private"
+        );
         // Keys are distinct per purpose, even for the same store and id.
         assert!(open(again.records(), &aad, &psy).is_err());
     }

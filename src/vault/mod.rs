@@ -23,13 +23,23 @@ pub mod record;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
+mod clients;
+#[cfg(target_arch = "wasm32")]
+pub mod drafts;
+#[cfg(target_arch = "wasm32")]
 pub mod lock_channel;
+#[cfg(target_arch = "wasm32")]
+mod progress_notes;
+#[cfg(target_arch = "wasm32")]
+mod psychotherapy_notes;
 #[cfg(target_arch = "wasm32")]
 pub mod repository;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;
 #[cfg(target_arch = "wasm32")]
 pub mod session;
+#[cfg(target_arch = "wasm32")]
+mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 #[cfg(target_arch = "wasm32")]

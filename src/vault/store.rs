@@ -74,7 +74,14 @@ mod tests {
     fn store_names_are_the_documented_ones_and_unique() {
         assert_eq!(
             ALL_STORES,
-            ["vault_meta", "clients", "progress_notes", "psychotherapy_notes", "audit_log", "drafts"]
+            [
+                "vault_meta",
+                "clients",
+                "progress_notes",
+                "psychotherapy_notes",
+                "audit_log",
+                "drafts"
+            ]
         );
         let mut sorted = ALL_STORES.to_vec();
         sorted.sort();
@@ -84,7 +91,10 @@ mod tests {
 
     #[test]
     fn psychotherapy_notes_have_their_own_key() {
-        assert_eq!(<PsychotherapyNotes as EncryptedStore>::Purpose::LABEL, "psychotherapy");
+        assert_eq!(
+            <PsychotherapyNotes as EncryptedStore>::Purpose::LABEL,
+            "psychotherapy"
+        );
         assert_eq!(<ProgressNotes as EncryptedStore>::Purpose::LABEL, "records");
     }
 }

@@ -1,0 +1,105 @@
+//! Autosaved progress-note editor buffers, sealed under the drafts key in `drafts`.
+//!
+//! While a therapist types, the editor's state is sealed here every couple of
+//! seconds: cheap, with no audit event per save, and never touching the record's
+//! revision. "Save" (or "Sign and lock") then writes the note into
+//! `progress_notes` and removes the buffer in the same transaction. After a crash
+//! or reload, the buffer is found again and offered back.
+//!
+//! Psychotherapy notes do not come here: their text may rest only under the
+//! psychotherapy key, so their editor saves straight into `psychotherapy_notes`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{ProgressNote, ProgressNoteDraft};
+
+use super::audit::{AuditAction, AuditEvent, RecordKind};
+use super::keyring::Keyring;
+use super::repository::{Batch, Expect, Loaded, Sealer, Stored};
+use super::session::Vault;
+use super::store::{AuditLog, DraftsStore, ProgressNotes};
+use super::VaultError;
+
+/// Unsaved work on one progress note.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftBuffer {
+    /// The form as last typed.
+    pub note: ProgressNoteDraft,
+    /// The note's revision in `progress_notes` when editing began (0: never saved).
+    pub base_rev: u64,
+    /// When this buffer was sealed, Unix milliseconds.
+    pub saved_at_ms: i64,
+}
+
+impl Vault {
+    /// Seals the editor buffer for note `buffer.note.id`, read at drafts revision
+    /// `rev` (0: none yet). Returns the buffer's new revision.
+    pub async fn save_draft_buffer(
+        &self,
+        buffer: &DraftBuffer,
+        rev: u64,
+    ) -> Result<u64, VaultError> {
+        self.put::<DraftsStore, _>(&buffer.note.id.0, rev, buffer, Keyring::drafts, &[])
+            .await
+    }
+
+    /// The unsaved buffer of one note, if any.
+    pub async fn draft_buffer(
+        &self,
+        note_id: &str,
+    ) -> Result<Option<Stored<DraftBuffer>>, VaultError> {
+        match self
+            .get::<DraftsStore, DraftBuffer>(note_id, Keyring::drafts)
+            .await
+        {
+            Ok(stored) => Ok(Some(stored)),
+            Err(VaultError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every unsaved buffer (for "unsaved changes" markers).
+    pub async fn draft_buffers(&self) -> Result<Vec<Loaded<DraftBuffer>>, VaultError> {
+        self.list::<DraftsStore, DraftBuffer>(Keyring::drafts).await
+    }
+
+    /// Commits a progress note read at revision `rev` (0: new) and removes its
+    /// editor buffer (at `draft_rev`, 0: none) in the same transaction, with the
+    /// audit events. Returns the note's new revision.
+    pub async fn commit_progress_note(
+        &self,
+        note: &ProgressNote,
+        rev: u64,
+        draft_rev: u64,
+        action: Option<AuditAction>,
+        now_ms: i64,
+    ) -> Result<u64, VaultError> {
+        let id = note.id().0.clone();
+        let new_rev = rev + 1;
+        let batch = self.with_keys(|keys| {
+            let sealed = Sealer::<ProgressNotes>::new(keys.records()).seal(&id, new_rev, note)?;
+            let expect = if rev == 0 {
+                Expect::New
+            } else {
+                Expect::Revision(rev)
+            };
+            let mut batch = Batch::new().put::<ProgressNotes>(sealed, expect);
+            if draft_rev > 0 {
+                batch = batch.delete::<DraftsStore>(&id, draft_rev);
+            }
+            let audit = Sealer::<AuditLog>::new(keys.audit());
+            if rev == 0 {
+                let created =
+                    AuditEvent::about(now_ms, AuditAction::Created(RecordKind::ProgressNote), &id);
+                batch = batch.append::<AuditLog>(audit.seal_new(&created)?);
+            }
+            if let Some(action) = action {
+                batch = batch
+                    .append::<AuditLog>(audit.seal_new(&AuditEvent::about(now_ms, action, &id))?);
+            }
+            Ok(batch)
+        })?;
+        batch.commit(self.db()).await?;
+        Ok(new_rev)
+    }
+}

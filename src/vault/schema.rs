@@ -1,0 +1,46 @@
+//! The IndexedDB database and its object stores, declared in one place.
+//!
+//! rexie's builder deletes every store it is not told about during an upgrade,
+//! so all stores are declared here from [`ALL_STORES`], and that list only ever
+//! grows. Raise [`DB_VERSION`] for any schema change, and add the previous
+//! version's fixture to `tests/browser_schema.rs`.
+
+use rexie::{ObjectStore, Rexie};
+
+use super::store::ALL_STORES;
+use super::VaultError;
+
+/// The database name. Stable: changing it would orphan every vault.
+pub const DB_NAME: &str = "psynotes";
+
+/// The schema version.
+///
+/// History:
+/// - 1: `vault_meta`, `clients`, `progress_notes`, `psychotherapy_notes`,
+///   `audit_log`, `drafts`; every store keyed by `id`.
+pub const DB_VERSION: u32 = 1;
+
+/// Opens (creating or upgrading as needed) the app's database.
+pub async fn open_database() -> Result<Rexie, VaultError> {
+    open_named(DB_NAME, DB_VERSION).await
+}
+
+/// Opens database `name` at `version`. Tests use their own names; the upgrade
+/// test opens a saved database at a higher version.
+pub async fn open_named(name: &str, version: u32) -> Result<Rexie, VaultError> {
+    let mut builder = Rexie::builder(name).version(version);
+    for store in ALL_STORES {
+        builder = builder.add_object_store(ObjectStore::new(store).key_path("id"));
+    }
+    builder.build().await.map_err(|e| {
+        let text = e.to_string();
+        if text.contains("VersionError") {
+            // A newer app upgraded the database in another tab.
+            VaultError::NewerDatabase
+        } else if text.contains("blocked") {
+            VaultError::Blocked
+        } else {
+            VaultError::Storage(text)
+        }
+    })
+}

@@ -1,0 +1,166 @@
+//! The open vault: the database and the keys, until the vault is locked.
+//!
+//! [`Vault`] is a cheap handle the UI passes around. Locking takes the
+//! [`Keyring`] out and drops it, which zeroizes every key at once; any handle
+//! still held then gets [`VaultError::Locked`]. Keys are borrowed only for
+//! synchronous sealing and opening, never across an `await`.
+//!
+//! The typed services (clients, notes, audit log, settings) are `impl Vault`
+//! blocks in their own files; the generic plumbing they share is here.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rexie::Rexie;
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::crypto::{DataKey, KdfParams, Passphrase};
+
+use super::audit::{AuditAction, AuditEvent};
+use super::keyring::Keyring;
+use super::repository::{read_all, read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored};
+use super::store::{AuditLog, EncryptedStore};
+use super::unlock::{read_header, rewrap, write_header};
+use super::VaultError;
+
+/// Picks the key of a store's purpose from the keyring.
+pub(in crate::vault) type KeyOf<S> =
+    for<'k> fn(&'k Keyring) -> &'k DataKey<<S as EncryptedStore>::Purpose>;
+
+/// An unlocked vault.
+#[derive(Clone)]
+pub struct Vault {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    db: Rexie,
+    keys: RefCell<Option<Keyring>>,
+}
+
+impl Vault {
+    /// Wraps an opened database and the keys from unlocking.
+    pub fn new(db: Rexie, keyring: Keyring) -> Vault {
+        Vault {
+            inner: Rc::new(Inner {
+                db,
+                keys: RefCell::new(Some(keyring)),
+            }),
+        }
+    }
+
+    /// Zeroizes the keys now. Every later call fails with [`VaultError::Locked`].
+    pub fn lock(&self) {
+        // Dropping the keyring zeroizes each key.
+        drop(self.inner.keys.borrow_mut().take());
+    }
+
+    /// Locks and closes the database connection, if this is the last handle.
+    /// An open connection blocks a schema upgrade in another tab.
+    pub fn close(self) {
+        self.lock();
+        if let Ok(inner) = Rc::try_unwrap(self.inner) {
+            inner.db.close();
+        }
+    }
+
+    /// Whether the keys are still held.
+    pub fn is_unlocked(&self) -> bool {
+        self.inner.keys.borrow().is_some()
+    }
+
+    pub(in crate::vault) fn db(&self) -> &Rexie {
+        &self.inner.db
+    }
+
+    /// Runs `f` with the keys, synchronously.
+    pub(in crate::vault) fn with_keys<R>(
+        &self,
+        f: impl FnOnce(&Keyring) -> Result<R, VaultError>,
+    ) -> Result<R, VaultError> {
+        match self.inner.keys.borrow().as_ref() {
+            Some(keys) => f(keys),
+            None => Err(VaultError::Locked),
+        }
+    }
+
+    /// Changes the passphrase (see [`super::unlock::change_passphrase`]) and
+    /// records it in the audit log. Runs the KDF, so the UI shows progress first.
+    pub async fn change_passphrase(
+        &self,
+        new_passphrase: &Passphrase,
+        params: KdfParams,
+        now_ms: i64,
+    ) -> Result<(), VaultError> {
+        let header = read_header(self.db()).await?;
+        let header = self.with_keys(|keys| rewrap(header, keys, new_passphrase, params))?;
+        write_header(self.db(), &header).await?;
+        self.record_event(&AuditEvent::now(now_ms, AuditAction::PassphraseChanged))
+            .await
+    }
+
+    /// Every record of store `S`, decrypted; damaged ones are marked, not fatal.
+    pub(in crate::vault) async fn list<S: EncryptedStore, T: DeserializeOwned>(
+        &self,
+        key_of: KeyOf<S>,
+    ) -> Result<Vec<Loaded<T>>, VaultError> {
+        let raw = read_all(self.db(), S::NAME).await?;
+        self.with_keys(|keys| Ok(Sealer::<S>::new(key_of(keys)).open_all(&raw)))
+    }
+
+    /// One record of store `S`.
+    pub(in crate::vault) async fn get<S: EncryptedStore, T: DeserializeOwned>(
+        &self,
+        id: &str,
+        key_of: KeyOf<S>,
+    ) -> Result<Stored<T>, VaultError> {
+        let raw = read_one(self.db(), S::NAME, id).await?;
+        self.with_keys(|keys| match &raw {
+            RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys)).open(record),
+            RawRecord::Unreadable { id } => Err(VaultError::Damaged { id: id.clone() }),
+        })
+    }
+
+    /// Writes revision `rev + 1` of record `id` (or revision 1 when `rev` is 0),
+    /// with optional audit events in the same transaction. Returns the new revision.
+    pub(in crate::vault) async fn put<S: EncryptedStore, T: Serialize>(
+        &self,
+        id: &str,
+        rev: u64,
+        value: &T,
+        key_of: KeyOf<S>,
+        audit: &[AuditEvent],
+    ) -> Result<u64, VaultError> {
+        let new_rev = rev + 1;
+        let expect = if rev == 0 {
+            Expect::New
+        } else {
+            Expect::Revision(rev)
+        };
+        let batch = self.with_keys(|keys| {
+            let record = Sealer::<S>::new(key_of(keys)).seal(id, new_rev, value)?;
+            let mut batch = Batch::new().put::<S>(record, expect);
+            for event in audit {
+                batch = batch
+                    .append::<AuditLog>(Sealer::<AuditLog>::new(keys.audit()).seal_new(event)?);
+            }
+            Ok(batch)
+        })?;
+        batch.commit(self.db()).await?;
+        Ok(new_rev)
+    }
+
+    /// Deletes record `id` at revision `rev`, with its audit event, in one transaction.
+    pub(in crate::vault) async fn remove<S: EncryptedStore>(
+        &self,
+        id: &str,
+        rev: u64,
+        audit: &AuditEvent,
+    ) -> Result<(), VaultError> {
+        let batch = self.with_keys(|keys| {
+            let event = Sealer::<AuditLog>::new(keys.audit()).seal_new(audit)?;
+            Ok(Batch::new().delete::<S>(id, rev).append::<AuditLog>(event))
+        })?;
+        batch.commit(self.db()).await
+    }
+}
