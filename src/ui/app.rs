@@ -1,8 +1,10 @@
-//! The application shell: header, the current screen, and the footer with the
-//! build version. Tablet first; see `style/main.css`.
+//! The application shell: the vault gate, and the footer with the build version.
+//! Tablet first; see `style/main.css`.
 
 use leptos::prelude::*;
+use leptos_router::components::Router;
 
+use super::gate::VaultGate;
 use super::pwa::UpdateBanner;
 
 /// The version shown in the footer: the crate version and, when built by the
@@ -16,19 +18,15 @@ pub const BUILD_VERSION: &str = match option_env!("PSYNOTES_BUILD") {
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <div class="shell">
-            <header class="shell__header">
-                <span class="shell__name">"Psynotes"</span>
-            </header>
-            <UpdateBanner />
-            <main class="shell__main" id="main">
-                <h1>"Psynotes"</h1>
-                <p>"Encrypted progress notes and psychotherapy notes, kept apart, on this device only."</p>
-            </main>
-            <footer class="shell__footer">
-                <span>"Psynotes " {env!("CARGO_PKG_VERSION")} " (" {BUILD_VERSION} ")"</span>
-                <span>"Works offline. Nothing leaves this device."</span>
-            </footer>
-        </div>
+        <Router>
+            <div class="shell">
+                <UpdateBanner />
+                <VaultGate />
+                <footer class="shell__footer">
+                    <span>"Psynotes " {env!("CARGO_PKG_VERSION")} " (" {BUILD_VERSION} ")"</span>
+                    <span>"Works offline. Nothing leaves this device."</span>
+                </footer>
+            </div>
+        </Router>
     }
 }

@@ -5,7 +5,18 @@
 //! [`crate::vault`] services and renders domain types, always as text.
 
 mod app;
+mod clinical;
+mod first_run;
+mod gate;
+mod idle;
+mod perf;
+mod private_text;
+mod progress;
 mod pwa;
+pub mod session;
+mod settings_page;
+mod unlock_screen;
+mod unlocked;
 
 pub use app::App;
 

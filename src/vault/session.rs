@@ -34,16 +34,16 @@ pub struct Vault {
 }
 
 struct Inner {
-    db: Rexie,
+    db: Rc<Rexie>,
     keys: RefCell<Option<Keyring>>,
 }
 
 impl Vault {
     /// Wraps an opened database and the keys from unlocking.
-    pub fn new(db: Rexie, keyring: Keyring) -> Vault {
+    pub fn new(db: impl Into<Rc<Rexie>>, keyring: Keyring) -> Vault {
         Vault {
             inner: Rc::new(Inner {
-                db,
+                db: db.into(),
                 keys: RefCell::new(Some(keyring)),
             }),
         }
@@ -60,7 +60,9 @@ impl Vault {
     pub fn close(self) {
         self.lock();
         if let Ok(inner) = Rc::try_unwrap(self.inner) {
-            inner.db.close();
+            if let Ok(db) = Rc::try_unwrap(inner.db) {
+                db.close();
+            }
         }
     }
 

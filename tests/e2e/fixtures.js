@@ -44,3 +44,27 @@ export async function appReady(page) {
   await expect(page.locator("#boot")).toHaveCount(0);
   await expect(page.locator("#app")).not.toBeEmpty();
 }
+
+/** The passphrase the tests use. */
+export const PASSPHRASE = "correct horse battery staple";
+
+/** Creates a vault on a fresh page, keeps the recovery key, and returns it. */
+export async function createVault(page, passphrase = PASSPHRASE) {
+  await page.goto("/");
+  await appReady(page);
+  await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
+  await page.getByLabel("Confirm passphrase").fill(passphrase);
+  await page.getByRole("button", { name: "Create vault" }).click();
+  const key = await page.getByLabel("Recovery key").textContent({ timeout: 30_000 });
+  await page.getByLabel("I have written down or printed my recovery key").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("button", { name: "Lock" })).toBeVisible();
+  return key.trim();
+}
+
+/** Unlocks the vault shown on the current page. */
+export async function unlock(page, passphrase = PASSPHRASE) {
+  await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
+  await page.getByRole("button", { name: "Unlock", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Lock" })).toBeVisible({ timeout: 30_000 });
+}

@@ -3,7 +3,8 @@
 // used; Playwright never downloads a browser here.
 import { defineConfig } from "@playwright/test";
 
-export const PORT = 4173;
+// E2E_PORT lets two checkouts run their suites side by side.
+export const PORT = Number(process.env.E2E_PORT || 4173);
 
 export default defineConfig({
   testDir: ".",

@@ -1,0 +1,270 @@
+//! Settings: the clinician profile, lock timers, passphrase, storage and the audit log.
+
+use leptos::prelude::*;
+
+use crate::crypto::{KdfParams, Passphrase};
+use crate::domain::Settings;
+use crate::vault::repository::Loaded;
+use crate::vault::storage::{estimate, is_persisted, request_persistence};
+
+use super::progress::{next_frame, Busy};
+use super::session::{now_ms, use_session};
+
+/// The settings page.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <h1>"Settings"</h1>
+        <ProfileAndTimers />
+        <ChangePassphrase />
+        <StorageStatus />
+        <AuditLogList />
+    }
+}
+
+/// Clinician profile, timers and display choices.
+#[component]
+fn ProfileAndTimers() -> impl IntoView {
+    let session = use_session();
+    let current = session.settings.get_untracked().value;
+    let name = RwSignal::new(current.clinician.name.clone());
+    let credentials = RwSignal::new(current.clinician.credentials.clone());
+    let idle = RwSignal::new(current.idle_lock_minutes.to_string());
+    let grace = RwSignal::new(current.hidden_grace_seconds.to_string());
+    let late = RwSignal::new(current.late_entry_hours.to_string());
+    let backup_days = RwSignal::new(current.backup_reminder_days.to_string());
+    let codes = RwSignal::new(current.show_client_codes);
+    let status = RwSignal::new(None::<Result<String, String>>);
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let stored = session.settings.get_untracked();
+        let number = |s: RwSignal<String>, fallback: u32| {
+            s.get_untracked().trim().parse().unwrap_or(fallback)
+        };
+        let mut next: Settings = stored.value.clone();
+        next.clinician.name = name.get_untracked().trim().to_owned();
+        next.clinician.credentials = credentials.get_untracked().trim().to_owned();
+        next.idle_lock_minutes = number(idle, next.idle_lock_minutes);
+        next.hidden_grace_seconds = number(grace, next.hidden_grace_seconds);
+        next.late_entry_hours = number(late, next.late_entry_hours);
+        next.backup_reminder_days = number(backup_days, next.backup_reminder_days);
+        next.show_client_codes = codes.get_untracked();
+        let next = next.clamped();
+        status.set(Some(Ok("Saving…".into())));
+        leptos::task::spawn_local(async move {
+            match session.vault().save_settings(&next, stored.rev).await {
+                Ok(rev) => {
+                    idle.set(next.idle_lock_minutes.to_string());
+                    grace.set(next.hidden_grace_seconds.to_string());
+                    session.settings.set(crate::vault::repository::Stored {
+                        id: stored.id,
+                        rev,
+                        value: next,
+                    });
+                    status.set(Some(Ok("Saved".into())));
+                }
+                Err(e) => status.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">"Clinician and preferences"</h2>
+            <form on:submit=save>
+                <div class="grid">
+                    <div>
+                        <label for="clinician-name">"Clinician name"</label>
+                        <input id="clinician-name" autocomplete="name" bind:value=name />
+                    </div>
+                    <div>
+                        <label for="clinician-credentials">"Credentials"</label>
+                        <input id="clinician-credentials" placeholder="LCSW, PhD, LPC…" bind:value=credentials />
+                    </div>
+                </div>
+                <p class="field-hint">"Signing a progress note needs both."</p>
+                <div class="grid">
+                    <div>
+                        <label for="idle-minutes">"Lock after idle (minutes)"</label>
+                        <input id="idle-minutes" type="number" min="1" max="60" inputmode="numeric" bind:value=idle />
+                    </div>
+                    <div>
+                        <label for="grace-seconds">"Lock when hidden for (seconds)"</label>
+                        <input id="grace-seconds" type="number" min="0" max="3600" inputmode="numeric" bind:value=grace />
+                    </div>
+                    <div>
+                        <label for="late-hours">"Late entry after (hours)"</label>
+                        <input id="late-hours" type="number" min="1" inputmode="numeric" bind:value=late />
+                    </div>
+                    <div>
+                        <label for="backup-days">"Backup reminder after (days)"</label>
+                        <input id="backup-days" type="number" min="1" inputmode="numeric" bind:value=backup_days />
+                    </div>
+                </div>
+                <label class="row">
+                    <input type="checkbox" class="checkbox" bind:checked=codes />
+                    <span>"Show client codes instead of names in lists"</span>
+                </label>
+                <div class="actions">
+                    <button type="submit">"Save settings"</button>
+                    {move || status.get().map(|s| match s {
+                        Ok(m) => view! { <span class="status" role="status">{m}</span> }.into_any(),
+                        Err(m) => view! { <span class="alert" role="alert">{m}</span> }.into_any(),
+                    })}
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Re-wraps the master key under a new passphrase.
+#[component]
+fn ChangePassphrase() -> impl IntoView {
+    let session = use_session();
+    let passphrase = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen =
+            match Passphrase::new_confirmed(passphrase.get_untracked(), confirm.get_untracked()) {
+                Ok(p) => p,
+                Err(e) => {
+                    status.set(Some(Err(e.to_string())));
+                    return;
+                }
+            };
+        busy.set(true);
+        status.set(None);
+        leptos::task::spawn_local(async move {
+            next_frame().await;
+            let result = session
+                .vault()
+                .change_passphrase(&chosen, KdfParams::DEFAULT, now_ms())
+                .await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    passphrase.set(String::new());
+                    confirm.set(String::new());
+                    status.set(Some(Ok("Passphrase changed. Use the new one from now on; your recovery key is unchanged.".into())));
+                }
+                Err(e) => status.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="passphrase-heading">
+            <h2 id="passphrase-heading">"Change passphrase"</h2>
+            <form on:submit=submit>
+                <label for="change-passphrase">"New passphrase"</label>
+                <input id="change-passphrase" type="password" autocomplete="new-password" required bind:value=passphrase />
+                <label for="change-confirm">"Confirm new passphrase"</label>
+                <input id="change-confirm" type="password" autocomplete="new-password" required bind:value=confirm />
+                <div class="actions">
+                    <button type="submit" disabled=move || busy.get()>"Change passphrase"</button>
+                </div>
+                <Busy when=busy label="Changing passphrase…" />
+                {move || status.get().map(|s| match s {
+                    Ok(m) => view! { <p class="status status--ok" role="status">{m}</p> }.into_any(),
+                    Err(m) => view! { <p class="alert" role="alert">{m}</p> }.into_any(),
+                })}
+            </form>
+        </section>
+    }
+}
+
+/// Whether the browser may evict the data, and how much space is used.
+#[component]
+fn StorageStatus() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let state = LocalResource::new(move || {
+        refresh.track();
+        async move { (is_persisted().await, estimate().await) }
+    });
+    let ask = move |_| {
+        let granted = request_persistence();
+        leptos::task::spawn_local(async move {
+            let _ = granted.await;
+            refresh.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">"Storage on this device"</h2>
+            {move || state.get().map(|(persisted, estimate)| {
+                let usage = estimate.map(|e| format!(
+                    "Using {} of {} available to Psynotes.",
+                    megabytes(e.usage),
+                    megabytes(e.quota)
+                ));
+                view! {
+                    {if persisted {
+                        view! { <p class="status status--ok">"Storage is persistent: the browser will not clear it to free space."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="notice" role="status">
+                                <p>"Storage is not persistent: the browser may clear your notes if the device runs low on space. Keep encrypted backups, and install Psynotes as an app, which usually makes storage persistent."</p>
+                                <button type="button" class="secondary" on:click=ask>"Ask to keep storage"</button>
+                            </div>
+                        }.into_any()
+                    }}
+                    <p>{usage}</p>
+                }
+            })}
+        </section>
+    }
+}
+
+fn megabytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.1} MB", bytes / 1e6)
+    }
+}
+
+/// The audit log, newest first.
+#[component]
+fn AuditLogList() -> impl IntoView {
+    let session = use_session();
+    let log = LocalResource::new(move || async move { session.vault().audit_log().await });
+    view! {
+        <section class="card" aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Audit log"</h2>
+            <p class="field-hint">"Every unlock, lock, view, signature, export and backup, kept encrypted. It names records by id, never by content."</p>
+            {move || log.get().map(|result| match result {
+                Err(e) => view! { <p role="alert" class="alert">{e.to_string()}</p> }.into_any(),
+                Ok(events) => view! {
+                    <ul class="list" aria-label="Audit log entries">
+                        {events.into_iter().take(500).map(|e| match e {
+                            Loaded::Ok(s) => view! {
+                                <li><span class="list__item">
+                                    <span>{s.value.action.describe()}</span>
+                                    <time class="muted">{format_time(s.value.at_ms)}</time>
+                                </span></li>
+                            }.into_any(),
+                            Loaded::Damaged { .. } => view! {
+                                <li><span class="list__item"><span class="badge badge--damaged">"Damaged entry"</span></span></li>
+                            }.into_any(),
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </section>
+    }
+}
+
+fn format_time(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
