@@ -55,10 +55,10 @@ export async function createVault(page, passphrase = PASSPHRASE) {
   await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
   await page.getByLabel("Confirm passphrase").fill(passphrase);
   await page.getByRole("button", { name: "Create vault" }).click();
-  const key = await page.getByLabel("Recovery key").textContent({ timeout: 30_000 });
+  const key = await page.getByLabel("Recovery key", { exact: true }).textContent({ timeout: 30_000 });
   await page.getByLabel("I have written down or printed my recovery key").check();
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("button", { name: "Lock" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Lock", exact: true })).toBeVisible();
   return key.trim();
 }
 
@@ -66,5 +66,5 @@ export async function createVault(page, passphrase = PASSPHRASE) {
 export async function unlock(page, passphrase = PASSPHRASE) {
   await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
   await page.getByRole("button", { name: "Unlock", exact: true }).click();
-  await expect(page.getByRole("button", { name: "Lock" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("button", { name: "Lock", exact: true })).toBeVisible({ timeout: 30_000 });
 }
