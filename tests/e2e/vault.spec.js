@@ -97,3 +97,28 @@ test("settings show storage persistence and the audit log", async ({ page }) => 
   await expect(page.getByLabel("Lock after idle (minutes)")).toHaveValue("1");
   await expect(page.getByRole("list", { name: "Audit log entries" })).toContainText("Locked (button)");
 });
+
+test("auto-lock when the page was hidden longer than the grace period, and on a back-forward cache restore", async ({ page }) => {
+  await page.clock.install();
+  await createVault(page);
+  const setHidden = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, "hidden", { value: h, configurable: true });
+      Object.defineProperty(document, "visibilityState", { value: h ? "hidden" : "visible", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, hidden);
+  // A short hide (under the 60 s grace) keeps the vault open.
+  await setHidden(true);
+  await page.clock.fastForward("00:30");
+  await setHidden(false);
+  await expect(page.getByRole("button", { name: "Lock", exact: true })).toBeVisible();
+  // A long one locks on return, even if no timer ran meanwhile.
+  await setHidden(true);
+  await page.clock.fastForward("01:05");
+  await setHidden(false);
+  await expect(page.getByRole("button", { name: "Unlock", exact: true })).toBeVisible();
+
+  await unlock(page);
+  await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
+  await expect(page.getByRole("button", { name: "Unlock", exact: true })).toBeVisible();
+});
