@@ -3,12 +3,19 @@
 //!
 //! - [`scope`]: what an export covers, and its line in the audit log.
 //! - [`selection`]: which notes, in which order ([`select`]).
+//! - [`json`]: the JSON file ([`to_json`]); its format is in `json_model` and
+//!   `docs/export-format.md`.
 
+pub mod json;
+mod json_model;
 pub mod scope;
+mod sections;
 pub mod selection;
+mod time_format;
 
 #[cfg(test)]
 mod fixtures;
 
+pub use json::{to_json, EXPORT_FORMAT, EXPORT_VERSION};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
 pub use selection::select;
