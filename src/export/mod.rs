@@ -5,9 +5,12 @@
 //! - [`selection`]: which notes, in which order ([`select`]).
 //! - [`json`]: the JSON file ([`to_json`]); its format is in `json_model` and
 //!   `docs/export-format.md`.
+//! - [`print`]: the printable record, as a view model for the UI
+//!   ([`print_document`]).
 
 pub mod json;
 mod json_model;
+pub mod print;
 pub mod scope;
 mod sections;
 pub mod selection;
@@ -17,5 +20,6 @@ mod time_format;
 mod fixtures;
 
 pub use json::{to_json, EXPORT_FORMAT, EXPORT_VERSION};
+pub use print::{print_document, PrintAddendum, PrintDocument, PrintNote};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
 pub use selection::select;
