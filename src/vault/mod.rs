@@ -9,6 +9,8 @@
 //! - [`unlock`]: create, unlock, recover, change the passphrase, with backoff.
 //! - [`session`]: the open vault the UI holds, and locking it.
 //! - [`audit`]: the encrypted, append-only audit log.
+//! - [`backup_format`]: the encrypted backup file's layout, written and checked
+//!   without IndexedDB (pure, tested natively).
 //!
 //! The pure parts ([`backoff`], [`header`], [`keyring`], [`store`], [`audit`]'s
 //! event type) build natively and are tested with `cargo test`; the IndexedDB parts
@@ -16,6 +18,7 @@
 
 pub mod audit;
 pub mod backoff;
+pub mod backup_format;
 mod error;
 pub mod header;
 pub mod keyring;

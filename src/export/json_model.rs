@@ -1,0 +1,360 @@
+//! The JSON export format, version 1, as serde structs (see
+//! `docs/export-format.md`).
+//!
+//! These are deliberately separate from the storage types: storage may change
+//! between app versions, while a file already handed to a client or another
+//! system must keep meaning the same thing. Every enum is written as an explicit
+//! string here, not through the domain's serde attributes, so renaming a domain
+//! variant cannot silently change the export. Changing anything a reader could
+//! notice means a new [`EXPORT_VERSION`](super::EXPORT_VERSION).
+
+use serde::Serialize;
+
+use super::sections::ordered_sections;
+use super::time_format::iso_local;
+use super::{ExportOptions, ExportScope};
+use crate::domain::{
+    Addendum, Client, ClinicianProfile, Diagnosis, Goal, GoalAddressed, GoalProgress, GoalStatus,
+    Ideation, LateEntry, PlaceOfService, ProgressNote, RiskAssessment, ServiceCode, Signature,
+};
+
+/// The whole file.
+#[derive(Serialize)]
+pub(super) struct Document<'a> {
+    pub format: &'static str,
+    pub version: u32,
+    pub exported_at: String,
+    pub clinician: JsonClinician<'a>,
+    pub scope: JsonScope<'a>,
+    pub clients: Vec<JsonClient<'a>>,
+    pub progress_notes: Vec<JsonNote<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonClinician<'a> {
+    name: &'a str,
+    credentials: &'a str,
+}
+
+impl<'a> From<&'a ClinicianProfile> for JsonClinician<'a> {
+    fn from(profile: &'a ClinicianProfile) -> Self {
+        JsonClinician {
+            name: profile.name.trim(),
+            credentials: profile.credentials.trim(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonScope<'a> {
+    kind: &'static str,
+    client_id: Option<&'a str>,
+    from: Option<String>,
+    to: Option<String>,
+    include_drafts: bool,
+}
+
+impl<'a> JsonScope<'a> {
+    pub fn new(scope: &'a ExportScope, options: &ExportOptions) -> Self {
+        JsonScope {
+            kind: match scope {
+                ExportScope::Client { .. } => "client",
+                ExportScope::Practice => "practice",
+            },
+            client_id: scope.client_id().map(|id| id.as_str()),
+            from: options.range.from.map(|d| d.to_string()),
+            to: options.range.to.map(|d| d.to_string()),
+            include_drafts: options.include_drafts,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonClient<'a> {
+    id: &'a str,
+    name: &'a str,
+    code: Option<&'a str>,
+    date_of_birth: Option<String>,
+    pronouns: &'a str,
+    diagnoses: Vec<JsonDiagnosis<'a>>,
+    goals: Vec<JsonGoal<'a>>,
+    archived: bool,
+}
+
+impl<'a> From<&'a Client> for JsonClient<'a> {
+    fn from(client: &'a Client) -> Self {
+        JsonClient {
+            id: client.id.as_str(),
+            name: &client.name,
+            code: client.code.as_deref(),
+            date_of_birth: client.date_of_birth.map(|d| d.to_string()),
+            pronouns: &client.pronouns,
+            diagnoses: client.diagnoses.iter().map(JsonDiagnosis::from).collect(),
+            goals: client.goals.iter().map(JsonGoal::from).collect(),
+            archived: client.archived,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnosis<'a> {
+    code: &'a str,
+    description: &'a str,
+    primary: bool,
+}
+
+impl<'a> From<&'a Diagnosis> for JsonDiagnosis<'a> {
+    fn from(diagnosis: &'a Diagnosis) -> Self {
+        JsonDiagnosis {
+            code: &diagnosis.code,
+            description: &diagnosis.description,
+            primary: diagnosis.primary,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonGoal<'a> {
+    id: &'a str,
+    text: &'a str,
+    target_date: Option<String>,
+    status: &'static str,
+}
+
+impl<'a> From<&'a Goal> for JsonGoal<'a> {
+    fn from(goal: &'a Goal) -> Self {
+        JsonGoal {
+            id: &goal.id,
+            text: &goal.text,
+            target_date: goal.target_date.map(|d| d.to_string()),
+            status: match goal.status {
+                GoalStatus::Active => "active",
+                GoalStatus::Met => "met",
+                GoalStatus::Discontinued => "discontinued",
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonNote<'a> {
+    id: &'a str,
+    client_id: &'a str,
+    status: &'static str,
+    template: &'static str,
+    date_of_service: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    duration_minutes: Option<u32>,
+    service_code: Option<JsonServiceCode<'a>>,
+    place_of_service: Option<JsonPlace>,
+    participants: &'a str,
+    diagnoses_addressed: Vec<&'a str>,
+    goals_addressed: Vec<JsonGoalAddressed<'a>>,
+    risk: Option<JsonRisk<'a>>,
+    sections: Vec<JsonSection<'a>>,
+    created_at: String,
+    updated_at: String,
+    signature: Option<JsonSignature<'a>>,
+    late_entry: Option<JsonLateEntry<'a>>,
+    addenda: Vec<JsonAddendum<'a>>,
+}
+
+impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
+    fn from(note: &'a ProgressNote) -> Self {
+        let content = note.content();
+        let signed = note.as_signed();
+        JsonNote {
+            id: content.id.as_str(),
+            client_id: content.client_id.as_str(),
+            status: if note.is_signed() { "signed" } else { "draft" },
+            template: content.template.name(),
+            date_of_service: content.date_of_service.map(|d| d.to_string()),
+            start: content.start.map(|t| t.to_string()),
+            end: content.end.map(|t| t.to_string()),
+            duration_minutes: content.duration_minutes(),
+            service_code: content.service_code.as_ref().map(JsonServiceCode::from),
+            place_of_service: content.place_of_service.map(JsonPlace::from),
+            participants: &content.participants,
+            diagnoses_addressed: content
+                .diagnoses_addressed
+                .iter()
+                .map(String::as_str)
+                .collect(),
+            goals_addressed: content
+                .goals_addressed
+                .iter()
+                .map(JsonGoalAddressed::from)
+                .collect(),
+            risk: content.risk.as_ref().map(JsonRisk::from),
+            sections: ordered_sections(content)
+                .into_iter()
+                .map(|s| JsonSection {
+                    key: s.key,
+                    label: s.label,
+                    text: s.text,
+                })
+                .collect(),
+            created_at: iso_local(content.created_at),
+            updated_at: iso_local(content.updated_at),
+            signature: signed.map(|s| JsonSignature::from(s.signature())),
+            late_entry: signed.and_then(|s| s.late_entry()).map(JsonLateEntry::from),
+            addenda: signed
+                .map(|s| s.addenda().iter().map(JsonAddendum::from).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonServiceCode<'a> {
+    code: &'a str,
+    description: &'static str,
+}
+
+impl<'a> From<&'a ServiceCode> for JsonServiceCode<'a> {
+    fn from(code: &'a ServiceCode) -> Self {
+        JsonServiceCode {
+            code: code.code(),
+            description: code.description(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonPlace {
+    code: &'static str,
+    label: &'static str,
+}
+
+impl From<PlaceOfService> for JsonPlace {
+    fn from(place: PlaceOfService) -> Self {
+        JsonPlace {
+            code: place.code(),
+            label: place.label(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonGoalAddressed<'a> {
+    goal_id: &'a str,
+    progress: &'static str,
+}
+
+impl<'a> From<&'a GoalAddressed> for JsonGoalAddressed<'a> {
+    fn from(goal: &'a GoalAddressed) -> Self {
+        JsonGoalAddressed {
+            goal_id: &goal.goal_id,
+            progress: match goal.progress {
+                GoalProgress::Improved => "improved",
+                GoalProgress::Unchanged => "unchanged",
+                GoalProgress::Worse => "worse",
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRisk<'a> {
+    suicidal: JsonIdeation<'a>,
+    homicidal: JsonIdeation<'a>,
+    safety_plan: &'a str,
+}
+
+impl<'a> From<&'a RiskAssessment> for JsonRisk<'a> {
+    fn from(risk: &'a RiskAssessment) -> Self {
+        JsonRisk {
+            suicidal: JsonIdeation::from(&risk.suicidal),
+            homicidal: JsonIdeation::from(&risk.homicidal),
+            safety_plan: &risk.safety_plan,
+        }
+    }
+}
+
+/// `{"status": "denied", "detail": null}` or `{"status": "present", "detail": "…"}`:
+/// the same keys either way, so readers need no special case.
+#[derive(Serialize)]
+struct JsonIdeation<'a> {
+    status: &'static str,
+    detail: Option<&'a str>,
+}
+
+impl<'a> From<&'a Ideation> for JsonIdeation<'a> {
+    fn from(ideation: &'a Ideation) -> Self {
+        match ideation {
+            Ideation::Denied => JsonIdeation {
+                status: "denied",
+                detail: None,
+            },
+            Ideation::Present { detail } => JsonIdeation {
+                status: "present",
+                detail: Some(detail),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonSection<'a> {
+    key: &'a str,
+    label: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSignature<'a> {
+    signer_name: &'a str,
+    credentials: &'a str,
+    signed_at: String,
+    content_sha256: &'a str,
+}
+
+impl<'a> From<&'a Signature> for JsonSignature<'a> {
+    fn from(signature: &'a Signature) -> Self {
+        JsonSignature {
+            signer_name: &signature.signer_name,
+            credentials: &signature.credentials,
+            signed_at: iso_local(signature.signed_at),
+            content_sha256: &signature.content_sha256,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLateEntry<'a> {
+    reason: &'a str,
+    written_at: String,
+    hours_after_service: u32,
+}
+
+impl<'a> From<&'a LateEntry> for JsonLateEntry<'a> {
+    fn from(late: &'a LateEntry) -> Self {
+        JsonLateEntry {
+            reason: &late.reason,
+            written_at: iso_local(late.written_at),
+            hours_after_service: late.hours_after_service,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonAddendum<'a> {
+    text: &'a str,
+    signer_name: &'a str,
+    credentials: &'a str,
+    signed_at: String,
+    content_sha256: &'a str,
+}
+
+impl<'a> From<&'a Addendum> for JsonAddendum<'a> {
+    fn from(addendum: &'a Addendum) -> Self {
+        JsonAddendum {
+            text: addendum.text(),
+            signer_name: addendum.signer_name(),
+            credentials: addendum.credentials(),
+            signed_at: iso_local(addendum.signed_at()),
+            content_sha256: addendum.content_sha256(),
+        }
+    }
+}
