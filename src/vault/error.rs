@@ -68,6 +68,9 @@ pub enum VaultError {
     /// The record does not exist.
     #[error("That record no longer exists. It may have been deleted in another tab.")]
     NotFound,
+    /// A backup file was refused; the message comes from the backup format.
+    #[error("{0}")]
+    Backup(String),
     /// The passphrase does not meet the rules.
     #[error(transparent)]
     Passphrase(#[from] PassphraseError),

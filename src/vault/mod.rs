@@ -26,6 +26,8 @@ pub mod record;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
+pub mod backup;
+#[cfg(target_arch = "wasm32")]
 mod clients;
 #[cfg(target_arch = "wasm32")]
 pub mod drafts;

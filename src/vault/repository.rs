@@ -247,6 +247,22 @@ impl Batch {
         self
     }
 
+    /// Puts a sealed record into a store named at run time (restore and merge),
+    /// with an optional check.
+    pub(in crate::vault) fn put_unchecked(
+        mut self,
+        store: &'static str,
+        record: SealedRecord,
+        expect: Option<Expect>,
+    ) -> Batch {
+        self.ops.push(Op::Put {
+            store,
+            record,
+            expect,
+        });
+        self
+    }
+
     /// Runs the batch in one read-write transaction and waits for `complete`.
     ///
     /// A failed check aborts the whole transaction: nothing is written.

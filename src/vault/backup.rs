@@ -1,0 +1,346 @@
+//! Making encrypted backups, and restoring them without ever losing a note.
+//!
+//! A backup is a consistent snapshot (one read-only transaction) of the header
+//! and every sealed record, still encrypted, authenticated under a key derived
+//! from the master key; see [`super::backup_format`]. Restoring:
+//! - into a browser with no vault, needs the backup's passphrase or recovery key,
+//!   and writes exactly what was backed up;
+//! - into the open vault, needs the same vault (its master key verifies the
+//!   file), and merges by id and revision: the newer revision wins, nothing is
+//!   deleted, and where both sides hold a different record at the same revision
+//!   the backup's version is kept beside the current one as a conflict copy.
+//!
+//! A bad file (truncated, foreign, tampered, newer) is refused before anything is
+//! written; each write is one transaction, so a failure leaves the data as it was.
+
+use js_sys::{Object, Reflect};
+use rexie::{Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use crate::crypto::{
+    derive_kek, open, random_id, seal, CryptoError, MasterKey, Passphrase, RecordAad, RecoveryKey,
+};
+
+use super::audit::{AuditAction, AuditEvent};
+use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
+use super::header::VaultHeader;
+use super::keyring::Keyring;
+use super::record::SealedRecord;
+use super::repository::{Batch, Expect};
+use super::session::Vault;
+use super::store::{ALL_STORES, VAULT_META};
+use super::VaultError;
+
+const HEADER_ID: &str = "header";
+const LAST_BACKUP_ID: &str = "last_backup";
+
+impl From<BackupError> for VaultError {
+    fn from(e: BackupError) -> Self {
+        VaultError::Backup(e.to_string())
+    }
+}
+
+/// A backup file ready to download.
+pub struct BackupFile {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// `psynotes-backup-YYYY-MM-DD.psybak`.
+    pub file_name: String,
+    /// Records in it.
+    pub records: usize,
+}
+
+/// What a merge did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Records that were only in the backup.
+    pub added: u32,
+    /// Records the backup held at a newer revision.
+    pub updated: u32,
+    /// Records that were the same or newer here.
+    pub kept: u32,
+    /// Records changed on both sides: the backup's version was added beside.
+    pub conflicts: u32,
+}
+
+/// How to open a backup in a browser with no vault.
+pub enum RestoreSecret {
+    /// The passphrase in use when the backup was made.
+    Passphrase(Passphrase),
+    /// The printed recovery key, as typed.
+    RecoveryKey(String),
+}
+
+impl Vault {
+    /// Makes a backup of the whole vault, records it in the audit log, and
+    /// remembers when (for the reminder).
+    pub async fn create_backup(&self, now_ms: i64, today: &str) -> Result<BackupFile, VaultError> {
+        let (header_json, stores) = snapshot(self.db()).await?;
+        let backup = Backup {
+            header_json,
+            stores,
+            created_at_ms: now_ms,
+        };
+        let bytes = self.with_keys(|keys| Ok(encode(&backup, &keys.master().backup_mac_key())?))?;
+        let records = backup.record_count();
+        self.record_event(&AuditEvent::now(
+            now_ms,
+            AuditAction::BackupCreated {
+                records: records as u32,
+            },
+        ))
+        .await?;
+        put_meta(self.db(), LAST_BACKUP_ID, &now_ms.to_string()).await?;
+        Ok(BackupFile {
+            bytes,
+            file_name: file_name(today),
+            records,
+        })
+    }
+
+    /// When the last backup was made, if ever.
+    pub async fn last_backup_ms(&self) -> Result<Option<i64>, VaultError> {
+        Ok(get_meta(self.db(), LAST_BACKUP_ID)
+            .await?
+            .and_then(|s| s.parse().ok()))
+    }
+
+    /// Merges a backup of this same vault into it; see the module docs.
+    pub async fn merge_backup(&self, bytes: &[u8], now_ms: i64) -> Result<MergeReport, VaultError> {
+        let parsed = parse(bytes)?;
+        let backup = self.with_keys(|keys| Ok(parsed.verify(&keys.master().backup_mac_key())?))?;
+        check_store_names(&backup)?;
+        let (_, current) = snapshot(self.db()).await?;
+        let mut report = MergeReport::default();
+        let batch = self.with_keys(|keys| {
+            let mut batch = Batch::new();
+            for incoming in backup.stores.iter().filter(|s| s.store != VAULT_META) {
+                let store = static_name(&incoming.store)?;
+                let here = current.iter().find(|s| s.store == incoming.store);
+                for record in &incoming.records {
+                    let mine = here.and_then(|s| s.records.iter().find(|r| r.id == record.id));
+                    match mine {
+                        None => {
+                            report.added += 1;
+                            batch = batch.put_unchecked(store, record.clone(), Some(Expect::New));
+                        }
+                        Some(m) if record.rev > m.rev => {
+                            report.updated += 1;
+                            batch = batch.put_unchecked(
+                                store,
+                                record.clone(),
+                                Some(Expect::Revision(m.rev)),
+                            );
+                        }
+                        Some(m) if record.rev == m.rev && record.envelope != m.envelope => {
+                            report.conflicts += 1;
+                            let copy = conflict_copy(keys, store, record)?;
+                            batch = batch.put_unchecked(store, copy, Some(Expect::New));
+                        }
+                        Some(_) => report.kept += 1,
+                    }
+                }
+            }
+            Ok(batch)
+        })?;
+        batch.commit(self.db()).await?;
+        self.record_event(&AuditEvent::now(
+            now_ms,
+            AuditAction::Restored {
+                records: report.added + report.updated + report.conflicts,
+            },
+        ))
+        .await?;
+        Ok(report)
+    }
+}
+
+/// Restores a backup into a browser that has no vault header.
+///
+/// Records already present (a vault whose header was lost) are never
+/// overwritten: only the header and the missing records are written, in one
+/// transaction. Returns the keys, so the app opens unlocked.
+pub async fn restore_into_new(
+    db: &Rexie,
+    bytes: &[u8],
+    secret: RestoreSecret,
+) -> Result<Keyring, VaultError> {
+    let parsed = parse(bytes)?;
+    let header = VaultHeader::from_json(parsed.header_json())?;
+    let master = open_master(&header, secret)?;
+    let backup = parsed.verify(&master.backup_mac_key())?;
+    check_store_names(&backup)?;
+    let keyring =
+        Keyring::unwrap(master, &header.data_keys).map_err(|_| VaultError::HeaderDamaged)?;
+
+    let tx = db.transaction(&ALL_STORES, TransactionMode::ReadWrite)?;
+    let written = async {
+        let meta = tx.store(VAULT_META)?;
+        if meta.get(JsValue::from_str(HEADER_ID)).await?.is_some() {
+            return Ok(Err(VaultError::DataExists));
+        }
+        meta.add(&meta_value(HEADER_ID, &backup.header_json), None)
+            .await?;
+        for store in &backup.stores {
+            let os = tx.store(&store.store)?;
+            for record in &store.records {
+                if !os.key_exists(JsValue::from_str(&record.id)).await? {
+                    os.add(&record.to_js(), None).await?;
+                }
+            }
+        }
+        Ok::<_, rexie::Error>(Ok(()))
+    }
+    .await;
+    match written {
+        Ok(Ok(())) => {
+            tx.done().await?;
+            Ok(keyring)
+        }
+        Ok(Err(e)) => {
+            let _ = tx.abort().await;
+            Err(e)
+        }
+        Err(e) => {
+            let _ = tx.abort().await;
+            Err(e.into())
+        }
+    }
+}
+
+fn open_master(header: &VaultHeader, secret: RestoreSecret) -> Result<MasterKey, VaultError> {
+    match secret {
+        RestoreSecret::Passphrase(p) => {
+            let kek = derive_kek(&p, &header.salt, &header.kdf_params)?;
+            kek.unwrap_master(&header.master_by_passphrase, &header.master_aad())
+                .map_err(|e| match e {
+                    CryptoError::Decrypt => VaultError::WrongPassphrase { failures: 0 },
+                    other => other.into(),
+                })
+        }
+        RestoreSecret::RecoveryKey(text) => {
+            let key = RecoveryKey::parse(&text)?;
+            key.unwrap_master(&header.master_by_recovery, &header.recovery_aad())
+                .map_err(|e| match e {
+                    CryptoError::Decrypt => VaultError::WrongRecoveryKey,
+                    other => other.into(),
+                })
+        }
+    }
+}
+
+/// A store in a backup that this app does not know would be deleted by the next
+/// schema upgrade; refuse the file instead of importing it half.
+fn check_store_names(backup: &Backup) -> Result<(), VaultError> {
+    for store in &backup.stores {
+        static_name(&store.store)?;
+    }
+    Ok(())
+}
+
+fn static_name(name: &str) -> Result<&'static str, VaultError> {
+    ALL_STORES
+        .iter()
+        .copied()
+        .find(|s| *s == name)
+        .ok_or(VaultError::Backup(
+            BackupError::Malformed("an unknown store").to_string(),
+        ))
+}
+
+/// The backup's version of a record, re-sealed under a fresh id so it can sit
+/// beside the current one.
+fn conflict_copy(
+    keys: &Keyring,
+    store: &'static str,
+    record: &SealedRecord,
+) -> Result<SealedRecord, VaultError> {
+    let id = random_id()?;
+    let aad = RecordAad {
+        store,
+        id: &record.id,
+        revision: record.rev,
+    };
+    let new_aad = RecordAad {
+        store,
+        id: &id,
+        revision: 1,
+    };
+    let damaged = || VaultError::Damaged {
+        id: record.id.clone(),
+    };
+    macro_rules! reseal {
+        ($key:expr) => {{
+            let plain = open($key, &aad, &record.envelope).map_err(|_| damaged())?;
+            seal($key, &new_aad, &plain)?
+        }};
+    }
+    let envelope = match store {
+        "clients" | "progress_notes" | "vault_meta" => reseal!(keys.records()),
+        "psychotherapy_notes" => reseal!(keys.psychotherapy()),
+        "audit_log" => reseal!(keys.audit()),
+        "drafts" => reseal!(keys.drafts()),
+        _ => return Err(damaged()),
+    };
+    Ok(SealedRecord {
+        id,
+        rev: 1,
+        envelope,
+    })
+}
+
+/// The header and every sealed record, read in one transaction.
+async fn snapshot(db: &Rexie) -> Result<(String, Vec<StoreRecords>), VaultError> {
+    let tx = db.transaction(&ALL_STORES, TransactionMode::ReadOnly)?;
+    let mut header_json = None;
+    let mut stores = Vec::new();
+    for store in ALL_STORES {
+        let values = tx.store(store)?.get_all(None, None).await?;
+        let mut records = Vec::with_capacity(values.len());
+        for value in &values {
+            if store == VAULT_META {
+                let id = Reflect::get(value, &"id".into())
+                    .ok()
+                    .and_then(|v| v.as_string());
+                if id.as_deref() == Some(HEADER_ID) {
+                    header_json = Reflect::get(value, &"json".into())
+                        .ok()
+                        .and_then(|v| v.as_string());
+                }
+            }
+            // Plaintext meta records (the header, counters) are not sealed records.
+            if let Some(record) = SealedRecord::from_js(value) {
+                records.push(record);
+            }
+        }
+        stores.push(StoreRecords {
+            store: store.to_owned(),
+            records,
+        });
+    }
+    tx.done().await?;
+    Ok((header_json.ok_or(VaultError::NoVault)?, stores))
+}
+
+async fn get_meta(db: &Rexie, id: &str) -> Result<Option<String>, VaultError> {
+    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadOnly)?;
+    let value = tx.store(VAULT_META)?.get(JsValue::from_str(id)).await?;
+    tx.done().await?;
+    Ok(value.and_then(|v| Reflect::get(&v, &"json".into()).ok()?.as_string()))
+}
+
+async fn put_meta(db: &Rexie, id: &str, json: &str) -> Result<(), VaultError> {
+    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
+    tx.store(VAULT_META)?
+        .put(&meta_value(id, json), None)
+        .await?;
+    tx.done().await?;
+    Ok(())
+}
+
+fn meta_value(id: &str, json: &str) -> JsValue {
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"id".into(), &JsValue::from_str(id));
+    let _ = Reflect::set(&o, &"json".into(), &JsValue::from_str(json));
+    o.into()
+}
