@@ -110,7 +110,8 @@ async fn backup_wipe_restore_gives_identical_content_and_holds_no_plaintext() {
     let (other, db2) = fresh_db("restored").await;
     let keyring = restore_into_new(&db2, &file.bytes, RestoreSecret::Passphrase(pass(PASS)))
         .await
-        .unwrap();
+        .unwrap()
+        .keyring;
     let restored = Vault::new(db2, keyring);
     assert_eq!(everything(&restored, &c.id.0).await, before);
     // Exactly the same revisions: a client at revision 2.
@@ -119,7 +120,8 @@ async fn backup_wipe_restore_gives_identical_content_and_holds_no_plaintext() {
     let (_, db3) = fresh_db("restored-recovery").await;
     let keyring = restore_into_new(&db3, &file.bytes, RestoreSecret::RecoveryKey(recovery))
         .await
-        .unwrap();
+        .unwrap()
+        .keyring;
     assert_eq!(everything(&Vault::new(db3, keyring), &c.id.0).await, before);
     // The restored vault unlocks with the same passphrase.
     let db4 = open_named(&other, DB_VERSION).await.unwrap();
@@ -172,7 +174,8 @@ async fn merge_keeps_newer_revisions_adds_missing_records_and_keeps_both_sides_o
     let (_, db2) = fresh_db("merge-other").await;
     let keyring = restore_into_new(&db2, &base.bytes, RestoreSecret::Passphrase(pass(PASS)))
         .await
-        .unwrap();
+        .unwrap()
+        .keyring;
     let other = Vault::new(db2, keyring);
     let mut y = c.clone();
     y.pronouns = "Y".into();

@@ -23,6 +23,7 @@ use crate::vault::session::Vault;
 use crate::vault::unlock::{inspect, VaultState};
 
 use super::first_run::{FirstRun, RecoveryKeyScreen};
+use super::restore_screen::RestoreFromBackup;
 use super::unlock_screen::{NewPassphraseScreen, UnlockScreen};
 use super::unlocked::Unlocked;
 
@@ -131,7 +132,13 @@ pub fn VaultGate() -> impl IntoView {
             </LockedShell>
         }
         .into_any(),
-        Screen::FirstRun => view! { <LockedShell><FirstRun /></LockedShell> }.into_any(),
+        Screen::FirstRun => view! {
+            <LockedShell>
+                <FirstRun />
+                <RestoreFromBackup />
+            </LockedShell>
+        }
+        .into_any(),
         Screen::HeaderMissing => view! {
             <LockedShell>
                 <div class="card narrow">
@@ -139,8 +146,9 @@ pub fn VaultGate() -> impl IntoView {
                     <p role="alert" class="alert">
                         "This browser holds encrypted Psynotes records, but the vault header that unlocks them is missing. Nothing was changed, and no new vault will be created over them."
                     </p>
-                    <p>"Restore from your most recent encrypted backup to get your notes back."</p>
+                    <p>"Restore from your most recent encrypted backup to get your notes back. Records already here are kept as they are."</p>
                 </div>
+                <RestoreFromBackup />
             </LockedShell>
         }
         .into_any(),

@@ -6,13 +6,17 @@
 
 mod app;
 mod clinical;
+mod download;
 mod first_run;
 mod gate;
 mod idle;
 mod perf;
+mod print_page;
 mod private_text;
 mod progress;
 mod pwa;
+mod records_page;
+mod restore_screen;
 pub mod session;
 mod settings_page;
 mod unlock_screen;

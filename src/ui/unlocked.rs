@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes, A};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::vault::session::Vault;
@@ -13,6 +14,8 @@ use super::clinical::{
     ClientEditPage, ClientNewPage, ClientPage, ClientsPage, ProgressNotePage, PsychotherapyPage,
 };
 use super::idle::AutoLock;
+use super::print_page::PrintPage;
+use super::records_page::{BackupReminder, RecordsPage};
 use super::session::Session;
 use super::settings_page::SettingsPage;
 
@@ -54,6 +57,7 @@ fn SessionShell(
 ) -> impl IntoView {
     let session = Session::new(vault, settings, on_close);
     provide_context(session);
+    let location = use_location();
 
     view! {
         <AutoLock />
@@ -61,11 +65,16 @@ fn SessionShell(
             <span class="shell__name">"Psynotes"</span>
             <nav class="shell__nav" aria-label="Main">
                 <A href="/">"Clients"</A>
+                <A href="/records">"Backup"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
             <button type="button" on:click=move |_| session.lock("button")>"Lock"</button>
         </header>
         <main class="shell__main" id="main">
+            // The reminder belongs on the home screen only.
+            <Show when=move || location.pathname.get() == "/">
+                <BackupReminder />
+            </Show>
             <Routes fallback=|| view! { <p>"This page does not exist."</p> <A href="/">"Back to clients"</A> }>
                 <Route path=path!("/") view=ClientsPage />
                 <Route path=path!("/clients/new") view=ClientNewPage />
@@ -74,6 +83,8 @@ fn SessionShell(
                 <Route path=path!("/clients/:client/notes/:note") view=ProgressNotePage />
                 <Route path=path!("/clients/:client/psychotherapy") view=PsychotherapyPage />
                 <Route path=path!("/settings") view=SettingsPage />
+                <Route path=path!("/records") view=RecordsPage />
+                <Route path=path!("/print") view=PrintPage />
             </Routes>
         </main>
     }

@@ -155,16 +155,24 @@ impl Vault {
     }
 }
 
+/// A backup restored into a new browser.
+pub struct Restored {
+    /// The vault's keys, so the app opens unlocked.
+    pub keyring: Keyring,
+    /// Records written.
+    pub records: u32,
+}
+
 /// Restores a backup into a browser that has no vault header.
 ///
 /// Records already present (a vault whose header was lost) are never
 /// overwritten: only the header and the missing records are written, in one
-/// transaction. Returns the keys, so the app opens unlocked.
+/// transaction.
 pub async fn restore_into_new(
     db: &Rexie,
     bytes: &[u8],
     secret: RestoreSecret,
-) -> Result<Keyring, VaultError> {
+) -> Result<Restored, VaultError> {
     let parsed = parse(bytes)?;
     let header = VaultHeader::from_json(parsed.header_json())?;
     let master = open_master(&header, secret)?;
@@ -181,21 +189,23 @@ pub async fn restore_into_new(
         }
         meta.add(&meta_value(HEADER_ID, &backup.header_json), None)
             .await?;
+        let mut written = 0u32;
         for store in &backup.stores {
             let os = tx.store(&store.store)?;
             for record in &store.records {
                 if !os.key_exists(JsValue::from_str(&record.id)).await? {
                     os.add(&record.to_js(), None).await?;
+                    written += 1;
                 }
             }
         }
-        Ok::<_, rexie::Error>(Ok(()))
+        Ok::<_, rexie::Error>(Ok(written))
     }
     .await;
     match written {
-        Ok(Ok(())) => {
+        Ok(Ok(records)) => {
             tx.done().await?;
-            Ok(keyring)
+            Ok(Restored { keyring, records })
         }
         Ok(Err(e)) => {
             let _ = tx.abort().await;

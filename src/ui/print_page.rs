@@ -1,0 +1,138 @@
+//! The printable record: progress notes styled for paper, which the browser's
+//! "Save as PDF" turns into a clean document. No app chrome is printed, each note
+//! starts on a new page, and psychotherapy notes cannot appear: the export layer
+//! never receives them.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::domain::{Client, ClientId, Date, ProgressNote};
+use crate::export::{
+    print_document, select, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
+    PrintDocument,
+};
+use crate::vault::audit::{AuditAction, AuditEvent};
+use crate::vault::repository::Loaded;
+
+use super::session::{now_local, now_ms, use_session};
+
+/// `/print?client=…&from=…&to=…&drafts=0|1`.
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let request = move || {
+        let q = query.get_untracked();
+        let date = |k: &str| q.get(k).and_then(|s| Date::parse(&s).ok());
+        ExportRequest {
+            format: ExportFormat::Print,
+            scope: match q.get("client") {
+                Some(id) => ExportScope::Client {
+                    client_id: ClientId(id),
+                },
+                None => ExportScope::Practice,
+            },
+            options: ExportOptions {
+                range: DateRange {
+                    from: date("from"),
+                    to: date("to"),
+                },
+                include_drafts: q.get("drafts").as_deref() == Some("1"),
+            },
+        }
+    };
+    let documents = LocalResource::new(move || {
+        let request = request();
+        async move {
+            let vault = session.vault();
+            let clients: Vec<Client> = vault
+                .clients()
+                .await?
+                .into_iter()
+                .filter_map(Loaded::ok)
+                .map(|c| c.value)
+                .collect();
+            let notes: Vec<ProgressNote> = vault
+                .progress_notes()
+                .await?
+                .into_iter()
+                .filter_map(Loaded::ok)
+                .map(|n| n.value)
+                .collect();
+            let clinician = session
+                .settings
+                .with_untracked(|s| s.value.clinician.clone());
+            let mut docs: Vec<PrintDocument> = Vec::new();
+            let mut count = 0;
+            let mut sorted: Vec<&Client> = clients
+                .iter()
+                .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
+                .collect();
+            sorted.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            for client in sorted {
+                let selected = select(&notes, Some(&client.id), &request.options);
+                if selected.is_empty() && request.scope.client_id().is_none() {
+                    continue;
+                }
+                count += selected.len();
+                docs.push(print_document(&clinician, client, &selected, now_local()));
+            }
+            let scope = request.describe(count);
+            let event = match request.scope.client_id() {
+                Some(id) => AuditEvent::about(now_ms(), AuditAction::Exported { scope }, &id.0),
+                None => AuditEvent::now(now_ms(), AuditAction::Exported { scope }),
+            };
+            vault.record_event(&event).await?;
+            Ok::<_, crate::vault::VaultError>(docs)
+        }
+    });
+    view! {
+        <div class="no-print actions">
+            <button type="button" on:click=move |_| { let _ = window().print(); }>"Print"</button>
+            <a class="button secondary" href="/records">"Back"</a>
+        </div>
+        {move || documents.get().map(|result| match result {
+            Err(e) => view! { <p role="alert" class="alert">{e.to_string()}</p> }.into_any(),
+            Ok(docs) if docs.is_empty() => view! { <p>"No progress notes match."</p> }.into_any(),
+            Ok(docs) => docs.into_iter().map(|doc| view! { <PrintedRecord doc=doc /> }).collect_view().into_any(),
+        })}
+    }
+}
+
+#[component]
+fn PrintedRecord(doc: PrintDocument) -> impl IntoView {
+    view! {
+        <article class="print-record">
+            <header class="print-record__header">
+                <h1>{doc.title}</h1>
+                <p>{doc.clinician_line}</p>
+                <p>{doc.client_line}</p>
+                <p class="muted">{doc.generated_line}</p>
+            </header>
+            {doc.notes.into_iter().map(|note| view! {
+                <section class="print-note">
+                    <h2>
+                        {note.is_draft.then(|| view! { <span class="badge">"DRAFT"</span> " " })}
+                        {note.heading}
+                    </h2>
+                    <dl class="print-note__meta">
+                        {note.meta_lines.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+                    </dl>
+                    {note.sections.into_iter().map(|(label, text)| view! {
+                        <h3>{label}</h3>
+                        <p class="print-note__text">{text}</p>
+                    }).collect_view()}
+                    {note.late_entry_line.map(|l| view! { <p class="badge badge--late">{l}</p> })}
+                    {note.signature_line.map(|l| view! { <p class="print-note__signature">{l}</p> })}
+                    {note.addenda.into_iter().map(|a| view! {
+                        <div class="print-note__addendum">
+                            <h3>"Addendum"</h3>
+                            <p class="print-note__text">{a.text}</p>
+                            <p class="print-note__signature">{a.signature_line}</p>
+                        </div>
+                    }).collect_view()}
+                </section>
+            }).collect_view()}
+        </article>
+    }
+}

@@ -1,0 +1,328 @@
+//! Backup and export: the encrypted backup, merging a backup back in, and
+//! exporting progress notes (never psychotherapy notes) as JSON or for print.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::domain::{Client, ClientId, Date, ProgressNote};
+use crate::export::{
+    select, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
+};
+use crate::vault::audit::{AuditAction, AuditEvent};
+use crate::vault::repository::Loaded;
+
+use super::download::{download, read_chosen_file, today};
+use super::progress::{next_frame, Busy};
+use super::session::{now_local, now_ms, use_session};
+
+/// `/records`.
+#[component]
+pub fn RecordsPage() -> impl IntoView {
+    view! {
+        <h1>"Backup and export"</h1>
+        <BackupSection />
+        <ExportSection />
+        <MergeSection />
+    }
+}
+
+/// "Last backup: N days ago", with a warning past the reminder threshold.
+#[component]
+pub fn BackupReminder() -> impl IntoView {
+    let session = use_session();
+    let last = LocalResource::new(move || async move { session.vault().last_backup_ms().await });
+    move || {
+        let threshold = session.settings.with(|s| s.value.backup_reminder_days);
+        last.get().map(|result| {
+            let (text, overdue) = match result {
+                Ok(Some(ms)) => {
+                    let days = ((now_ms() - ms).max(0) / 86_400_000) as u32;
+                    let words = match days {
+                        0 => "Last backup: today".to_owned(),
+                        1 => "Last backup: 1 day ago".to_owned(),
+                        n => format!("Last backup: {n} days ago"),
+                    };
+                    (words, days >= threshold)
+                }
+                Ok(None) => ("No backup yet".to_owned(), true),
+                Err(e) => (e.to_string(), true),
+            };
+            view! {
+                <p class=if overdue { "notice" } else { "status" } role="status">
+                    {text}
+                    {overdue.then(|| " · Back up now: a lost or reset tablet takes its notes with it. ")}
+                    <a href="/records">"Backup and export"</a>
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+fn BackupSection() -> impl IntoView {
+    let session = use_session();
+    let busy = RwSignal::new(false);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let backup = move |_| {
+        busy.set(true);
+        status.set(None);
+        leptos::task::spawn_local(async move {
+            next_frame().await;
+            let result = session.vault().create_backup(now_ms(), &today()).await;
+            busy.set(false);
+            status.set(Some(result.map_err(|e| e.to_string()).and_then(|file| {
+                download(&file.bytes, &file.file_name, "application/octet-stream")?;
+                Ok(format!(
+                    "Saved {} ({} records, {} kB). Keep it somewhere other than this device.",
+                    file.file_name,
+                    file.records,
+                    file.bytes.len().div_ceil(1024)
+                ))
+            })));
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="backup-heading">
+            <h2 id="backup-heading">"Encrypted backup"</h2>
+            <BackupReminder />
+            <p>
+                "One file with every client and note, still encrypted. Psychotherapy notes travel in it encrypted too, and can only be read by restoring into Psynotes with your passphrase or recovery key."
+            </p>
+            <div class="actions">
+                <button type="button" on:click=backup disabled=move || busy.get()>"Download encrypted backup"</button>
+            </div>
+            <Busy when=busy label="Preparing the backup…" />
+            <Outcome status=status />
+        </section>
+    }
+}
+
+#[component]
+fn MergeSection() -> impl IntoView {
+    let session = use_session();
+    let file_input = NodeRef::<html::Input>::new();
+    let confirmed = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let restore = move |_| {
+        let Some(input) = file_input.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        status.set(None);
+        leptos::task::spawn_local(async move {
+            let Some(bytes) = read_chosen_file(&input).await else {
+                busy.set(false);
+                status.set(Some(Err("Choose a backup file first.".into())));
+                return;
+            };
+            next_frame().await;
+            let result = session.vault().merge_backup(&bytes, now_ms()).await;
+            busy.set(false);
+            confirmed.set(false);
+            status.set(Some(result.map_err(|e| e.to_string()).map(|r| {
+                format!(
+                    "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept).",
+                    r.added, r.updated, r.kept, r.conflicts
+                )
+            })));
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="merge-heading">
+            <h2 id="merge-heading">"Restore from a backup of this vault"</h2>
+            <p>
+                "Brings back records from a backup of this same vault. Nothing here is deleted or replaced by an older version; a record changed both here and in the backup is kept twice."
+            </p>
+            <label for="merge-file">"Backup file"</label>
+            <input id="merge-file" type="file" accept=".psybak,application/octet-stream" node_ref=file_input />
+            <label class="row">
+                <input type="checkbox" class="checkbox" bind:checked=confirmed />
+                <span>"Merge this backup into the open vault"</span>
+            </label>
+            <div class="actions">
+                <button type="button" on:click=restore disabled=move || busy.get() || !confirmed.get()>
+                    "Restore from backup"
+                </button>
+            </div>
+            <Busy when=busy label="Restoring…" />
+            <Outcome status=status />
+        </section>
+    }
+}
+
+#[component]
+fn ExportSection() -> impl IntoView {
+    let session = use_session();
+    let clients = LocalResource::new(move || async move { session.vault().clients().await });
+    let scope = RwSignal::new(String::from("practice"));
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let drafts = RwSignal::new(false);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let navigate = use_navigate();
+
+    let request = move |format: ExportFormat| -> Result<ExportRequest, String> {
+        let date = |s: String| -> Result<Option<Date>, String> {
+            if s.trim().is_empty() {
+                Ok(None)
+            } else {
+                Date::parse(s.trim()).map(Some).map_err(|e| e.to_string())
+            }
+        };
+        let range = DateRange {
+            from: date(from.get_untracked())?,
+            to: date(to.get_untracked())?,
+        };
+        if range.is_reversed() {
+            return Err("The start date is after the end date.".into());
+        }
+        let scope = match scope.get_untracked().as_str() {
+            "practice" => ExportScope::Practice,
+            id => ExportScope::Client {
+                client_id: ClientId(id.to_owned()),
+            },
+        };
+        Ok(ExportRequest {
+            format,
+            scope,
+            options: ExportOptions {
+                range,
+                include_drafts: drafts.get_untracked(),
+            },
+        })
+    };
+
+    let export_json = move |_| {
+        let request = match request(ExportFormat::Json) {
+            Ok(r) => r,
+            Err(e) => return status.set(Some(Err(e))),
+        };
+        leptos::task::spawn_local(async move {
+            status.set(Some(export_json_file(session, request).await));
+        });
+    };
+    let print = move |_| {
+        let request = match request(ExportFormat::Print) {
+            Ok(r) => r,
+            Err(e) => return status.set(Some(Err(e))),
+        };
+        let mut query = vec![format!(
+            "drafts={}",
+            u8::from(request.options.include_drafts)
+        )];
+        if let Some(id) = request.scope.client_id() {
+            query.push(format!("client={}", id.0));
+        }
+        if let Some(d) = request.options.range.from {
+            query.push(format!("from={d}"));
+        }
+        if let Some(d) = request.options.range.to {
+            query.push(format!("to={d}"));
+        }
+        navigate(&format!("/print?{}", query.join("&")), Default::default());
+    };
+
+    view! {
+        <section class="card" aria-labelledby="export-heading">
+            <h2 id="export-heading">"Export progress notes"</h2>
+            <p>
+                "For a client's request to see their record, or to share with another provider with consent. Psychotherapy notes are never included."
+            </p>
+            <label for="export-scope">"Whose notes"</label>
+            <select id="export-scope" bind:value=scope>
+                <option value="practice">"All clients"</option>
+                {move || clients.get().and_then(Result::ok).map(|list| {
+                    let mut list: Vec<Client> = list.into_iter().filter_map(Loaded::ok).map(|c| c.value).collect();
+                    list.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                    list.into_iter().map(|c| view! { <option value=c.id.0.clone()>{c.name.clone()}</option> }).collect_view()
+                })}
+            </select>
+            <div class="grid">
+                <div>
+                    <label for="export-from">"From date"</label>
+                    <input id="export-from" type="date" bind:value=from />
+                </div>
+                <div>
+                    <label for="export-to">"To date"</label>
+                    <input id="export-to" type="date" bind:value=to />
+                </div>
+            </div>
+            <label class="row">
+                <input type="checkbox" class="checkbox" bind:checked=drafts />
+                <span>"Include unsigned drafts (marked DRAFT)"</span>
+            </label>
+            <div class="actions">
+                <button type="button" on:click=export_json>"Export progress notes"</button>
+                <button type="button" class="secondary" on:click=print>"Print view"</button>
+            </div>
+            <Outcome status=status />
+        </section>
+    }
+}
+
+async fn export_json_file(
+    session: super::session::Session,
+    request: ExportRequest,
+) -> Result<String, String> {
+    let vault = session.vault();
+    let clients: Vec<Client> = vault
+        .clients()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|c| c.value)
+        .collect();
+    let notes: Vec<ProgressNote> = vault
+        .progress_notes()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|n| n.value)
+        .collect();
+    let selected = select(&notes, request.scope.client_id(), &request.options);
+    let client_refs: Vec<&Client> = clients
+        .iter()
+        .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
+        .collect();
+    let clinician = session
+        .settings
+        .with_untracked(|s| s.value.clinician.clone());
+    let json = to_json(
+        &clinician,
+        &client_refs,
+        &selected,
+        now_local(),
+        &request.scope,
+        &request.options,
+    );
+    let scope = request.describe(selected.len());
+    let audit = match request.scope.client_id() {
+        Some(id) => AuditEvent::about(now_ms(), AuditAction::Exported { scope }, &id.0),
+        None => AuditEvent::now(now_ms(), AuditAction::Exported { scope }),
+    };
+    vault
+        .record_event(&audit)
+        .await
+        .map_err(|e| e.to_string())?;
+    let name = format!("psynotes-progress-notes-{}.json", today());
+    download(json.as_bytes(), &name, "application/json")?;
+    Ok(format!(
+        "Exported {} progress notes to {name}.",
+        selected.len()
+    ))
+}
+
+/// A success line or an alert.
+#[component]
+fn Outcome(status: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+    move || {
+        status.get().map(|s| match s {
+            Ok(m) => view! { <p class="status status--ok" role="status">{m}</p> }.into_any(),
+            Err(m) => view! { <p class="alert" role="alert">{m}</p> }.into_any(),
+        })
+    }
+}
