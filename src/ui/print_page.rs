@@ -68,7 +68,7 @@ pub fn PrintPage() -> impl IntoView {
                 .iter()
                 .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
                 .collect();
-            sorted.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            sorted.sort_by_key(|c| c.name.to_lowercase());
             for client in sorted {
                 let selected = select(&notes, Some(&client.id), &request.options);
                 if selected.is_empty() && request.scope.client_id().is_none() {

@@ -51,7 +51,7 @@ pub fn BackupReminder() -> impl IntoView {
             view! {
                 <p class=if overdue { "notice" } else { "status" } role="status">
                     {text}
-                    {overdue.then(|| " · Back up now: a lost or reset tablet takes its notes with it. ")}
+                    {overdue.then_some(" · Back up now: a lost or reset tablet takes its notes with it. ")}
                     <a href="/records">"Backup and export"</a>
                 </p>
             }
@@ -235,7 +235,7 @@ fn ExportSection() -> impl IntoView {
                 <option value="practice">"All clients"</option>
                 {move || clients.get().and_then(Result::ok).map(|list| {
                     let mut list: Vec<Client> = list.into_iter().filter_map(Loaded::ok).map(|c| c.value).collect();
-                    list.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+                    list.sort_by_key(|c| c.name.to_lowercase());
                     list.into_iter().map(|c| view! { <option value=c.id.0.clone()>{c.name.clone()}</option> }).collect_view()
                 })}
             </select>
