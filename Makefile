@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export PSYNOTES_BUILD ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 PORT ?= 8080
 
-.PHONY: run build serve test tools tools-test lint fmt-check clippy test-native test-browser test-e2e size bench clean
+.PHONY: run build serve test tools tools-test lint fmt-check clippy test-native test-browser test-e2e test-bench-smoke bench-build size bench clean
 
 ## run: install what is missing, build the release bundle, serve it on 127.0.0.1:$(PORT)
 run: build
@@ -20,7 +20,7 @@ build: tools
 	trunk build --release
 
 ## test: every check and test layer; non-zero on any failure
-test: tools-test lint test-native test-browser test-e2e
+test: tools-test lint test-native test-browser test-e2e test-bench-smoke
 
 tools:
 	bash scripts/install-tools.sh build
@@ -35,7 +35,7 @@ fmt-check:
 
 clippy:
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 
 ## test-native: domain and crypto, natively
 test-native:
@@ -48,6 +48,17 @@ test-browser:
 ## test-e2e: Playwright against the release build served on 127.0.0.1
 test-e2e: build
 	npx playwright test --config tests/e2e/playwright.config.js
+
+## bench: seed 10,000 notes and time what a therapist does (target/bench/report.json)
+bench: tools-test build bench-build
+	SHELL_DIST=dist node bench/run.mjs
+
+bench-build:
+	trunk build --release --features bench --dist target/bench/dist
+
+## test-bench-smoke: the benchmark harness on a 100-note vault, so it cannot rot
+test-bench-smoke: build bench-build
+	BENCH_OUT=target/bench/smoke.json SHELL_DIST=dist node bench/run.mjs --small
 
 ## size: gzip and brotli bytes of the shell (wasm + js + css + html)
 size: build

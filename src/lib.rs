@@ -11,6 +11,8 @@
 //! `domain`, `crypto`, `export` and the pure parts of `vault` build natively, so
 //! `cargo test` exercises them without a browser.
 
+#[cfg(all(feature = "bench", target_arch = "wasm32"))]
+pub mod bench;
 pub mod crypto;
 pub mod domain;
 pub mod export;

@@ -41,6 +41,8 @@ mod psychotherapy_notes;
 pub mod repository;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;
+#[cfg(all(feature = "bench", target_arch = "wasm32"))]
+pub mod seed;
 #[cfg(target_arch = "wasm32")]
 pub mod session;
 #[cfg(target_arch = "wasm32")]

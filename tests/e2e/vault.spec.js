@@ -37,7 +37,9 @@ test("the first-run form explains a too-short or mismatched passphrase", async (
   await expect(page.locator("#passphrase-hint")).toContainText("Strength");
   await page.getByLabel("Confirm passphrase").fill("short");
   // Bypass the browser's own minlength check, to see the app's message.
-  await page.locator("form").evaluate((f) => (f.noValidate = true));
+  await page
+    .locator("form", { has: page.getByRole("button", { name: "Create vault" }) })
+    .evaluate((f) => (f.noValidate = true));
   await page.getByRole("button", { name: "Create vault" }).click();
   await expect(page.getByRole("alert")).toContainText("at least 12 characters");
   await page.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);

@@ -1,0 +1,177 @@
+// The benchmark: seeds a realistic vault through the app's own code, then times
+// what a therapist does, in headless Chromium against a release build with the
+// `bench` feature. Prints a table and writes target/bench/report.json.
+//
+// Usage: node bench/run.mjs [--small]   (--small: 100 notes, the smoke test)
+import { chromium } from "@playwright/test";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const small = process.argv.includes("--small");
+const dist = process.env.BENCH_DIST || "target/bench/dist";
+const out = process.env.BENCH_OUT || "target/bench/report.json";
+const port = Number(process.env.BENCH_PORT || 4373);
+const plan = small
+  ? { clients: 4, notes: 100, psychotherapy_notes: 20, note_chars: 2000 }
+  : { clients: 200, notes: 10000, psychotherapy_notes: 2000, note_chars: 2000 };
+const PASSPHRASE = "benchmark passphrase, long enough";
+const RUNS = small ? 2 : 5;
+const SAVES = small ? 20 : 200;
+const SEARCHES = small ? 10 : 50;
+const KDF = { m_kib: 65536, t: 3 };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+const round = (x) => Math.round(x * 10) / 10;
+
+const server = spawn("node", ["scripts/serve.mjs", dist, String(port)], { stdio: "ignore" });
+const base = `http://127.0.0.1:${port}`;
+const profile = mkdtempSync(join(tmpdir(), "psynotes-bench-"));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--enable-precise-memory-info"],
+  viewport: { width: 1366, height: 1024 },
+});
+
+async function ready(page) {
+  await page.waitForFunction(() => !document.getElementById("boot") && window.wasmBindings, null, { timeout: 60_000 });
+}
+
+async function instrumentedPage() {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: "longtask", buffered: true });
+    } catch {}
+    addEventListener("TrunkApplicationStarted", (e) => (window.__wasm = e.detail.wasm));
+  });
+  return page;
+}
+
+const report = {};
+try {
+  for (let i = 0; i < 50; i++) {
+    try { await fetch(base); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  let page = await instrumentedPage();
+  await page.goto(base);
+  await ready(page);
+
+  // Seed (not timed as a user action).
+  const seeded = JSON.parse(await page.evaluate(async ([p, plan]) =>
+    window.wasmBindings.bench_seed(p, plan.clients, plan.notes, plan.psychotherapy_notes, plan.note_chars),
+    [PASSPHRASE, plan]));
+  Object.assign(report, { notes: plan.notes, psychotherapy_notes: plan.psychotherapy_notes, clients: plan.clients });
+  report.seed_ms = round(seeded.seed_ms);
+
+  // Argon2id alone, median of 5.
+  const kdf = [];
+  for (let i = 0; i < 5; i++) kdf.push(await page.evaluate(([m, t]) => window.wasmBindings.bench_kdf(m, t), [KDF.m_kib, KDF.t]));
+  Object.assign(report, { kdf_m_kib: KDF.m_kib, kdf_t: KDF.t, kdf_ms: round(median(kdf)) });
+
+  // Unlock to client list, median of RUNS fresh page loads.
+  const unlocks = [];
+  let longTaskMax = 0;
+  for (let i = 0; i < RUNS; i++) {
+    await page.close();
+    page = await instrumentedPage();
+    await page.goto(base);
+    await ready(page);
+    await page.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+    await page.getByRole("button", { name: "Unlock", exact: true }).click();
+    await page.waitForFunction(() => performance.getEntriesByName("psynotes-clients-ready").length > 0, null, { timeout: 120_000 });
+    const m = await page.evaluate(() => {
+      const start = performance.getEntriesByName("psynotes-unlock-start")[0].startTime;
+      const end = performance.getEntriesByName("psynotes-clients-ready")[0].startTime;
+      const longest = Math.max(0, ...window.__longTasks.filter((t) => t.start >= start - 50 && t.start <= end).map((t) => t.duration));
+      return { ms: end - start, longest };
+    });
+    unlocks.push(m.ms);
+    longTaskMax = Math.max(longTaskMax, m.longest);
+  }
+  report.unlock_ms = round(median(unlocks));
+  report.long_task_max_ms = round(longTaskMax);
+
+  // Opening a client with 50 notes until the timeline shows.
+  const client = seeded.clients[0];
+  const openMs = await page.evaluate(async (id) => {
+    const link = [...document.querySelectorAll("a")].find((a) => a.getAttribute("href") === `/clients/${id}`);
+    const started = performance.now();
+    link.click();
+    await new Promise((resolve) => {
+      const check = () => (document.querySelectorAll('a[href^="/clients/' + id + '/notes/"]').length >= 50 ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    return performance.now() - started;
+  }, client);
+  report.open_client_ms = round(openMs);
+
+  // Search: a word query over all progress notes, from the home screen.
+  await page.goto(base + "/");
+  await page.waitForFunction(() => performance.getEntriesByName("psynotes-clients-ready").length > 0 || document.querySelector("input[type=search], #search"), null, { timeout: 60_000 }).catch(() => {});
+  const searchBox = page.getByLabel("Search", { exact: true });
+  const searchOnce = async (q) => {
+    await searchBox.fill("");
+    const started = await page.evaluate(() => performance.now());
+    await searchBox.fill(q);
+    await page.locator("mark").first().waitFor({ timeout: 120_000 });
+    return (await page.evaluate(() => performance.now())) - started;
+  };
+  const words = ["reframing", "grounding", "exposure", "appetite", "partner", "homework", "concentration"];
+  // The page may need to unlock again after the navigation.
+  if (await page.getByRole("button", { name: "Unlock", exact: true }).count()) {
+    await page.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+    await page.getByRole("button", { name: "Unlock", exact: true }).click();
+  }
+  await searchBox.waitFor({ timeout: 120_000 });
+  report.search_first_ms = round(await searchOnce("reframing"));
+  const searches = [];
+  for (let i = 0; i < SEARCHES; i++) searches.push(await searchOnce(words[i % words.length]));
+  report.search_p95_ms = round(p95(searches));
+
+  report.peak_memory_mb = round(await page.evaluate(() => {
+    const js = performance.memory ? performance.memory.usedJSHeapSize : 0;
+    const wasm = window.__wasm?.memory?.buffer?.byteLength ?? 0;
+    return (js + wasm) / 1048576;
+  }));
+
+  // Vault-level: saves, one-client export, backup and restore.
+  await page.getByRole("button", { name: "Lock", exact: true }).click().catch(() => {});
+  const v = JSON.parse(await page.evaluate(([p, id, n]) => window.wasmBindings.bench_vault(p, id, n), [PASSPHRASE, client, SAVES]));
+  report.save_p95_ms = round(p95(v.save_ms));
+  report.save_median_ms = round(median(v.save_ms));
+  report.export_client_ms = round(v.export_client_ms);
+  report.backup_ms = round(v.backup_ms);
+  report.backup_bytes = v.backup_bytes;
+  report.restore_ms = round(v.restore_ms);
+  report.restored_records = v.restored_records;
+
+  const size = JSON.parse(execFileSync("node", ["scripts/size.mjs", process.env.SHELL_DIST || "dist", "--json"]).toString());
+  report.shell_gzip_bytes = size.shell_gzip_bytes;
+  report.shell_brotli_bytes = size.shell_brotli_bytes;
+} finally {
+  await context.close();
+  server.kill();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+const targets = {
+  unlock_ms: ["<=", 400], open_client_ms: ["<=", 50], save_p95_ms: ["<=", 15], search_p95_ms: ["<=", 100],
+  backup_ms: ["<=", 2000], restore_ms: ["<=", 3000], shell_gzip_bytes: ["<=", 250 * 1024], peak_memory_mb: ["<=", 200],
+  long_task_max_ms: ["<=", 50],
+};
+mkdirSync("target/bench", { recursive: true });
+writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+console.log(`${"key".padEnd(22)}${"value".padStart(12)}  target`);
+for (const [k, v] of Object.entries(report)) {
+  const t = targets[k];
+  const verdict = t ? `${t[0]} ${t[1]}  ${v <= t[1] ? "met" : "NOT MET"}` : "";
+  console.log(`${k.padEnd(22)}${String(v).padStart(12)}  ${verdict}`);
+}
+console.log(`\nwritten to ${out}`);

@@ -1,0 +1,200 @@
+//! Benchmark entry points (`--features bench` only; never in the shipped app).
+//!
+//! `make bench` drives these from headless Chromium through
+//! `window.wasmBindings`. Seeding is bench-only; everything timed here goes
+//! through the same vault, crypto and export code the app uses. Timings that
+//! need the UI (unlock to client list, opening a client, search) are taken by
+//! `bench/run.mjs` on the real pages.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::crypto::{derive_kek, KdfParams, Passphrase, Salt};
+use crate::domain::{Client, ProgressNote, Timestamp};
+use crate::export::{select, to_json, ExportOptions, ExportScope};
+use crate::vault::backup::{restore_into_new, RestoreSecret};
+use crate::vault::repository::Loaded;
+use crate::vault::schema::{open_database, open_named, DB_VERSION};
+use crate::vault::seed::SeedPlan;
+use crate::vault::session::Vault;
+use crate::vault::unlock::{create, unlock};
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+}
+
+fn err(e: impl ToString) -> JsValue {
+    JsValue::from_str(&e.to_string())
+}
+
+fn json(value: &impl Serialize) -> Result<JsValue, JsValue> {
+    serde_json::to_string(value)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(err)
+}
+
+#[derive(Serialize)]
+struct Seeded {
+    clients: Vec<String>,
+    seed_ms: f64,
+}
+
+/// Creates the app's vault with the production KDF parameters and seeds it.
+#[wasm_bindgen]
+pub async fn bench_seed(
+    passphrase: String,
+    clients: u32,
+    notes: u32,
+    psychotherapy_notes: u32,
+    note_chars: u32,
+) -> Result<JsValue, JsValue> {
+    let started = now();
+    let db = open_database().await.map_err(err)?;
+    let p = Passphrase::new(passphrase).map_err(err)?;
+    let created = create(&db, &p, KdfParams::DEFAULT, js_sys::Date::now() as i64)
+        .await
+        .map_err(err)?;
+    let vault = Vault::new(db, created.keyring);
+    let plan = SeedPlan {
+        clients,
+        notes,
+        psychotherapy_notes,
+        note_chars,
+    };
+    let ids = vault
+        .seed_bulk(plan, Timestamp(js_sys::Date::now() as i64))
+        .await
+        .map_err(err)?;
+    vault.close();
+    json(&Seeded {
+        clients: ids,
+        seed_ms: now() - started,
+    })
+}
+
+/// One Argon2id derivation with the given parameters, in milliseconds.
+#[wasm_bindgen]
+pub fn bench_kdf(m_kib: u32, t: u32) -> Result<f64, JsValue> {
+    let params = KdfParams { m_kib, t, p: 1 };
+    let salt = Salt([7; 16]);
+    let p = Passphrase::for_unlock("benchmark passphrase".into());
+    let started = now();
+    derive_kek(&p, &salt, &params).map_err(err)?;
+    Ok(now() - started)
+}
+
+#[derive(Serialize)]
+struct VaultTimings {
+    save_ms: Vec<f64>,
+    export_client_ms: f64,
+    export_client_notes: usize,
+    backup_ms: f64,
+    backup_bytes: usize,
+    restore_ms: f64,
+    restored_records: u32,
+}
+
+/// Saves, a one-client JSON export, a full backup and a full restore, timed
+/// through the vault and export APIs.
+#[wasm_bindgen]
+pub async fn bench_vault(
+    passphrase: String,
+    client_id: String,
+    saves: u32,
+) -> Result<JsValue, JsValue> {
+    let db = open_database().await.map_err(err)?;
+    let p = Passphrase::for_unlock(passphrase.clone());
+    let unlocked = unlock(&db, &p, js_sys::Date::now() as i64)
+        .await
+        .map_err(err)?;
+    let vault = Vault::new(db, unlocked.keyring);
+
+    // Editing and saving one note, committed, `saves` times.
+    let notes = vault.progress_notes().await.map_err(err)?;
+    let mut note = notes
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .find(|n| n.value.client_id().0 == client_id && !n.value.is_signed())
+        .ok_or_else(|| err("no draft note to edit"))?;
+    let mut save_ms = Vec::with_capacity(saves as usize);
+    for i in 0..saves {
+        if let ProgressNote::Draft(d) = &mut note.value {
+            let text = format!("{} edit {i}", d.section("plan"));
+            d.set_section("plan", text);
+        }
+        let started = now();
+        note.rev = vault
+            .commit_progress_note(&note.value, note.rev, 0, None, js_sys::Date::now() as i64)
+            .await
+            .map_err(err)?;
+        save_ms.push(now() - started);
+    }
+
+    // JSON export of one client, the way the export page does it.
+    let started = now();
+    let clients: Vec<Client> = vault
+        .clients()
+        .await
+        .map_err(err)?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|c| c.value)
+        .collect();
+    let all: Vec<ProgressNote> = vault
+        .progress_notes()
+        .await
+        .map_err(err)?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|n| n.value)
+        .collect();
+    let scope = ExportScope::Client {
+        client_id: crate::domain::ClientId(client_id.clone()),
+    };
+    let options = ExportOptions::default();
+    let selected = select(&all, scope.client_id(), &options);
+    let client_refs: Vec<&Client> = clients.iter().filter(|c| c.id.0 == client_id).collect();
+    let exported = to_json(
+        &Default::default(),
+        &client_refs,
+        &selected,
+        Timestamp(0),
+        &scope,
+        &options,
+    );
+    let export_client_ms = now() - started;
+    let export_client_notes = selected.len();
+    drop(exported);
+
+    let started = now();
+    let file = vault
+        .create_backup(js_sys::Date::now() as i64, "2026-01-01")
+        .await
+        .map_err(err)?;
+    let backup_ms = now() - started;
+
+    let name = "psynotes-bench-restore";
+    let _ = rexie::Rexie::delete(name).await;
+    let target = open_named(name, DB_VERSION).await.map_err(err)?;
+    let started = now();
+    let restored = restore_into_new(&target, &file.bytes, RestoreSecret::Passphrase(p))
+        .await
+        .map_err(err)?;
+    let restore_ms = now() - started;
+    target.close();
+    let _ = rexie::Rexie::delete(name).await;
+    vault.close();
+
+    json(&VaultTimings {
+        save_ms,
+        export_client_ms,
+        export_client_notes,
+        backup_ms,
+        backup_bytes: file.bytes.len(),
+        restore_ms,
+        restored_records: restored.records,
+    })
+}

@@ -1,0 +1,217 @@
+//! Bulk seeding for the benchmark only (`--features bench`): writes thousands
+//! of realistic, sealed records quickly, through the same sealing code and
+//! stores as the app, in large transactions.
+
+use crate::domain::{
+    Client, ClientId, ClinicianProfile, Date, PlaceOfService, ProgressNote, ProgressNoteDraft,
+    ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId, RiskAssessment, ServiceCode, Template,
+    TimeOfDay, Timestamp,
+};
+
+use super::repository::{Batch, Sealer};
+use super::session::Vault;
+use super::store::{Clients, EncryptedStore, ProgressNotes, PsychotherapyNotes};
+use super::VaultError;
+
+/// What to seed.
+#[derive(Clone, Copy, Debug)]
+pub struct SeedPlan {
+    /// Clients.
+    pub clients: u32,
+    /// Progress notes, spread evenly over the clients.
+    pub notes: u32,
+    /// Psychotherapy notes, spread evenly over the clients.
+    pub psychotherapy_notes: u32,
+    /// Characters of text per progress note.
+    pub note_chars: u32,
+}
+
+const WORDS: &[&str] = &[
+    "client",
+    "reports",
+    "sleep",
+    "anxiety",
+    "work",
+    "family",
+    "session",
+    "discussed",
+    "coping",
+    "skills",
+    "practiced",
+    "breathing",
+    "mood",
+    "stable",
+    "improved",
+    "homework",
+    "reviewed",
+    "stressors",
+    "partner",
+    "goals",
+    "progress",
+    "cognitive",
+    "reframing",
+    "exposure",
+    "values",
+    "grounding",
+    "appetite",
+    "energy",
+    "concentration",
+    "support",
+    "plan",
+    "next",
+    "week",
+];
+
+/// A deterministic word generator (xorshift), so every run seeds the same text.
+struct Words(u64);
+
+impl Words {
+    fn next(&mut self) -> &'static str {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        WORDS[(self.0 % WORDS.len() as u64) as usize]
+    }
+
+    fn text(&mut self, chars: usize) -> String {
+        let mut s = String::with_capacity(chars + 16);
+        while s.len() < chars {
+            s.push_str(self.next());
+            s.push(' ');
+        }
+        s
+    }
+}
+
+impl Vault {
+    /// Seeds the vault; returns the client ids in creation order.
+    pub async fn seed_bulk(
+        &self,
+        plan: SeedPlan,
+        now: Timestamp,
+    ) -> Result<Vec<String>, VaultError> {
+        let mut words = Words(0x9E37_79B9_7F4A_7C15);
+        let clinician = ClinicianProfile {
+            name: "Bench Clinician".into(),
+            credentials: "LCSW".into(),
+        };
+        let clients: Vec<Client> = (0..plan.clients)
+            .map(|i| {
+                Client::new(
+                    ClientId(format!("{:032x}", 0xC11E_0000_u64 + u64::from(i))),
+                    format!("Client {i:04}"),
+                )
+            })
+            .collect();
+        self.write_all::<Clients, _>(&clients, |c| c.id.0.clone())
+            .await?;
+
+        let per_client = plan.notes.div_ceil(plan.clients.max(1));
+        let mut notes = Vec::with_capacity(1000);
+        for i in 0..plan.notes {
+            let client = &clients[(i / per_client.max(1)) as usize % clients.len().max(1)];
+            let day = Date::new(
+                2016 + (i % 10) as i32,
+                1 + (i % 12) as u8,
+                1 + (i % 28) as u8,
+            )
+            .map_err(|e| VaultError::Storage(e.to_string()))?;
+            let mut draft = ProgressNoteDraft::new(
+                ProgressNoteId(format!("{:032x}", 0x0000_5E55_0000_0000_u64 + u64::from(i))),
+                client.id.clone(),
+                Template::Soap,
+                now,
+            );
+            draft.date_of_service = Some(day);
+            draft.start = TimeOfDay::new(14, 0).ok();
+            draft.end = TimeOfDay::new(14, 50).ok();
+            draft.service_code = Some(ServiceCode::Cpt90834);
+            draft.place_of_service = Some(PlaceOfService::Office);
+            draft.risk = Some(RiskAssessment::denied());
+            let quarter = (plan.note_chars / 4) as usize;
+            for key in ["subjective", "objective", "assessment", "plan"] {
+                draft.set_section(key, words.text(quarter));
+            }
+            // One note in ten is still an unsigned draft, as in a real practice.
+            let note = if i % 10 == 9 {
+                ProgressNote::Draft(draft)
+            } else {
+                let signed_at = Timestamp::from_date_time(
+                    day,
+                    TimeOfDay::new(16, 0).map_err(|e| VaultError::Storage(e.to_string()))?,
+                );
+                ProgressNote::Signed(
+                    draft
+                        .sign(&clinician, signed_at, 72, None)
+                        .map_err(|e| VaultError::Storage(e.to_string()))?,
+                )
+            };
+            notes.push(note);
+            if notes.len() == 1000 {
+                self.write_all::<ProgressNotes, _>(&notes, |n| n.id().0.clone())
+                    .await?;
+                notes.clear();
+            }
+        }
+        self.write_all::<ProgressNotes, _>(&notes, |n| n.id().0.clone())
+            .await?;
+
+        let psy: Vec<PsychotherapyNote> = (0..plan.psychotherapy_notes)
+            .map(|i| {
+                let client = &clients[i as usize % clients.len().max(1)];
+                let mut n = PsychotherapyNote::new(
+                    PsychotherapyNoteId(format!(
+                        "{:032x}",
+                        0x0000_7000_0000_0000_u64 + u64::from(i)
+                    )),
+                    client.id.clone(),
+                    now,
+                );
+                n.text = words.text(800);
+                n
+            })
+            .collect();
+        for chunk in psy.chunks(1000) {
+            self.write_all::<PsychotherapyNotes, _>(chunk, |n| n.id.0.clone())
+                .await?;
+        }
+        Ok(clients.into_iter().map(|c| c.id.0).collect())
+    }
+
+    async fn write_all<S: EncryptedStore, T: serde::Serialize>(
+        &self,
+        values: &[T],
+        id_of: impl Fn(&T) -> String,
+    ) -> Result<(), VaultError>
+    where
+        S::Purpose: SeedKey,
+    {
+        let batch = self.with_keys(|keys| {
+            let sealer = Sealer::<S>::new(S::Purpose::key(keys));
+            let mut batch = Batch::new();
+            for value in values {
+                batch = batch.put_unchecked(S::NAME, sealer.seal(&id_of(value), 1, value)?, None);
+            }
+            Ok(batch)
+        })?;
+        batch.commit(self.db()).await
+    }
+}
+
+/// Picks the key of a purpose from the keyring (bench only).
+pub trait SeedKey: crate::crypto::Purpose + Sized {
+    /// The key.
+    fn key(keys: &super::keyring::Keyring) -> &crate::crypto::DataKey<Self>;
+}
+
+impl SeedKey for crate::crypto::Records {
+    fn key(keys: &super::keyring::Keyring) -> &crate::crypto::DataKey<Self> {
+        keys.records()
+    }
+}
+
+impl SeedKey for crate::crypto::Psychotherapy {
+    fn key(keys: &super::keyring::Keyring) -> &crate::crypto::DataKey<Self> {
+        keys.psychotherapy()
+    }
+}
