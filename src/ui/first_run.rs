@@ -78,6 +78,8 @@ pub fn FirstRun() -> impl IntoView {
                 "Your notes are encrypted on this device with a key made from your passphrase. Nobody, including us, can read them or reset it."
             </p>
             <form on:submit=submit>
+                // Password managers file the passphrase under this name.
+                <input type="text" class="visually-hidden" autocomplete="username" value="Psynotes vault" readonly tabindex="-1" aria-hidden="true" />
                 <label for="new-passphrase">"Passphrase"</label>
                 <input
                     id="new-passphrase"

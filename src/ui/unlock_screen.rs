@@ -88,6 +88,8 @@ pub fn UnlockScreen() -> impl IntoView {
         <div class="card narrow">
             <h1>"Unlock your notes"</h1>
             <form on:submit=submit>
+                // Password managers file the passphrase under this name.
+                <input type="text" class="visually-hidden" autocomplete="username" value="Psynotes vault" readonly tabindex="-1" aria-hidden="true" />
                 <Show
                     when=move || use_recovery.get()
                     fallback=move || {
