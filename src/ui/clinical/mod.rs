@@ -1,31 +1,26 @@
 //! The working day: clients, progress notes, psychotherapy notes, search.
+//!
+//! One file per concept:
+//! - [`client_list`]: the home screen (clients by last session, notes to sign) and
+//!   [`search`] (client names and progress-note text, highlighted);
+//! - [`client_form`]: new and edit client, archive, delete;
+//! - [`client_page`]: one client's summary and record tabs, and [`timeline`].
+//!
+//! Everything the person typed is rendered as text; ids are the only user-made
+//! values in URLs.
 
 use leptos::prelude::*;
 
-/// The home screen: the client list.
-#[component]
-pub fn ClientsPage() -> impl IntoView {
-    super::perf::mark(super::perf::CLIENTS_READY);
-    view! { <h1>"Clients"</h1> }
-}
+mod client_form;
+mod client_list;
+mod client_page;
+mod common;
+mod search;
+mod timeline;
 
-/// A new client.
-#[component]
-pub fn ClientNewPage() -> impl IntoView {
-    view! { <h1>"New client"</h1> }
-}
-
-/// Editing a client.
-#[component]
-pub fn ClientEditPage() -> impl IntoView {
-    view! { <h1>"Edit client"</h1> }
-}
-
-/// One client: summary and timeline.
-#[component]
-pub fn ClientPage() -> impl IntoView {
-    view! { <h1>"Client"</h1> }
-}
+pub use client_form::{ClientEditPage, ClientNewPage};
+pub use client_list::ClientsPage;
+pub use client_page::ClientPage;
 
 /// One progress note.
 #[component]
