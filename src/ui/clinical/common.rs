@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::{Client, Date, ValidationIssue};
+use crate::domain::{Client, Date, Timestamp, ValidationIssue};
 use crate::ui::session::use_session;
 
 /// A route parameter (`client`, `note`) as a signal; empty when absent.
@@ -18,6 +18,11 @@ pub fn new_id() -> Result<String, String> {
     crate::crypto::random_id().map_err(|e| e.to_string())
 }
 
+/// A local wall-clock timestamp as "2024-03-05 14:50".
+pub fn format_timestamp(at: Timestamp) -> String {
+    format!("{} {}", at.date(), at.time_of_day())
+}
+
 /// An optional date, or a dash.
 pub fn format_date(date: Option<Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |d| d.to_string())
@@ -26,6 +31,12 @@ pub fn format_date(date: Option<Date>) -> String {
 /// Minutes as "50 min".
 pub fn format_minutes(minutes: Option<u32>) -> String {
     minutes.map_or_else(|| "—".to_owned(), |m| format!("{m} min"))
+}
+
+/// The first characters of a digest, enough to compare by eye.
+pub fn short_digest(hex: &str) -> String {
+    let short: String = hex.chars().take(12).collect();
+    format!("{short}…")
 }
 
 /// Whether lists show client codes instead of names (a setting).
