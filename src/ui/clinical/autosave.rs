@@ -220,6 +220,14 @@ impl Autosave {
         inner.release(generation, &result);
         result
     }
+
+    /// Forgets pending edits (the record was deleted): nothing more is written.
+    pub fn discard(&self) {
+        if let Some(inner) = self.inner() {
+            inner.cancel_timer();
+            inner.written.set(inner.generation.get());
+        }
+    }
 }
 
 /// The save indicator: a live region that says "Saving…" only while a write is

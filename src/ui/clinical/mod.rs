@@ -7,12 +7,11 @@
 //! - [`client_page`]: one client's summary and record tabs, and [`timeline`];
 //! - [`progress_note_editor`]: opening a note and editing a draft, with
 //!   [`session_fields`], [`risk_fields`], [`section_field`], [`sign`] and
-//!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`].
+//!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
+//! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! Everything the person typed is rendered as text; ids are the only user-made
 //! values in URLs.
-
-use leptos::prelude::*;
 
 mod addenda;
 mod autosave;
@@ -21,6 +20,7 @@ mod client_list;
 mod client_page;
 mod common;
 mod progress_note_editor;
+mod psychotherapy;
 mod risk_fields;
 mod search;
 mod section_field;
@@ -33,9 +33,4 @@ pub use client_form::{ClientEditPage, ClientNewPage};
 pub use client_list::ClientsPage;
 pub use client_page::ClientPage;
 pub use progress_note_editor::ProgressNotePage;
-
-/// A client's psychotherapy notes.
-#[component]
-pub fn PsychotherapyPage() -> impl IntoView {
-    view! { <h1>"Psychotherapy notes"</h1> }
-}
+pub use psychotherapy::PsychotherapyPage;
