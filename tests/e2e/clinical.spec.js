@@ -366,3 +366,54 @@ test("client form: validation, archive, and delete only with confirmation and wi
   await expect(page.getByRole("heading", { level: 1, name: "Clients" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Pat Delete" })).toHaveCount(0);
 });
+
+test("signing asks for missing fields, the clinician profile and a late-entry reason; the next note copies the plan", async ({ page }) => {
+  await createVault(page);
+  await createClient(page, "Lee Late");
+  await page.getByRole("button", { name: "New progress note" }).click();
+
+  // Nothing is demanded while typing, everything missing is listed on signing.
+  await page.getByLabel("Subjective", { exact: true }).fill("Only this so far.");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  const missing = page.getByRole("alert").filter({ hasText: "This note is not ready to sign" });
+  for (const field of ["Date of service", "Start time", "End time", "Service code", "Place of service", "Risk assessment", "Plan"]) {
+    await expect(missing).toContainText(field);
+  }
+
+  // Ten days after the session: a late entry.
+  const d = new Date(Date.now() - 10 * 24 * 3600 * 1000);
+  const pad = (n) => String(n).padStart(2, "0");
+  const tenDaysAgo = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  await fillSession(page);
+  await page.getByLabel("Date of service").fill(tenDaysAgo);
+  await expect(page.getByLabel("Late entry reason")).toBeVisible();
+
+  // No clinician profile yet: say so, with the way to Settings.
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  const noProfile = page.getByRole("alert").filter({ hasText: "name and credentials" });
+  await expect(noProfile).toBeVisible();
+  await noProfile.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel("Clinician name").fill("Jane Doe");
+  await page.getByLabel("Credentials").fill("LCSW");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(saveStatus(page, "Saved")).toBeVisible();
+  await page.goBack();
+  await expect(page.getByLabel("Plan", { exact: true })).toHaveValue(SOAP.Plan);
+
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "late entry" })).toBeVisible();
+  await page.getByLabel("Late entry reason").fill("Clinician was ill; completed on return.");
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  await expect(page.getByText("Signed and locked.")).toBeVisible();
+  await expect(page.locator(".page-head .badge--late")).toHaveText("Late entry");
+  await expect(page.locator(".signature")).toContainText("Clinician was ill; completed on return.");
+
+  // The next note starts from this one's plan.
+  await page.locator(".breadcrumb").getByRole("link").click();
+  await expect(page.locator(".timeline__item")).toContainText("Late entry");
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await page.getByRole("button", { name: /^Copy from last note/ }).click();
+  await expect(page.getByLabel("Plan", { exact: true })).toHaveValue(SOAP.Plan);
+  await expect(page.getByLabel("Subjective", { exact: true })).toHaveValue("");
+});
