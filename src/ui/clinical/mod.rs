@@ -1,40 +1,36 @@
 //! The working day: clients, progress notes, psychotherapy notes, search.
+//!
+//! One file per concept:
+//! - [`client_list`]: the home screen (clients by last session, notes to sign) and
+//!   [`search`] (client names and progress-note text, highlighted);
+//! - [`client_form`]: new and edit client, archive, delete;
+//! - [`client_page`]: one client's summary and record tabs, and [`timeline`];
+//! - [`progress_note_editor`]: opening a note and editing a draft, with
+//!   [`session_fields`], [`risk_fields`], [`section_field`], [`sign`] and
+//!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
+//! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
+//!
+//! Everything the person typed is rendered as text; ids are the only user-made
+//! values in URLs.
 
-use leptos::prelude::*;
+mod addenda;
+mod autosave;
+mod client_form;
+mod client_list;
+mod client_page;
+mod common;
+mod progress_note_editor;
+mod psychotherapy;
+mod risk_fields;
+mod search;
+mod section_field;
+mod session_fields;
+mod sign;
+mod signed_note;
+mod timeline;
 
-/// The home screen: the client list.
-#[component]
-pub fn ClientsPage() -> impl IntoView {
-    super::perf::mark(super::perf::CLIENTS_READY);
-    view! { <h1>"Clients"</h1> }
-}
-
-/// A new client.
-#[component]
-pub fn ClientNewPage() -> impl IntoView {
-    view! { <h1>"New client"</h1> }
-}
-
-/// Editing a client.
-#[component]
-pub fn ClientEditPage() -> impl IntoView {
-    view! { <h1>"Edit client"</h1> }
-}
-
-/// One client: summary and timeline.
-#[component]
-pub fn ClientPage() -> impl IntoView {
-    view! { <h1>"Client"</h1> }
-}
-
-/// One progress note.
-#[component]
-pub fn ProgressNotePage() -> impl IntoView {
-    view! { <h1>"Progress note"</h1> }
-}
-
-/// A client's psychotherapy notes.
-#[component]
-pub fn PsychotherapyPage() -> impl IntoView {
-    view! { <h1>"Psychotherapy notes"</h1> }
-}
+pub use client_form::{ClientEditPage, ClientNewPage};
+pub use client_list::ClientsPage;
+pub use client_page::ClientPage;
+pub use progress_note_editor::ProgressNotePage;
+pub use psychotherapy::PsychotherapyPage;

@@ -1,0 +1,592 @@
+//! Adding and editing a client: identity, diagnoses and treatment goals; on the
+//! edit page also archiving and deleting.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::domain::client::normalize_icd10_code;
+use crate::domain::{Client, ClientId, Date, Diagnosis, Goal, GoalStatus, ValidationIssue};
+use crate::ui::private_text::private_text;
+use crate::ui::session::{now_ms, use_session};
+use crate::vault::repository::Loaded;
+use crate::vault::session::Vault;
+use crate::vault::VaultError;
+
+use super::common::{new_id, route_param, shown_name, ErrorAlert, IssueList};
+
+/// One diagnosis row of the form.
+#[derive(Clone, Copy)]
+struct DiagnosisRow {
+    key: u64,
+    code: RwSignal<String>,
+    description: RwSignal<String>,
+}
+
+/// One goal row of the form. The goal id is kept, because notes refer to it.
+#[derive(Clone, Copy)]
+struct GoalRow {
+    key: u64,
+    id: StoredValue<String>,
+    text: RwSignal<String>,
+    target: RwSignal<String>,
+    status: RwSignal<GoalStatus>,
+}
+
+/// The form's state, one signal per field.
+#[derive(Clone, Copy)]
+struct ClientFields {
+    name: RwSignal<String>,
+    code: RwSignal<String>,
+    date_of_birth: RwSignal<String>,
+    pronouns: RwSignal<String>,
+    diagnoses: RwSignal<Vec<DiagnosisRow>>,
+    primary: RwSignal<Option<u64>>,
+    goals: RwSignal<Vec<GoalRow>>,
+    next_key: StoredValue<u64>,
+}
+
+impl ClientFields {
+    fn from_client(client: &Client) -> ClientFields {
+        let fields = ClientFields {
+            name: RwSignal::new(client.name.clone()),
+            code: RwSignal::new(client.code.clone().unwrap_or_default()),
+            date_of_birth: RwSignal::new(
+                client
+                    .date_of_birth
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            pronouns: RwSignal::new(client.pronouns.clone()),
+            diagnoses: RwSignal::new(Vec::new()),
+            primary: RwSignal::new(None),
+            goals: RwSignal::new(Vec::new()),
+            next_key: StoredValue::new(0),
+        };
+        for diagnosis in &client.diagnoses {
+            let key = fields.add_diagnosis(&diagnosis.code, &diagnosis.description);
+            if diagnosis.primary {
+                fields.primary.set(Some(key));
+            }
+        }
+        for goal in &client.goals {
+            fields.add_goal(goal);
+        }
+        fields
+    }
+
+    fn key(&self) -> u64 {
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        key
+    }
+
+    fn add_diagnosis(&self, code: &str, description: &str) -> u64 {
+        let key = self.key();
+        self.diagnoses.update(|rows| {
+            rows.push(DiagnosisRow {
+                key,
+                code: RwSignal::new(code.to_owned()),
+                description: RwSignal::new(description.to_owned()),
+            })
+        });
+        if self.primary.get_untracked().is_none() {
+            self.primary.set(Some(key));
+        }
+        key
+    }
+
+    fn add_goal(&self, goal: &Goal) {
+        let key = self.key();
+        self.goals.update(|rows| {
+            rows.push(GoalRow {
+                key,
+                id: StoredValue::new(goal.id.clone()),
+                text: RwSignal::new(goal.text.clone()),
+                target: RwSignal::new(goal.target_date.map(|d| d.to_string()).unwrap_or_default()),
+                status: RwSignal::new(goal.status),
+            })
+        });
+    }
+
+    /// The client as the form describes it, or every problem with it.
+    fn build_client(&self, id: &ClientId, archived: bool) -> Result<Client, Vec<ValidationIssue>> {
+        let mut issues = Vec::new();
+        let date_of_birth = parse_optional_date(&self.date_of_birth.get_untracked())
+            .map_err(|m| issues.push(ValidationIssue::new("Date of birth", m)))
+            .unwrap_or(None);
+        let primary = self.primary.get_untracked();
+        let diagnoses = self
+            .diagnoses
+            .get_untracked()
+            .iter()
+            .map(|row| {
+                let raw = row.code.get_untracked();
+                Diagnosis {
+                    // A bad code is kept as typed so `validate` names it.
+                    code: normalize_icd10_code(&raw).unwrap_or(raw),
+                    description: row.description.get_untracked().trim().to_owned(),
+                    primary: primary == Some(row.key),
+                }
+            })
+            .collect();
+        let mut goals = Vec::new();
+        for (index, row) in self.goals.get_untracked().iter().enumerate() {
+            let target_date = parse_optional_date(&row.target.get_untracked())
+                .map_err(|m| {
+                    issues.push(ValidationIssue::new(
+                        "Goals",
+                        format!("Goal {}: {m}", index + 1),
+                    ))
+                })
+                .unwrap_or(None);
+            goals.push(Goal {
+                id: row.id.get_value(),
+                text: row.text.get_untracked().trim().to_owned(),
+                target_date,
+                status: row.status.get_untracked(),
+            });
+        }
+        let code = self.code.get_untracked().trim().to_owned();
+        let client = Client {
+            id: id.clone(),
+            name: self.name.get_untracked().trim().to_owned(),
+            code: (!code.is_empty()).then_some(code),
+            date_of_birth,
+            pronouns: self.pronouns.get_untracked().trim().to_owned(),
+            diagnoses,
+            goals,
+            archived,
+        };
+        if let Err(more) = client.validate() {
+            issues.extend(more);
+        }
+        if issues.is_empty() {
+            Ok(client)
+        } else {
+            Err(issues)
+        }
+    }
+}
+
+/// An empty field is no date; anything else must be a real date.
+fn parse_optional_date(text: &str) -> Result<Option<Date>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Date::parse(text)
+        .map(Some)
+        .map_err(|e| format!("{e} Use the date picker, or leave it empty."))
+}
+
+/// A new client.
+#[component]
+pub fn ClientNewPage() -> impl IntoView {
+    match new_id() {
+        Ok(id) => {
+            let client = Client::new(ClientId(id), "");
+            view! {
+                <h1>"New client"</h1>
+                <ClientForm client=client rev=RwSignal::new(0) />
+            }
+            .into_any()
+        }
+        Err(e) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
+    }
+}
+
+/// Editing a client, archiving, deleting.
+#[component]
+pub fn ClientEditPage() -> impl IntoView {
+    let session = use_session();
+    let client_id = route_param("client");
+    let loaded = LocalResource::new(move || {
+        let id = client_id.get();
+        async move { session.vault().client(&id).await }
+    });
+    move || {
+        match loaded.get() {
+        None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
+        Some(Err(VaultError::NotFound)) => view! {
+            <p class="alert" role="alert">"This client no longer exists. It may have been deleted in another tab."</p>
+            <A href="/">"Back to clients"</A>
+        }
+        .into_any(),
+        Some(Err(e)) => view! {
+            <p class="alert" role="alert">{e.to_string()}</p>
+            <A href="/">"Back to clients"</A>
+        }
+        .into_any(),
+        Some(Ok(stored)) => {
+            let rev = RwSignal::new(stored.rev);
+            let saved = RwSignal::new(stored.value.clone());
+            let heading = format!("Edit client: {}", shown_name(&stored.value, false));
+            view! {
+                <h1>{heading}</h1>
+                <ClientForm client=stored.value rev=rev saved=saved />
+                <ArchiveAndDelete saved=saved rev=rev />
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+/// The client form. `rev` 0 creates the client; otherwise it saves revision `rev`.
+/// `saved` (edit page) is the client as last stored, shared with the archive
+/// buttons so the archived flag and revision stay in step.
+#[component]
+fn ClientForm(
+    client: Client,
+    rev: RwSignal<u64>,
+    #[prop(optional)] saved: Option<RwSignal<Client>>,
+) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let fields = ClientFields::from_client(&client);
+    let id = client.id.clone();
+    let issues = RwSignal::new(Vec::<ValidationIssue>::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let cancel_href = if rev.get_untracked() == 0 {
+        "/".to_owned()
+    } else {
+        format!("/clients/{id}")
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let archived = saved.is_some_and(|s| s.with_untracked(|c| c.archived));
+        let client = match fields.build_client(&id, archived) {
+            Ok(client) => client,
+            Err(found) => {
+                issues.set(found);
+                return;
+            }
+        };
+        issues.set(Vec::new());
+        error.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let vault = session.vault();
+            let current = rev.get_untracked();
+            let result = if current == 0 {
+                vault.create_client(&client, now_ms()).await
+            } else {
+                vault.save_client(&client, current).await
+            };
+            busy.set(false);
+            match result {
+                Ok(new_rev) => {
+                    rev.set(new_rev);
+                    if let Some(saved) = saved {
+                        saved.set(client.clone());
+                    }
+                    navigate(&format!("/clients/{}", client.id), Default::default());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <form class="card client-form" on:submit=submit novalidate>
+            <div class="grid">
+                <div>
+                    <label for="client-name">"Client name"</label>
+                    <input id="client-name" use:private_text bind:value=fields.name />
+                </div>
+                <div>
+                    <label for="client-code">"Client code"</label>
+                    <input id="client-code" aria-describedby="client-code-hint" use:private_text bind:value=fields.code />
+                    <p class="field-hint" id="client-code-hint">"Optional: initials or a chart number, shown instead of the name if you choose so in Settings."</p>
+                </div>
+                <div>
+                    <label for="client-dob">"Date of birth"</label>
+                    <input id="client-dob" type="date" use:private_text bind:value=fields.date_of_birth />
+                </div>
+                <div>
+                    <label for="client-pronouns">"Pronouns"</label>
+                    <input id="client-pronouns" use:private_text bind:value=fields.pronouns />
+                </div>
+            </div>
+            <DiagnosesEditor fields=fields />
+            <GoalsEditor fields=fields />
+            <IssueList issues=issues heading="The client could not be saved:" />
+            <ErrorAlert message=error />
+            <div class="actions">
+                <button type="submit" disabled=move || busy.get()>"Save client"</button>
+                <A href=cancel_href attr:class="button secondary">"Cancel"</A>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn DiagnosesEditor(fields: ClientFields) -> impl IntoView {
+    view! {
+        <fieldset class="subform">
+            <legend>"Diagnoses"</legend>
+            <p class="field-hint">"ICD-10-CM codes, for example F41.1. Mark one as primary."</p>
+            <For
+                each=move || fields.diagnoses.get()
+                key=|row| row.key
+                children=move |row| {
+                    let code_id = format!("dx-code-{}", row.key);
+                    let desc_id = format!("dx-desc-{}", row.key);
+                    let remove = move |_| {
+                        fields.diagnoses.update(|rows| rows.retain(|r| r.key != row.key));
+                        if fields.primary.get_untracked() == Some(row.key) {
+                            let first = fields.diagnoses.with_untracked(|rows| rows.first().map(|r| r.key));
+                            fields.primary.set(first);
+                        }
+                    };
+                    let position = move || {
+                        fields.diagnoses.with(|rows| rows.iter().position(|r| r.key == row.key).unwrap_or(0) + 1)
+                    };
+                    view! {
+                        <div class="subform__row">
+                            <div class="subform__code">
+                                <label for=code_id.clone()>"ICD-10-CM code " {position}</label>
+                                <input id=code_id use:private_text bind:value=row.code />
+                            </div>
+                            <div class="subform__grow">
+                                <label for=desc_id.clone()>"Description " {position}</label>
+                                <input id=desc_id use:private_text bind:value=row.description />
+                            </div>
+                            <label class="row subform__check">
+                                <input
+                                    type="radio"
+                                    class="checkbox"
+                                    name="primary-diagnosis"
+                                    prop:checked=move || fields.primary.get() == Some(row.key)
+                                    on:change=move |_| fields.primary.set(Some(row.key))
+                                />
+                                <span>"Primary"</span>
+                            </label>
+                            <button type="button" class="secondary" on:click=remove>
+                                "Remove diagnosis " {position}
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <button type="button" class="secondary" on:click=move |_| { fields.add_diagnosis("", ""); }>
+                "Add diagnosis"
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn GoalsEditor(fields: ClientFields) -> impl IntoView {
+    let add = move |_| {
+        // Goal ids only need to be unique within the client.
+        let id = new_id().unwrap_or_else(|_| format!("goal-{}-{}", now_ms(), fields.key()));
+        fields.add_goal(&Goal::new(id, ""));
+    };
+    view! {
+        <fieldset class="subform">
+            <legend>"Treatment goals"</legend>
+            <For
+                each=move || fields.goals.get()
+                key=|row| row.key
+                children=move |row| {
+                    let text_id = format!("goal-text-{}", row.key);
+                    let target_id = format!("goal-target-{}", row.key);
+                    let status_id = format!("goal-status-{}", row.key);
+                    let position = move || {
+                        fields.goals.with(|rows| rows.iter().position(|r| r.key == row.key).unwrap_or(0) + 1)
+                    };
+                    let remove = move |_| fields.goals.update(|rows| rows.retain(|r| r.key != row.key));
+                    view! {
+                        <div class="subform__row">
+                            <div class="subform__grow">
+                                <label for=text_id.clone()>"Goal " {position}</label>
+                                <input id=text_id use:private_text bind:value=row.text />
+                            </div>
+                            <div>
+                                <label for=target_id.clone()>"Target date " {position}</label>
+                                <input id=target_id type="date" bind:value=row.target />
+                            </div>
+                            <div>
+                                <label for=status_id.clone()>"Status " {position}</label>
+                                <select
+                                    id=status_id
+                                    on:change:target=move |ev| {
+                                        row.status.set(match ev.target().value().as_str() {
+                                            "met" => GoalStatus::Met,
+                                            "discontinued" => GoalStatus::Discontinued,
+                                            _ => GoalStatus::Active,
+                                        })
+                                    }
+                                >
+                                    <option value="active" selected=move || row.status.get() == GoalStatus::Active>"Active"</option>
+                                    <option value="met" selected=move || row.status.get() == GoalStatus::Met>"Met"</option>
+                                    <option value="discontinued" selected=move || row.status.get() == GoalStatus::Discontinued>"Discontinued"</option>
+                                </select>
+                            </div>
+                            <button type="button" class="secondary" on:click=remove>
+                                "Remove goal " {position}
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <button type="button" class="secondary" on:click=add>"Add goal"</button>
+        </fieldset>
+    }
+}
+
+/// Archive or unarchive, and delete with an explicit confirmation. A client who
+/// still has notes cannot be deleted: the record must be kept, so archive instead.
+#[component]
+fn ArchiveAndDelete(saved: RwSignal<Client>, rev: RwSignal<u64>) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let status = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let confirm_text = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+
+    let toggle_archive = move |_| {
+        let mut client = saved.get_untracked();
+        client.archived = !client.archived;
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = session
+                .vault()
+                .save_client(&client, rev.get_untracked())
+                .await;
+            busy.set(false);
+            match result {
+                Ok(new_rev) => {
+                    rev.set(new_rev);
+                    let archived = client.archived;
+                    saved.set(client);
+                    status.set(Some(
+                        if archived {
+                            "Client archived. The record is kept; the client is hidden from the list."
+                        } else {
+                            "Client unarchived."
+                        }
+                        .to_owned(),
+                    ));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    let ask_delete = move |_| {
+        let id = saved.with_untracked(|c| c.id.0.clone());
+        error.set(None);
+        status.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let count = count_records(session.vault(), &id).await;
+            busy.set(false);
+            match count {
+                Ok(0) => confirming.set(true),
+                Ok(n) => error.set(Some(format!(
+                    "This client has {n} note(s), so the record cannot be deleted: clinical records must be kept. Archive the client instead to hide them from the list."
+                ))),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    let delete = move |_| {
+        if confirm_text.get_untracked().trim() != "DELETE" {
+            return;
+        }
+        let id = saved.with_untracked(|c| c.id.0.clone());
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            // Checked again: a note may have been written in another tab meanwhile.
+            let result = match count_records(session.vault(), &id).await {
+                Ok(0) => {
+                    session
+                        .vault()
+                        .delete_client(&id, rev.get_untracked(), now_ms())
+                        .await
+                }
+                Ok(_) => Err(VaultError::Storage(
+                    "the client has notes now; archive instead".into(),
+                )),
+                Err(e) => Err(e),
+            };
+            busy.set(false);
+            match result {
+                Ok(()) => navigate("/", Default::default()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="archive-heading">
+            <h2 id="archive-heading">"Archive or delete"</h2>
+            <p class="field-hint">"Archiving keeps the whole record and hides the client from the list. Deleting is permanent and only possible for a client without notes."</p>
+            <div class="actions">
+                <button type="button" class="secondary" disabled=move || busy.get() on:click=toggle_archive>
+                    {move || if saved.with(|c| c.archived) { "Unarchive client" } else { "Archive client" }}
+                </button>
+                <button type="button" class="danger" disabled=move || busy.get() on:click=ask_delete>
+                    "Delete client…"
+                </button>
+            </div>
+            {move || status.get().map(|m| view! { <p class="status status--ok" role="status">{m}</p> })}
+            <ErrorAlert message=error />
+            <Show when=move || confirming.get()>
+                <div class="confirm" role="group" aria-labelledby="delete-confirm-heading">
+                    <h3 id="delete-confirm-heading">"Delete this client permanently?"</h3>
+                    <p>"This cannot be undone. The deletion is written to the audit log."</p>
+                    <label for="delete-confirm">"Type DELETE to confirm"</label>
+                    <input id="delete-confirm" use:private_text bind:value=confirm_text />
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="danger"
+                            disabled=move || busy.get() || confirm_text.get().trim() != "DELETE"
+                            on:click=delete.clone()
+                        >
+                            "Delete client permanently"
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| { confirming.set(false); confirm_text.set(String::new()); }>
+                            "Keep client"
+                        </button>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// How many notes of any kind (and unsaved note drafts) belong to this client.
+async fn count_records(vault: Vault, client_id: &str) -> Result<usize, VaultError> {
+    let progress = vault
+        .progress_notes()
+        .await?
+        .into_iter()
+        .filter(|n| matches!(n, Loaded::Ok(s) if s.value.client_id().as_str() == client_id))
+        .count();
+    let psychotherapy = vault
+        .psychotherapy_notes_for(client_id)
+        .await?
+        .into_iter()
+        .filter(|n| matches!(n, Loaded::Ok(s) if s.value.client_id.as_str() == client_id))
+        .count();
+    let drafts = vault
+        .draft_buffers()
+        .await?
+        .into_iter()
+        .filter(|n| matches!(n, Loaded::Ok(s) if s.value.note.client_id.as_str() == client_id))
+        .count();
+    Ok(progress + psychotherapy + drafts)
+}

@@ -1,0 +1,199 @@
+//! The home screen: clients, most recently seen first, the notes still to sign,
+//! and the search over client names and progress notes.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::domain::{Client, Date, ProgressNote};
+use crate::ui::perf;
+use crate::ui::private_text::private_text;
+use crate::ui::session::{use_session, Session};
+use crate::vault::repository::{Loaded, Stored};
+use crate::vault::VaultError;
+
+use super::common::{format_date, prefer_codes, shown_name};
+use super::search::SearchResults;
+
+/// Everything the home page shows, decrypted once per visit.
+#[derive(Clone)]
+struct HomeData {
+    clients: Vec<Stored<Client>>,
+    notes: Vec<Stored<ProgressNote>>,
+    damaged_clients: usize,
+    damaged_notes: usize,
+}
+
+async fn load_home(session: Session) -> Result<HomeData, VaultError> {
+    let vault = session.vault();
+    let clients = vault.clients().await?;
+    let notes = vault.progress_notes().await?;
+    let damaged_clients = clients
+        .iter()
+        .filter(|c| matches!(c, Loaded::Damaged { .. }))
+        .count();
+    let damaged_notes = notes
+        .iter()
+        .filter(|n| matches!(n, Loaded::Damaged { .. }))
+        .count();
+    Ok(HomeData {
+        clients: clients.into_iter().filter_map(Loaded::ok).collect(),
+        notes: notes.into_iter().filter_map(Loaded::ok).collect(),
+        damaged_clients,
+        damaged_notes,
+    })
+}
+
+/// Clients by last session, newest first; clients without a dated note last; then
+/// by the name shown.
+fn sorted_clients(
+    clients: &[Stored<Client>],
+    notes: &[Stored<ProgressNote>],
+    prefer_code: bool,
+) -> Vec<(Stored<Client>, Option<Date>)> {
+    let mut last: HashMap<&str, Date> = HashMap::new();
+    for note in notes {
+        if let Some(date) = note.value.date_of_service() {
+            let entry = last.entry(note.value.client_id().as_str()).or_insert(date);
+            *entry = (*entry).max(date);
+        }
+    }
+    let mut rows: Vec<(Stored<Client>, Option<Date>)> = clients
+        .iter()
+        .map(|c| (c.clone(), last.get(c.value.id.as_str()).copied()))
+        .collect();
+    rows.sort_by(|(a, a_last), (b, b_last)| {
+        b_last.cmp(a_last).then_with(|| {
+            shown_name(&a.value, prefer_code)
+                .to_lowercase()
+                .cmp(&shown_name(&b.value, prefer_code).to_lowercase())
+        })
+    });
+    rows
+}
+
+/// The home screen.
+#[component]
+pub fn ClientsPage() -> impl IntoView {
+    let session = use_session();
+    let data = LocalResource::new(move || load_home(session));
+    let query = RwSignal::new(String::new());
+    let show_archived = RwSignal::new(false);
+    let prefer_code = prefer_codes();
+    let navigate = use_navigate();
+
+    // The benchmark's mark: once, after the list first rendered with data.
+    let marked = StoredValue::new(false);
+    Effect::new(move |_| {
+        let ready = data.with(|d| matches!(d, Some(Ok(_))));
+        if ready && !marked.get_value() {
+            marked.set_value(true);
+            perf::mark(perf::CLIENTS_READY);
+        }
+    });
+
+    view! {
+        <div class="page-head">
+            <h1>"Clients"</h1>
+            <button type="button" on:click=move |_| navigate("/clients/new", Default::default())>
+                "New client"
+            </button>
+        </div>
+        <div class="search-field">
+            <label for="home-search">"Search"</label>
+            <input
+                id="home-search"
+                type="search"
+                use:private_text
+                bind:value=query
+            />
+            <p class="field-hint">"Client names and codes, and the text of progress notes. Psychotherapy notes are never searched here."</p>
+        </div>
+        {move || match data.get() {
+            None => view! { <p class="status" role="status">"Loading clients…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+            Some(Ok(home)) => {
+                let q = query.get();
+                if q.trim().is_empty() {
+                    view! { <ClientList home=home show_archived=show_archived prefer_code=prefer_code /> }.into_any()
+                } else {
+                    view! {
+                        <SearchResults
+                            query=q.trim().to_owned()
+                            clients=home.clients
+                            notes=home.notes
+                            prefer_code=prefer_code
+                        />
+                    }
+                    .into_any()
+                }
+            }
+        }}
+    }
+}
+
+#[component]
+fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) -> impl IntoView {
+    let to_sign = home.notes.iter().filter(|n| !n.value.is_signed()).count();
+    let archived_count = home.clients.iter().filter(|c| c.value.archived).count();
+    let rows = sorted_clients(&home.clients, &home.notes, prefer_code);
+    let total = rows.len();
+    let damaged_clients = home.damaged_clients;
+    let damaged_notes = home.damaged_notes;
+
+    let list = move || {
+        let showing = show_archived.get();
+        let items: Vec<_> = rows
+            .iter()
+            .filter(|(c, _)| showing || !c.value.archived)
+            .map(|(c, last)| {
+                let href = format!("/clients/{}", c.value.id);
+                let name = shown_name(&c.value, prefer_code);
+                let last = last.map(|d| format!("Last session {}", format_date(Some(d))));
+                let archived = c.value.archived;
+                view! {
+                    <li class="row-item">
+                        <A href=href>{name}</A>
+                        <span class="row-item__meta">
+                            {archived.then(|| view! { <span class="badge">"Archived"</span> })}
+                            <span class="muted">{last.unwrap_or_else(|| "No sessions yet".to_owned())}</span>
+                        </span>
+                    </li>
+                }
+            })
+            .collect();
+        if items.is_empty() {
+            let message = if total == 0 {
+                "No clients yet. Add your first client."
+            } else {
+                "Every client is archived. Tick \u{201c}Show archived\u{201d} to see them."
+            };
+            view! { <p class="empty">{message}</p> }.into_any()
+        } else {
+            view! { <ul class="list client-list" aria-label="Clients">{items}</ul> }.into_any()
+        }
+    };
+
+    view! {
+        {(to_sign > 0).then(|| view! {
+            <p class="notice to-sign">{if to_sign == 1 { "1 note to sign".to_owned() } else { format!("{to_sign} notes to sign") }}</p>
+        })}
+        {(damaged_clients + damaged_notes > 0).then(|| view! {
+            <p class="alert" role="alert">
+                {format!(
+                    "{} damaged record(s) could not be opened ({} client, {} progress note). The rest of your notes are unaffected; restore them from a backup.",
+                    damaged_clients + damaged_notes, damaged_clients, damaged_notes
+                )}
+            </p>
+        })}
+        {(archived_count > 0).then(|| view! {
+            <label class="row toggle">
+                <input type="checkbox" class="checkbox" bind:checked=show_archived />
+                <span>{format!("Show archived ({archived_count})")}</span>
+            </label>
+        })}
+        {list}
+    }
+}

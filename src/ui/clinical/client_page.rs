@@ -1,0 +1,250 @@
+//! One client: the summary, the tabs of the record, and the progress-note
+//! timeline. Psychotherapy notes are only linked from here, never listed.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::domain::{session_span, Client, GoalStatus, ProgressNote, Template};
+use crate::ui::session::{use_session, Session};
+use crate::vault::drafts::DraftBuffer;
+use crate::vault::repository::{Loaded, Stored};
+use crate::vault::VaultError;
+
+use super::common::{format_date, new_id, route_param, shown_name};
+use super::timeline::Timeline;
+
+/// A client with their progress notes and unsaved new notes.
+#[derive(Clone)]
+struct ClientRecord {
+    client: Stored<Client>,
+    /// This client's notes, and damaged notes (whose client cannot be known).
+    notes: Vec<Loaded<ProgressNote>>,
+    /// Unsaved buffers of notes never committed (so not in `notes`).
+    new_drafts: Vec<Stored<DraftBuffer>>,
+}
+
+async fn load_record(session: Session, id: String) -> Result<ClientRecord, VaultError> {
+    let vault = session.vault();
+    let client = vault.client(&id).await?;
+    let notes: Vec<Loaded<ProgressNote>> = vault
+        .progress_notes()
+        .await?
+        .into_iter()
+        .filter(|n| match n {
+            Loaded::Ok(s) => s.value.client_id().as_str() == id,
+            Loaded::Damaged { .. } => true,
+        })
+        .collect();
+    let committed = |note_id: &str| {
+        notes
+            .iter()
+            .any(|n| matches!(n, Loaded::Ok(s) if s.id == note_id))
+    };
+    // A broken buffer is not worth failing the page over; the note itself is safe.
+    let new_drafts = vault
+        .draft_buffers()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .filter(|b| b.value.note.client_id.as_str() == id && !committed(&b.id))
+        .collect();
+    Ok(ClientRecord {
+        client,
+        notes,
+        new_drafts,
+    })
+}
+
+/// One client: summary and timeline.
+#[component]
+pub fn ClientPage() -> impl IntoView {
+    let session = use_session();
+    let client_id = route_param("client");
+    let record = LocalResource::new(move || load_record(session, client_id.get()));
+    move || {
+        match record.get() {
+        None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
+        Some(Err(VaultError::NotFound)) => view! {
+            <h1>"Client not found"</h1>
+            <p class="alert" role="alert">"This client no longer exists. It may have been deleted in another tab."</p>
+            <A href="/">"Back to clients"</A>
+        }
+        .into_any(),
+        Some(Err(e)) => view! {
+            <h1>"Client"</h1>
+            <p class="alert" role="alert">{e.to_string()}</p>
+            <A href="/">"Back to clients"</A>
+        }
+        .into_any(),
+        Some(Ok(record)) => view! { <ClientRecordView record=record /> }.into_any(),
+    }
+    }
+}
+
+#[component]
+fn ClientRecordView(record: ClientRecord) -> impl IntoView {
+    let client = record.client.value;
+    let id = client.id.0.clone();
+    let readable: Vec<&ProgressNote> = record
+        .notes
+        .iter()
+        .filter_map(|n| match n {
+            Loaded::Ok(s) => Some(&s.value),
+            Loaded::Damaged { .. } => None,
+        })
+        .collect();
+    let span = session_span(&readable);
+    let name = shown_name(&client, false);
+
+    view! {
+        <div class="page-head">
+            <h1>{name}</h1>
+            <A href=format!("/clients/{id}/edit") attr:class="button secondary">"Edit client"</A>
+        </div>
+        <ClientSummary client=client.clone() span=span />
+        <RecordTabs client_id=id.clone() current=RecordTab::Progress />
+        <NewProgressNote client_id=id.clone() />
+        <Timeline client_id=id notes=record.notes new_drafts=record.new_drafts />
+    }
+}
+
+/// The client's identity, diagnoses, goals and session span.
+#[component]
+pub fn ClientSummary(
+    client: Client,
+    span: Option<(crate::domain::Date, crate::domain::Date)>,
+) -> impl IntoView {
+    let primary = client
+        .primary_diagnosis()
+        .map(|d| format!("{} {}", d.code, d.description).trim().to_owned());
+    let other_diagnoses: Vec<String> = client
+        .diagnoses
+        .iter()
+        .filter(|d| !d.primary)
+        .map(|d| format!("{} {}", d.code, d.description).trim().to_owned())
+        .collect();
+    let goals = client.goals.clone();
+    let (first, last) = match span {
+        Some((first, last)) => (format_date(Some(first)), format_date(Some(last))),
+        None => ("—".to_owned(), "—".to_owned()),
+    };
+    view! {
+        <section class="card summary" aria-label="Client summary">
+            <dl class="facts">
+                <div><dt>"Name"</dt><dd>{non_empty(&client.name)}</dd></div>
+                <div><dt>"Code"</dt><dd>{non_empty(client.code.as_deref().unwrap_or(""))}</dd></div>
+                <div><dt>"Date of birth"</dt><dd>{format_date(client.date_of_birth)}</dd></div>
+                <div><dt>"Pronouns"</dt><dd>{non_empty(&client.pronouns)}</dd></div>
+                <div><dt>"Primary diagnosis"</dt><dd>{primary.unwrap_or_else(|| "—".to_owned())}</dd></div>
+                <div><dt>"First session"</dt><dd>{first}</dd></div>
+                <div><dt>"Last session"</dt><dd>{last}</dd></div>
+                {client.archived.then(|| view! { <div><dt>"Status"</dt><dd><span class="badge">"Archived"</span></dd></div> })}
+            </dl>
+            {(!other_diagnoses.is_empty()).then(|| view! {
+                <h2>"Other diagnoses"</h2>
+                <ul class="plain-list">{other_diagnoses.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+            })}
+            <h2>"Treatment goals"</h2>
+            {if goals.is_empty() {
+                view! { <p class="muted">"No goals yet. Add them with Edit client."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {goals.into_iter().map(|g| {
+                            let status = match g.status {
+                                GoalStatus::Active => "Active",
+                                GoalStatus::Met => "Met",
+                                GoalStatus::Discontinued => "Discontinued",
+                            };
+                            let target = g.target_date.map(|d| format!("target {d}"));
+                            view! {
+                                <li>
+                                    <span>{g.text}</span>" "
+                                    <span class="badge">{status}</span>" "
+                                    <span class="muted">{target}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn non_empty(text: &str) -> String {
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Which tab of a client's record is showing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RecordTab {
+    Progress,
+    Psychotherapy,
+}
+
+/// "Progress notes" and "Psychotherapy notes", as links.
+#[component]
+pub fn RecordTabs(client_id: String, current: RecordTab) -> impl IntoView {
+    let progress = format!("/clients/{client_id}");
+    let private = format!("/clients/{client_id}/psychotherapy");
+    let class = move |tab: RecordTab| {
+        if tab == current {
+            "tab tab--current"
+        } else {
+            "tab"
+        }
+    };
+    view! {
+        <nav class="tabs" aria-label="Client record">
+            <A href=progress exact=true attr:class=class(RecordTab::Progress)>"Progress notes"</A>
+            <A href=private exact=true attr:class=class(RecordTab::Psychotherapy)>"Psychotherapy notes"</A>
+        </nav>
+    }
+}
+
+/// The template choice and the "New progress note" button. The note gets a
+/// fresh id and is written only once something is typed or saved.
+#[component]
+fn NewProgressNote(client_id: String) -> impl IntoView {
+    let navigate = use_navigate();
+    let template = RwSignal::new(Template::Soap);
+    let error = RwSignal::new(None::<String>);
+    let start = move |_| match new_id() {
+        Ok(note_id) => navigate(
+            &format!(
+                "/clients/{client_id}/notes/{note_id}?template={}",
+                template.get_untracked().name()
+            ),
+            Default::default(),
+        ),
+        Err(e) => error.set(Some(e)),
+    };
+    view! {
+        <div class="new-note">
+            <div class="new-note__template">
+                <label for="new-note-template">"Template"</label>
+                <select
+                    id="new-note-template"
+                    on:change:target=move |ev| {
+                        if let Ok(t) = Template::parse(&ev.target().value()) {
+                            template.set(t);
+                        }
+                    }
+                >
+                    {Template::ALL.into_iter().map(|t| view! {
+                        <option value=t.name() selected=move || template.get() == t>{t.name()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="button" on:click=start>"New progress note"</button>
+        </div>
+        {move || error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+    }
+}

@@ -1,0 +1,94 @@
+//! Small pieces the clinical pages share: route parameters, fresh ids, time
+//! formatting, and the alert lists for errors and validation issues.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::domain::{Client, Date, Timestamp, ValidationIssue};
+use crate::ui::session::use_session;
+
+/// A route parameter (`client`, `note`) as a signal; empty when absent.
+pub fn route_param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
+
+/// A fresh random id for a new record.
+pub fn new_id() -> Result<String, String> {
+    crate::crypto::random_id().map_err(|e| e.to_string())
+}
+
+/// A local wall-clock timestamp as "2024-03-05 14:50".
+pub fn format_timestamp(at: Timestamp) -> String {
+    format!("{} {}", at.date(), at.time_of_day())
+}
+
+/// An optional date, or a dash.
+pub fn format_date(date: Option<Date>) -> String {
+    date.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+/// Minutes as "50 min".
+pub fn format_minutes(minutes: Option<u32>) -> String {
+    minutes.map_or_else(|| "—".to_owned(), |m| format!("{m} min"))
+}
+
+/// The first characters of a digest, enough to compare by eye.
+pub fn short_digest(hex: &str) -> String {
+    let short: String = hex.chars().take(12).collect();
+    format!("{short}…")
+}
+
+/// Whether lists show client codes instead of names (a setting).
+pub fn prefer_codes() -> bool {
+    use_session()
+        .settings
+        .with_untracked(|s| s.value.show_client_codes)
+}
+
+/// The name a client is shown by in lists and headings.
+pub fn shown_name(client: &Client, prefer_code: bool) -> String {
+    let name = client.display_name(prefer_code);
+    if name.is_empty() {
+        "Unnamed client".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// An error message in an alert, when there is one.
+#[component]
+pub fn ErrorAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message
+            .get()
+            .map(|m| view! { <p class="alert" role="alert">{m}</p> })
+    }
+}
+
+/// Validation issues as a list in an alert, when there are any.
+#[component]
+pub fn IssueList(
+    #[prop(into)] issues: Signal<Vec<ValidationIssue>>,
+    /// What the list is about, read before the items.
+    heading: &'static str,
+) -> impl IntoView {
+    move || {
+        let issues = issues.get();
+        (!issues.is_empty()).then(|| {
+            view! {
+                <div class="alert" role="alert">
+                    <p class="issues__heading">{heading}</p>
+                    <ul class="issues">
+                        {issues
+                            .into_iter()
+                            .map(|issue| view! {
+                                <li><strong>{issue.field}": "</strong>{issue.message}</li>
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,154 @@
+//! Suicidal and homicidal ideation, denied or present with detail, and the
+//! safety plan.
+//!
+//! The record's [`RiskAssessment`] holds both answers or none, so it is written
+//! into the note only once both questions are answered: one answer never
+//! silently stands in for the other.
+
+use leptos::prelude::*;
+
+use crate::domain::{Ideation, RiskAssessment};
+use crate::ui::private_text::private_text;
+
+use super::progress_note_editor::NoteForm;
+
+/// One ideation question as the form holds it.
+#[derive(Clone, Copy)]
+struct Question {
+    /// `Some(true)`: present; `Some(false)`: denied; `None`: not answered yet.
+    present: RwSignal<Option<bool>>,
+    detail: RwSignal<String>,
+}
+
+impl Question {
+    fn from(ideation: Option<&Ideation>) -> Question {
+        let (present, detail) = match ideation {
+            None => (None, String::new()),
+            Some(Ideation::Denied) => (Some(false), String::new()),
+            Some(Ideation::Present { detail }) => (Some(true), detail.clone()),
+        };
+        Question {
+            present: RwSignal::new(present),
+            detail: RwSignal::new(detail),
+        }
+    }
+
+    fn ideation(&self) -> Option<Ideation> {
+        Some(match self.present.get_untracked()? {
+            false => Ideation::Denied,
+            true => Ideation::Present {
+                detail: self.detail.get_untracked(),
+            },
+        })
+    }
+}
+
+/// The risk questions.
+#[component]
+pub fn RiskFields(form: NoteForm) -> impl IntoView {
+    let risk = form.draft.with_untracked(|d| d.risk.clone());
+    let suicidal = Question::from(risk.as_ref().map(|r| &r.suicidal));
+    let homicidal = Question::from(risk.as_ref().map(|r| &r.homicidal));
+    let safety_plan = RwSignal::new(risk.map(|r| r.safety_plan).unwrap_or_default());
+
+    let sync = move || {
+        let risk = match (suicidal.ideation(), homicidal.ideation()) {
+            (Some(suicidal), Some(homicidal)) => Some(RiskAssessment {
+                suicidal,
+                homicidal,
+                safety_plan: safety_plan.get_untracked(),
+            }),
+            _ => None,
+        };
+        form.edit(|d| d.risk = risk);
+    };
+    let half_answered =
+        move || suicidal.present.get().is_some() != homicidal.present.get().is_some();
+    let any_present =
+        move || suicidal.present.get() == Some(true) || homicidal.present.get() == Some(true);
+
+    view! {
+        <IdeationQuestion question=suicidal key="suicidal" label=RiskAssessment::SUICIDAL_LABEL sync=sync />
+        <IdeationQuestion question=homicidal key="homicidal" label=RiskAssessment::HOMICIDAL_LABEL sync=sync />
+        <Show when=half_answered>
+            <p class="field-hint">"Answer both questions to record the risk assessment."</p>
+        </Show>
+        <label for="risk-safety-plan">{RiskAssessment::SAFETY_PLAN_LABEL}</label>
+        <textarea
+            id="risk-safety-plan"
+            rows="3"
+            aria-describedby="risk-safety-plan-hint"
+            use:private_text
+            prop:value=move || safety_plan.get()
+            on:input:target=move |ev| {
+                safety_plan.set(ev.target().value());
+                sync();
+            }
+        ></textarea>
+        <p class="field-hint" id="risk-safety-plan-hint">
+            {move || if any_present() {
+                "Required: ideation is present. Write the safety plan agreed with the client."
+            } else {
+                "Needed when ideation is present."
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn IdeationQuestion(
+    question: Question,
+    key: &'static str,
+    label: &'static str,
+    sync: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let detail_id = format!("risk-{key}-detail");
+    let choose = move |present: bool| {
+        question.present.set(Some(present));
+        sync();
+    };
+    view! {
+        <fieldset class="subform risk-question">
+            <legend>{label}</legend>
+            <div class="row">
+                <label class="row check">
+                    <input
+                        type="radio"
+                        class="checkbox"
+                        name=format!("risk-{key}")
+                        value="denied"
+                        prop:checked=move || question.present.get() == Some(false)
+                        on:change=move |_| choose(false)
+                    />
+                    <span>"Denied"</span>
+                </label>
+                <label class="row check">
+                    <input
+                        type="radio"
+                        class="checkbox"
+                        name=format!("risk-{key}")
+                        value="present"
+                        prop:checked=move || question.present.get() == Some(true)
+                        on:change=move |_| choose(true)
+                    />
+                    <span>"Present"</span>
+                </label>
+            </div>
+            <Show when=move || question.present.get() == Some(true)>
+                <label for=detail_id.clone()>{format!("{label} details")}</label>
+                <textarea
+                    id=detail_id.clone()
+                    rows="3"
+                    required
+                    use:private_text
+                    prop:value=move || question.detail.get()
+                    on:input:target=move |ev| {
+                        question.detail.set(ev.target().value());
+                        sync();
+                    }
+                ></textarea>
+                <p class="field-hint">"Required: what was reported or observed, and any plan, intent or means."</p>
+            </Show>
+        </fieldset>
+    }
+}

@@ -1,0 +1,264 @@
+//! Search with highlighted matches.
+//!
+//! The home search covers client names and codes and progress-note text. It never
+//! receives psychotherapy notes: the home page does not load them. Psychotherapy
+//! notes are searched only inside their own tab (see `psychotherapy.rs`), with the
+//! same highlighting.
+//!
+//! Matches come from [`find_matches`] as byte ranges; the text between them is
+//! rendered as text nodes and the matches as `<mark>` elements, never as HTML.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::domain::{find_matches, matches, Client, ProgressNote};
+use crate::vault::repository::Stored;
+
+use super::common::{format_date, shown_name};
+
+/// How many notes the home search lists at most.
+const MAX_NOTE_RESULTS: usize = 50;
+/// How many matching passages of one note are shown.
+const MAX_PASSAGES: usize = 3;
+/// Bytes of context kept before the first match of a passage.
+const CONTEXT_BEFORE: usize = 60;
+/// Bytes a passage may span at most.
+const PASSAGE_LEN: usize = 220;
+
+/// The ranges of every query word found in `text`, merged, in order. Unlike
+/// [`find_matches`] on the whole query, a passage is highlighted even when it holds
+/// only some of the words (the note as a whole holds all of them).
+pub fn word_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = query
+        .split_whitespace()
+        .flat_map(|word| find_matches(text, word))
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// `text` with the byte `ranges` wrapped in `<mark>`. Ranges that are out of
+/// order, out of bounds or not on character boundaries are skipped.
+pub fn highlighted(text: &str, ranges: &[(usize, usize)]) -> AnyView {
+    let mut pieces: Vec<AnyView> = Vec::with_capacity(ranges.len() * 2 + 1);
+    let mut at = 0;
+    for &(start, end) in ranges {
+        let valid = at <= start
+            && start < end
+            && end <= text.len()
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(end);
+        if !valid {
+            continue;
+        }
+        if start > at {
+            pieces.push(text[at..start].to_owned().into_any());
+        }
+        let found = text[start..end].to_owned();
+        pieces.push(view! { <mark>{found}</mark> }.into_any());
+        at = end;
+    }
+    if at < text.len() {
+        pieces.push(text[at..].to_owned().into_any());
+    }
+    pieces.into_any()
+}
+
+/// A passage of `text` around its first match, with the ranges shifted into it,
+/// and whether text was cut at the start and at the end.
+pub fn passage(text: &str, ranges: &[(usize, usize)]) -> (String, Vec<(usize, usize)>, bool, bool) {
+    let first = ranges.first().map_or(0, |r| r.0);
+    let mut start = first.saturating_sub(CONTEXT_BEFORE);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + PASSAGE_LEN)
+        .max(ranges.first().map_or(0, |r| r.1))
+        .min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let shifted = ranges
+        .iter()
+        .filter(|(s, e)| *e > start && *s < end)
+        .map(|&(s, e)| (s.max(start) - start, e.min(end) - start))
+        .collect();
+    (
+        text[start..end].to_owned(),
+        shifted,
+        start > 0,
+        end < text.len(),
+    )
+}
+
+/// A highlighted passage with ellipses where it was cut.
+fn passage_view(text: &str, ranges: &[(usize, usize)]) -> impl IntoView {
+    let (text, ranges, cut_start, cut_end) = passage(text, ranges);
+    view! {
+        <span class="passage">
+            {cut_start.then_some("…")}
+            {highlighted(&text, &ranges)}
+            {cut_end.then_some("…")}
+        </span>
+    }
+}
+
+/// Clients whose name or code holds every word of the query.
+fn client_matches(client: &Client, query: &str) -> bool {
+    matches(&client.name, query)
+        || client
+            .code
+            .as_deref()
+            .is_some_and(|code| matches(code, query))
+        || matches(
+            &format!("{} {}", client.name, client.code.as_deref().unwrap_or("")),
+            query,
+        )
+}
+
+/// The labelled texts of a note that search looks at: its sections in template
+/// order, then its addenda.
+fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
+    let content = note.content();
+    let mut parts: Vec<(String, String)> = content
+        .template
+        .sections()
+        .iter()
+        .map(|s| (s.label.to_owned(), content.section(s.key).to_owned()))
+        .collect();
+    for (key, text) in &content.sections {
+        if content.template.section(key).is_none() {
+            parts.push((key.clone(), text.clone()));
+        }
+    }
+    if let Some(signed) = note.as_signed() {
+        parts.extend(
+            signed
+                .addenda()
+                .iter()
+                .map(|a| ("Addendum".to_owned(), a.text().to_owned())),
+        );
+    }
+    parts
+}
+
+/// The home search results: matching clients, then matching progress notes.
+#[component]
+pub fn SearchResults(
+    query: String,
+    clients: Vec<Stored<Client>>,
+    notes: Vec<Stored<ProgressNote>>,
+    prefer_code: bool,
+) -> impl IntoView {
+    let found_clients: Vec<Stored<Client>> = clients
+        .iter()
+        .filter(|c| client_matches(&c.value, &query))
+        .cloned()
+        .collect();
+    let mut found_notes: Vec<&Stored<ProgressNote>> = notes
+        .iter()
+        .filter(|n| matches(&n.value.text_for_search(), &query))
+        .collect();
+    found_notes.sort_by_key(|n| std::cmp::Reverse(n.value.date_of_service()));
+    let total_notes = found_notes.len();
+    let name_of = |client_id: &str| {
+        clients
+            .iter()
+            .find(|c| c.value.id.0 == client_id)
+            .map_or_else(
+                || "Unknown client".to_owned(),
+                |c| shown_name(&c.value, prefer_code),
+            )
+    };
+
+    let client_items = found_clients
+        .into_iter()
+        .map(|c| {
+            let name = shown_name(&c.value, prefer_code);
+            let ranges = word_ranges(&name, &query);
+            let href = format!("/clients/{}", c.value.id);
+            let archived = c.value.archived;
+            view! {
+                <li class="row-item">
+                    <A href=href>{highlighted(&name, &ranges)}</A>
+                    {archived.then(|| view! { <span class="badge">"Archived"</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let client_count = client_items.len();
+
+    let note_items = found_notes
+        .into_iter()
+        .take(MAX_NOTE_RESULTS)
+        .map(|n| {
+            let note = &n.value;
+            let href = format!("/clients/{}/notes/{}", note.client_id(), note.id());
+            let client = name_of(note.client_id().as_str());
+            let date = note
+                .date_of_service()
+                .map_or_else(|| "No date".to_owned(), |d| format_date(Some(d)));
+            let title = format!("{client}, {date} ({})", note.template());
+            let passages = searchable_parts(note)
+                .into_iter()
+                .filter_map(|(label, text)| {
+                    let ranges = word_ranges(&text, &query);
+                    (!ranges.is_empty()).then(|| {
+                        view! {
+                            <p class="search-hit__passage">
+                                <span class="search-hit__label">{label}": "</span>
+                                {passage_view(&text, &ranges)}
+                            </p>
+                        }
+                    })
+                })
+                .take(MAX_PASSAGES)
+                .collect_view();
+            let signed = note.is_signed();
+            view! {
+                <li class="search-hit">
+                    <A href=href>{title}</A>
+                    {if signed {
+                        view! { <span class="badge badge--signed">"Signed"</span> }.into_any()
+                    } else {
+                        view! { <span class="badge">"Draft"</span> }.into_any()
+                    }}
+                    {passages}
+                </li>
+            }
+        })
+        .collect_view();
+
+    let nothing = client_count == 0 && total_notes == 0;
+    view! {
+        <section class="search-results" aria-label="Search results">
+            {nothing.then(|| view! { <p class="status" role="status">"No matches."</p> })}
+            {(client_count > 0).then(|| view! {
+                <h2>"Clients"</h2>
+                <ul class="list" aria-label="Matching clients">{client_items}</ul>
+            })}
+            {(total_notes > 0).then(|| view! {
+                <h2>"Progress notes"</h2>
+                <p class="status" role="status">{note_count_text(total_notes)}</p>
+                <ul class="list" aria-label="Matching progress notes">{note_items}</ul>
+            })}
+        </section>
+    }
+}
+
+fn note_count_text(count: usize) -> String {
+    match count {
+        1 => "1 progress note matches.".to_owned(),
+        n if n > MAX_NOTE_RESULTS => {
+            format!("{n} progress notes match; the newest {MAX_NOTE_RESULTS} are shown.")
+        }
+        n => format!("{n} progress notes match."),
+    }
+}

@@ -1,0 +1,193 @@
+//! A signed progress note, read-only: its content exactly as signed, the
+//! signature with its digest, the late-entry mark, and its addenda in order.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::domain::{Client, GoalProgress, Ideation, SignedProgressNote};
+
+use super::addenda::Addenda;
+use super::common::{format_date, format_minutes, format_timestamp, short_digest, shown_name};
+
+/// The read-only note.
+#[component]
+pub fn SignedNoteView(
+    client: Client,
+    note: SignedProgressNote,
+    rev: u64,
+    /// Signed a moment ago in this editor.
+    just_signed: bool,
+) -> impl IntoView {
+    let intact = note.is_intact();
+    let late = note.late_entry().cloned();
+    let signature = note.signature().clone();
+    let content = note.content().clone();
+    let note = RwSignal::new(note);
+    let rev = RwSignal::new(rev);
+
+    let client_href = format!("/clients/{}", client.id);
+    let client_name = shown_name(&client, false);
+    let diagnoses: Vec<String> = content
+        .diagnoses_addressed
+        .iter()
+        .map(|code| {
+            client
+                .diagnoses
+                .iter()
+                .find(|d| d.code == *code)
+                .map_or_else(
+                    || code.clone(),
+                    |d| format!("{} {}", d.code, d.description).trim().to_owned(),
+                )
+        })
+        .collect();
+    let goals: Vec<(String, GoalProgress)> = content
+        .goals_addressed
+        .iter()
+        .map(|g| {
+            let text = client
+                .goals
+                .iter()
+                .find(|goal| goal.id == g.goal_id)
+                .map_or_else(
+                    || "A goal no longer on the treatment plan".to_owned(),
+                    |goal| goal.text.clone(),
+                );
+            (text, g.progress)
+        })
+        .collect();
+    let ideation = |i: &Ideation| match i {
+        Ideation::Denied => "Denied".to_owned(),
+        Ideation::Present { detail } => format!("Present: {detail}"),
+    };
+    let (suicidal, homicidal, safety_plan) = match &content.risk {
+        Some(risk) => (
+            ideation(&risk.suicidal),
+            ideation(&risk.homicidal),
+            risk.safety_plan.clone(),
+        ),
+        None => ("—".to_owned(), "—".to_owned(), String::new()),
+    };
+    let service = content.service_code.as_ref().map_or_else(
+        || "—".to_owned(),
+        |c| format!("{} {}", c.code(), c.description()),
+    );
+    let place = content
+        .place_of_service
+        .map_or_else(|| "—".to_owned(), |p| p.to_string());
+    let time =
+        |t: Option<crate::domain::TimeOfDay>| t.map_or_else(|| "—".to_owned(), |t| t.to_string());
+
+    let sections = content
+        .template
+        .sections()
+        .iter()
+        .map(|section| {
+            let label_id = format!("signed-{}-label", section.key);
+            let text = content.section(section.key).to_owned();
+            view! {
+                <div class="section-field">
+                    <span class="label" id=label_id.clone()>{section.label}</span>
+                    <div
+                        class="readonly-text"
+                        role="textbox"
+                        aria-readonly="true"
+                        aria-multiline="true"
+                        aria-labelledby=label_id
+                        tabindex="0"
+                    >
+                        {text}
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <div class="page-head">
+            <h1>"Progress note"</h1>
+            <span class="badge badge--signed">"Signed"</span>
+            {late.is_some().then(|| view! { <span class="badge badge--late">"Late entry"</span> })}
+        </div>
+        <p class="breadcrumb"><A href=client_href>{client_name}</A></p>
+        {just_signed.then(|| view! { <p class="status status--ok" role="status">"Signed and locked."</p> })}
+        {(!intact).then(|| view! {
+            <p class="alert" role="alert">
+                "This note no longer matches its signature: it was changed outside Psynotes or damaged. Restore it from a backup."
+            </p>
+        })}
+        <div class="two-col note-layout">
+            <div class="note-layout__facts">
+                <section class="card" aria-labelledby="signed-session-heading">
+                    <h2 id="signed-session-heading">"Session"</h2>
+                    <dl class="facts">
+                        <div><dt>"Template"</dt><dd>{content.template.name()}</dd></div>
+                        <div><dt>"Date of service"</dt><dd>{format_date(content.date_of_service)}</dd></div>
+                        <div><dt>"Start time"</dt><dd>{time(content.start)}</dd></div>
+                        <div><dt>"End time"</dt><dd>{time(content.end)}</dd></div>
+                        <div><dt>"Duration"</dt><dd>{format_minutes(content.duration_minutes())}</dd></div>
+                        <div><dt>"Service code"</dt><dd>{service}</dd></div>
+                        <div><dt>"Place of service"</dt><dd>{place}</dd></div>
+                        <div><dt>"Participants"</dt><dd class="text">{content.participants.clone()}</dd></div>
+                    </dl>
+                </section>
+                <section class="card" aria-labelledby="signed-treatment-heading">
+                    <h2 id="signed-treatment-heading">"Diagnoses and goals"</h2>
+                    <h3>"Diagnoses addressed"</h3>
+                    {if diagnoses.is_empty() {
+                        view! { <p class="muted">"None recorded."</p> }.into_any()
+                    } else {
+                        view! { <ul class="plain-list">{diagnoses.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul> }.into_any()
+                    }}
+                    <h3>"Goals addressed"</h3>
+                    {if goals.is_empty() {
+                        view! { <p class="muted">"None recorded."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list">
+                                {goals.into_iter().map(|(text, progress)| view! {
+                                    <li><span>{text}</span>" "<span class="badge">{progress.label()}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="card" aria-labelledby="signed-risk-heading">
+                    <h2 id="signed-risk-heading">"Risk assessment"</h2>
+                    <dl class="facts facts--wide">
+                        <div><dt>"Suicidal ideation"</dt><dd class="text">{suicidal}</dd></div>
+                        <div><dt>"Homicidal ideation"</dt><dd class="text">{homicidal}</dd></div>
+                        <div><dt>"Safety plan"</dt><dd class="text">{if safety_plan.trim().is_empty() { "—".to_owned() } else { safety_plan }}</dd></div>
+                    </dl>
+                </section>
+            </div>
+            <div class="note-layout__text">
+                <section class="card" aria-labelledby="signed-sections-heading">
+                    <h2 id="signed-sections-heading">"Note"</h2>
+                    {sections}
+                </section>
+                <section class="card signature" aria-labelledby="signature-heading">
+                    <h2 id="signature-heading">"Signature"</h2>
+                    <p>
+                        "Signed by "<strong>{signature.signature_line()}</strong>
+                        " on "<time>{format_timestamp(signature.signed_at)}</time>
+                    </p>
+                    <p class="muted">
+                        "SHA-256 of the signed content: "
+                        <code class="digest">{short_digest(&signature.content_sha256)}</code>
+                    </p>
+                    {late.map(|l| view! {
+                        <div class="notice">
+                            <p>
+                                <strong>"Late entry: "</strong>
+                                {format!("written {} hours after the session, on {}.", l.hours_after_service, format_timestamp(l.written_at))}
+                            </p>
+                            <p class="text">"Reason: "{l.reason}</p>
+                        </div>
+                    })}
+                </section>
+                <Addenda note=note rev=rev />
+            </div>
+        </div>
+    }
+}
