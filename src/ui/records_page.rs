@@ -31,7 +31,10 @@ pub fn RecordsPage() -> impl IntoView {
 #[component]
 pub fn BackupReminder() -> impl IntoView {
     let session = use_session();
-    let last = LocalResource::new(move || async move { session.vault().last_backup_ms().await });
+    let last = LocalResource::new(move || {
+        session.backups_made.track();
+        async move { session.vault().last_backup_ms().await }
+    });
     move || {
         let threshold = session.settings.with(|s| s.value.backup_reminder_days);
         last.get().map(|result| {
@@ -71,6 +74,7 @@ fn BackupSection() -> impl IntoView {
             next_frame().await;
             let result = session.vault().create_backup(now_ms(), &today()).await;
             busy.set(false);
+            session.backups_made.update(|n| *n += 1);
             status.set(Some(result.map_err(|e| e.to_string()).and_then(|file| {
                 download(&file.bytes, &file.file_name, "application/octet-stream")?;
                 Ok(format!(

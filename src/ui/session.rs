@@ -26,6 +26,8 @@ pub struct Session {
     vault: StoredValue<Vault, LocalStorage>,
     /// The settings as last saved, with their revision.
     pub settings: RwSignal<Stored<Settings>>,
+    /// Bumped after each backup, so the "Last backup" reminder reloads.
+    pub backups_made: RwSignal<u32>,
     flushers: StoredValue<Vec<(u64, Flush)>, LocalStorage>,
     next_flusher: StoredValue<u64>,
     /// Drops the keys and shows the unlock screen; see [`Session::lock`].
@@ -41,6 +43,7 @@ impl Session {
         let session = Session {
             vault: StoredValue::new_local(vault),
             settings: RwSignal::new(settings),
+            backups_made: RwSignal::new(0),
             flushers: StoredValue::new_local(Vec::new()),
             next_flusher: StoredValue::new(0),
             close,

@@ -1,87 +1,8 @@
 // Clinical documentation (issue: clinical documentation): clients, progress notes
 // with autosave, signing and addenda, psychotherapy notes kept apart, text shown
 // as text, and the tablet layout. Controls are found by role and accessible name.
-import { test, expect, appReady, PASSPHRASE } from "./fixtures.js";
-
-// The shared createVault/unlock on this branch match "Recovery key" and "Lock"
-// loosely, which the note editor's "Sign and lock" and the first-run checkbox
-// also match. main's fixtures.js already matches them exactly; these are the same
-// helpers until this branch picks that up.
-async function createVault(page, passphrase = PASSPHRASE) {
-  await page.goto("/");
-  await appReady(page);
-  await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
-  await page.getByLabel("Confirm passphrase").fill(passphrase);
-  await page.getByRole("button", { name: "Create vault" }).click();
-  await expect(page.getByLabel("Recovery key", { exact: true })).toBeVisible({ timeout: 30_000 });
-  await page.getByLabel("I have written down or printed my recovery key").check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("button", { name: "Lock", exact: true })).toBeVisible();
-}
-
-async function unlock(page, passphrase = PASSPHRASE) {
-  await page.getByLabel("Passphrase", { exact: true }).fill(passphrase);
-  await page.getByRole("button", { name: "Unlock", exact: true }).click();
-  await expect(page.getByRole("button", { name: "Lock", exact: true })).toBeVisible({ timeout: 30_000 });
-}
-
-/** Today's date in the browser's (and this machine's) local time, as YYYY-MM-DD. */
-function today() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-const SOAP = {
-  Subjective: "Client reports feeling anxious about an upcoming job interview.",
-  Objective: "Fidgeting throughout the session; speech rapid but coherent.",
-  Assessment: "Anxiety appears to interfere with daily functioning.",
-  Plan: "Introduce paced breathing next session; practise twice daily.",
-};
-
-/** The save indicator's live region, when it says exactly `text`. */
-function saveStatus(page, text) {
-  return page.getByRole("status").filter({ hasText: new RegExp(`^${text}$`) });
-}
-
-async function setClinician(page) {
-  await page.getByRole("link", { name: "Settings", exact: true }).click();
-  await page.getByLabel("Clinician name").fill("Jane Doe");
-  await page.getByLabel("Credentials").fill("LCSW");
-  await page.getByRole("button", { name: "Save settings" }).click();
-  await expect(saveStatus(page, "Saved")).toBeVisible();
-}
-
-/** Creates a client from the home page and ends on the client's page. */
-async function createClient(page, name, { pronouns } = {}) {
-  await page.getByRole("link", { name: "Clients", exact: true }).click();
-  await page.getByRole("button", { name: "New client" }).click();
-  await page.getByLabel("Client name").fill(name);
-  if (pronouns) await page.getByLabel("Pronouns").fill(pronouns);
-  await page.getByRole("button", { name: "Save client" }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-  await expect(page).toHaveURL(/\/clients\/[0-9a-f]{32}$/);
-}
-
-/** Fills every field signing needs, with `sections` as the SOAP text. */
-async function fillSession(page, sections = SOAP) {
-  await page.getByLabel("Date of service").fill(today());
-  await page.getByLabel("Start time").fill("09:00");
-  await page.getByLabel("End time").fill("09:50");
-  await page.getByLabel("Service code").selectOption("90834");
-  await page.getByLabel("Place of service").selectOption("11");
-  for (const question of ["Suicidal ideation", "Homicidal ideation"]) {
-    await page.getByRole("group", { name: question, exact: true }).getByLabel("Denied").check();
-  }
-  for (const [label, text] of Object.entries(sections)) {
-    await page.getByLabel(label, { exact: true }).fill(text);
-  }
-}
-
-async function noHorizontalOverflow(page) {
-  const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
-  expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
-}
+import { test, expect, createVault, unlock } from "./fixtures.js";
+import { SOAP, today, saveStatus, setClinician, createClient, fillSession, noHorizontalOverflow } from "./clinical-helpers.js";
 
 test("a progress note: write, save, reload, sign and lock, then an addendum under the original", async ({ page }, testInfo) => {
   await createVault(page);

@@ -124,3 +124,23 @@ test("auto-lock when the page was hidden longer than the grace period, and on a 
   await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
   await expect(page.getByRole("button", { name: "Unlock", exact: true })).toBeVisible();
 });
+
+test("a locked tab keeps no note text in the DOM", async ({ page }) => {
+  const { createClient, fillSession, saveStatus, SOAP } = await import("./clinical-helpers.js");
+  await createVault(page);
+  await createClient(page, "LOCKCANARYNAME");
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await fillSession(page, { ...SOAP, Subjective: "LOCKCANARYTEXT typed before locking" });
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(saveStatus(page, "Saved")).toBeVisible();
+  const before = await page.evaluate(() => document.documentElement.outerHTML + [...document.querySelectorAll("input, textarea")].map((e) => e.value).join(" "));
+  expect(before).toContain("LOCKCANARYNAME");
+  await page.getByRole("button", { name: "Lock", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Unlock", exact: true })).toBeVisible();
+  const after = await page.evaluate(() => document.documentElement.outerHTML + [...document.querySelectorAll("input, textarea")].map((e) => e.value).join(" "));
+  expect(after).not.toContain("LOCKCANARYNAME");
+  expect(after).not.toContain("LOCKCANARYTEXT");
+  // Unlocking again brings the note back from the vault, not from the page.
+  await unlock(page);
+  await expect(page.getByLabel("Subjective", { exact: true })).toHaveValue("LOCKCANARYTEXT typed before locking");
+});
