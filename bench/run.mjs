@@ -100,16 +100,24 @@ try {
 
   // Opening a client with 50 notes until the timeline shows.
   const client = seeded.clients[0];
-  const openMs = await page.evaluate(async (id) => {
+  const perClient = Math.ceil(plan.notes / plan.clients);
+  const openMs = await page.evaluate(async ([id, expected]) => {
     const link = [...document.querySelectorAll("a")].find((a) => a.getAttribute("href") === `/clients/${id}`);
+    if (!link) throw new Error("the client link is not on the home screen");
     const started = performance.now();
     link.click();
-    await new Promise((resolve) => {
-      const check = () => (document.querySelectorAll('a[href^="/clients/' + id + '/notes/"]').length >= 50 ? resolve() : requestAnimationFrame(check));
+    await new Promise((resolve, reject) => {
+      const deadline = started + 60_000;
+      const check = () => {
+        const shown = document.querySelectorAll('a[href^="/clients/' + id + '/notes/"]').length;
+        if (shown >= expected) resolve();
+        else if (performance.now() > deadline) reject(new Error(`the timeline showed ${shown} of ${expected} notes`));
+        else requestAnimationFrame(check);
+      };
       check();
     });
     return performance.now() - started;
-  }, client);
+  }, [client, perClient]);
   report.open_client_ms = round(openMs);
 
   // Search: a word query over all progress notes, from the home screen.

@@ -104,6 +104,9 @@ async fn backup_wipe_restore_gives_identical_content_and_holds_no_plaintext() {
             "{canary} in backup"
         );
     }
+    // Making the file is not yet a backup: only a started download counts.
+    assert_eq!(vault.last_backup_ms().await.unwrap(), None);
+    vault.mark_backed_up(NOW).await.unwrap();
     assert_eq!(vault.last_backup_ms().await.unwrap(), Some(NOW));
 
     // Into a new, empty browser (another database), with the passphrase.

@@ -4,7 +4,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// Offers `bytes` as a download named `file_name`. The object URL is revoked
-/// right after the click, so the data does not linger in a blob URL.
+/// soon after, so the data does not linger in a blob URL.
 pub fn download(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
     let options = web_sys::BlobPropertyBag::new();
@@ -21,7 +21,12 @@ pub fn download(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), String>
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoking at once can cancel the download in some browsers; a minute is
+    // plenty, and the URL is only reachable from this page meanwhile.
+    gloo::timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
     Ok(())
 }
 

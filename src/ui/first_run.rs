@@ -8,7 +8,7 @@ use crate::vault::session::Vault;
 use crate::vault::storage::request_persistence;
 use crate::vault::unlock::create;
 
-use super::gate::{Gate, Screen};
+use super::gate::Gate;
 use super::progress::{next_frame, Busy};
 use super::session::now_ms;
 
@@ -52,7 +52,7 @@ pub fn FirstRun() -> impl IntoView {
             next_frame().await;
             match create(&db, &chosen, KdfParams::DEFAULT, now_ms()).await {
                 Ok(created) => {
-                    let key = created.recovery_key.display().to_string();
+                    let key = created.recovery_key.display();
                     drop(created.recovery_key);
                     let vault = Vault::new(db, created.keyring);
                     let _ = persisted.await;
@@ -61,7 +61,7 @@ pub fn FirstRun() -> impl IntoView {
                         .await;
                     passphrase.set(String::new());
                     confirm.set(String::new());
-                    gate.open(vault, Screen::RecoveryKey(key));
+                    gate.show_recovery_key(vault, key);
                 }
                 Err(e) => {
                     busy.set(false);
@@ -114,20 +114,13 @@ pub fn FirstRun() -> impl IntoView {
 
 /// Shows the recovery key once, and continues only when the person says they kept it.
 #[component]
-pub fn RecoveryKeyScreen(
-    /// The key, grouped for writing down.
-    key: String,
-) -> impl IntoView {
+pub fn RecoveryKeyScreen() -> impl IntoView {
     let gate = expect_context::<Gate>();
     let kept = RwSignal::new(false);
     let print = move |_| {
         let _ = window().print();
     };
-    let groups = key
-        .split('-')
-        .map(|g| g.to_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let groups = gate.recovery_key_text();
     view! {
         <div class="card narrow">
             <h1>"Your recovery key"</h1>
@@ -146,7 +139,7 @@ pub fn RecoveryKeyScreen(
                 <button
                     type="button"
                     disabled=move || !kept.get()
-                    on:click=move |_| gate.screen.set(Screen::Unlocked)
+                    on:click=move |_| gate.recovery_key_kept()
                 >
                     "Continue"
                 </button>

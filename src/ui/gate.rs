@@ -18,6 +18,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use rexie::Rexie;
 
+use zeroize::Zeroizing;
+
+use crate::vault::lock_channel::LockChannel;
 use crate::vault::schema::open_database;
 use crate::vault::session::Vault;
 use crate::vault::unlock::{inspect, VaultState};
@@ -36,7 +39,7 @@ pub(super) enum Screen {
     HeaderMissing,
     Locked,
     /// Shown once after creation; the vault is already open behind it.
-    RecoveryKey(String),
+    RecoveryKey,
     /// After unlocking with the recovery key.
     NewPassphrase,
     Unlocked,
@@ -48,6 +51,8 @@ pub(super) struct Gate {
     pub screen: RwSignal<Screen>,
     db: StoredValue<Option<Rc<Rexie>>, LocalStorage>,
     vault: StoredValue<Option<Vault>, LocalStorage>,
+    /// The new vault's recovery key, until the person says they kept it.
+    recovery_key: StoredValue<Option<Zeroizing<String>>, LocalStorage>,
 }
 
 impl Gate {
@@ -62,6 +67,28 @@ impl Gate {
         self.screen.set(next);
     }
 
+    /// Shows the recovery key of a vault just created (which stays open behind it).
+    pub fn show_recovery_key(&self, vault: Vault, key: Zeroizing<String>) {
+        self.recovery_key.set_value(Some(key));
+        self.open(vault, Screen::RecoveryKey);
+    }
+
+    /// The recovery key being shown, grouped for writing down.
+    pub fn recovery_key_text(&self) -> String {
+        self.recovery_key
+            .with_value(|k| {
+                k.as_ref()
+                    .map(|k| k.split('-').collect::<Vec<_>>().join(" "))
+            })
+            .unwrap_or_default()
+    }
+
+    /// Forgets the recovery key and opens the app.
+    pub fn recovery_key_kept(&self) {
+        self.recovery_key.set_value(None);
+        self.screen.set(Screen::Unlocked);
+    }
+
     /// The unlocked vault, if any.
     pub fn vault(&self) -> Option<Vault> {
         self.vault.with_value(|v| v.clone())
@@ -74,6 +101,7 @@ impl Gate {
             vault.lock();
         }
         self.vault.set_value(None);
+        self.recovery_key.set_value(None);
         self.screen.set(Screen::Locked);
     }
 }
@@ -85,8 +113,23 @@ pub fn VaultGate() -> impl IntoView {
         screen: RwSignal::new(Screen::Loading),
         db: StoredValue::new_local(None),
         vault: StoredValue::new_local(None),
+        recovery_key: StoredValue::new_local(None),
     };
     provide_context(gate);
+
+    // The recovery-key and new-passphrase screens hold an open vault outside the
+    // unlocked shell; a lock from another tab must close them too. (The unlocked
+    // shell listens for itself, and saves open editors first.)
+    let channel = LockChannel::listen(move || {
+        if matches!(
+            gate.screen.get_untracked(),
+            Screen::RecoveryKey | Screen::NewPassphrase
+        ) {
+            gate.close();
+        }
+    });
+    let channel = StoredValue::new_local(Some(channel));
+    on_cleanup(move || channel.set_value(None));
 
     leptos::task::spawn_local(async move {
         let result = async {
@@ -153,9 +196,9 @@ pub fn VaultGate() -> impl IntoView {
         }
         .into_any(),
         Screen::Locked => view! { <LockedShell><UnlockScreen /></LockedShell> }.into_any(),
-        Screen::RecoveryKey(key) => view! {
+        Screen::RecoveryKey => view! {
             <LockedShell>
-                <RecoveryKeyScreen key=key />
+                <RecoveryKeyScreen />
             </LockedShell>
         }
         .into_any(),
@@ -169,12 +212,19 @@ pub fn VaultGate() -> impl IntoView {
     }
 }
 
-/// The shell around every screen shown before unlocking.
+/// The shell around every screen shown before the app opens. While a vault is
+/// open behind it (recovery key, new passphrase), it offers "Lock".
 #[component]
 fn LockedShell(children: Children) -> impl IntoView {
+    let gate = expect_context::<Gate>();
     view! {
         <header class="shell__header">
             <span class="shell__name">"Psynotes"</span>
+            {move || {
+                gate.vault
+                    .with_value(Option::is_some)
+                    .then(|| view! { <button type="button" on:click=move |_| gate.close()>"Lock"</button> })
+            }}
         </header>
         <main class="shell__main" id="main">
             {children()}

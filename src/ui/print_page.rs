@@ -4,46 +4,25 @@
 //! never receives them.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::domain::{Client, ClientId, Date, ProgressNote};
-use crate::export::{
-    print_document, select, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
-    PrintDocument,
-};
+use crate::domain::{Client, ProgressNote};
+use crate::export::{print_document, select, PrintDocument};
 use crate::vault::audit::{AuditAction, AuditEvent};
 use crate::vault::repository::Loaded;
 
 use super::session::{now_local, now_ms, use_session};
 
-/// `/print?client=…&from=…&to=…&drafts=0|1`.
+/// `/print`: the request comes from the export page through the session, never
+/// through the URL.
 #[component]
 pub fn PrintPage() -> impl IntoView {
     let session = use_session();
-    let query = use_query_map();
-    let request = move || {
-        let q = query.get_untracked();
-        let date = |k: &str| q.get(k).and_then(|s| Date::parse(&s).ok());
-        ExportRequest {
-            format: ExportFormat::Print,
-            scope: match q.get("client") {
-                Some(id) => ExportScope::Client {
-                    client_id: ClientId(id),
-                },
-                None => ExportScope::Practice,
-            },
-            options: ExportOptions {
-                range: DateRange {
-                    from: date("from"),
-                    to: date("to"),
-                },
-                include_drafts: q.get("drafts").as_deref() == Some("1"),
-            },
-        }
-    };
     let documents = LocalResource::new(move || {
-        let request = request();
+        let request = session.print_request.get();
         async move {
+            let Some(request) = request else {
+                return Ok(Vec::new());
+            };
             let vault = session.vault();
             let clients: Vec<Client> = vault
                 .clients()
@@ -93,7 +72,10 @@ pub fn PrintPage() -> impl IntoView {
         </div>
         {move || documents.get().map(|result| match result {
             Err(e) => view! { <p role="alert" class="alert">{e.to_string()}</p> }.into_any(),
-            Ok(docs) if docs.is_empty() => view! { <p>"No progress notes match."</p> }.into_any(),
+            Ok(docs) if docs.is_empty() => view! {
+                <p>"Nothing to print. Choose whose notes and which dates on the Backup and export page."</p>
+            }
+            .into_any(),
             Ok(docs) => docs.into_iter().map(|doc| view! { <PrintedRecord doc=doc /> }).collect_view().into_any(),
         })}
     }

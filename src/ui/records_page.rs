@@ -74,15 +74,21 @@ fn BackupSection() -> impl IntoView {
             next_frame().await;
             let result = session.vault().create_backup(now_ms(), &today()).await;
             busy.set(false);
-            session.backups_made.update(|n| *n += 1);
-            status.set(Some(result.map_err(|e| e.to_string()).and_then(|file| {
+            let outcome = result.map_err(|e| e.to_string()).and_then(|file| {
                 download(&file.bytes, &file.file_name, "application/octet-stream")?;
-                Ok(format!(
+                Ok(file)
+            });
+            if outcome.is_ok() {
+                let _ = session.vault().mark_backed_up(now_ms()).await;
+                session.backups_made.update(|n| *n += 1);
+            }
+            status.set(Some(outcome.map(|file| {
+                format!(
                     "Saved {} ({} records, {} kB). Keep it somewhere other than this device.",
                     file.file_name,
                     file.records,
                     file.bytes.len().div_ceil(1024)
-                ))
+                )
             })));
         });
     };
@@ -127,8 +133,8 @@ fn MergeSection() -> impl IntoView {
             confirmed.set(false);
             status.set(Some(result.map_err(|e| e.to_string()).map(|r| {
                 format!(
-                    "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept).",
-                    r.added, r.updated, r.kept, r.conflicts
+                    "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept), {} signed notes with different addenda (this device's version kept).",
+                    r.added, r.updated, r.kept, r.conflicts, r.unresolved
                 )
             })));
         });
@@ -137,7 +143,7 @@ fn MergeSection() -> impl IntoView {
         <section class="card" aria-labelledby="merge-heading">
             <h2 id="merge-heading">"Restore from a backup of this vault"</h2>
             <p>
-                "Brings back records from a backup of this same vault. Nothing here is deleted or replaced by an older version; a record changed both here and in the backup is kept twice."
+                "Brings back records from a backup of this same vault. Nothing here is deleted. Records missing here are added; a newer version in the backup replaces the older one here; a record changed differently on both sides is kept twice (the backup's copy is marked). Settings and unsaved drafts on this device are left alone."
             </p>
             <label for="merge-file">"Backup file"</label>
             <input id="merge-file" type="file" accept=".psybak,application/octet-stream" node_ref=file_input />
@@ -212,20 +218,8 @@ fn ExportSection() -> impl IntoView {
             Ok(r) => r,
             Err(e) => return status.set(Some(Err(e))),
         };
-        let mut query = vec![format!(
-            "drafts={}",
-            u8::from(request.options.include_drafts)
-        )];
-        if let Some(id) = request.scope.client_id() {
-            query.push(format!("client={}", id.0));
-        }
-        if let Some(d) = request.options.range.from {
-            query.push(format!("from={d}"));
-        }
-        if let Some(d) = request.options.range.to {
-            query.push(format!("to={d}"));
-        }
-        navigate(&format!("/print?{}", query.join("&")), Default::default());
+        session.print_request.set(Some(request));
+        navigate("/print", Default::default());
     };
 
     view! {

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::domain::{Settings, Timestamp};
+use crate::export::ExportRequest;
 use crate::vault::audit::{AuditAction, AuditEvent};
 use crate::vault::lock_channel::LockChannel;
 use crate::vault::repository::Stored;
@@ -28,6 +29,9 @@ pub struct Session {
     pub settings: RwSignal<Stored<Settings>>,
     /// Bumped after each backup, so the "Last backup" reminder reloads.
     pub backups_made: RwSignal<u32>,
+    /// What the print view shows. Kept here, not in the URL: a date range or a
+    /// client id in a URL would rest unencrypted in the browser's history.
+    pub print_request: RwSignal<Option<ExportRequest>>,
     flushers: StoredValue<Vec<(u64, Flush)>, LocalStorage>,
     next_flusher: StoredValue<u64>,
     /// Drops the keys and shows the unlock screen; see [`Session::lock`].
@@ -44,6 +48,7 @@ impl Session {
             vault: StoredValue::new_local(vault),
             settings: RwSignal::new(settings),
             backups_made: RwSignal::new(0),
+            print_request: RwSignal::new(None),
             flushers: StoredValue::new_local(Vec::new()),
             next_flusher: StoredValue::new(0),
             close,
@@ -76,6 +81,8 @@ impl Session {
         session.locking.set(true);
         leptos::task::spawn_local(async move {
             session.flush_all().await;
+            // Anything typed while the first flush and the audit write ran is saved
+            // by the second, before the keys go.
             let event = AuditEvent::now(
                 now_ms(),
                 AuditAction::Locked {
@@ -84,6 +91,7 @@ impl Session {
             );
             // Locking must never fail: a failed audit write does not keep keys alive.
             let _ = session.vault().record_event(&event).await;
+            session.flush_all().await;
             session.close.run(());
         });
     }

@@ -17,19 +17,23 @@ use js_sys::{Object, Reflect};
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use crate::crypto::{
-    derive_kek, open, random_id, seal, CryptoError, MasterKey, Passphrase, RecordAad, RecoveryKey,
-};
+use crate::crypto::{derive_kek, random_id, CryptoError, MasterKey, Passphrase, RecoveryKey};
 
 use super::audit::{AuditAction, AuditEvent};
 use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
 use super::header::VaultHeader;
 use super::keyring::Keyring;
 use super::record::SealedRecord;
+use super::repository::Sealer;
 use super::repository::{Batch, Expect};
 use super::session::Vault;
-use super::store::{ALL_STORES, VAULT_META};
+use super::store::{
+    Clients, DraftsStore, EncryptedStore, ProgressNotes, PsychotherapyNotes, ALL_STORES, VAULT_META,
+};
 use super::VaultError;
+use crate::domain::{
+    Client, ClientId, ProgressNote, ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId,
+};
 
 const HEADER_ID: &str = "header";
 const LAST_BACKUP_ID: &str = "last_backup";
@@ -61,6 +65,9 @@ pub struct MergeReport {
     pub kept: u32,
     /// Records changed on both sides: the backup's version was added beside.
     pub conflicts: u32,
+    /// Signed notes changed on both sides (different addenda): this device's
+    /// version was kept, since a signed note cannot be copied under a new id.
+    pub unresolved: u32,
 }
 
 /// How to open a backup in a browser with no vault.
@@ -72,8 +79,7 @@ pub enum RestoreSecret {
 }
 
 impl Vault {
-    /// Makes a backup of the whole vault, records it in the audit log, and
-    /// remembers when (for the reminder).
+    /// Makes a backup of the whole vault and records it in the audit log.
     pub async fn create_backup(&self, now_ms: i64, today: &str) -> Result<BackupFile, VaultError> {
         let (header_json, stores) = snapshot(self.db()).await?;
         let backup = Backup {
@@ -90,12 +96,18 @@ impl Vault {
             },
         ))
         .await?;
-        put_meta(self.db(), LAST_BACKUP_ID, &now_ms.to_string()).await?;
         Ok(BackupFile {
             bytes,
             file_name: file_name(today),
             records,
         })
+    }
+
+    /// Remembers that a backup file was saved (for the reminder). Called only
+    /// once the download has started, so the reminder never claims a backup that
+    /// was not written.
+    pub async fn mark_backed_up(&self, now_ms: i64) -> Result<(), VaultError> {
+        put_meta(self.db(), LAST_BACKUP_ID, &now_ms.to_string()).await
     }
 
     /// When the last backup was made, if ever.
@@ -114,7 +126,13 @@ impl Vault {
         let mut report = MergeReport::default();
         let batch = self.with_keys(|keys| {
             let mut batch = Batch::new();
-            for incoming in backup.stores.iter().filter(|s| s.store != VAULT_META) {
+            // Settings and drafts belong to this device: a backup's older settings or
+            // editor buffers must not replace them.
+            for incoming in backup
+                .stores
+                .iter()
+                .filter(|s| s.store != VAULT_META && s.store != DraftsStore::NAME)
+            {
                 let store = static_name(&incoming.store)?;
                 let here = current.iter().find(|s| s.store == incoming.store);
                 for record in &incoming.records {
@@ -133,9 +151,13 @@ impl Vault {
                             );
                         }
                         Some(m) if record.rev == m.rev && record.envelope != m.envelope => {
-                            report.conflicts += 1;
-                            let copy = conflict_copy(keys, store, record)?;
-                            batch = batch.put_unchecked(store, copy, Some(Expect::New));
+                            match conflict_copy(keys, store, record)? {
+                                Some(copy) => {
+                                    report.conflicts += 1;
+                                    batch = batch.put_unchecked(store, copy, Some(Expect::New));
+                                }
+                                None => report.unresolved += 1,
+                            }
                         }
                         Some(_) => report.kept += 1,
                     }
@@ -258,45 +280,51 @@ fn static_name(name: &str) -> Result<&'static str, VaultError> {
         ))
 }
 
-/// The backup's version of a record, re-sealed under a fresh id so it can sit
-/// beside the current one.
+/// The backup's version of a record, given a fresh id (inside the record too, so
+/// the copy opens as itself) and sealed beside the current one. `None` when no
+/// copy can be made: a signed progress note's id is part of what was signed, so
+/// it cannot be renamed; the device's version is kept and the conflict reported.
 fn conflict_copy(
     keys: &Keyring,
     store: &'static str,
     record: &SealedRecord,
-) -> Result<SealedRecord, VaultError> {
+) -> Result<Option<SealedRecord>, VaultError> {
     let id = random_id()?;
-    let aad = RecordAad {
-        store,
-        id: &record.id,
-        revision: record.rev,
+    let sealed = match store {
+        s if s == Clients::NAME => {
+            let mut client: Client = Sealer::<Clients>::new(keys.records()).open(record)?.value;
+            client.id = ClientId(id.clone());
+            client.name = format!("{} (conflict copy)", client.name);
+            Sealer::<Clients>::new(keys.records()).seal(&id, 1, &client)?
+        }
+        s if s == ProgressNotes::NAME => {
+            let note: ProgressNote = Sealer::<ProgressNotes>::new(keys.records())
+                .open(record)?
+                .value;
+            match note {
+                ProgressNote::Draft(mut draft) => {
+                    draft.id = ProgressNoteId(id.clone());
+                    Sealer::<ProgressNotes>::new(keys.records()).seal(
+                        &id,
+                        1,
+                        &ProgressNote::Draft(draft),
+                    )?
+                }
+                ProgressNote::Signed(_) => return Ok(None),
+            }
+        }
+        s if s == PsychotherapyNotes::NAME => {
+            let mut note: PsychotherapyNote =
+                Sealer::<PsychotherapyNotes>::new(keys.psychotherapy())
+                    .open(record)?
+                    .value;
+            note.id = PsychotherapyNoteId(id.clone());
+            Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()).seal(&id, 1, &note)?
+        }
+        // Audit events never conflict (random ids, never rewritten); drafts are not merged.
+        _ => return Ok(None),
     };
-    let new_aad = RecordAad {
-        store,
-        id: &id,
-        revision: 1,
-    };
-    let damaged = || VaultError::Damaged {
-        id: record.id.clone(),
-    };
-    macro_rules! reseal {
-        ($key:expr) => {{
-            let plain = open($key, &aad, &record.envelope).map_err(|_| damaged())?;
-            seal($key, &new_aad, &plain)?
-        }};
-    }
-    let envelope = match store {
-        "clients" | "progress_notes" | "vault_meta" => reseal!(keys.records()),
-        "psychotherapy_notes" => reseal!(keys.psychotherapy()),
-        "audit_log" => reseal!(keys.audit()),
-        "drafts" => reseal!(keys.drafts()),
-        _ => return Err(damaged()),
-    };
-    Ok(SealedRecord {
-        id,
-        rev: 1,
-        envelope,
-    })
+    Ok(Some(sealed))
 }
 
 /// The header and every sealed record, read in one transaction.

@@ -2,8 +2,8 @@
 //!
 //! rexie's builder deletes every store it is not told about during an upgrade,
 //! so all stores are declared here from [`ALL_STORES`], and that list only ever
-//! grows. Raise [`DB_VERSION`] for any schema change, and add the previous
-//! version's fixture to `tests/browser_schema.rs`.
+//! grows. Raise [`DB_VERSION`] for any schema change; the upgrade test in
+//! `tests/browser_vault.rs` keeps the store list of every earlier version.
 
 use rexie::{ObjectStore, Rexie};
 

@@ -258,9 +258,16 @@ pub async fn read_attempts(db: &Rexie) -> Result<Attempts, VaultError> {
 
 async fn write_attempts(db: &Rexie, attempts: &Attempts) -> Result<(), VaultError> {
     let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
-    tx.store(VAULT_META)?
-        .put(&meta(ATTEMPTS_ID, &attempts_json(attempts)), None)
-        .await?;
+    let written = async {
+        tx.store(VAULT_META)?
+            .put(&meta(ATTEMPTS_ID, &attempts_json(attempts)), None)
+            .await
+    }
+    .await;
+    if let Err(e) = written {
+        let _ = tx.abort().await;
+        return Err(e.into());
+    }
     tx.done().await?;
     Ok(())
 }
