@@ -38,12 +38,19 @@ pub fn find_matches(haystack: &str, query: &str) -> Vec<(usize, usize)> {
 /// Whether every word of the query occurs in the text. An empty query matches
 /// everything, so an empty search box filters nothing out.
 pub fn matches(haystack: &str, query: &str) -> bool {
-    let folded = FoldedText::new(haystack);
-    query.split_whitespace().all(|word| {
-        let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
-        let found = folded.occurrences(&word).next().is_some();
-        found
-    })
+    // Called for every note on every keystroke: fold into one string and use the
+    // standard substring search, without the position bookkeeping that
+    // highlighting needs. Folding is the same character-wise lowercasing.
+    let folded = fold(haystack);
+    query
+        .split_whitespace()
+        .all(|word| folded.contains(&fold(word)))
+}
+
+fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    folded.extend(text.chars().flat_map(char::to_lowercase));
+    folded
 }
 
 /// The text lowercased character by character, remembering for each lowercase

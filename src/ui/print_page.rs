@@ -5,12 +5,11 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{Client, ProgressNote};
+use crate::domain::Client;
 use crate::export::{print_document, select, PrintDocument};
-use crate::vault::audit::{AuditAction, AuditEvent};
-use crate::vault::repository::Loaded;
 
-use super::session::{now_local, now_ms, use_session};
+use super::records_page::{audit_export, exportable};
+use super::session::{now_local, use_session};
 
 /// `/print`: the request comes from the export page through the session, never
 /// through the URL.
@@ -24,20 +23,7 @@ pub fn PrintPage() -> impl IntoView {
                 return Ok(Vec::new());
             };
             let vault = session.vault();
-            let clients: Vec<Client> = vault
-                .clients()
-                .await?
-                .into_iter()
-                .filter_map(Loaded::ok)
-                .map(|c| c.value)
-                .collect();
-            let notes: Vec<ProgressNote> = vault
-                .progress_notes()
-                .await?
-                .into_iter()
-                .filter_map(Loaded::ok)
-                .map(|n| n.value)
-                .collect();
+            let (clients, notes) = exportable(&vault).await?;
             let clinician = session
                 .settings
                 .with_untracked(|s| s.value.clinician.clone());
@@ -56,12 +42,7 @@ pub fn PrintPage() -> impl IntoView {
                 count += selected.len();
                 docs.push(print_document(&clinician, client, &selected, now_local()));
             }
-            let scope = request.describe(count);
-            let event = match request.scope.client_id() {
-                Some(id) => AuditEvent::about(now_ms(), AuditAction::Exported { scope }, &id.0),
-                None => AuditEvent::now(now_ms(), AuditAction::Exported { scope }),
-            };
-            vault.record_event(&event).await?;
+            audit_export(&vault, &request, count).await?;
             Ok::<_, crate::vault::VaultError>(docs)
         }
     });

@@ -11,6 +11,8 @@ use crate::export::{
 };
 use crate::vault::audit::{AuditAction, AuditEvent};
 use crate::vault::repository::Loaded;
+use crate::vault::session::Vault;
+use crate::vault::VaultError;
 
 use super::download::{download, read_chosen_file, today};
 use super::progress::{next_frame, Busy};
@@ -260,27 +262,48 @@ fn ExportSection() -> impl IntoView {
     }
 }
 
+/// The clients and progress notes an export may see (never psychotherapy notes:
+/// the export layer cannot take them), read through the vault.
+pub(super) async fn exportable(
+    vault: &Vault,
+) -> Result<(Vec<Client>, Vec<ProgressNote>), VaultError> {
+    let clients = vault
+        .clients()
+        .await?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|c| c.value)
+        .collect();
+    let notes = vault
+        .progress_notes()
+        .await?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|n| n.value)
+        .collect();
+    Ok((clients, notes))
+}
+
+/// Writes an export to the audit log, with a scope that names no client.
+pub(super) async fn audit_export(
+    vault: &Vault,
+    request: &ExportRequest,
+    notes: usize,
+) -> Result<(), VaultError> {
+    let scope = request.describe(notes);
+    let event = match request.scope.client_id() {
+        Some(id) => AuditEvent::about(now_ms(), AuditAction::Exported { scope }, &id.0),
+        None => AuditEvent::now(now_ms(), AuditAction::Exported { scope }),
+    };
+    vault.record_event(&event).await
+}
+
 async fn export_json_file(
     session: super::session::Session,
     request: ExportRequest,
 ) -> Result<String, String> {
     let vault = session.vault();
-    let clients: Vec<Client> = vault
-        .clients()
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|c| c.value)
-        .collect();
-    let notes: Vec<ProgressNote> = vault
-        .progress_notes()
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|n| n.value)
-        .collect();
+    let (clients, notes) = exportable(&vault).await.map_err(|e| e.to_string())?;
     let selected = select(&notes, request.scope.client_id(), &request.options);
     let client_refs: Vec<&Client> = clients
         .iter()
@@ -297,13 +320,7 @@ async fn export_json_file(
         &request.scope,
         &request.options,
     );
-    let scope = request.describe(selected.len());
-    let audit = match request.scope.client_id() {
-        Some(id) => AuditEvent::about(now_ms(), AuditAction::Exported { scope }, &id.0),
-        None => AuditEvent::now(now_ms(), AuditAction::Exported { scope }),
-    };
-    vault
-        .record_event(&audit)
+    audit_export(&vault, &request, selected.len())
         .await
         .map_err(|e| e.to_string())?;
     let name = format!("psynotes-progress-notes-{}.json", today());

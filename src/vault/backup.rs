@@ -13,7 +13,7 @@
 //! A bad file (truncated, foreign, tampered, newer) is refused before anything is
 //! written; each write is one transaction, so a failure leaves the data as it was.
 
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
@@ -23,6 +23,7 @@ use super::audit::{AuditAction, AuditEvent};
 use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
 use super::header::VaultHeader;
 use super::keyring::Keyring;
+use super::meta::{meta_value, read_meta, write_meta, HEADER_ID, LAST_BACKUP_ID};
 use super::record::SealedRecord;
 use super::repository::Sealer;
 use super::repository::{Batch, Expect};
@@ -34,9 +35,6 @@ use super::VaultError;
 use crate::domain::{
     Client, ClientId, ProgressNote, ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId,
 };
-
-const HEADER_ID: &str = "header";
-const LAST_BACKUP_ID: &str = "last_backup";
 
 impl From<BackupError> for VaultError {
     fn from(e: BackupError) -> Self {
@@ -107,12 +105,12 @@ impl Vault {
     /// once the download has started, so the reminder never claims a backup that
     /// was not written.
     pub async fn mark_backed_up(&self, now_ms: i64) -> Result<(), VaultError> {
-        put_meta(self.db(), LAST_BACKUP_ID, &now_ms.to_string()).await
+        write_meta(self.db(), &[(LAST_BACKUP_ID, &now_ms.to_string())]).await
     }
 
     /// When the last backup was made, if ever.
     pub async fn last_backup_ms(&self) -> Result<Option<i64>, VaultError> {
-        Ok(get_meta(self.db(), LAST_BACKUP_ID)
+        Ok(read_meta(self.db(), LAST_BACKUP_ID)
             .await?
             .and_then(|s| s.parse().ok()))
     }
@@ -214,8 +212,10 @@ pub async fn restore_into_new(
         let mut written = 0u32;
         for store in &backup.stores {
             let os = tx.store(&store.store)?;
+            // An empty store (the usual case: a new browser) needs no per-record check.
+            let empty = os.count(None).await? == 0;
             for record in &store.records {
-                if !os.key_exists(JsValue::from_str(&record.id)).await? {
+                if empty || !os.key_exists(JsValue::from_str(&record.id)).await? {
                     os.add(&record.to_js(), None).await?;
                     written += 1;
                 }
@@ -358,27 +358,4 @@ async fn snapshot(db: &Rexie) -> Result<(String, Vec<StoreRecords>), VaultError>
     }
     tx.done().await?;
     Ok((header_json.ok_or(VaultError::NoVault)?, stores))
-}
-
-async fn get_meta(db: &Rexie, id: &str) -> Result<Option<String>, VaultError> {
-    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadOnly)?;
-    let value = tx.store(VAULT_META)?.get(JsValue::from_str(id)).await?;
-    tx.done().await?;
-    Ok(value.and_then(|v| Reflect::get(&v, &"json".into()).ok()?.as_string()))
-}
-
-async fn put_meta(db: &Rexie, id: &str, json: &str) -> Result<(), VaultError> {
-    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
-    tx.store(VAULT_META)?
-        .put(&meta_value(id, json), None)
-        .await?;
-    tx.done().await?;
-    Ok(())
-}
-
-fn meta_value(id: &str, json: &str) -> JsValue {
-    let o = Object::new();
-    let _ = Reflect::set(&o, &"id".into(), &JsValue::from_str(id));
-    let _ = Reflect::set(&o, &"json".into(), &JsValue::from_str(json));
-    o.into()
 }

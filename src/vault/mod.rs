@@ -34,6 +34,8 @@ pub mod drafts;
 #[cfg(target_arch = "wasm32")]
 pub mod lock_channel;
 #[cfg(target_arch = "wasm32")]
+mod meta;
+#[cfg(target_arch = "wasm32")]
 mod progress_notes;
 #[cfg(target_arch = "wasm32")]
 mod psychotherapy_notes;

@@ -8,7 +8,9 @@
 //! The typed services (clients, notes, audit log, settings) are `impl Vault`
 //! blocks in their own files; the generic plumbing they share is here.
 
+use std::any::Any;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use rexie::Rexie;
@@ -18,6 +20,7 @@ use crate::crypto::{DataKey, KdfParams, Passphrase};
 
 use super::audit::{AuditAction, AuditEvent};
 use super::keyring::Keyring;
+use super::record::SealedRecord;
 use super::repository::{read_all, read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored};
 use super::store::{AuditLog, EncryptedStore};
 use super::unlock::{read_header, rewrap, write_header};
@@ -36,6 +39,17 @@ pub struct Vault {
 struct Inner {
     db: Rc<Rexie>,
     keys: RefCell<Option<Keyring>>,
+    /// Records already decrypted this session, so listing 10,000 notes again
+    /// only decrypts what changed. Emptied on lock.
+    opened: RefCell<HashMap<(&'static str, String), Opened>>,
+}
+
+/// A decrypted record and the exact sealed bytes it came from. The cache is
+/// used only when the stored record is byte-for-byte the same, so a changed,
+/// moved or replaced record is always decrypted (and flagged if damaged) again.
+struct Opened {
+    sealed: SealedRecord,
+    value: Box<dyn Any>,
 }
 
 impl Vault {
@@ -45,6 +59,7 @@ impl Vault {
             inner: Rc::new(Inner {
                 db: db.into(),
                 keys: RefCell::new(Some(keyring)),
+                opened: RefCell::new(HashMap::new()),
             }),
         }
     }
@@ -53,6 +68,7 @@ impl Vault {
     pub fn lock(&self) {
         // Dropping the keyring zeroizes each key.
         drop(self.inner.keys.borrow_mut().take());
+        self.inner.opened.borrow_mut().clear();
     }
 
     /// Locks and closes the database connection, if this is the last handle.
@@ -102,12 +118,59 @@ impl Vault {
     }
 
     /// Every record of store `S`, decrypted; damaged ones are marked, not fatal.
-    pub(in crate::vault) async fn list<S: EncryptedStore, T: DeserializeOwned>(
+    ///
+    /// Always reads the store, so other tabs' writes show; decrypts only records
+    /// whose sealed bytes differ from the last time this session opened them.
+    pub(in crate::vault) async fn list<S: EncryptedStore, T: DeserializeOwned + Clone + 'static>(
         &self,
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
         let raw = read_all(self.db(), S::NAME).await?;
-        self.with_keys(|keys| Ok(Sealer::<S>::new(key_of(keys)).open_all(&raw)))
+        self.with_keys(|keys| {
+            let sealer = Sealer::<S>::new(key_of(keys));
+            let mut opened = self.inner.opened.borrow_mut();
+            let mut out = Vec::with_capacity(raw.len());
+            for record in &raw {
+                let RawRecord::Sealed(sealed) = record else {
+                    if let RawRecord::Unreadable { id } = record {
+                        out.push(Loaded::Damaged { id: id.clone() });
+                    }
+                    continue;
+                };
+                let key = (S::NAME, sealed.id.clone());
+                let cached = opened
+                    .get(&key)
+                    .filter(|o| o.sealed == *sealed)
+                    .and_then(|o| o.value.downcast_ref::<T>());
+                if let Some(value) = cached {
+                    out.push(Loaded::Ok(Stored {
+                        id: sealed.id.clone(),
+                        rev: sealed.rev,
+                        value: value.clone(),
+                    }));
+                    continue;
+                }
+                match sealer.open::<T>(sealed) {
+                    Ok(stored) => {
+                        opened.insert(
+                            key,
+                            Opened {
+                                sealed: sealed.clone(),
+                                value: Box::new(stored.value.clone()),
+                            },
+                        );
+                        out.push(Loaded::Ok(stored));
+                    }
+                    Err(_) => {
+                        opened.remove(&key);
+                        out.push(Loaded::Damaged {
+                            id: sealed.id.clone(),
+                        });
+                    }
+                }
+            }
+            Ok(out)
+        })
     }
 
     /// One record of store `S`.

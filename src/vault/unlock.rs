@@ -9,9 +9,7 @@
 //! backoff after wrong passphrases is checked before that. A new vault is only
 //! ever created when every store is empty.
 
-use js_sys::{Object, Reflect};
 use rexie::{Rexie, TransactionMode};
-use wasm_bindgen::JsValue;
 
 use crate::crypto::{
     derive_kek, CryptoError, KdfParams, MasterKey, Passphrase, RecoveryKey, Salt, FORMAT_VERSION,
@@ -20,12 +18,10 @@ use crate::crypto::{
 use super::backoff::Attempts;
 use super::header::{master_aad, recovery_aad, VaultHeader, KDF_NAME};
 use super::keyring::{Keyring, NewKeys};
+use super::meta::{meta_value, read_meta, write_meta, ATTEMPTS_ID, HEADER_ID};
 use super::repository::count;
 use super::store::{ALL_STORES, VAULT_META};
 use super::VaultError;
-
-const HEADER_ID: &str = "header";
-const ATTEMPTS_ID: &str = "attempts";
 
 /// What this browser holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +102,10 @@ pub async fn create(
     };
     let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
     let store = tx.store(VAULT_META)?;
-    if let Err(e) = store.add(&meta(HEADER_ID, &header.to_json()), None).await {
+    if let Err(e) = store
+        .add(&meta_value(HEADER_ID, &header.to_json()), None)
+        .await
+    {
         let _ = tx.abort().await;
         return Err(if e.to_string().contains("ConstraintError") {
             VaultError::DataExists
@@ -227,25 +226,12 @@ pub(in crate::vault) async fn write_header(
     db: &Rexie,
     header: &VaultHeader,
 ) -> Result<(), VaultError> {
-    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
-    let store = tx.store(VAULT_META)?;
-    let written = async {
-        store.put(&meta(HEADER_ID, &header.to_json()), None).await?;
-        store
-            .put(
-                &meta(ATTEMPTS_ID, &attempts_json(&Attempts::default())),
-                None,
-            )
-            .await?;
-        Ok::<(), rexie::Error>(())
-    }
-    .await;
-    if let Err(e) = written {
-        let _ = tx.abort().await;
-        return Err(e.into());
-    }
-    tx.done().await?;
-    Ok(())
+    let cleared = attempts_json(&Attempts::default());
+    write_meta(
+        db,
+        &[(HEADER_ID, &header.to_json()), (ATTEMPTS_ID, &cleared)],
+    )
+    .await
 }
 
 /// The stored failure count.
@@ -257,35 +243,9 @@ pub async fn read_attempts(db: &Rexie) -> Result<Attempts, VaultError> {
 }
 
 async fn write_attempts(db: &Rexie, attempts: &Attempts) -> Result<(), VaultError> {
-    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
-    let written = async {
-        tx.store(VAULT_META)?
-            .put(&meta(ATTEMPTS_ID, &attempts_json(attempts)), None)
-            .await
-    }
-    .await;
-    if let Err(e) = written {
-        let _ = tx.abort().await;
-        return Err(e.into());
-    }
-    tx.done().await?;
-    Ok(())
+    write_meta(db, &[(ATTEMPTS_ID, &attempts_json(attempts))]).await
 }
 
 fn attempts_json(attempts: &Attempts) -> String {
     serde_json::to_string(attempts).unwrap_or_default()
-}
-
-async fn read_meta(db: &Rexie, id: &str) -> Result<Option<String>, VaultError> {
-    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadOnly)?;
-    let value = tx.store(VAULT_META)?.get(JsValue::from_str(id)).await?;
-    tx.done().await?;
-    Ok(value.and_then(|v| Reflect::get(&v, &"json".into()).ok()?.as_string()))
-}
-
-fn meta(id: &str, json: &str) -> JsValue {
-    let o = Object::new();
-    let _ = Reflect::set(&o, &"id".into(), &JsValue::from_str(id));
-    let _ = Reflect::set(&o, &"json".into(), &JsValue::from_str(json));
-    o.into()
 }
