@@ -94,7 +94,9 @@ test("a psychotherapy note stays out of the progress timeline and the home searc
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(saveStatus(page, "Saved")).toBeVisible();
   const list = page.getByRole("list", { name: "Psychotherapy notes, newest first" });
-  await expect(list).toContainText(canary);
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+  // The list shows no text: a note is read by opening it, which is audited.
+  await expect(list).not.toContainText(canary);
   await page.screenshot({ path: testInfo.outputPath("psychotherapy-notes.png"), fullPage: true });
   await page.getByLabel("Search psychotherapy notes").fill("zebracanary7");
   await expect(list.locator("mark")).toHaveText("Zebracanary7");
@@ -125,7 +127,8 @@ test("a psychotherapy note stays out of the progress timeline and the home searc
   await unlock(page);
   await page.getByRole("link", { name: "Sam Lee" }).click();
   await page.getByRole("link", { name: "Psychotherapy notes" }).click();
-  await expect(page.getByRole("list", { name: "Psychotherapy notes, newest first" })).toContainText(canary);
+  await page.getByRole("list", { name: "Psychotherapy notes, newest first" }).getByRole("button").first().click();
+  await expect(page.getByLabel("Psychotherapy note", { exact: true })).toHaveValue(`Noticed ${canary} today.`);
 });
 
 test("autosave keeps text typed just before a reload", async ({ page }) => {
@@ -188,7 +191,10 @@ test("hostile text is shown as text everywhere and never runs", async ({ page })
   await page.getByLabel("Psychotherapy note", { exact: true }).fill(`Ps ${all}`);
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(saveStatus(page, "Saved")).toBeVisible();
-  await expect(page.getByText(`Ps ${all}`, { exact: true })).toBeVisible();
+  await expect(page.getByLabel("Psychotherapy note", { exact: true })).toHaveValue(`Ps ${all}`);
+  // Searched in its tab, the note's text is shown, literally.
+  await page.getByLabel("Search psychotherapy notes").fill("xss");
+  await expect(page.getByRole("list", { name: "Psychotherapy notes, newest first" })).toContainText("<script>window.__xss=1</script>");
 
   await page.getByRole("link", { name: "Clients", exact: true }).click();
   await expect(page.getByRole("link", { name: `N ${all}` })).toBeVisible();

@@ -93,7 +93,8 @@ test("the backup holds no plaintext, and restores into a new browser with everyt
   await expect(other.getByText(`Late detail ${ADDENDUM}.`)).toBeVisible();
   await other.locator(".breadcrumb").getByRole("link").click();
   await other.getByRole("link", { name: "Psychotherapy notes" }).click();
-  await expect(other.getByText(`Private impression ${PSYCHO}.`).first()).toBeVisible();
+  await other.getByRole("list", { name: "Psychotherapy notes, newest first" }).getByRole("button").first().click();
+  await expect(other.getByLabel("Psychotherapy note", { exact: true })).toHaveValue(`Private impression ${PSYCHO}.`);
   // The restored vault locks and unlocks with the same passphrase.
   await other.getByRole("button", { name: "Lock", exact: true }).click();
   await unlock(other);

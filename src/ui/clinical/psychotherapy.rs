@@ -146,11 +146,15 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
                                     <span class="pn-item__date">{date}</span>
                                     <span class="muted">{edited}</span>
                                 </button>
-                                <p class="pn-item__text text">
-                                    {cut_start.then_some("…")}
-                                    {highlighted(&text, &ranges)}
-                                    {cut_end.then_some("…")}
-                                </p>
+                                // Text shows only for a search the clinician typed in this
+                                // tab; otherwise a note is read by opening it, which is audited.
+                                {(!ranges.is_empty()).then(|| view! {
+                                    <p class="pn-item__text text">
+                                        {cut_start.then_some("…")}
+                                        {highlighted(&text, &ranges)}
+                                        {cut_end.then_some("…")}
+                                    </p>
+                                })}
                             </li>
                         }
                         .into_any()
