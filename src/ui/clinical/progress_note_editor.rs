@@ -64,7 +64,8 @@ struct DraftStart {
     draft: ProgressNoteDraft,
     rev: u64,
     draft_rev: u64,
-    notice: Option<String>,
+    /// A message about restored work: `Ok` informs, `Err` warns.
+    notice: Option<Result<String, String>>,
     /// The client's most recent signed note, for "Copy from last note".
     previous: Option<SignedProgressNote>,
 }
@@ -207,19 +208,19 @@ async fn open_note(vault: Vault, client_id: String, note_id: String, template: T
     };
     match vault.draft_buffer(&note_id).await {
         Ok(Some(buffer)) if buffer.value.note.client_id == start.draft.client_id => {
-            start.notice = Some(if buffer.value.base_rev == rev {
+            start.notice = Some(Ok(if buffer.value.base_rev == rev {
                 "Restored unsaved changes".to_owned()
             } else {
                 "Restored unsaved changes. This note was also saved elsewhere after they were made: check it before you save.".to_owned()
-            });
+            }));
             start.draft_rev = buffer.rev;
             start.draft = buffer.value.note;
         }
         Ok(_) => {}
         Err(e) => {
-            start.notice = Some(format!(
+            start.notice = Some(Err(format!(
                 "Unsaved changes kept for this note could not be restored. {e}"
-            ))
+            )))
         }
     }
     // Only needed for copying forward; a failure here must not block editing.
@@ -366,7 +367,10 @@ fn DraftEditor(
             <SaveIndicator autosave=autosave />
         </div>
         <p class="breadcrumb"><A href=client_href>{client_name}</A></p>
-        {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        {notice.map(|n| match n {
+            Ok(n) => view! { <p class="notice" role="status">{n}</p> }.into_any(),
+            Err(n) => view! { <p class="alert" role="alert">{n}</p> }.into_any(),
+        })}
         <form
             class="note-form"
             novalidate
