@@ -47,7 +47,16 @@ pub fn matches(haystack: &str, query: &str) -> bool {
         .all(|word| folded.contains(&fold(word)))
 }
 
-fn fold(text: &str) -> String {
+/// Whether `folded` (text already passed through [`fold`]) holds every word of
+/// `query`. Lets a caller fold many texts once and search them many times.
+pub fn matches_folded(folded: &str, query: &str) -> bool {
+    query
+        .split_whitespace()
+        .all(|word| folded.contains(&fold(word)))
+}
+
+/// Lowercases `text` character by character, the way every search here compares.
+pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
     folded.extend(text.chars().flat_map(char::to_lowercase));
     folded

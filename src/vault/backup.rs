@@ -212,10 +212,17 @@ pub async fn restore_into_new(
         let mut written = 0u32;
         for store in &backup.stores {
             let os = tx.store(&store.store)?;
-            // An empty store (the usual case: a new browser) needs no per-record check.
-            let empty = os.count(None).await? == 0;
+            if os.count(None).await? == 0 {
+                // The usual case, a new browser: no per-record check, and every add is
+                // issued at once. Any failed add aborts the whole transaction, which
+                // the last request's result and `done()` then report.
+                let records = store.records.iter().map(|r| (r.to_js(), None));
+                os.add_all(records).await?;
+                written += store.records.len() as u32;
+                continue;
+            }
             for record in &store.records {
-                if empty || !os.key_exists(JsValue::from_str(&record.id)).await? {
+                if !os.key_exists(JsValue::from_str(&record.id)).await? {
                     os.add(&record.to_js(), None).await?;
                     written += 1;
                 }

@@ -2,6 +2,7 @@
 //! and the search over client names and progress notes.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -21,7 +22,10 @@ use super::search::SearchResults;
 #[derive(Clone)]
 struct HomeData {
     clients: Vec<Stored<Client>>,
-    notes: Vec<Stored<ProgressNote>>,
+    // Shared, not copied: the page re-renders on every keystroke of a search.
+    notes: Arc<Vec<Stored<ProgressNote>>>,
+    /// Each note's searchable text, folded once on the first search of the visit.
+    folded: Arc<OnceLock<Vec<String>>>,
     damaged_clients: usize,
     damaged_notes: usize,
 }
@@ -40,7 +44,8 @@ async fn load_home(session: Session) -> Result<HomeData, VaultError> {
         .count();
     Ok(HomeData {
         clients: clients.into_iter().filter_map(Loaded::ok).collect(),
-        notes: notes.into_iter().filter_map(Loaded::ok).collect(),
+        notes: Arc::new(notes.into_iter().filter_map(Loaded::ok).collect()),
+        folded: Arc::new(OnceLock::new()),
         damaged_clients,
         damaged_notes,
     })
@@ -124,6 +129,7 @@ pub fn ClientsPage() -> impl IntoView {
                             query=q.trim().to_owned()
                             clients=home.clients
                             notes=home.notes
+                            folded=home.folded
                             prefer_code=prefer_code
                         />
                     }

@@ -11,6 +11,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use std::sync::{Arc, OnceLock};
+
+use crate::domain::search::{fold, matches_folded};
 use crate::domain::{find_matches, matches, Client, ProgressNote};
 use crate::vault::repository::Stored;
 
@@ -154,7 +157,9 @@ fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
 pub fn SearchResults(
     query: String,
     clients: Vec<Stored<Client>>,
-    notes: Vec<Stored<ProgressNote>>,
+    notes: Arc<Vec<Stored<ProgressNote>>>,
+    /// Each note's searchable text, folded; filled on the first search.
+    folded: Arc<OnceLock<Vec<String>>>,
     prefer_code: bool,
 ) -> impl IntoView {
     let found_clients: Vec<Stored<Client>> = clients
@@ -162,9 +167,17 @@ pub fn SearchResults(
         .filter(|c| client_matches(&c.value, &query))
         .cloned()
         .collect();
+    let folded = folded.get_or_init(|| {
+        notes
+            .iter()
+            .map(|n| fold(&n.value.text_for_search()))
+            .collect()
+    });
     let mut found_notes: Vec<&Stored<ProgressNote>> = notes
         .iter()
-        .filter(|n| matches(&n.value.text_for_search(), &query))
+        .zip(folded.iter())
+        .filter(|(_, text)| matches_folded(text, &query))
+        .map(|(n, _)| n)
         .collect();
     found_notes.sort_by_key(|n| std::cmp::Reverse(n.value.date_of_service()));
     let total_notes = found_notes.len();
