@@ -35,6 +35,18 @@ pub fn find_matches(haystack: &str, query: &str) -> Vec<(usize, usize)> {
     merge(ranges)
 }
 
+/// Like [`find_matches`], but keeps the ranges of the words that do occur even
+/// when others do not: for highlighting a passage of a note that matched as a whole.
+pub fn word_ranges(haystack: &str, query: &str) -> Vec<(usize, usize)> {
+    let folded = FoldedText::new(haystack);
+    let mut ranges = Vec::new();
+    for word in query.split_whitespace() {
+        let word: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+        ranges.extend(folded.occurrences(&word));
+    }
+    merge(ranges)
+}
+
 /// Whether every word of the query occurs in the text. An empty query matches
 /// everything, so an empty search box filters nothing out.
 pub fn matches(haystack: &str, query: &str) -> bool {
@@ -113,6 +125,17 @@ fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn word_ranges_keeps_the_words_found_even_when_others_are_missing() {
+        let text = "Slept badly; slept better by Friday.";
+        assert_eq!(super::find_matches(text, "slept nowhere"), vec![]);
+        let found: Vec<&str> = super::word_ranges(text, "slept nowhere")
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(found, ["Slept", "slept"]);
+    }
+
     use super::*;
 
     fn found<'a>(text: &'a str, query: &str) -> Vec<&'a str> {

@@ -5,7 +5,7 @@
 //! notes are searched only inside their own tab (see `psychotherapy.rs`), with the
 //! same highlighting.
 //!
-//! Matches come from [`find_matches`] as byte ranges; the text between them is
+//! Matches come from [`word_ranges`] as byte ranges; the text between them is
 //! rendered as text nodes and the matches as `<mark>` elements, never as HTML.
 
 use leptos::prelude::*;
@@ -14,7 +14,7 @@ use leptos_router::components::A;
 use std::sync::{Arc, OnceLock};
 
 use crate::domain::search::{fold, matches_folded};
-use crate::domain::{find_matches, matches, Client, ProgressNote};
+use crate::domain::{matches, Client, ProgressNote};
 use crate::vault::repository::Stored;
 
 use super::common::{format_date, shown_name};
@@ -28,24 +28,7 @@ const CONTEXT_BEFORE: usize = 60;
 /// Bytes a passage may span at most.
 const PASSAGE_LEN: usize = 220;
 
-/// The ranges of every query word found in `text`, merged, in order. Unlike
-/// [`find_matches`] on the whole query, a passage is highlighted even when it holds
-/// only some of the words (the note as a whole holds all of them).
-pub fn word_ranges(text: &str, query: &str) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = query
-        .split_whitespace()
-        .flat_map(|word| find_matches(text, word))
-        .collect();
-    ranges.sort_unstable();
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
-    for (start, end) in ranges {
-        match merged.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => merged.push((start, end)),
-        }
-    }
-    merged
-}
+pub use crate::domain::search::word_ranges;
 
 /// `text` with the byte `ranges` wrapped in `<mark>`. Ranges that are out of
 /// order, out of bounds or not on character boundaries are skipped.
