@@ -10,6 +10,7 @@ mod download;
 mod first_run;
 mod gate;
 mod idle;
+mod outcome;
 mod perf;
 mod print_page;
 mod private_text;

@@ -15,6 +15,7 @@ use crate::vault::session::Vault;
 use crate::vault::VaultError;
 
 use super::download::{download, read_chosen_file, today};
+use super::outcome::Outcome;
 use super::progress::{next_frame, Busy};
 use super::session::{now_local, now_ms, use_session};
 
@@ -329,15 +330,4 @@ async fn export_json_file(
         "Exported {} progress notes to {name}.",
         selected.len()
     ))
-}
-
-/// A success line or an alert.
-#[component]
-fn Outcome(status: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
-    move || {
-        status.get().map(|s| match s {
-            Ok(m) => view! { <p class="status status--ok" role="status">{m}</p> }.into_any(),
-            Err(m) => view! { <p class="alert" role="alert">{m}</p> }.into_any(),
-        })
-    }
 }

@@ -7,6 +7,7 @@ use crate::domain::Settings;
 use crate::vault::repository::Loaded;
 use crate::vault::storage::{estimate, is_persisted, request_persistence};
 
+use super::outcome::Outcome;
 use super::progress::{next_frame, Busy};
 use super::session::{now_ms, use_session};
 
@@ -108,10 +109,7 @@ fn ProfileAndTimers() -> impl IntoView {
                 </label>
                 <div class="actions">
                     <button type="submit">"Save settings"</button>
-                    {move || status.get().map(|s| match s {
-                        Ok(m) => view! { <span class="status" role="status">{m}</span> }.into_any(),
-                        Err(m) => view! { <span class="alert" role="alert">{m}</span> }.into_any(),
-                    })}
+                    <Outcome status=status />
                 </div>
             </form>
         </section>
@@ -167,10 +165,7 @@ fn ChangePassphrase() -> impl IntoView {
                     <button type="submit" disabled=move || busy.get()>"Change passphrase"</button>
                 </div>
                 <Busy when=busy label="Changing passphrase…" />
-                {move || status.get().map(|s| match s {
-                    Ok(m) => view! { <p class="status status--ok" role="status">{m}</p> }.into_any(),
-                    Err(m) => view! { <p class="alert" role="alert">{m}</p> }.into_any(),
-                })}
+                <Outcome status=status />
             </form>
         </section>
     }
