@@ -190,8 +190,17 @@ async fn merge_keeps_newer_revisions_adds_missing_records_and_keeps_both_sides_o
         .unwrap();
     let other_file = other.create_backup(NOW, "2025-06-16").await.unwrap();
 
+    // The index is checked before the merge, so only the merge can bring the
+    // new note into it.
+    assert!(vault.note_overview().await.unwrap().of(&c.id.0).is_none());
     let report = vault.merge_backup(&other_file.bytes, NOW).await.unwrap();
     assert_eq!(report.conflicts, 1, "{report:?}");
+    let overview = vault.note_overview().await.unwrap();
+    assert_eq!(
+        overview.of(&c.id.0).map(|i| i.get(&note.id().0).is_some()),
+        Some(true),
+        "the merged note is in its client's index"
+    );
     assert!(report.added >= 1, "{report:?}");
     let mut pronouns: Vec<String> = vault
         .clients()

@@ -8,6 +8,8 @@
 //! - Psychotherapy notes, the clinician's private notes, kept apart by type:
 //!   [`psychotherapy_note`]; what may be exported: [`exportable`].
 //! - Text search with highlight ranges: [`search`]; preferences: [`settings`].
+//! - What lists need to know of a client's notes, without their text:
+//!   [`note_index`].
 //!
 //! Pure Rust on purpose (std, serde, thiserror and sha2 for the signed-content
 //! digest): no browser APIs, no keys, no randomness and no clock. Callers pass ids
@@ -20,6 +22,7 @@ pub mod clinician;
 pub mod date;
 pub mod error;
 pub mod exportable;
+pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
 pub mod risk;
@@ -34,6 +37,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
+pub use note_index::{ClientNoteIndex, NoteSummary};
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
     ProgressNoteId, SignError, Signature, SignedProgressNote,

@@ -29,7 +29,8 @@ use super::repository::Sealer;
 use super::repository::{Batch, Expect};
 use super::session::Vault;
 use super::store::{
-    Clients, DraftsStore, EncryptedStore, ProgressNotes, PsychotherapyNotes, ALL_STORES, VAULT_META,
+    Clients, DraftsStore, EncryptedStore, ProgressNotes, PsychotherapyNotes, ALL_STORES,
+    BACKED_UP_STORES, VAULT_META,
 };
 use super::VaultError;
 use crate::domain::{
@@ -122,6 +123,8 @@ impl Vault {
         check_store_names(&backup)?;
         let (_, current) = snapshot(self.db()).await?;
         let mut report = MergeReport::default();
+        // The progress notes written, whose clients' note indexes must follow.
+        let mut notes_written: Vec<String> = Vec::new();
         let batch = self.with_keys(|keys| {
             let mut batch = Batch::new();
             // Settings and drafts belong to this device: a backup's older settings or
@@ -133,15 +136,22 @@ impl Vault {
             {
                 let store = static_name(&incoming.store)?;
                 let here = current.iter().find(|s| s.store == incoming.store);
+                let is_note = store == ProgressNotes::NAME;
                 for record in &incoming.records {
                     let mine = here.and_then(|s| s.records.iter().find(|r| r.id == record.id));
                     match mine {
                         None => {
                             report.added += 1;
+                            if is_note {
+                                notes_written.push(record.id.clone());
+                            }
                             batch = batch.put_unchecked(store, record.clone(), Some(Expect::New));
                         }
                         Some(m) if record.rev > m.rev => {
                             report.updated += 1;
+                            if is_note {
+                                notes_written.push(record.id.clone());
+                            }
                             batch = batch.put_unchecked(
                                 store,
                                 record.clone(),
@@ -152,6 +162,9 @@ impl Vault {
                             match conflict_copy(keys, store, record)? {
                                 Some(copy) => {
                                     report.conflicts += 1;
+                                    if is_note {
+                                        notes_written.push(copy.id.clone());
+                                    }
                                     batch = batch.put_unchecked(store, copy, Some(Expect::New));
                                 }
                                 None => report.unresolved += 1,
@@ -164,6 +177,9 @@ impl Vault {
             Ok(batch)
         })?;
         batch.commit(self.db()).await?;
+        // The notes are in; an index that failed to follow is checked again at
+        // its next use, so this is not the merge's failure.
+        let _ = self.reindex(&notes_written).await;
         self.record_event(&AuditEvent::now(
             now_ms,
             AuditAction::Restored {
@@ -278,7 +294,7 @@ fn check_store_names(backup: &Backup) -> Result<(), VaultError> {
 }
 
 fn static_name(name: &str) -> Result<&'static str, VaultError> {
-    ALL_STORES
+    BACKED_UP_STORES
         .iter()
         .copied()
         .find(|s| *s == name)
@@ -336,10 +352,10 @@ fn conflict_copy(
 
 /// The header and every sealed record, read in one transaction.
 async fn snapshot(db: &Rexie) -> Result<(String, Vec<StoreRecords>), VaultError> {
-    let tx = db.transaction(&ALL_STORES, TransactionMode::ReadOnly)?;
+    let tx = db.transaction(&BACKED_UP_STORES, TransactionMode::ReadOnly)?;
     let mut header_json = None;
     let mut stores = Vec::new();
-    for store in ALL_STORES {
+    for store in BACKED_UP_STORES {
         let values = tx.store(store)?.get_all(None, None).await?;
         let mut records = Vec::with_capacity(values.len());
         for value in &values {

@@ -11,13 +11,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ProgressNote, ProgressNoteDraft};
+use crate::domain::{NoteSummary, ProgressNote, ProgressNoteDraft};
 
 use super::audit::{AuditAction, AuditEvent, RecordKind};
 use super::keyring::Keyring;
-use super::repository::{Batch, Expect, Loaded, Sealer, Stored};
+use super::repository::{read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored};
 use super::session::Vault;
-use super::store::{AuditLog, DraftsStore, ProgressNotes};
+use super::store::{AuditLog, DraftsStore, EncryptedStore, ProgressNotes};
 use super::VaultError;
 
 /// Unsaved work on one progress note.
@@ -65,7 +65,11 @@ impl Vault {
 
     /// Commits a progress note read at revision `rev` (0: new) and removes its
     /// editor buffer (at `draft_rev`, 0: none) in the same transaction, with the
-    /// audit events. Returns the note's new revision.
+    /// audit events and its client's note index. Returns the note's new revision.
+    ///
+    /// If only the index changed underneath (another tab saved another note of
+    /// this client), the commit is sealed again against the new index and
+    /// retried; a change to the note itself is a conflict.
     pub async fn commit_progress_note(
         &self,
         note: &ProgressNote,
@@ -74,8 +78,39 @@ impl Vault {
         action: Option<AuditAction>,
         now_ms: i64,
     ) -> Result<u64, VaultError> {
+        const ATTEMPTS: usize = 3;
+        let mut attempt = 1;
+        loop {
+            let result = self
+                .try_commit_progress_note(note, rev, draft_rev, action.as_ref(), now_ms)
+                .await;
+            match result {
+                Err(VaultError::Conflict { .. })
+                    if attempt < ATTEMPTS && self.note_is_at(note.id().as_str(), rev).await =>
+                {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_commit_progress_note(
+        &self,
+        note: &ProgressNote,
+        rev: u64,
+        draft_rev: u64,
+        action: Option<&AuditAction>,
+        now_ms: i64,
+    ) -> Result<u64, VaultError> {
         let id = note.id().0.clone();
         let new_rev = rev + 1;
+        let mut slot = self.index_slot(note.client_id().as_str()).await?;
+        if slot.damaged() {
+            // Its other entries are lost with it: have them found again.
+            self.set_index_checked(None);
+        }
+        slot.index.upsert(NoteSummary::of(note, new_rev));
         let batch = self.with_keys(|keys| {
             let sealed = Sealer::<ProgressNotes>::new(keys.records()).seal(&id, new_rev, note)?;
             let expect = if rev == 0 {
@@ -84,6 +119,7 @@ impl Vault {
                 Expect::Revision(rev)
             };
             let mut batch = Batch::new().put::<ProgressNotes>(sealed, expect);
+            batch = slot.write(batch, keys)?;
             if draft_rev > 0 {
                 batch = batch.delete::<DraftsStore>(&id, draft_rev);
             }
@@ -94,12 +130,24 @@ impl Vault {
                 batch = batch.append::<AuditLog>(audit.seal_new(&created)?);
             }
             if let Some(action) = action {
-                batch = batch
-                    .append::<AuditLog>(audit.seal_new(&AuditEvent::about(now_ms, action, &id))?);
+                batch = batch.append::<AuditLog>(audit.seal_new(&AuditEvent::about(
+                    now_ms,
+                    action.clone(),
+                    &id,
+                ))?);
             }
             Ok(batch)
         })?;
         batch.commit(self.db()).await?;
         Ok(new_rev)
+    }
+
+    /// Whether progress note `id` is still stored at `rev` (0: absent).
+    async fn note_is_at(&self, id: &str, rev: u64) -> bool {
+        match read_one(self.db(), ProgressNotes::NAME, id).await {
+            Ok(RawRecord::Sealed(r)) => r.rev == rev,
+            Err(VaultError::NotFound) => rev == 0,
+            _ => false,
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`unlock`]: create, unlock, recover, change the passphrase, with backoff.
 //! - [`session`]: the open vault the UI holds, and locking it.
 //! - [`audit`]: the encrypted, append-only audit log.
+//! - [`note_index`]: each client's note index, so lists never read every note.
 //! - [`backup_format`]: the encrypted backup file's layout, written and checked
 //!   without IndexedDB (pure, tested natively).
 //!
@@ -35,6 +36,8 @@ pub mod drafts;
 pub mod lock_channel;
 #[cfg(target_arch = "wasm32")]
 mod meta;
+#[cfg(target_arch = "wasm32")]
+pub mod note_index;
 #[cfg(target_arch = "wasm32")]
 mod progress_notes;
 #[cfg(target_arch = "wasm32")]

@@ -163,6 +163,34 @@ pub async fn read_one(db: &Rexie, store: &str, id: &str) -> Result<RawRecord, Va
     value.as_ref().map(raw).ok_or(VaultError::NotFound)
 }
 
+/// Reads the records `ids` of `store` (still sealed) in one transaction; `None`
+/// where there is no record.
+pub async fn read_many(
+    db: &Rexie,
+    store: &str,
+    ids: &[String],
+) -> Result<Vec<Option<RawRecord>>, VaultError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let os = tx.store(store)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(os.get(JsValue::from_str(id)).await?.as_ref().map(raw));
+    }
+    tx.done().await?;
+    Ok(out)
+}
+
+/// The ids of every record of `store`, without reading the records.
+pub async fn read_ids(db: &Rexie, store: &str) -> Result<Vec<String>, VaultError> {
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let keys = tx.store(store)?.get_all_keys(None, None).await?;
+    tx.done().await?;
+    Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
 /// Counts the records of `store`.
 pub async fn count(db: &Rexie, store: &str) -> Result<u32, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;

@@ -3,14 +3,14 @@
 //! stores as the app, in large transactions.
 
 use crate::domain::{
-    Client, ClientId, ClinicianProfile, Date, PlaceOfService, ProgressNote, ProgressNoteDraft,
-    ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId, RiskAssessment, ServiceCode, Template,
-    TimeOfDay, Timestamp,
+    Client, ClientId, ClientNoteIndex, ClinicianProfile, Date, NoteSummary, PlaceOfService,
+    ProgressNote, ProgressNoteDraft, ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId,
+    RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
 };
 
 use super::repository::{Batch, Sealer};
 use super::session::Vault;
-use super::store::{Clients, EncryptedStore, ProgressNotes, PsychotherapyNotes};
+use super::store::{Clients, EncryptedStore, NoteIndex, ProgressNotes, PsychotherapyNotes};
 use super::VaultError;
 
 /// What to seed.
@@ -108,8 +108,14 @@ impl Vault {
 
         let per_client = plan.notes.div_ceil(plan.clients.max(1));
         let mut notes = Vec::with_capacity(1000);
+        // Each client's note index, as the app keeps it on every commit.
+        let mut indexes: Vec<ClientNoteIndex> = clients
+            .iter()
+            .map(|c| ClientNoteIndex::new(c.id.clone()))
+            .collect();
         for i in 0..plan.notes {
-            let client = &clients[(i / per_client.max(1)) as usize % clients.len().max(1)];
+            let client_at = (i / per_client.max(1)) as usize % clients.len().max(1);
+            let client = &clients[client_at];
             let day = Date::new(
                 2016 + (i % 10) as i32,
                 1 + (i % 12) as u8,
@@ -146,6 +152,7 @@ impl Vault {
                         .map_err(|e| VaultError::Storage(e.to_string()))?,
                 )
             };
+            indexes[client_at].upsert(NoteSummary::of(&note, 1));
             notes.push(note);
             if notes.len() == 1000 {
                 self.write_all::<ProgressNotes, _>(&notes, |n| n.id().0.clone())
@@ -154,6 +161,9 @@ impl Vault {
             }
         }
         self.write_all::<ProgressNotes, _>(&notes, |n| n.id().0.clone())
+            .await?;
+        indexes.retain(|i| !i.notes().is_empty());
+        self.write_all::<NoteIndex, _>(&indexes, |i| i.client_id().0.clone())
             .await?;
 
         let psy: Vec<PsychotherapyNote> = (0..plan.psychotherapy_notes)

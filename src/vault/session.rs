@@ -9,7 +9,7 @@
 //! blocks in their own files; the generic plumbing they share is here.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -21,7 +21,9 @@ use crate::crypto::{DataKey, KdfParams, Passphrase};
 use super::audit::{AuditAction, AuditEvent};
 use super::keyring::Keyring;
 use super::record::SealedRecord;
-use super::repository::{read_all, read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored};
+use super::repository::{
+    read_all, read_many, read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored,
+};
 use super::store::{AuditLog, EncryptedStore};
 use super::unlock::{read_header, rewrap, write_header};
 use super::VaultError;
@@ -42,6 +44,11 @@ struct Inner {
     /// Records already decrypted this session, so listing 10,000 notes again
     /// only decrypts what changed. Emptied on lock.
     opened: RefCell<HashMap<(&'static str, String), Opened>>,
+    /// Whether the note index was checked against the notes this session.
+    index_checked: Cell<bool>,
+    /// Progress notes that could not be opened when it was, so belong to no
+    /// client anyone can tell.
+    unindexed_damaged: RefCell<Vec<String>>,
 }
 
 /// A decrypted record and the exact sealed bytes it came from. The cache is
@@ -60,6 +67,8 @@ impl Vault {
                 db: db.into(),
                 keys: RefCell::new(Some(keyring)),
                 opened: RefCell::new(HashMap::new()),
+                index_checked: Cell::new(false),
+                unindexed_damaged: RefCell::new(Vec::new()),
             }),
         }
     }
@@ -69,6 +78,8 @@ impl Vault {
         // Dropping the keyring zeroizes each key.
         drop(self.inner.keys.borrow_mut().take());
         self.inner.opened.borrow_mut().clear();
+        self.inner.unindexed_damaged.borrow_mut().clear();
+        self.inner.index_checked.set(false);
     }
 
     /// Locks and closes the database connection, if this is the last handle.
@@ -89,6 +100,25 @@ impl Vault {
 
     pub(in crate::vault) fn db(&self) -> &Rexie {
         &self.inner.db
+    }
+
+    /// Whether the note index was checked against the notes this session.
+    pub(in crate::vault) fn index_checked(&self) -> bool {
+        self.inner.index_checked.get()
+    }
+
+    /// Records the outcome of checking the note index: `Some(damaged notes)`
+    /// once it matches the notes, `None` to check again at the next use.
+    pub(in crate::vault) fn set_index_checked(&self, damaged: Option<Vec<String>>) {
+        self.inner.index_checked.set(damaged.is_some());
+        if let Some(damaged) = damaged {
+            *self.inner.unindexed_damaged.borrow_mut() = damaged;
+        }
+    }
+
+    /// The progress notes the last index check could not open.
+    pub(in crate::vault) fn unindexed_damaged(&self) -> Vec<String> {
+        self.inner.unindexed_damaged.borrow().clone()
     }
 
     /// Runs `f` with the keys, synchronously.
@@ -126,11 +156,39 @@ impl Vault {
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
         let raw = read_all(self.db(), S::NAME).await?;
+        self.open_listed::<S, T>(&raw, key_of)
+    }
+
+    /// Records `ids` of store `S`, decrypted like [`Vault::list`], in one
+    /// transaction. Ids with no record are left out.
+    pub(in crate::vault) async fn get_many<
+        S: EncryptedStore,
+        T: DeserializeOwned + Clone + 'static,
+    >(
+        &self,
+        ids: &[String],
+        key_of: KeyOf<S>,
+    ) -> Result<Vec<Loaded<T>>, VaultError> {
+        let raw: Vec<RawRecord> = read_many(self.db(), S::NAME, ids)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        self.open_listed::<S, T>(&raw, key_of)
+    }
+
+    /// Opens records read from store `S`, reusing this session's decryptions of
+    /// unchanged bytes.
+    fn open_listed<S: EncryptedStore, T: DeserializeOwned + Clone + 'static>(
+        &self,
+        raw: &[RawRecord],
+        key_of: KeyOf<S>,
+    ) -> Result<Vec<Loaded<T>>, VaultError> {
         self.with_keys(|keys| {
             let sealer = Sealer::<S>::new(key_of(keys));
             let mut opened = self.inner.opened.borrow_mut();
             let mut out = Vec::with_capacity(raw.len());
-            for record in &raw {
+            for record in raw {
                 let RawRecord::Sealed(sealed) = record else {
                     if let RawRecord::Unreadable { id } = record {
                         out.push(Loaded::Damaged { id: id.clone() });

@@ -47,6 +47,11 @@ store!(
     DraftsStore, "drafts", Drafts
 );
 store!(
+    /// One [`ClientNoteIndex`](crate::domain::ClientNoteIndex) per client, keyed by
+    /// the client's id, under the records key (it describes progress notes).
+    NoteIndex, "note_index", Records
+);
+store!(
     /// Settings (clinician profile, timers), sealed under the records key and kept
     /// beside the header in `vault_meta`.
     SettingsStore, "vault_meta", Records
@@ -57,7 +62,20 @@ pub const VAULT_META: &str = "vault_meta";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 6] = [
+pub const ALL_STORES: [&str; 7] = [
+    VAULT_META,
+    Clients::NAME,
+    ProgressNotes::NAME,
+    PsychotherapyNotes::NAME,
+    AuditLog::NAME,
+    DraftsStore::NAME,
+    NoteIndex::NAME,
+];
+
+/// The stores a backup holds: all but the derived ones. The note index is
+/// rebuilt from the notes after a restore or a merge, so a backup never carries
+/// a second, possibly disagreeing, account of them.
+pub const BACKED_UP_STORES: [&str; 6] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -80,13 +98,21 @@ mod tests {
                 "progress_notes",
                 "psychotherapy_notes",
                 "audit_log",
-                "drafts"
+                "drafts",
+                "note_index"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), ALL_STORES.len());
+    }
+
+    #[test]
+    fn backups_hold_every_store_but_the_derived_index() {
+        let mut expected: Vec<&str> = ALL_STORES.to_vec();
+        expected.retain(|s| *s != NoteIndex::NAME);
+        assert_eq!(BACKED_UP_STORES.to_vec(), expected);
     }
 
     #[test]

@@ -570,6 +570,8 @@ fn ArchiveAndDelete(saved: RwSignal<Client>, rev: RwSignal<u64>) -> impl IntoVie
 
 /// How many notes of any kind (and unsaved note drafts) belong to this client.
 async fn count_records(vault: Vault, client_id: &str) -> Result<usize, VaultError> {
+    // Every note, not the index: deleting is the one place where a note the
+    // index missed would be lost for good.
     let progress = vault
         .progress_notes()
         .await?

@@ -1,53 +1,54 @@
 //! The home screen: clients, most recently seen first, the notes still to sign,
 //! and the search over client names and progress notes.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::domain::{Client, Date, ProgressNote};
+use crate::domain::{Client, Date};
 use crate::ui::perf;
 use crate::ui::private_text::private_text;
 use crate::ui::session::{use_session, Session};
+use crate::vault::note_index::NoteOverview;
 use crate::vault::repository::{Loaded, Stored};
 use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name};
-use super::search::SearchResults;
+use super::search::{SearchCorpus, SearchResults};
 
-/// Everything the home page shows, decrypted once per visit.
+/// What the list shows: clients and their note indexes, never a note's text.
 #[derive(Clone)]
 struct HomeData {
     clients: Vec<Stored<Client>>,
     // Shared, not copied: the page re-renders on every keystroke of a search.
-    notes: Arc<Vec<Stored<ProgressNote>>>,
-    /// Each note's searchable text, folded once on the first search of the visit.
-    folded: Arc<OnceLock<Vec<String>>>,
+    overview: Arc<NoteOverview>,
     damaged_clients: usize,
-    damaged_notes: usize,
 }
 
 async fn load_home(session: Session) -> Result<HomeData, VaultError> {
     let vault = session.vault();
     let clients = vault.clients().await?;
-    let notes = vault.progress_notes().await?;
+    let overview = vault.note_overview().await?;
     let damaged_clients = clients
         .iter()
         .filter(|c| matches!(c, Loaded::Damaged { .. }))
         .count();
-    let damaged_notes = notes
-        .iter()
-        .filter(|n| matches!(n, Loaded::Damaged { .. }))
-        .count();
     Ok(HomeData {
         clients: clients.into_iter().filter_map(Loaded::ok).collect(),
+        overview: Arc::new(overview),
+        damaged_clients,
+    })
+}
+
+/// Every progress note, for the search: read only once a query is typed, so
+/// unlocking never waits for 10,000 notes.
+async fn load_corpus(session: Session) -> Result<SearchCorpus, VaultError> {
+    let notes = session.vault().progress_notes().await?;
+    Ok(SearchCorpus {
         notes: Arc::new(notes.into_iter().filter_map(Loaded::ok).collect()),
         folded: Arc::new(OnceLock::new()),
-        damaged_clients,
-        damaged_notes,
     })
 }
 
@@ -55,19 +56,17 @@ async fn load_home(session: Session) -> Result<HomeData, VaultError> {
 /// by the name shown.
 fn sorted_clients(
     clients: &[Stored<Client>],
-    notes: &[Stored<ProgressNote>],
+    overview: &NoteOverview,
     prefer_code: bool,
 ) -> Vec<(Stored<Client>, Option<Date>)> {
-    let mut last: HashMap<&str, Date> = HashMap::new();
-    for note in notes {
-        if let Some(date) = note.value.date_of_service() {
-            let entry = last.entry(note.value.client_id().as_str()).or_insert(date);
-            *entry = (*entry).max(date);
-        }
-    }
     let mut rows: Vec<(Stored<Client>, Option<Date>)> = clients
         .iter()
-        .map(|c| (c.clone(), last.get(c.value.id.as_str()).copied()))
+        .map(|c| {
+            let last = overview
+                .of(c.value.id.as_str())
+                .and_then(|i| i.last_session());
+            (c.clone(), last)
+        })
         .collect();
     rows.sort_by(|(a, a_last), (b, b_last)| {
         b_last.cmp(a_last).then_with(|| {
@@ -85,6 +84,19 @@ pub fn ClientsPage() -> impl IntoView {
     let session = use_session();
     let data = LocalResource::new(move || load_home(session));
     let query = RwSignal::new(String::new());
+    // Latches on the first query of the visit, so the notes load once.
+    let searching = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || !query.get().trim().is_empty()
+    });
+    let corpus = LocalResource::new(move || {
+        let wanted = searching.get();
+        async move {
+            match wanted {
+                true => Some(load_corpus(session).await),
+                false => None,
+            }
+        }
+    });
     let show_archived = RwSignal::new(false);
     let prefer_code = prefer_codes();
     let navigate = use_navigate();
@@ -128,8 +140,7 @@ pub fn ClientsPage() -> impl IntoView {
                         <SearchResults
                             query=q.trim().to_owned()
                             clients=home.clients
-                            notes=home.notes
-                            folded=home.folded
+                            corpus=corpus.get().flatten()
                             prefer_code=prefer_code
                         />
                     }
@@ -142,12 +153,12 @@ pub fn ClientsPage() -> impl IntoView {
 
 #[component]
 fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) -> impl IntoView {
-    let to_sign = home.notes.iter().filter(|n| !n.value.is_signed()).count();
+    let to_sign = home.overview.unsigned();
     let archived_count = home.clients.iter().filter(|c| c.value.archived).count();
-    let rows = sorted_clients(&home.clients, &home.notes, prefer_code);
+    let rows = sorted_clients(&home.clients, &home.overview, prefer_code);
     let total = rows.len();
     let damaged_clients = home.damaged_clients;
-    let damaged_notes = home.damaged_notes;
+    let damaged_notes = home.overview.damaged();
 
     let list = move || {
         let showing = show_archived.get();

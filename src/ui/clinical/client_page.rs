@@ -27,15 +27,7 @@ struct ClientRecord {
 async fn load_record(session: Session, id: String) -> Result<ClientRecord, VaultError> {
     let vault = session.vault();
     let client = vault.client(&id).await?;
-    let notes: Vec<Loaded<ProgressNote>> = vault
-        .progress_notes()
-        .await?
-        .into_iter()
-        .filter(|n| match n {
-            Loaded::Ok(s) => s.value.client_id().as_str() == id,
-            Loaded::Damaged { .. } => true,
-        })
-        .collect();
+    let notes = vault.progress_notes_of(&id).await?;
     let committed = |note_id: &str| {
         notes
             .iter()

@@ -224,7 +224,10 @@ async fn open_note(vault: Vault, client_id: String, note_id: String, template: T
         }
     }
     // Only needed for copying forward; a failure here must not block editing.
-    if let Ok(notes) = vault.progress_notes().await {
+    if let Ok(notes) = vault
+        .progress_notes_of(start.draft.client_id.as_str())
+        .await
+    {
         start.previous = notes
             .into_iter()
             .filter_map(Loaded::ok)

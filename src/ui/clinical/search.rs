@@ -16,6 +16,7 @@ use std::sync::{Arc, OnceLock};
 use crate::domain::search::{fold, matches_folded};
 use crate::domain::{matches, Client, ProgressNote};
 use crate::vault::repository::Stored;
+use crate::vault::VaultError;
 
 use super::common::{format_date, shown_name};
 
@@ -135,14 +136,44 @@ fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
     parts
 }
 
+/// The progress notes the home search reads, with each note's searchable text
+/// folded once, on the first search of the visit.
+#[derive(Clone)]
+pub struct SearchCorpus {
+    /// Every readable progress note.
+    pub notes: Arc<Vec<Stored<ProgressNote>>>,
+    /// Filled on first use, in the order of `notes`.
+    pub folded: Arc<OnceLock<Vec<String>>>,
+}
+
+impl SearchCorpus {
+    /// The notes holding every word of `query`, newest first.
+    fn matching(&self, query: &str) -> Vec<&Stored<ProgressNote>> {
+        let folded = self.folded.get_or_init(|| {
+            self.notes
+                .iter()
+                .map(|n| fold(&n.value.text_for_search()))
+                .collect()
+        });
+        let mut found: Vec<&Stored<ProgressNote>> = self
+            .notes
+            .iter()
+            .zip(folded.iter())
+            .filter(|(_, text)| matches_folded(text, query))
+            .map(|(n, _)| n)
+            .collect();
+        found.sort_by_key(|n| std::cmp::Reverse(n.value.date_of_service()));
+        found
+    }
+}
+
 /// The home search results: matching clients, then matching progress notes.
 #[component]
 pub fn SearchResults(
     query: String,
     clients: Vec<Stored<Client>>,
-    notes: Arc<Vec<Stored<ProgressNote>>>,
-    /// Each note's searchable text, folded; filled on the first search.
-    folded: Arc<OnceLock<Vec<String>>>,
+    /// The notes to search; `None` while they are still being read.
+    corpus: Option<Result<SearchCorpus, VaultError>>,
     prefer_code: bool,
 ) -> impl IntoView {
     let found_clients: Vec<Stored<Client>> = clients
@@ -150,19 +181,17 @@ pub fn SearchResults(
         .filter(|c| client_matches(&c.value, &query))
         .cloned()
         .collect();
-    let folded = folded.get_or_init(|| {
-        notes
-            .iter()
-            .map(|n| fold(&n.value.text_for_search()))
-            .collect()
-    });
-    let mut found_notes: Vec<&Stored<ProgressNote>> = notes
-        .iter()
-        .zip(folded.iter())
-        .filter(|(_, text)| matches_folded(text, &query))
-        .map(|(n, _)| n)
-        .collect();
-    found_notes.sort_by_key(|n| std::cmp::Reverse(n.value.date_of_service()));
+    let (found_notes, notes_state) = match &corpus {
+        Some(Ok(corpus)) => (corpus.matching(&query), None),
+        Some(Err(e)) => (
+            Vec::new(),
+            Some(view! { <p class="alert" role="alert">{format!("Progress notes could not be searched. {e}")}</p> }.into_any()),
+        ),
+        None => (
+            Vec::new(),
+            Some(view! { <p class="status" role="status">"Searching progress notes…"</p> }.into_any()),
+        ),
+    };
     let total_notes = found_notes.len();
     let name_of = |client_id: &str| {
         clients
@@ -232,9 +261,10 @@ pub fn SearchResults(
         })
         .collect_view();
 
-    let nothing = client_count == 0 && total_notes == 0;
+    let nothing = client_count == 0 && total_notes == 0 && notes_state.is_none();
     view! {
         <section class="search-results" aria-label="Search results">
+            {notes_state}
             {nothing.then(|| view! { <p class="status" role="status">"No matches."</p> })}
             {(client_count > 0).then(|| view! {
                 <h2>"Clients"</h2>
