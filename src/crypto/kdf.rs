@@ -107,19 +107,54 @@ pub fn derive_kek(
     salt: &Salt,
     params: &KdfParams,
 ) -> Result<Kek, CryptoError> {
+    let bytes = derive_kek_bytes(passphrase.as_bytes(), salt, params)?;
+    Ok(Kek::from_bytes(&bytes))
+}
+
+/// The bytes of [`derive_kek`]'s key, from the passphrase as
+/// [`Passphrase::as_bytes`] gives it (normalised).
+///
+/// For a KDF worker: it runs this off the page's main thread and posts the bytes
+/// back, and the page makes its [`Kek`] with [`Kek::from_bytes`]. Same bounds,
+/// same errors as [`derive_kek`].
+///
+/// # Errors
+/// As [`derive_kek`].
+pub fn derive_kek_bytes(
+    normalised_passphrase: &[u8],
+    salt: &Salt,
+    params: &KdfParams,
+) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
     params.validate()?;
-    Kek::from_kdf(|out| {
-        argon2id(
-            passphrase.as_bytes(),
-            &salt.0,
-            &[],
-            &[],
-            params.m_kib,
-            params.t,
-            params.p,
-            out,
-        )
-    })
+    let mut out = Zeroizing::new([0u8; 32]);
+    argon2id(
+        normalised_passphrase,
+        &salt.0,
+        &[],
+        &[],
+        params.m_kib,
+        params.t,
+        params.p,
+        &mut out[..],
+    )?;
+    Ok(out)
+}
+
+/// Readies a fresh wasm instance (the KDF worker) for a derivation with the
+/// default parameters: grows and touches the memory Argon2id will use, and runs
+/// it once on throwaway input with tiny parameters, so the hot loop is compiled
+/// by the optimising tier. Both would otherwise be paid inside the unlock
+/// (about 60 ms on a 2-core machine).
+pub fn warm_up() {
+    use argon2::Block;
+    let mut memory: Vec<Block> = Vec::new();
+    let blocks = KdfParams::DEFAULT.m_kib as usize;
+    if memory.try_reserve_exact(blocks).is_ok() {
+        memory.resize(blocks, Block::default());
+    }
+    drop(memory);
+    let mut out = [0u8; 32];
+    let _ = argon2id(b"warm-up", &[0; 16], &[], &[], 1024, 1, 1, &mut out);
 }
 
 /// Raw Argon2id v0x13 with every input of RFC 9106, so it can be checked against the
@@ -382,15 +417,30 @@ mod tests {
             &mut expected,
         )
         .unwrap();
-        let expected_kek = Kek::from_kdf(|out| {
-            *out = expected;
-            Ok(())
-        })
-        .unwrap();
+        let expected_kek = Kek::from_bytes(&expected);
         let master = crate::crypto::MasterKey::generate().unwrap();
         let wrapped = expected_kek.wrap_master(&master, b"h").unwrap();
         let kek = derive_with(KdfParams::TEST_MIN).unwrap();
         assert!(kek.unwrap_master(&wrapped, b"h").is_ok());
+    }
+
+    #[test]
+    fn the_worker_path_derives_the_same_key_under_the_same_bounds() {
+        let salt = Salt([7; 16]);
+        let bytes = derive_kek_bytes(passphrase().as_bytes(), &salt, &KdfParams::TEST_MIN).unwrap();
+        let master = crate::crypto::MasterKey::generate().unwrap();
+        let wrapped = Kek::from_bytes(&bytes).wrap_master(&master, b"h").unwrap();
+        let kek = derive_kek(&passphrase(), &salt, &KdfParams::TEST_MIN).unwrap();
+        assert!(kek.unwrap_master(&wrapped, b"h").is_ok());
+
+        let hostile = KdfParams {
+            m_kib: u32::MAX,
+            ..KdfParams::TEST_MIN
+        };
+        assert!(matches!(
+            derive_kek_bytes(b"x", &salt, &hostile),
+            Err(CryptoError::KdfParamsOutOfRange { .. })
+        ));
     }
 
     #[test]

@@ -92,20 +92,20 @@ fn redacted(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
 
 /// The key-encryption key derived from the passphrase with Argon2id.
 ///
-/// Made only by [`crate::crypto::derive_kek`]. Its one job is to wrap and unwrap the
-/// [`MasterKey`].
+/// Made by [`crate::crypto::derive_kek`], or from the output of
+/// [`crate::crypto::derive_kek_bytes`] run in a KDF worker. Its one job is to wrap
+/// and unwrap the [`MasterKey`].
 pub struct Kek {
     bytes: SecretBytes,
 }
 
 impl Kek {
-    /// Lets the KDF write its output straight into the zeroizing buffer.
-    pub(crate) fn from_kdf(
-        fill: impl FnOnce(&mut [u8; 32]) -> Result<(), CryptoError>,
-    ) -> Result<Self, CryptoError> {
+    /// The KEK whose bytes [`crate::crypto::derive_kek_bytes`] returned. The
+    /// caller zeroizes its own copy.
+    pub fn from_bytes(derived: &[u8; 32]) -> Self {
         let mut bytes = SecretBytes::zeroed();
-        fill(&mut bytes.0)?;
-        Ok(Self { bytes })
+        bytes.0.copy_from_slice(derived);
+        Self { bytes }
     }
 
     /// Encrypts the master key under this KEK.
@@ -415,11 +415,7 @@ mod tests {
     const HEADER_AAD: &[u8] = b"argon2id m=65536 t=3 p=1 salt=...";
 
     fn kek_with(byte: u8) -> Kek {
-        Kek::from_kdf(|out| {
-            *out = [byte; 32];
-            Ok(())
-        })
-        .unwrap()
+        Kek::from_bytes(&[byte; 32])
     }
 
     fn master_with(byte: u8) -> MasterKey {

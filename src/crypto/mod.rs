@@ -32,7 +32,9 @@ pub mod recovery;
 
 pub use envelope::{open, seal, Envelope, RecordAad, FORMAT_VERSION};
 pub use error::CryptoError;
-pub use kdf::{derive_kek, KdfParams, Salt};
+/// See [`kdf::warm_up`].
+pub use kdf::warm_up as warm_up_kdf;
+pub use kdf::{derive_kek, derive_kek_bytes, KdfParams, Salt};
 pub use keys::{
     Audit, AuditKey, BackupMacKey, DataKey, Drafts, DraftsKey, Kek, MasterKey, Psychotherapy,
     PsychotherapyKey, Purpose, Records, RecordsKey, WrappedKey,

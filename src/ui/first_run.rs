@@ -15,6 +15,8 @@ use super::session::now_ms;
 /// "Passphrase", "Confirm passphrase", "Create vault".
 #[component]
 pub fn FirstRun() -> impl IntoView {
+    // Load the KDF worker while the passphrase is typed.
+    crate::vault::kdf_worker::prepare();
     let gate = expect_context::<Gate>();
     let passphrase = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());

@@ -27,6 +27,10 @@ pub use app::App;
 
 /// Mounts the app into `#app`. Called once from `main`.
 pub fn start() {
+    // The KDF worker loads this same module: there is no page to mount there.
+    if web_sys::window().is_none() {
+        return;
+    }
     // Panic messages help while developing; release builds abort on panic and
     // boot.js shows the friendly failure screen instead.
     #[cfg(debug_assertions)]

@@ -18,6 +18,8 @@ use super::session::now_ms;
 /// "Backup file", the passphrase or recovery key, and "Restore from backup".
 #[component]
 pub fn RestoreFromBackup() -> impl IntoView {
+    // Load the KDF worker while the passphrase is typed.
+    crate::vault::kdf_worker::prepare();
     let gate = expect_context::<Gate>();
     let file_input = NodeRef::<html::Input>::new();
     let use_recovery = RwSignal::new(false);

@@ -17,6 +17,8 @@ use super::session::now_ms;
 /// "Passphrase" and "Unlock", or the recovery key.
 #[component]
 pub fn UnlockScreen() -> impl IntoView {
+    // Load the KDF worker while the passphrase is typed.
+    crate::vault::kdf_worker::prepare();
     let gate = expect_context::<Gate>();
     let passphrase = RwSignal::new(String::new());
     let recovery = RwSignal::new(String::new());
@@ -36,8 +38,12 @@ pub fn UnlockScreen() -> impl IntoView {
         let with_recovery = use_recovery.get_untracked();
         let typed = Passphrase::for_unlock(passphrase.get_untracked());
         let recovery_text = recovery.get_untracked();
+        let in_worker = crate::vault::kdf_worker::is_ready();
         leptos::task::spawn_local(async move {
-            next_frame().await;
+            if !in_worker {
+                // The KDF will block this thread: let "Unlocking…" paint first.
+                next_frame().await;
+            }
             if with_recovery {
                 match unlock_with_recovery(&db, &recovery_text).await {
                     Ok(keyring) => {
@@ -59,19 +65,23 @@ pub fn UnlockScreen() -> impl IntoView {
                 Ok(unlocked) => {
                     let vault = Vault::new(db, unlocked.keyring);
                     let now = now_ms();
-                    if unlocked.failures_before > 0 {
-                        let _ = vault
-                            .record_event(&AuditEvent::now(
-                                now,
-                                AuditAction::UnlockFailed {
-                                    count: unlocked.failures_before,
-                                },
-                            ))
+                    // Written while the client list loads: the list does not
+                    // wait for the audit log.
+                    let audit = vault.clone();
+                    let failures = unlocked.failures_before;
+                    leptos::task::spawn_local(async move {
+                        if failures > 0 {
+                            let _ = audit
+                                .record_event(&AuditEvent::now(
+                                    now,
+                                    AuditAction::UnlockFailed { count: failures },
+                                ))
+                                .await;
+                        }
+                        let _ = audit
+                            .record_event(&AuditEvent::now(now, AuditAction::Unlocked))
                             .await;
-                    }
-                    let _ = vault
-                        .record_event(&AuditEvent::now(now, AuditAction::Unlocked))
-                        .await;
+                    });
                     passphrase.set(String::new());
                     gate.open(vault, Screen::Unlocked);
                 }
@@ -141,6 +151,8 @@ pub fn UnlockScreen() -> impl IntoView {
 /// After a recovery-key unlock: the person must choose a new passphrase.
 #[component]
 pub fn NewPassphraseScreen() -> impl IntoView {
+    // Load the KDF worker while the passphrase is typed.
+    crate::vault::kdf_worker::prepare();
     let gate = expect_context::<Gate>();
     let passphrase = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());

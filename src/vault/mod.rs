@@ -7,6 +7,7 @@
 //! - [`store`]: which store is sealed under which key, checked by the compiler.
 //! - [`repository`]: one encrypted record per envelope, with revision checks.
 //! - [`unlock`]: create, unlock, recover, change the passphrase, with backoff.
+//! - [`kdf_worker`]: Argon2id in a worker, so the page keeps painting.
 //! - [`session`]: the open vault the UI holds, and locking it.
 //! - [`audit`]: the encrypted, append-only audit log.
 //! - [`note_index`]: each client's note index, so lists never read every note.
@@ -32,6 +33,8 @@ pub mod backup;
 mod clients;
 #[cfg(target_arch = "wasm32")]
 pub mod drafts;
+#[cfg(target_arch = "wasm32")]
+pub mod kdf_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod lock_channel;
 #[cfg(target_arch = "wasm32")]

@@ -25,7 +25,7 @@ use super::repository::{
     read_all, read_many, read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored,
 };
 use super::store::{AuditLog, EncryptedStore};
-use super::unlock::{read_header, rewrap, write_header};
+use super::unlock::{new_kek, read_header, rewrap, write_header};
 use super::VaultError;
 
 /// Picks the key of a store's purpose from the keyring.
@@ -141,7 +141,8 @@ impl Vault {
         now_ms: i64,
     ) -> Result<(), VaultError> {
         let header = read_header(self.db()).await?;
-        let header = self.with_keys(|keys| rewrap(header, keys, new_passphrase, params))?;
+        let (kek, salt) = new_kek(new_passphrase, &params).await?;
+        let header = self.with_keys(|keys| rewrap(header, keys, &kek, salt, params))?;
         write_header(self.db(), &header).await?;
         self.record_event(&AuditEvent::now(now_ms, AuditAction::PassphraseChanged))
             .await

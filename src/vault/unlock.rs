@@ -12,11 +12,12 @@
 use rexie::{Rexie, TransactionMode};
 
 use crate::crypto::{
-    derive_kek, CryptoError, KdfParams, MasterKey, Passphrase, RecoveryKey, Salt, FORMAT_VERSION,
+    CryptoError, KdfParams, Kek, MasterKey, Passphrase, RecoveryKey, Salt, FORMAT_VERSION,
 };
 
 use super::backoff::Attempts;
 use super::header::{master_aad, recovery_aad, VaultHeader, KDF_NAME};
+use super::kdf_worker::derive_kek_off_thread;
 use super::keyring::{Keyring, NewKeys};
 use super::meta::{meta_value, read_meta, write_meta, ATTEMPTS_ID, HEADER_ID};
 use super::repository::count;
@@ -83,7 +84,7 @@ pub async fn create(
         return Err(VaultError::DataExists);
     }
     let salt = Salt::random()?;
-    let kek = derive_kek(passphrase, &salt, &params)?;
+    let kek = derive_kek_off_thread(passphrase, &salt, &params).await?;
     let master = MasterKey::generate()?;
     let recovery_key = RecoveryKey::generate()?;
     let aad = master_aad(FORMAT_VERSION, &params, &salt);
@@ -138,14 +139,14 @@ pub async fn unlock(
     passphrase: &Passphrase,
     now_ms: i64,
 ) -> Result<Unlocked, VaultError> {
-    let header = read_header(db).await?;
-    let attempts = read_attempts(db).await?;
+    let (header, attempts) = futures::join!(read_header(db), read_attempts(db));
+    let (header, attempts) = (header?, attempts?);
     let wait_secs = attempts.remaining_secs(now_ms);
     if wait_secs > 0 {
         return Err(VaultError::LockedOut { wait_secs });
     }
     header.kdf_params.validate()?;
-    let kek = derive_kek(passphrase, &header.salt, &header.kdf_params)?;
+    let kek = derive_kek_off_thread(passphrase, &header.salt, &header.kdf_params).await?;
     let master = match kek.unwrap_master(&header.master_by_passphrase, &header.master_aad()) {
         Ok(master) => master,
         Err(CryptoError::Decrypt) => {
@@ -200,20 +201,30 @@ pub async fn change_passphrase(
     params: KdfParams,
 ) -> Result<(), VaultError> {
     let header = read_header(db).await?;
-    let header = rewrap(header, keyring, new_passphrase, params)?;
+    let (kek, salt) = new_kek(new_passphrase, &params).await?;
+    let header = rewrap(header, keyring, &kek, salt, params)?;
     write_header(db, &header).await
 }
 
-/// The header with the master key wrapped under a new passphrase (synchronous:
-/// runs the KDF).
+/// A new salt and the KEK it gives `passphrase` (runs the KDF, off the main
+/// thread when a worker can).
+pub(in crate::vault) async fn new_kek(
+    passphrase: &Passphrase,
+    params: &KdfParams,
+) -> Result<(Kek, Salt), VaultError> {
+    let salt = Salt::random()?;
+    let kek = derive_kek_off_thread(passphrase, &salt, params).await?;
+    Ok((kek, salt))
+}
+
+/// The header with the master key wrapped under a new KEK, from [`new_kek`].
 pub(in crate::vault) fn rewrap(
     mut header: VaultHeader,
     keyring: &Keyring,
-    new_passphrase: &Passphrase,
+    kek: &Kek,
+    salt: Salt,
     params: KdfParams,
 ) -> Result<VaultHeader, VaultError> {
-    let salt = Salt::random()?;
-    let kek = derive_kek(new_passphrase, &salt, &params)?;
     let aad = master_aad(FORMAT_VERSION, &params, &salt);
     header.master_by_passphrase = kek.wrap_master(keyring.master(), &aad)?;
     header.kdf_params = params;

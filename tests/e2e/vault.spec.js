@@ -20,6 +20,24 @@ test("create a vault, reload, and unlock it; the unlock time is measured", async
   expect(new URL(page.url()).search).toBe("");
 });
 
+test("Argon2id runs in a worker that is gone once the vault is open", async ({ page }) => {
+  await createVault(page);
+  await page.getByRole("button", { name: "Lock", exact: true }).click();
+  const workers = [];
+  page.on("worker", (w) => {
+    const entry = { url: w.url(), closed: false };
+    w.on("close", () => (entry.closed = true));
+    workers.push(entry);
+  });
+  await page.evaluate(() => performance.clearMarks("psynotes-kdf-in-worker"));
+  await unlock(page);
+  // The key came from the worker, not from the fallback on the main thread.
+  expect(await page.evaluate(() => performance.getEntriesByName("psynotes-kdf-in-worker").length)).toBe(1);
+  const kdf = workers.filter((w) => new URL(w.url).pathname === "/kdf-worker.js");
+  expect(kdf.length).toBeGreaterThan(0);
+  await expect.poll(() => kdf.every((w) => w.closed), { message: "the KDF worker was terminated" }).toBe(true);
+});
+
 test("a wrong passphrase gets a clear alert and the vault stays locked", async ({ page }) => {
   await createVault(page);
   await page.getByRole("button", { name: "Lock", exact: true }).click();
