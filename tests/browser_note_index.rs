@@ -81,12 +81,19 @@ async fn each_commit_keeps_its_clients_index_in_step() {
     let fresh = new_session(&name).await;
     let overview = fresh.note_overview().await.unwrap();
     let of_a = overview.of(&a.id.0).unwrap();
-    assert_eq!(of_a.notes().len(), 2);
-    assert_eq!(of_a.last_session(), Date::parse("2025-04-02").ok());
-    assert_eq!(of_a.get(&a2.id().0).unwrap().rev, 2);
-    assert_eq!(overview.of(&b.id.0).unwrap().notes().len(), 1);
+    assert_eq!((of_a.notes, of_a.unsigned), (2, 2));
+    assert_eq!(of_a.last_session, Date::parse("2025-04-02").ok());
+    assert_eq!(overview.of(&b.id.0).unwrap().notes, 1);
     assert_eq!(overview.unsigned(), 3);
     assert_eq!(overview.damaged(), 0);
+    assert!(!fresh.verify_note_index().await.unwrap(), "nothing to fix");
+    let index_a = fresh.client_note_index(&a.id.0).await.unwrap();
+    assert_eq!(index_a.notes().len(), 2);
+    assert_eq!(index_a.get(&a2.id().0).unwrap().rev, 2);
+    assert_eq!(
+        index_a.get(&a2.id().0).unwrap().date_of_service,
+        Date::parse("2025-04-02").ok()
+    );
 
     assert_eq!(
         note_ids_of(&fresh, &a.id.0).await,
@@ -94,9 +101,11 @@ async fn each_commit_keeps_its_clients_index_in_step() {
     );
     assert_eq!(note_ids_of(&fresh, &b.id.0).await, vec![b1.id().0.clone()]);
 
-    // One sealed index per client, with no note text in it.
-    let raw = raw_values(&name, "note_index").await;
+    // One sealed index per client and one summary, with no note text in them.
+    let mut raw = raw_values(&name, "note_index").await;
     assert_eq!(raw.len(), 2);
+    raw.extend(raw_values(&name, "practice_summary").await);
+    assert_eq!(raw.len(), 3);
     let mut bytes = Vec::new();
     for value in &raw {
         collect_bytes(value, &mut bytes);
@@ -160,15 +169,16 @@ async fn a_version_1_vault_gets_its_index_built_when_first_unlocked() {
     assert!(raw_values_in(&upgraded, "note_index").await.is_empty());
     let vault = open_vault(upgraded).await;
     let overview = vault.note_overview().await.unwrap();
-    let index = overview
+    let tally = overview
         .of(&c.id.0)
-        .expect("the client's notes are indexed");
-    assert_eq!(index.notes().len(), 2);
-    assert_eq!(index.last_session(), Date::parse("2024-02-14").ok());
+        .expect("the client's notes are counted");
+    assert_eq!(tally.notes, 2);
+    assert_eq!(tally.last_session, Date::parse("2024-02-14").ok());
     vault.close();
 
     // And it was written down, not only computed.
     assert_eq!(raw_values(&old, "note_index").await.len(), 1);
+    assert_eq!(raw_values(&old, "practice_summary").await.len(), 1);
     let again = new_session(&old).await;
     assert_eq!(
         note_ids_of(&again, &c.id.0).await,
@@ -203,14 +213,18 @@ async fn two_tabs_saving_notes_of_one_client_both_reach_its_index() {
         .expect("neither save is refused over the other's index entry");
 
     let fresh = new_session(&name).await;
-    let index = fresh.note_overview().await.unwrap();
-    let ids: Vec<&str> = index
-        .of(&c.id.0)
-        .unwrap()
-        .notes()
-        .iter()
-        .map(|n| n.id.as_str())
-        .collect();
+    assert_eq!(
+        fresh
+            .note_overview()
+            .await
+            .unwrap()
+            .of(&c.id.0)
+            .unwrap()
+            .notes,
+        3
+    );
+    let index = fresh.client_note_index(&c.id.0).await.unwrap();
+    let ids: Vec<&str> = index.notes().iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids.len(), 3, "{ids:?}");
     assert!(ids.contains(&n1.id().as_str()) && ids.contains(&n2.id().as_str()));
 }
@@ -261,18 +275,46 @@ async fn a_damaged_or_swapped_index_is_rebuilt_from_the_notes() {
     )
     .await;
 
+    // And the practice summary's bytes flipped too.
+    let summary = raw_get(&name, "practice_summary", "practice").await;
+    let mut ct =
+        js_sys::Uint8Array::new(&js_sys::Reflect::get(&summary, &"ct".into()).unwrap()).to_vec();
+    ct[0] ^= 0x01;
+    raw_put(
+        &name,
+        "practice_summary",
+        &with_field(
+            &summary,
+            "ct",
+            &js_sys::Uint8Array::from(ct.as_slice()).into(),
+        ),
+    )
+    .await;
+
     let fresh = new_session(&name).await;
     let overview = fresh.note_overview().await.unwrap();
-    assert_eq!(overview.of(&a.id.0).unwrap().notes().len(), 2);
-    assert_eq!(overview.of(&b.id.0).unwrap().notes().len(), 3);
+    assert_eq!(overview.of(&a.id.0).unwrap().notes, 2);
+    assert_eq!(overview.of(&b.id.0).unwrap().notes, 3);
+    assert_eq!(
+        fresh
+            .client_note_index(&a.id.0)
+            .await
+            .unwrap()
+            .notes()
+            .len(),
+        2
+    );
     assert_eq!(note_ids_of(&fresh, &a.id.0).await, a_ids);
     assert_eq!(note_ids_of(&fresh, &b.id.0).await, b_ids);
     fresh.close();
 
-    // The rebuilt indexes were written back and open in the next session.
+    // The rebuilt records were written back and open in the next session.
     let next = new_session(&name).await;
-    let overview = next.note_overview().await.unwrap();
-    assert_eq!(overview.of(&b.id.0).unwrap().notes().len(), 3);
+    assert_eq!(
+        next.client_note_index(&b.id.0).await.unwrap().notes().len(),
+        3
+    );
+    assert!(!next.verify_note_index().await.unwrap());
 }
 
 #[wasm_bindgen_test]
@@ -296,17 +338,18 @@ async fn a_summary_behind_its_note_is_corrected_when_the_client_opens() {
     raw_put(&name, "note_index", &old_index).await;
 
     let fresh = new_session(&name).await;
-    let overview = fresh.note_overview().await.unwrap();
-    assert_eq!(overview.of(&c.id.0).unwrap().last_session(), None, "stale");
-    let notes = fresh.progress_notes_of(&c.id.0).await.unwrap();
-    assert_eq!(notes.len(), 1);
+    let index = fresh.client_note_index(&c.id.0).await.unwrap();
+    assert_eq!(index.last_session(), None, "stale");
+    let check = fresh.check_client_notes(&c.id.0).await.unwrap();
+    assert!(check.corrected && check.damaged.is_empty(), "{check:?}");
     fresh.close();
 
     let next = new_session(&name).await;
-    let overview = next.note_overview().await.unwrap();
-    let index = overview.of(&c.id.0).unwrap();
+    let index = next.client_note_index(&c.id.0).await.unwrap();
     assert_eq!(index.last_session(), Date::parse("2025-09-09").ok());
     assert_eq!(index.get(&note.id().0).unwrap().rev, 2);
+    let check = next.check_client_notes(&c.id.0).await.unwrap();
+    assert!(!check.corrected, "{check:?}");
 }
 
 #[wasm_bindgen_test]
@@ -342,19 +385,67 @@ async fn a_note_that_does_not_open_is_reported_and_the_others_still_list() {
     .await;
     let db = vault_db(&name).await.unwrap();
     let tx = db
-        .transaction(&["note_index"], TransactionMode::ReadWrite)
+        .transaction(
+            &["note_index", "practice_summary"],
+            TransactionMode::ReadWrite,
+        )
         .unwrap();
     tx.store("note_index").unwrap().clear().await.unwrap();
+    tx.store("practice_summary").unwrap().clear().await.unwrap();
     tx.done().await.unwrap();
     db.close();
 
     let fresh = new_session(&name).await;
     let overview = fresh.note_overview().await.unwrap();
     assert_eq!(overview.damaged(), 1);
-    assert_eq!(overview.of(&c.id.0).unwrap().notes().len(), 1);
+    assert_eq!(overview.of(&c.id.0).unwrap().notes, 1);
     let listed = fresh.progress_notes_of(&c.id.0).await.unwrap();
     assert!(
         matches!(&listed[..], [Loaded::Ok(n), Loaded::Damaged { id }]
         if n.id == good.id().0 && *id == bad.id().0)
+    );
+    let check = fresh.check_client_notes(&c.id.0).await.unwrap();
+    assert_eq!(check.damaged, vec![bad.id().0.clone()]);
+}
+
+#[wasm_bindgen_test]
+async fn a_note_the_index_does_not_know_is_found_by_the_count() {
+    let (name, db, _) = created("index-count").await;
+    let vault = open_vault(db).await;
+    let c = client("Counted");
+    vault.create_client(&c, NOW).await.unwrap();
+    let note = soap_note(&c, "indexed");
+    vault
+        .commit_progress_note(&note, 0, 0, None, NOW)
+        .await
+        .unwrap();
+    vault.close();
+    // A record the index never heard of (here a copy under another id, so it
+    // also fails to open: the count still finds it).
+    let raw = raw_get(&name, "progress_notes", &note.id().0).await;
+    let stray = random_id().unwrap();
+    raw_put(
+        &name,
+        "progress_notes",
+        &with_field(&raw, "id", &JsValue::from_str(&stray)),
+    )
+    .await;
+
+    let fresh = new_session(&name).await;
+    assert_eq!(
+        fresh.note_overview().await.unwrap().damaged(),
+        0,
+        "not checked yet"
+    );
+    assert!(
+        fresh.verify_note_index().await.unwrap(),
+        "the count differs"
+    );
+    let overview = fresh.note_overview().await.unwrap();
+    assert_eq!(overview.damaged(), 1);
+    assert_eq!(overview.of(&c.id.0).unwrap().notes, 1);
+    assert!(
+        !fresh.verify_note_index().await.unwrap(),
+        "once per session"
     );
 }

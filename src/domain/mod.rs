@@ -37,7 +37,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
-pub use note_index::{ClientNoteIndex, NoteSummary};
+pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
     ProgressNoteId, SignError, Signature, SignedProgressNote,

@@ -3,41 +3,98 @@
 //!
 //! Ten years of practice is about 10,000 progress notes, 20 MB of text. The home
 //! screen needs only each client's last session and how many notes wait to be
-//! signed; a client's record needs only which notes are theirs. Reading and
-//! decrypting every note for that made unlocking cost a second and a half, and
-//! grow with the vault. So the vault keeps one small [`ClientNoteIndex`] per
-//! client, sealed like any record and rewritten in the same transaction as each
-//! note it describes.
+//! signed; a client's timeline needs only each note's date, template, code,
+//! duration and state. Reading and decrypting every note for that made
+//! unlocking cost a second and a half, and grow with the vault. So the vault
+//! keeps, sealed like any record and rewritten in the same transaction as each
+//! note:
+//! - one [`ClientNoteIndex`] per client: a [`NoteSummary`] of each of their
+//!   notes, which is all the timeline shows;
+//! - one [`PracticeSummary`]: a [`ClientTally`] per client, which is all the
+//!   home screen shows, so unlocking decrypts one small record whatever the
+//!   size of the vault.
 //!
-//! The index is derived data: the notes stay the record. It holds no clinical
-//! text, only ids, revisions, dates and the signed state, and it can always be
-//! rebuilt from the notes (after a restore, a merge or an upgrade).
+//! Both are derived data: the notes stay the record. They hold no clinical
+//! text, and can always be rebuilt from the notes (after a restore, a merge or
+//! an upgrade).
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientId, Date, ProgressNote, ProgressNoteId};
+use super::{
+    ClientId, Date, ProgressNote, ProgressNoteDraft, ProgressNoteId, ServiceCode, Template,
+    TimeOfDay, Timestamp,
+};
 
-/// One progress note, as the index knows it.
+/// One progress note, as its client's timeline shows it.
+///
+/// The field names are one letter when stored: a client with 500 notes still
+/// has a small index to decrypt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteSummary {
     /// The note's id.
+    #[serde(rename = "i")]
     pub id: ProgressNoteId,
-    /// The stored revision this summary was taken from.
+    /// The stored revision this summary was taken from (0: never stored).
+    #[serde(rename = "r")]
     pub rev: u64,
     /// The date of service, once entered.
+    #[serde(rename = "d")]
     pub date_of_service: Option<Date>,
-    /// Whether the note is signed and locked.
+    /// The session's start, once entered.
+    #[serde(rename = "b")]
+    pub start: Option<TimeOfDay>,
+    /// The session's length, once start and end are entered.
+    #[serde(rename = "m")]
+    pub duration_minutes: Option<u32>,
+    /// The note's template.
+    #[serde(rename = "t")]
+    pub template: Template,
+    /// The service code, once chosen.
+    #[serde(rename = "c")]
+    pub service_code: Option<ServiceCode>,
+    /// When the content last changed.
+    #[serde(rename = "u")]
+    pub updated_at: Timestamp,
+    /// Signed and locked.
+    #[serde(rename = "s")]
     pub signed: bool,
+    /// Signed as a late entry.
+    #[serde(rename = "l")]
+    pub late_entry: bool,
+    /// Addenda written after signing.
+    #[serde(rename = "a")]
+    pub addenda: u32,
 }
 
 impl NoteSummary {
     /// The summary of `note`, stored at revision `rev`.
     pub fn of(note: &ProgressNote, rev: u64) -> NoteSummary {
+        let mut summary = NoteSummary::of_draft(note.content(), rev);
+        if let Some(signed) = note.as_signed() {
+            summary.signed = true;
+            summary.late_entry = signed.late_entry().is_some();
+            summary.addenda = u32::try_from(signed.addenda().len()).unwrap_or(u32::MAX);
+        }
+        summary
+    }
+
+    /// The summary of an unsigned note's content (also of an editor buffer
+    /// never saved, with `rev` 0).
+    pub fn of_draft(draft: &ProgressNoteDraft, rev: u64) -> NoteSummary {
         NoteSummary {
-            id: note.id().clone(),
+            id: draft.id.clone(),
             rev,
-            date_of_service: note.date_of_service(),
-            signed: note.is_signed(),
+            date_of_service: draft.date_of_service,
+            start: draft.start,
+            duration_minutes: draft.duration_minutes(),
+            template: draft.template,
+            service_code: draft.service_code.clone(),
+            updated_at: draft.updated_at,
+            signed: false,
+            late_entry: false,
+            addenda: 0,
         }
     }
 }
@@ -103,6 +160,12 @@ impl ClientNoteIndex {
         self.notes.iter().filter_map(|n| n.date_of_service).max()
     }
 
+    /// The first and the last date of service, if any note has one.
+    pub fn session_span(&self) -> Option<(Date, Date)> {
+        let first = self.notes.iter().filter_map(|n| n.date_of_service).min()?;
+        Some((first, self.last_session()?))
+    }
+
     /// How many notes are not signed yet.
     pub fn unsigned(&self) -> usize {
         self.notes.iter().filter(|n| !n.signed).count()
@@ -113,18 +176,89 @@ impl ClientNoteIndex {
     }
 }
 
+/// What the home screen shows of one client's notes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientTally {
+    /// Progress notes.
+    #[serde(rename = "n")]
+    pub notes: u32,
+    /// Of which not signed yet.
+    #[serde(rename = "u")]
+    pub unsigned: u32,
+    /// The latest date of service.
+    #[serde(rename = "d")]
+    pub last_session: Option<Date>,
+}
+
+impl ClientTally {
+    /// The tally of one client's index.
+    pub fn of(index: &ClientNoteIndex) -> ClientTally {
+        ClientTally {
+            notes: u32::try_from(index.notes().len()).unwrap_or(u32::MAX),
+            unsigned: u32::try_from(index.unsigned()).unwrap_or(u32::MAX),
+            last_session: index.last_session(),
+        }
+    }
+}
+
+/// Every client's [`ClientTally`], by client id: the home screen's one record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeSummary {
+    clients: BTreeMap<String, ClientTally>,
+}
+
+impl PracticeSummary {
+    /// The summary of these indexes.
+    pub fn of<'a>(indexes: impl IntoIterator<Item = &'a ClientNoteIndex>) -> PracticeSummary {
+        let mut summary = PracticeSummary::default();
+        for index in indexes {
+            summary.update(index);
+        }
+        summary
+    }
+
+    /// Takes in one client's index. Returns whether anything changed.
+    pub fn update(&mut self, index: &ClientNoteIndex) -> bool {
+        let tally = ClientTally::of(index);
+        let id = &index.client_id().0;
+        if tally.notes == 0 {
+            return self.clients.remove(id).is_some();
+        }
+        if self.clients.get(id) == Some(&tally) {
+            return false;
+        }
+        self.clients.insert(id.clone(), tally);
+        true
+    }
+
+    /// One client's tally; `None` when they have no notes.
+    pub fn tally(&self, client_id: &str) -> Option<&ClientTally> {
+        self.clients.get(client_id)
+    }
+
+    /// Progress notes across all clients.
+    pub fn notes(&self) -> u64 {
+        self.clients.values().map(|t| u64::from(t.notes)).sum()
+    }
+
+    /// Notes not signed yet, across all clients.
+    pub fn unsigned(&self) -> u64 {
+        self.clients.values().map(|t| u64::from(t.unsigned)).sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::progress_note::fixtures::{complete_draft, date, signed_note};
 
     fn summary(id: &str, rev: u64, day: Option<&str>, signed: bool) -> NoteSummary {
-        NoteSummary {
-            id: ProgressNoteId(id.into()),
-            rev,
-            date_of_service: day.map(date),
-            signed,
-        }
+        let mut draft = complete_draft();
+        draft.id = ProgressNoteId(id.into());
+        draft.date_of_service = day.map(date);
+        let mut s = NoteSummary::of_draft(&draft, rev);
+        s.signed = signed;
+        s
     }
 
     fn index(entries: &[NoteSummary]) -> ClientNoteIndex {
@@ -136,12 +270,22 @@ mod tests {
     }
 
     #[test]
-    fn a_summary_takes_the_notes_id_date_and_state_and_no_text() {
+    fn a_summary_takes_what_the_timeline_shows_and_no_text() {
         let draft = ProgressNote::Draft(complete_draft());
         let s = NoteSummary::of(&draft, 4);
         assert_eq!(s, summary("note-1", 4, Some("2024-03-05"), false));
-        let signed = ProgressNote::Signed(signed_note());
-        assert!(NoteSummary::of(&signed, 5).signed);
+        assert_eq!(s.template, Template::Soap);
+        assert_eq!(s.service_code, Some(ServiceCode::Cpt90834));
+        assert_eq!(s.duration_minutes, Some(50));
+        assert_eq!(s.start, TimeOfDay::parse("14:00").ok());
+        assert_eq!(s.updated_at, complete_draft().updated_at);
+        assert!(!s.late_entry);
+
+        let signed = signed_note();
+        let s = NoteSummary::of(&ProgressNote::Signed(signed.clone()), 5);
+        assert!(s.signed);
+        assert_eq!(s.addenda, 0);
+        assert_eq!(s.late_entry, signed.late_entry().is_some());
 
         let json = serde_json::to_string(&index(&[s])).unwrap();
         assert!(!json.contains("anxious"), "no clinical text: {json}");
@@ -171,6 +315,61 @@ mod tests {
         assert_eq!(idx.unsigned(), 2);
         assert_eq!(index(&[]).last_session(), None);
         assert_eq!(index(&[]).unsigned(), 0);
+    }
+
+    #[test]
+    fn session_span_is_first_and_last_dated_note() {
+        let idx = index(&[
+            summary("a", 1, Some("2024-01-02"), true),
+            summary("b", 1, None, false),
+            summary("c", 1, Some("2023-11-30"), true),
+        ]);
+        assert_eq!(
+            idx.session_span(),
+            Some((date("2023-11-30"), date("2024-01-02")))
+        );
+        assert_eq!(index(&[summary("b", 1, None, false)]).session_span(), None);
+    }
+
+    #[test]
+    fn the_practice_summary_tallies_each_client_and_reports_change() {
+        let a = index(&[
+            summary("a", 1, Some("2024-01-02"), true),
+            summary("b", 1, Some("2024-03-01"), false),
+        ]);
+        let mut b = ClientNoteIndex::new(ClientId("client-2".into()));
+        b.upsert(summary("c", 1, None, false));
+        let mut practice = PracticeSummary::of([&a, &b]);
+        assert_eq!(practice.notes(), 3);
+        assert_eq!(practice.unsigned(), 2);
+        assert_eq!(
+            practice.tally("client-1"),
+            Some(&ClientTally {
+                notes: 2,
+                unsigned: 1,
+                last_session: Some(date("2024-03-01"))
+            })
+        );
+        assert!(!practice.update(&a), "unchanged");
+        b.upsert(summary("c", 2, None, true));
+        assert!(practice.update(&b));
+        assert_eq!(practice.unsigned(), 1);
+        assert!(practice.update(&ClientNoteIndex::new(ClientId("client-2".into()))));
+        assert_eq!(practice.tally("client-2"), None, "no notes, no tally");
+        assert_eq!(practice, PracticeSummary::of([&a]));
+    }
+
+    #[test]
+    fn stored_summaries_are_compact_and_round_trip() {
+        let idx = index(&[summary(
+            "0123456789abcdef0123456789abcdef",
+            3,
+            Some("2024-01-02"),
+            true,
+        )]);
+        let json = serde_json::to_string(&idx).unwrap();
+        assert!(json.len() < 200, "{} bytes: {json}", json.len());
+        assert_eq!(serde_json::from_str::<ClientNoteIndex>(&json).unwrap(), idx);
     }
 
     #[test]

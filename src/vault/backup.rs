@@ -17,11 +17,12 @@ use js_sys::Reflect;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use crate::crypto::{derive_kek, random_id, CryptoError, MasterKey, Passphrase, RecoveryKey};
+use crate::crypto::{random_id, CryptoError, MasterKey, Passphrase, RecoveryKey};
 
 use super::audit::{AuditAction, AuditEvent};
 use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
 use super::header::VaultHeader;
+use super::kdf_worker::derive_kek_off_thread;
 use super::keyring::Keyring;
 use super::meta::{meta_value, read_meta, write_meta, HEADER_ID, LAST_BACKUP_ID};
 use super::record::SealedRecord;
@@ -29,8 +30,8 @@ use super::repository::Sealer;
 use super::repository::{Batch, Expect};
 use super::session::Vault;
 use super::store::{
-    Clients, DraftsStore, EncryptedStore, ProgressNotes, PsychotherapyNotes, ALL_STORES,
-    BACKED_UP_STORES, VAULT_META,
+    Clients, DraftsStore, EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes,
+    PsychotherapyNotes, ALL_STORES, BACKED_UP_STORES, VAULT_META,
 };
 use super::VaultError;
 use crate::domain::{
@@ -211,7 +212,7 @@ pub async fn restore_into_new(
 ) -> Result<Restored, VaultError> {
     let parsed = parse(bytes)?;
     let header = VaultHeader::from_json(parsed.header_json())?;
-    let master = open_master(&header, secret)?;
+    let master = open_master(&header, secret).await?;
     let backup = parsed.verify(&master.backup_mac_key())?;
     check_store_names(&backup)?;
     let keyring =
@@ -225,6 +226,10 @@ pub async fn restore_into_new(
         }
         meta.add(&meta_value(HEADER_ID, &backup.header_json), None)
             .await?;
+        // Whatever index survived the lost header describes other notes: the
+        // restored vault builds its own at first use.
+        tx.store(NoteIndex::NAME)?.clear().await?;
+        tx.store(PracticeSummaryStore::NAME)?.clear().await?;
         let mut written = 0u32;
         for store in &backup.stores {
             let os = tx.store(&store.store)?;
@@ -263,10 +268,10 @@ pub async fn restore_into_new(
     }
 }
 
-fn open_master(header: &VaultHeader, secret: RestoreSecret) -> Result<MasterKey, VaultError> {
+async fn open_master(header: &VaultHeader, secret: RestoreSecret) -> Result<MasterKey, VaultError> {
     match secret {
         RestoreSecret::Passphrase(p) => {
-            let kek = derive_kek(&p, &header.salt, &header.kdf_params)?;
+            let kek = derive_kek_off_thread(&p, &header.salt, &header.kdf_params).await?;
             kek.unwrap_master(&header.master_by_passphrase, &header.master_aad())
                 .map_err(|e| match e {
                     CryptoError::Decrypt => VaultError::WrongPassphrase { failures: 0 },

@@ -65,10 +65,11 @@ impl Vault {
 
     /// Commits a progress note read at revision `rev` (0: new) and removes its
     /// editor buffer (at `draft_rev`, 0: none) in the same transaction, with the
-    /// audit events and its client's note index. Returns the note's new revision.
+    /// audit events, its client's note index and the practice summary. Returns
+    /// the note's new revision.
     ///
-    /// If only the index changed underneath (another tab saved another note of
-    /// this client), the commit is sealed again against the new index and
+    /// If only the index or the practice summary changed underneath (another
+    /// tab saved another note), the commit is sealed again against them and
     /// retried; a change to the note itself is a conflict.
     pub async fn commit_progress_note(
         &self,
@@ -105,12 +106,17 @@ impl Vault {
     ) -> Result<u64, VaultError> {
         let id = note.id().0.clone();
         let new_rev = rev + 1;
-        let mut slot = self.index_slot(note.client_id().as_str()).await?;
-        if slot.damaged() {
-            // Its other entries are lost with it: have them found again.
+        let (slot, summary) = futures::join!(
+            self.index_slot(note.client_id().as_str()),
+            self.summary_slot()
+        );
+        let (mut slot, mut summary) = (slot?, summary?);
+        if slot.damaged() || summary.damaged() {
+            // What they held is lost with them: have it found again.
             self.set_index_checked(None);
         }
-        slot.index.upsert(NoteSummary::of(note, new_rev));
+        slot.value.upsert(NoteSummary::of(note, new_rev));
+        summary.value.update(&slot.value);
         let batch = self.with_keys(|keys| {
             let sealed = Sealer::<ProgressNotes>::new(keys.records()).seal(&id, new_rev, note)?;
             let expect = if rev == 0 {
@@ -119,7 +125,8 @@ impl Vault {
                 Expect::Revision(rev)
             };
             let mut batch = Batch::new().put::<ProgressNotes>(sealed, expect);
-            batch = slot.write(batch, keys)?;
+            batch = slot.write_index(batch, keys)?;
+            batch = summary.write_summary(batch, keys)?;
             if draft_rev > 0 {
                 batch = batch.delete::<DraftsStore>(&id, draft_rev);
             }

@@ -1,48 +1,65 @@
-//! The note index in IndexedDB: one sealed [`ClientNoteIndex`] per client in
-//! `note_index`, so the home screen and a client's record never read every note.
+//! The note index in IndexedDB (see [`crate::domain::note_index`]): one sealed
+//! [`ClientNoteIndex`] per client in `note_index`, and one [`PracticeSummary`]
+//! in `practice_summary`, so neither the home screen nor a client's timeline
+//! reads a note.
 //!
-//! How it stays true:
-//! - every note commit rewrites its client's index in the same transaction
-//!   (see [`Vault::commit_progress_note`]), with the usual revision check, so
-//!   two tabs saving notes of one client retry instead of losing an entry;
-//! - once per session, the first use compares the index with the ids in
-//!   `progress_notes` (ids only, no note is read) and indexes what is missing:
-//!   every note after an upgrade or a restore, the notes a merge brought, or the
-//!   notes of an index that no longer opens;
-//! - a client's record reads its notes by id and corrects any summary that
-//!   disagrees with the note it describes.
+//! How they stay true:
+//! - every note commit rewrites its client's index and the practice summary in
+//!   the same transaction (see [`Vault::commit_progress_note`]), with the usual
+//!   revision checks, so two tabs saving at once retry instead of losing an
+//!   entry;
+//! - once per session, [`Vault::verify_note_index`] compares the number of
+//!   notes with the summary's count, off the unlock's critical path; when they
+//!   differ, or a record does not open, it compares the ids in `progress_notes`
+//!   (ids only, no note is read) and indexes what is missing: every note after
+//!   an upgrade or a restore, or the notes of an index that no longer opens;
+//! - a merge reindexes the notes it wrote;
+//! - [`Vault::check_client_notes`] reads one client's notes and corrects any
+//!   summary that disagrees with its note.
 //!
-//! The index is never backed up: it is rebuilt from the notes instead.
+//! Neither store is backed up: both are rebuilt from the notes instead.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::{ClientId, ClientNoteIndex, NoteSummary, ProgressNote};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::crypto::Records;
+use crate::domain::{
+    ClientId, ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary, ProgressNote,
+};
 
 use super::keyring::Keyring;
-use super::repository::{read_all, read_ids, read_one, Batch, Expect, Loaded, RawRecord, Sealer};
+use super::repository::{
+    count, read_all, read_ids, read_one, Batch, Expect, Loaded, RawRecord, Sealer,
+};
 use super::session::Vault;
-use super::store::{EncryptedStore, NoteIndex, ProgressNotes};
+use super::store::{EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes};
 use super::VaultError;
+
+/// The practice summary's record id.
+const PRACTICE: &str = "practice";
 
 /// Above this many unindexed notes, reading the whole store beats reading by id.
 const READ_ALL_ABOVE: usize = 500;
 
-/// What the home screen needs of every client's notes.
+/// What the home screen shows of the notes: every client's tally, and the
+/// notes that cannot be opened.
 #[derive(Clone, Debug, Default)]
 pub struct NoteOverview {
-    indexes: HashMap<String, ClientNoteIndex>,
+    summary: PracticeSummary,
     damaged: Vec<String>,
 }
 
 impl NoteOverview {
-    /// The index of one client's notes, if they have any.
-    pub fn of(&self, client_id: &str) -> Option<&ClientNoteIndex> {
-        self.indexes.get(client_id)
+    /// One client's tally; `None` when they have no notes.
+    pub fn of(&self, client_id: &str) -> Option<&ClientTally> {
+        self.summary.tally(client_id)
     }
 
     /// Notes not signed yet, across all clients.
-    pub fn unsigned(&self) -> usize {
-        self.indexes.values().map(ClientNoteIndex::unsigned).sum()
+    pub fn unsigned(&self) -> u64 {
+        self.summary.unsigned()
     }
 
     /// Progress notes that cannot be opened (so their client is unknown).
@@ -51,105 +68,174 @@ impl NoteOverview {
     }
 }
 
-/// A client's index as read for rewriting.
-pub(in crate::vault) struct IndexSlot {
+/// What reading one client's notes found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientNotesCheck {
+    /// Notes that do not open: this client's, and those whose client is unknown.
+    pub damaged: Vec<String>,
+    /// Whether a summary was corrected (the timeline should be read again).
+    pub corrected: bool,
+}
+
+/// A derived record as read for rewriting.
+pub(in crate::vault) struct Slot<T> {
     /// Revision it was read at; 0 when there is none yet.
     rev: u64,
     /// The stored record would not open: it is overwritten without a check.
     damaged: bool,
     /// The content.
-    pub(in crate::vault) index: ClientNoteIndex,
+    pub(in crate::vault) value: T,
 }
 
-impl IndexSlot {
-    /// Whether the stored index would not open (its entries are lost).
+impl<T: Serialize> Slot<T> {
+    /// Whether the stored record would not open (its content is lost).
     pub(in crate::vault) fn damaged(&self) -> bool {
         self.damaged
     }
 
+    /// Adds the content, sealed as record `id`'s next revision, to `batch`.
+    pub(in crate::vault) fn write<S: EncryptedStore<Purpose = Records>>(
+        &self,
+        batch: Batch,
+        keys: &Keyring,
+        id: &str,
+    ) -> Result<Batch, VaultError> {
+        let sealed = Sealer::<S>::new(keys.records()).seal(id, self.rev + 1, &self.value)?;
+        Ok(if self.damaged {
+            batch.put_unchecked(S::NAME, sealed, None)
+        } else if self.rev == 0 {
+            batch.put::<S>(sealed, Expect::New)
+        } else {
+            batch.put::<S>(sealed, Expect::Revision(self.rev))
+        })
+    }
+}
+
+/// A client's index, as read for rewriting.
+pub(in crate::vault) type IndexSlot = Slot<ClientNoteIndex>;
+
+impl IndexSlot {
     fn empty(client_id: &str, rev: u64, damaged: bool) -> IndexSlot {
-        IndexSlot {
+        Slot {
             rev,
             damaged,
-            index: ClientNoteIndex::new(ClientId(client_id.to_owned())),
+            value: ClientNoteIndex::new(ClientId(client_id.to_owned())),
         }
     }
 
-    /// Adds the slot's index, sealed as its next revision, to `batch`.
-    pub(in crate::vault) fn write(
+    /// Adds the index to `batch`, under its client's id.
+    pub(in crate::vault) fn write_index(
         &self,
         batch: Batch,
         keys: &Keyring,
     ) -> Result<Batch, VaultError> {
-        let id = self.index.client_id().0.as_str();
-        let rev = self.rev + 1;
-        let sealed = Sealer::<NoteIndex>::new(keys.records()).seal(id, rev, &self.index)?;
-        let batch = if self.damaged {
-            batch.put_unchecked(NoteIndex::NAME, sealed, None)
-        } else if self.rev == 0 {
-            batch.put::<NoteIndex>(sealed, Expect::New)
-        } else {
-            batch.put::<NoteIndex>(sealed, Expect::Revision(self.rev))
-        };
-        Ok(batch)
+        let id = self.value.client_id().0.clone();
+        self.write::<NoteIndex>(batch, keys, &id)
+    }
+}
+
+/// The practice summary, as read for rewriting.
+pub(in crate::vault) type SummarySlot = Slot<PracticeSummary>;
+
+impl SummarySlot {
+    /// Adds the summary to `batch`.
+    pub(in crate::vault) fn write_summary(
+        &self,
+        batch: Batch,
+        keys: &Keyring,
+    ) -> Result<Batch, VaultError> {
+        self.write::<PracticeSummaryStore>(batch, keys, PRACTICE)
     }
 }
 
 impl Vault {
-    /// Every client's note index, checked against the notes once per session,
-    /// and the number of notes that cannot be opened.
+    /// Every client's note tally: one small record, whatever the size of the
+    /// vault. Built from the notes first if it is missing or does not open.
     pub async fn note_overview(&self) -> Result<NoteOverview, VaultError> {
-        if self.index_checked() {
-            let listed = self
-                .list::<NoteIndex, ClientNoteIndex>(Keyring::records)
-                .await?;
-            let mut indexes = HashMap::with_capacity(listed.len());
-            let mut sound = true;
-            for loaded in listed {
-                match loaded {
-                    Loaded::Ok(s) if s.value.client_id().0 == s.id => {
-                        indexes.insert(s.id, s.value);
-                    }
-                    _ => sound = false,
-                }
-            }
-            if sound {
-                return Ok(NoteOverview {
-                    indexes,
-                    damaged: self.unindexed_damaged(),
-                });
-            }
+        let slot = self.summary_slot().await?;
+        if slot.rev == 0 || slot.damaged {
+            return self.check_index().await;
         }
-        self.check_index().await
+        Ok(NoteOverview {
+            summary: slot.value,
+            damaged: self.unindexed_damaged(),
+        })
     }
 
-    /// One client's progress notes, read by id through the index, followed by
-    /// the damaged notes whose client cannot be known.
+    /// Checks, once per session, that the index covers every note, and fixes it
+    /// if not. Returns whether anything changed, so a screen showing the index
+    /// reads it again.
+    pub async fn verify_note_index(&self) -> Result<bool, VaultError> {
+        if self.index_checked() {
+            return Ok(false);
+        }
+        let slot = self.summary_slot().await?;
+        if !slot.damaged && slot.rev > 0 {
+            // Every path that writes a note writes the summary in the same
+            // transaction, or clears it (restore): the count is the check.
+            let stored = u64::from(count(self.db(), ProgressNotes::NAME).await?);
+            if stored == slot.value.notes() {
+                self.set_index_checked(Some(Vec::new()));
+                return Ok(false);
+            }
+        }
+        let before = slot.value;
+        let after = self.check_index().await?;
+        Ok(after.summary != before || after.damaged() > 0)
+    }
+
+    /// One client's note index: what their timeline shows.
+    pub async fn client_note_index(&self, client_id: &str) -> Result<ClientNoteIndex, VaultError> {
+        let slot = self.index_slot(client_id).await?;
+        if !slot.damaged {
+            return Ok(slot.value);
+        }
+        self.check_index().await?;
+        Ok(self.index_slot(client_id).await?.value)
+    }
+
+    /// Reads one client's notes through their index, corrects any summary that
+    /// disagrees with its note, and reports the notes that do not open.
+    pub async fn check_client_notes(
+        &self,
+        client_id: &str,
+    ) -> Result<ClientNotesCheck, VaultError> {
+        let (notes, corrected) = self.read_client_notes(client_id).await?;
+        let damaged = notes
+            .into_iter()
+            .filter_map(|n| match n {
+                Loaded::Damaged { id } => Some(id),
+                Loaded::Ok(_) => None,
+            })
+            .collect();
+        Ok(ClientNotesCheck { damaged, corrected })
+    }
+
+    /// One client's progress notes, read by id through their index, followed
+    /// by the damaged notes whose client cannot be known.
     pub async fn progress_notes_of(
         &self,
         client_id: &str,
     ) -> Result<Vec<Loaded<ProgressNote>>, VaultError> {
-        if !self.index_checked() {
-            self.check_index().await?;
-        }
+        Ok(self.read_client_notes(client_id).await?.0)
+    }
+
+    async fn read_client_notes(
+        &self,
+        client_id: &str,
+    ) -> Result<(Vec<Loaded<ProgressNote>>, bool), VaultError> {
+        self.verify_note_index().await?;
         let mut slot = self.index_slot(client_id).await?;
         if slot.damaged {
-            let overview = self.check_index().await?;
-            slot = IndexSlot {
-                rev: 0,
-                damaged: false,
-                index: overview
-                    .of(client_id)
-                    .cloned()
-                    .unwrap_or_else(|| ClientNoteIndex::new(ClientId(client_id.to_owned()))),
-            };
+            self.check_index().await?;
+            slot = self.index_slot(client_id).await?;
         }
-        let ids: Vec<String> = slot.index.notes().iter().map(|n| n.id.0.clone()).collect();
+        let ids: Vec<String> = slot.value.notes().iter().map(|n| n.id.0.clone()).collect();
         let mut notes = self
             .get_many::<ProgressNotes, ProgressNote>(&ids, Keyring::records)
             .await?;
-        // An index entry must describe a note of this client: anything else
-        // is left out, and a summary behind its note is corrected.
+        // An entry must describe a note of this client: anything else is left
+        // out, and a summary behind its note is corrected.
         notes.retain(|n| match n {
             Loaded::Ok(s) => s.value.client_id().as_str() == client_id,
             Loaded::Damaged { .. } => true,
@@ -157,30 +243,35 @@ impl Vault {
         let mut stale = false;
         for n in &notes {
             if let Loaded::Ok(s) = n {
-                stale |= slot.index.upsert(NoteSummary::of(&s.value, s.rev));
+                stale |= slot.value.upsert(NoteSummary::of(&s.value, s.rev));
             }
         }
-        let found: HashSet<&str> = notes
+        let found: HashSet<String> = notes
             .iter()
             .map(|n| match n {
-                Loaded::Ok(s) => s.id.as_str(),
-                Loaded::Damaged { id } => id.as_str(),
+                Loaded::Ok(s) => s.id.clone(),
+                Loaded::Damaged { id } => id.clone(),
             })
             .collect();
-        stale |= slot.index.retain_existing(|id| found.contains(id));
-        if stale && slot.rev > 0 {
-            // Best effort: another tab may have corrected it first.
-            let batch = self.with_keys(|keys| slot.write(Batch::new(), keys))?;
+        stale |= slot.value.retain_existing(|id| found.contains(id));
+        if stale && !slot.damaged {
+            // Best effort: another tab may have corrected it first, and the
+            // notes read are right either way.
+            let mut summary = self.summary_slot().await?;
+            summary.value.update(&slot.value);
+            let batch = self.with_keys(|keys| {
+                let batch = slot.write_index(Batch::new(), keys)?;
+                summary.write_summary(batch, keys)
+            })?;
             let _ = batch.commit(self.db()).await;
         }
-        let known: HashSet<String> = found.into_iter().map(str::to_owned).collect();
         notes.extend(
             self.unindexed_damaged()
                 .into_iter()
-                .filter(|id| !known.contains(id))
+                .filter(|id| !found.contains(id))
                 .map(|id| Loaded::Damaged { id }),
         );
-        Ok(notes)
+        Ok((notes, stale))
     }
 
     /// A client's index as stored, for rewriting.
@@ -193,12 +284,35 @@ impl Vault {
             Err(VaultError::NotFound) => return Ok(IndexSlot::empty(client_id, 0, false)),
             Err(e) => return Err(e),
         };
-        self.with_keys(|keys| Ok(open_slot(keys, client_id, &raw)))
+        self.with_keys(|keys| Ok(open_index(keys, client_id, &raw)))
+    }
+
+    /// The practice summary as stored, for rewriting.
+    pub(in crate::vault) async fn summary_slot(&self) -> Result<SummarySlot, VaultError> {
+        let raw = match read_one(self.db(), PracticeSummaryStore::NAME, PRACTICE).await {
+            Ok(raw) => raw,
+            Err(VaultError::NotFound) => {
+                return Ok(Slot {
+                    rev: 0,
+                    damaged: false,
+                    value: PracticeSummary::default(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+        self.with_keys(|keys| {
+            Ok(open_slot::<PracticeSummaryStore, _>(
+                keys,
+                &raw,
+                |_| true,
+                PracticeSummary::default,
+            ))
+        })
     }
 
     /// Brings the summaries of notes `ids` up to date, after something other
-    /// than a note commit wrote them (a merge). If that fails, the next use
-    /// checks the whole index again.
+    /// than a note commit wrote them (a merge). If that fails, the next
+    /// [`Vault::verify_note_index`] checks the whole index again.
     pub(in crate::vault) async fn reindex(&self, ids: &[String]) -> Result<(), VaultError> {
         let result = self.try_reindex(ids).await;
         if result.is_err() {
@@ -221,32 +335,36 @@ impl Vault {
                 Loaded::Damaged { id } => return Err(VaultError::Damaged { id }),
             }
         }
+        let mut summary = self.summary_slot().await?;
         let mut slots = Vec::with_capacity(by_client.len());
         for (client, summaries) in by_client {
             let mut slot = self.index_slot(&client).await?;
             if slot.damaged {
                 return Err(VaultError::Damaged { id: client });
             }
-            for summary in summaries {
-                slot.index.upsert(summary);
+            for s in summaries {
+                slot.value.upsert(s);
             }
+            summary.value.update(&slot.value);
             slots.push(slot);
         }
         let batch = self.with_keys(|keys| {
             let mut batch = Batch::new();
             for slot in &slots {
-                batch = slot.write(batch, keys)?;
+                batch = slot.write_index(batch, keys)?;
             }
-            Ok(batch)
+            summary.write_summary(batch, keys)
         })?;
         batch.commit(self.db()).await
     }
 
     /// Compares the index with the ids in `progress_notes`, indexes the notes it
-    /// lacks, drops entries of notes that are gone, and rewrites what changed.
+    /// lacks, drops entries of notes that are gone, rebuilds the practice
+    /// summary from the indexes, and writes what changed.
     async fn check_index(&self) -> Result<NoteOverview, VaultError> {
         let raw = read_all(self.db(), NoteIndex::NAME).await?;
         let ids = read_ids(self.db(), ProgressNotes::NAME).await?;
+        let summary_slot = self.summary_slot().await?;
         let mut slots: HashMap<String, IndexSlot> = self.with_keys(|keys| {
             Ok(raw
                 .iter()
@@ -255,7 +373,7 @@ impl Vault {
                         RawRecord::Sealed(s) => s.id.clone(),
                         RawRecord::Unreadable { id } => id.clone(),
                     };
-                    let slot = open_slot(keys, &id, r);
+                    let slot = open_index(keys, &id, r);
                     (id, slot)
                 })
                 .collect())
@@ -265,10 +383,10 @@ impl Vault {
         let mut changed: HashSet<String> = HashSet::new();
         let mut covered: HashSet<String> = HashSet::new();
         for (client, slot) in &mut slots {
-            if slot.damaged || slot.index.retain_existing(|id| existing.contains(id)) {
+            if slot.damaged || slot.value.retain_existing(|id| existing.contains(id)) {
                 changed.insert(client.clone());
             }
-            covered.extend(slot.index.notes().iter().map(|n| n.id.0.clone()));
+            covered.extend(slot.value.notes().iter().map(|n| n.id.0.clone()));
         }
         let missing: Vec<String> = ids.into_iter().filter(|id| !covered.contains(id)).collect();
 
@@ -293,7 +411,7 @@ impl Vault {
                         slots
                             .entry(client.clone())
                             .or_insert_with(|| IndexSlot::empty(&client, 0, false))
-                            .index
+                            .value
                             .upsert(NoteSummary::of(&s.value, s.rev));
                         changed.insert(client);
                     }
@@ -302,15 +420,22 @@ impl Vault {
             }
         }
 
-        let written = if changed.is_empty() {
+        let summary = PracticeSummary::of(slots.values().map(|s| &s.value));
+        let summary_changed =
+            summary_slot.rev == 0 || summary_slot.damaged || summary_slot.value != summary;
+        let written = if changed.is_empty() && !summary_changed {
             Ok(())
         } else {
+            let summary_slot = Slot {
+                value: summary.clone(),
+                ..summary_slot
+            };
             let batch = self.with_keys(|keys| {
                 let mut batch = Batch::new();
                 for client in &changed {
-                    batch = slots[client].write(batch, keys)?;
+                    batch = slots[client].write_index(batch, keys)?;
                 }
-                Ok(batch)
+                summary_slot.write_summary(batch, keys)
             })?;
             batch.commit(self.db()).await
         };
@@ -318,33 +443,47 @@ impl Vault {
             Ok(()) => self.set_index_checked(Some(damaged.clone())),
             Err(VaultError::Locked) => return Err(VaultError::Locked),
             // Another tab indexed first, or storage is full: what was computed is
-            // still right for now, and the next use checks again.
+            // still right for now, and the next check runs again.
             Err(_) => self.set_index_checked(None),
         }
-        Ok(NoteOverview {
-            indexes: slots
-                .into_iter()
-                .map(|(client, slot)| (client, slot.index))
-                .collect(),
-            damaged,
-        })
+        Ok(NoteOverview { summary, damaged })
     }
 }
 
-/// Opens a stored index; one that does not open, or opens as another client's,
-/// is an empty slot to overwrite.
-fn open_slot(keys: &Keyring, client_id: &str, raw: &RawRecord) -> IndexSlot {
+/// Opens a stored client index; one that does not open, or opens as another
+/// client's, is an empty slot to overwrite.
+fn open_index(keys: &Keyring, client_id: &str, raw: &RawRecord) -> IndexSlot {
+    open_slot::<NoteIndex, _>(
+        keys,
+        raw,
+        |index: &ClientNoteIndex| index.client_id().as_str() == client_id,
+        || ClientNoteIndex::new(ClientId(client_id.to_owned())),
+    )
+}
+
+fn open_slot<S: EncryptedStore<Purpose = Records>, T: DeserializeOwned>(
+    keys: &Keyring,
+    raw: &RawRecord,
+    valid: impl Fn(&T) -> bool,
+    empty: impl FnOnce() -> T,
+) -> Slot<T> {
     match raw {
-        RawRecord::Sealed(sealed) => {
-            match Sealer::<NoteIndex>::new(keys.records()).open::<ClientNoteIndex>(sealed) {
-                Ok(s) if s.value.client_id().as_str() == client_id => IndexSlot {
-                    rev: s.rev,
-                    damaged: false,
-                    index: s.value,
-                },
-                _ => IndexSlot::empty(client_id, sealed.rev, true),
-            }
-        }
-        RawRecord::Unreadable { .. } => IndexSlot::empty(client_id, 0, true),
+        RawRecord::Sealed(sealed) => match Sealer::<S>::new(keys.records()).open::<T>(sealed) {
+            Ok(s) if valid(&s.value) => Slot {
+                rev: s.rev,
+                damaged: false,
+                value: s.value,
+            },
+            _ => Slot {
+                rev: sealed.rev,
+                damaged: true,
+                value: empty(),
+            },
+        },
+        RawRecord::Unreadable { .. } => Slot {
+            rev: 0,
+            damaged: true,
+            value: empty(),
+        },
     }
 }

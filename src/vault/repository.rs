@@ -151,7 +151,7 @@ pub enum RawRecord {
 pub async fn read_all(db: &Rexie, store: &str) -> Result<Vec<RawRecord>, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let values = tx.store(store)?.get_all(None, None).await?;
-    tx.done().await?;
+    finished(tx);
     Ok(values.iter().map(raw).collect())
 }
 
@@ -159,7 +159,7 @@ pub async fn read_all(db: &Rexie, store: &str) -> Result<Vec<RawRecord>, VaultEr
 pub async fn read_one(db: &Rexie, store: &str, id: &str) -> Result<RawRecord, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let value = tx.store(store)?.get(JsValue::from_str(id)).await?;
-    tx.done().await?;
+    finished(tx);
     value.as_ref().map(raw).ok_or(VaultError::NotFound)
 }
 
@@ -175,11 +175,15 @@ pub async fn read_many(
     }
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let os = tx.store(store)?;
+    // Every request is issued in the same turn, so the reads cost one round
+    // trip instead of one each.
+    let values =
+        futures::future::join_all(ids.iter().map(|id| os.get(JsValue::from_str(id)))).await;
     let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        out.push(os.get(JsValue::from_str(id)).await?.as_ref().map(raw));
+    for value in values {
+        out.push(value?.as_ref().map(raw));
     }
-    tx.done().await?;
+    finished(tx);
     Ok(out)
 }
 
@@ -187,7 +191,7 @@ pub async fn read_many(
 pub async fn read_ids(db: &Rexie, store: &str) -> Result<Vec<String>, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let keys = tx.store(store)?.get_all_keys(None, None).await?;
-    tx.done().await?;
+    finished(tx);
     Ok(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
@@ -195,8 +199,15 @@ pub async fn read_ids(db: &Rexie, store: &str) -> Result<Vec<String>, VaultError
 pub async fn count(db: &Rexie, store: &str) -> Result<u32, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let n = tx.store(store)?.count(None).await?;
-    tx.done().await?;
+    finished(tx);
     Ok(n)
+}
+
+/// Ends a read-only transaction whose requests have all succeeded. Waiting for
+/// its `complete` event adds a round trip (several milliseconds per read in
+/// Chromium) and guarantees nothing a read needs: the results are already in.
+pub(in crate::vault) fn finished(tx: rexie::Transaction) {
+    drop(tx);
 }
 
 fn raw(value: &JsValue) -> RawRecord {

@@ -18,8 +18,9 @@ pub const DB_NAME: &str = "psynotes";
 /// History:
 /// - 1: `vault_meta`, `clients`, `progress_notes`, `psychotherapy_notes`,
 ///   `audit_log`, `drafts`; every store keyed by `id`.
-/// - 2: adds `note_index` (one sealed note index per client). Existing vaults
-///   get theirs built from the notes the first time they are unlocked.
+/// - 2: adds `note_index` (one sealed note index per client) and
+///   `practice_summary` (every client's note tally, one record). Existing
+///   vaults get both built from the notes the first time they are unlocked.
 pub const DB_VERSION: u32 = 2;
 
 /// Opens (creating or upgrading as needed) the app's database.

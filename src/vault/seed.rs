@@ -4,13 +4,15 @@
 
 use crate::domain::{
     Client, ClientId, ClientNoteIndex, ClinicianProfile, Date, NoteSummary, PlaceOfService,
-    ProgressNote, ProgressNoteDraft, ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId,
-    RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
+    PracticeSummary, ProgressNote, ProgressNoteDraft, ProgressNoteId, PsychotherapyNote,
+    PsychotherapyNoteId, RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
 };
 
 use super::repository::{Batch, Sealer};
 use super::session::Vault;
-use super::store::{Clients, EncryptedStore, NoteIndex, ProgressNotes, PsychotherapyNotes};
+use super::store::{
+    Clients, EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes, PsychotherapyNotes,
+};
 use super::VaultError;
 
 /// What to seed.
@@ -165,6 +167,10 @@ impl Vault {
         indexes.retain(|i| !i.notes().is_empty());
         self.write_all::<NoteIndex, _>(&indexes, |i| i.client_id().0.clone())
             .await?;
+        self.write_all::<PracticeSummaryStore, _>(&[PracticeSummary::of(&indexes)], |_| {
+            "practice".to_owned()
+        })
+        .await?;
 
         let psy: Vec<PsychotherapyNote> = (0..plan.psychotherapy_notes)
             .map(|i| {

@@ -52,6 +52,11 @@ store!(
     NoteIndex, "note_index", Records
 );
 store!(
+    /// One [`PracticeSummary`](crate::domain::PracticeSummary) (every client's
+    /// note tally), under the records key: all the home screen reads of notes.
+    PracticeSummaryStore, "practice_summary", Records
+);
+store!(
     /// Settings (clinician profile, timers), sealed under the records key and kept
     /// beside the header in `vault_meta`.
     SettingsStore, "vault_meta", Records
@@ -62,7 +67,7 @@ pub const VAULT_META: &str = "vault_meta";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 7] = [
+pub const ALL_STORES: [&str; 8] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -70,11 +75,12 @@ pub const ALL_STORES: [&str; 7] = [
     AuditLog::NAME,
     DraftsStore::NAME,
     NoteIndex::NAME,
+    PracticeSummaryStore::NAME,
 ];
 
-/// The stores a backup holds: all but the derived ones. The note index is
-/// rebuilt from the notes after a restore or a merge, so a backup never carries
-/// a second, possibly disagreeing, account of them.
+/// The stores a backup holds: all but the derived ones. The note index and the
+/// practice summary are rebuilt from the notes after a restore or a merge, so
+/// a backup never carries a second, possibly disagreeing, account of them.
 pub const BACKED_UP_STORES: [&str; 6] = [
     VAULT_META,
     Clients::NAME,
@@ -99,7 +105,8 @@ mod tests {
                 "psychotherapy_notes",
                 "audit_log",
                 "drafts",
-                "note_index"
+                "note_index",
+                "practice_summary"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();
@@ -111,7 +118,7 @@ mod tests {
     #[test]
     fn backups_hold_every_store_but_the_derived_index() {
         let mut expected: Vec<&str> = ALL_STORES.to_vec();
-        expected.retain(|s| *s != NoteIndex::NAME);
+        expected.retain(|s| *s != NoteIndex::NAME && *s != PracticeSummaryStore::NAME);
         assert_eq!(BACKED_UP_STORES.to_vec(), expected);
     }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::domain::{session_span, Client, GoalStatus, ProgressNote, Template};
+use crate::domain::{Client, ClientNoteIndex, GoalStatus, Template};
 use crate::ui::session::{use_session, Session};
 use crate::vault::drafts::DraftBuffer;
 use crate::vault::repository::{Loaded, Stored};
@@ -14,37 +14,34 @@ use crate::vault::VaultError;
 use super::common::{format_date, new_id, route_param, shown_name};
 use super::timeline::Timeline;
 
-/// A client with their progress notes and unsaved new notes.
+/// A client, their note index and their unsaved new notes.
 #[derive(Clone)]
 struct ClientRecord {
     client: Stored<Client>,
-    /// This client's notes, and damaged notes (whose client cannot be known).
-    notes: Vec<Loaded<ProgressNote>>,
-    /// Unsaved buffers of notes never committed (so not in `notes`).
+    /// What the timeline shows of each note.
+    index: ClientNoteIndex,
+    /// Unsaved buffers of notes never committed (so not in `index`).
     new_drafts: Vec<Stored<DraftBuffer>>,
 }
 
 async fn load_record(session: Session, id: String) -> Result<ClientRecord, VaultError> {
     let vault = session.vault();
-    let client = vault.client(&id).await?;
-    let notes = vault.progress_notes_of(&id).await?;
-    let committed = |note_id: &str| {
-        notes
-            .iter()
-            .any(|n| matches!(n, Loaded::Ok(s) if s.id == note_id))
-    };
+    let (client, index, drafts) = futures::join!(
+        vault.client(&id),
+        vault.client_note_index(&id),
+        vault.draft_buffers()
+    );
+    let (client, index) = (client?, index?);
     // A broken buffer is not worth failing the page over; the note itself is safe.
-    let new_drafts = vault
-        .draft_buffers()
-        .await
+    let new_drafts = drafts
         .unwrap_or_default()
         .into_iter()
         .filter_map(Loaded::ok)
-        .filter(|b| b.value.note.client_id.as_str() == id && !committed(&b.id))
+        .filter(|b| b.value.note.client_id.as_str() == id && index.get(&b.id).is_none())
         .collect();
     Ok(ClientRecord {
         client,
-        notes,
+        index,
         new_drafts,
     })
 }
@@ -55,6 +52,29 @@ pub fn ClientPage() -> impl IntoView {
     let session = use_session();
     let client_id = route_param("client");
     let record = LocalResource::new(move || load_record(session, client_id.get()));
+    // After the timeline shows: read this client's notes once, to mark any that
+    // do not open and to correct a summary that disagrees with its note.
+    let damaged = RwSignal::new(Vec::<String>::new());
+    let checked = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        if !record.with(|r| matches!(r, Some(Ok(_)))) {
+            return;
+        }
+        let id = client_id.get_untracked();
+        if checked.get_value().as_deref() == Some(id.as_str()) {
+            return;
+        }
+        checked.set_value(Some(id.clone()));
+        let vault = session.vault();
+        leptos::task::spawn_local(async move {
+            if let Ok(check) = vault.check_client_notes(&id).await {
+                damaged.set(check.damaged);
+                if check.corrected {
+                    record.refetch();
+                }
+            }
+        });
+    });
     move || {
         match record.get() {
         None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
@@ -70,24 +90,16 @@ pub fn ClientPage() -> impl IntoView {
             <A href="/">"Back to clients"</A>
         }
         .into_any(),
-        Some(Ok(record)) => view! { <ClientRecordView record=record /> }.into_any(),
+        Some(Ok(record)) => view! { <ClientRecordView record=record damaged=damaged.into() /> }.into_any(),
     }
     }
 }
 
 #[component]
-fn ClientRecordView(record: ClientRecord) -> impl IntoView {
+fn ClientRecordView(record: ClientRecord, damaged: Signal<Vec<String>>) -> impl IntoView {
     let client = record.client.value;
     let id = client.id.0.clone();
-    let readable: Vec<&ProgressNote> = record
-        .notes
-        .iter()
-        .filter_map(|n| match n {
-            Loaded::Ok(s) => Some(&s.value),
-            Loaded::Damaged { .. } => None,
-        })
-        .collect();
-    let span = session_span(&readable);
+    let span = record.index.session_span();
     let name = shown_name(&client, false);
 
     view! {
@@ -98,7 +110,12 @@ fn ClientRecordView(record: ClientRecord) -> impl IntoView {
         <ClientSummary client=client.clone() span=span />
         <RecordTabs client_id=id.clone() current=RecordTab::Progress />
         <NewProgressNote client_id=id.clone() />
-        <Timeline client_id=id notes=record.notes new_drafts=record.new_drafts />
+        <Timeline
+            client_id=id
+            notes=record.index.notes().to_vec()
+            new_drafts=record.new_drafts
+            damaged=damaged
+        />
     }
 }
 

@@ -4,19 +4,20 @@
 use std::cmp::Reverse;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::domain::{ProgressNote, ProgressNoteDraft, Timestamp};
+use crate::domain::NoteSummary;
 use crate::vault::drafts::DraftBuffer;
-use crate::vault::repository::{Loaded, Stored};
+use crate::vault::repository::Stored;
 
 use super::common::format_minutes;
 
 /// One row of the timeline.
+#[derive(Clone)]
 enum Entry {
-    Note(ProgressNote),
+    /// A stored note, as its index summarises it.
+    Note(NoteSummary),
     /// A note that exists only as an unsaved buffer.
-    Unsaved(ProgressNoteDraft),
+    Unsaved(NoteSummary),
     Damaged(String),
 }
 
@@ -24,95 +25,113 @@ impl Entry {
     /// Newest first: by date of service, then start time, then last edit. A note
     /// without a date yet is being written now, so it comes first.
     fn sort_key(&self) -> impl Ord {
-        let content = match self {
-            Entry::Note(note) => Some(note.content()),
-            Entry::Unsaved(draft) => Some(draft),
-            Entry::Damaged(_) => None,
-        };
-        match content {
-            Some(c) => (
+        match self {
+            Entry::Note(n) | Entry::Unsaved(n) => (
                 1u8,
                 Reverse((
-                    c.date_of_service.is_none(),
-                    c.date_of_service,
-                    c.start,
-                    c.updated_at,
+                    n.date_of_service.is_none(),
+                    n.date_of_service,
+                    n.start,
+                    n.updated_at,
                 )),
             ),
-            None => (2, Reverse((false, None, None, Timestamp(0)))),
+            Entry::Damaged(_) => (2, Reverse((false, None, None, crate::domain::Timestamp(0)))),
         }
     }
 }
 
-/// The timeline.
+/// The timeline, drawn from the client's note index: no note is decrypted to
+/// show it.
 #[component]
 pub fn Timeline(
     client_id: String,
-    notes: Vec<Loaded<ProgressNote>>,
+    /// The client's notes, from their index.
+    notes: Vec<NoteSummary>,
+    /// Unsaved buffers of notes never committed.
     new_drafts: Vec<Stored<DraftBuffer>>,
+    /// Notes found not to open: shown as damaged in place of their summary.
+    damaged: Signal<Vec<String>>,
 ) -> impl IntoView {
-    let mut entries: Vec<Entry> = notes
+    let entries: Vec<Entry> = notes
         .into_iter()
-        .map(|n| match n {
-            Loaded::Ok(s) => Entry::Note(s.value),
-            Loaded::Damaged { id } => Entry::Damaged(id),
-        })
-        .chain(new_drafts.into_iter().map(|b| Entry::Unsaved(b.value.note)))
+        .map(Entry::Note)
+        .chain(
+            new_drafts
+                .into_iter()
+                .map(|b| Entry::Unsaved(NoteSummary::of_draft(&b.value.note, 0))),
+        )
         .collect();
-    entries.sort_by_cached_key(|e| e.sort_key());
 
-    if entries.is_empty() {
-        return view! {
+    move || {
+        let damaged = damaged.get();
+        let mut shown: Vec<Entry> = entries
+            .iter()
+            .map(|e| match e {
+                Entry::Note(n) if damaged.contains(&n.id.0) => Entry::Damaged(n.id.0.clone()),
+                other => other.clone(),
+            })
+            .collect();
+        // Damaged notes whose client cannot be known show in every timeline.
+        shown.extend(
+            damaged
+                .iter()
+                .filter(|id| {
+                    !entries
+                        .iter()
+                        .any(|e| matches!(e, Entry::Note(n) if n.id.0 == **id))
+                })
+                .map(|id| Entry::Damaged(id.clone())),
+        );
+        shown.sort_by_cached_key(|e| e.sort_key());
+
+        if shown.is_empty() {
+            return view! {
+                <section aria-labelledby="timeline-heading">
+                    <h2 id="timeline-heading">"Progress notes"</h2>
+                    <p class="empty">"No progress notes yet. Start one with \u{201c}New progress note\u{201d}."</p>
+                </section>
+            }
+            .into_any();
+        }
+
+        let rows = shown
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::Damaged(id) => {
+                    let short: String = id.chars().take(8).collect();
+                    view! {
+                        <li class="timeline__item">
+                            <span class="list__item">
+                                <span class="badge badge--damaged">"Damaged record"</span>
+                                <span class="muted">{format!("Progress note {short}… cannot be opened. Restore it from a backup.")}</span>
+                            </span>
+                        </li>
+                    }
+                    .into_any()
+                }
+                Entry::Note(note) => {
+                    let signed = Some(note.signed);
+                    row(&client_id, &note, signed)
+                }
+                Entry::Unsaved(note) => row(&client_id, &note, None),
+            })
+            .collect_view();
+
+        view! {
             <section aria-labelledby="timeline-heading">
                 <h2 id="timeline-heading">"Progress notes"</h2>
-                <p class="empty">"No progress notes yet. Start one with \u{201c}New progress note\u{201d}."</p>
+                <ol class="list timeline" aria-label="Progress notes, newest first">{rows}</ol>
             </section>
         }
-        .into_any();
+        .into_any()
     }
-
-    let rows = entries
-        .into_iter()
-        .map(|entry| match entry {
-            Entry::Damaged(id) => {
-                let short: String = id.chars().take(8).collect();
-                view! {
-                    <li class="timeline__item">
-                        <span class="list__item">
-                            <span class="badge badge--damaged">"Damaged record"</span>
-                            <span class="muted">{format!("Progress note {short}… cannot be opened. Restore it from a backup.")}</span>
-                        </span>
-                    </li>
-                }
-                .into_any()
-            }
-            Entry::Note(note) => {
-                let signed = note.as_signed();
-                let late = signed.is_some_and(|s| s.late_entry().is_some());
-                let addenda = signed.map_or(0, |s| s.addenda().len());
-                row(&client_id, note.content(), Some(note.is_signed()), late, addenda)
-            }
-            Entry::Unsaved(draft) => row(&client_id, &draft, None, false, 0),
-        })
-        .collect_view();
-
-    view! {
-        <section aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">"Progress notes"</h2>
-            <ol class="list timeline" aria-label="Progress notes, newest first">{rows}</ol>
-        </section>
-    }
-    .into_any()
 }
 
 /// A note's row. `signed` is `None` for a note never saved.
-fn row(
-    client_id: &str,
-    note: &ProgressNoteDraft,
-    signed: Option<bool>,
-    late: bool,
-    addenda: usize,
-) -> AnyView {
+///
+/// A plain link, not the router's `<A>`: the router still handles the click,
+/// and a long timeline mounts and unmounts without a reactive link per row.
+fn row(client_id: &str, note: &NoteSummary, signed: Option<bool>) -> AnyView {
     let href = format!("/clients/{client_id}/notes/{}", note.id);
     let date = note
         .date_of_service
@@ -125,16 +144,18 @@ fn row(
         "{} · {} · {}",
         note.template,
         code,
-        format_minutes(note.duration_minutes())
+        format_minutes(note.duration_minutes)
     );
     let badge = match signed {
         Some(true) => view! { <span class="badge badge--signed">"Signed"</span> }.into_any(),
         Some(false) => view! { <span class="badge">"Draft"</span> }.into_any(),
         None => view! { <span class="badge badge--late">"Unsaved draft"</span> }.into_any(),
     };
+    let late = note.late_entry;
+    let addenda = note.addenda;
     view! {
         <li class="timeline__item">
-            <A href=href>
+            <a href=href>
                 <span class="timeline__main">
                     <strong class="timeline__date">{date}</strong>
                     <span class="muted">{details}</span>
@@ -146,7 +167,7 @@ fn row(
                         <span class="badge">{if addenda == 1 { "1 addendum".to_owned() } else { format!("{addenda} addenda") }}</span>
                     })}
                 </span>
-            </A>
+            </a>
         </li>
     }
     .into_any()
