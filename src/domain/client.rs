@@ -1,14 +1,14 @@
 //! A client of the practice: identity, diagnoses and treatment-plan goals.
 //!
-//! First and last session dates are not stored; they are derived from the notes
-//! with [`session_span`] so they can never disagree with the record.
+//! First and last session dates are not stored here; they are derived from the
+//! notes (see [`ClientNoteIndex::session_span`](super::ClientNoteIndex::session_span)).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::validation::{into_result, is_blank};
-use super::{Date, DomainError, ProgressNote, ValidationIssue};
+use super::{Date, DomainError, ValidationIssue};
 
 /// A client's opaque id, made by the caller (for example a random UUID).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -229,21 +229,9 @@ impl Client {
     }
 }
 
-/// The dates of the first and last session among these notes (drafts included,
-/// since a drafted session still took place), or `None` if no note has a date of
-/// service. Pass the notes of one client.
-pub fn session_span(notes: &[&ProgressNote]) -> Option<(Date, Date)> {
-    let mut dates = notes.iter().filter_map(|note| note.date_of_service());
-    let first = dates.next()?;
-    Some(dates.fold((first, first), |(earliest, latest), date| {
-        (earliest.min(date), latest.max(date))
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{ProgressNoteDraft, ProgressNoteId, Template, Timestamp};
 
     fn client() -> Client {
         Client::new(ClientId("c1".into()), "Alex Rivera")
@@ -331,32 +319,5 @@ mod tests {
         c.goals = vec![Goal::new("g1", "Sleep 7 hours"), Goal::new("g1", " ")];
         let issues = c.validate().unwrap_err();
         assert_eq!(issues.len(), 3, "{issues:?}");
-    }
-
-    #[test]
-    fn session_span_covers_first_and_last_dated_note() {
-        let dated = |id: &str, date: Option<&str>| {
-            let mut draft = ProgressNoteDraft::new(
-                ProgressNoteId(id.into()),
-                ClientId("c1".into()),
-                Template::Soap,
-                Timestamp(0),
-            );
-            draft.date_of_service = date.map(|d| Date::parse(d).unwrap());
-            ProgressNote::Draft(draft)
-        };
-        let a = dated("a", Some("2024-03-05"));
-        let b = dated("b", None);
-        let c = dated("c", Some("2023-11-20"));
-        let d = dated("d", Some("2024-01-09"));
-        assert_eq!(session_span(&[]), None);
-        assert_eq!(session_span(&[&b]), None);
-        assert_eq!(
-            session_span(&[&a, &b, &c, &d]),
-            Some((
-                Date::parse("2023-11-20").unwrap(),
-                Date::parse("2024-03-05").unwrap()
-            ))
-        );
     }
 }

@@ -32,7 +32,7 @@ pub mod settings;
 pub mod template;
 pub mod validation;
 
-pub use client::{session_span, Client, ClientId, Diagnosis, Goal, GoalStatus};
+pub use client::{Client, ClientId, Diagnosis, Goal, GoalStatus};
 pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;

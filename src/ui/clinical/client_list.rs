@@ -78,6 +78,10 @@ fn sorted_clients(
     rows
 }
 
+/// How long after the list shows the index is checked against the notes: a
+/// safety net that must not compete with the first tap.
+const BACKGROUND_CHECK_DELAY_MS: u32 = 1_000;
+
 /// The home screen.
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -112,6 +116,7 @@ pub fn ClientsPage() -> impl IntoView {
             perf::mark(perf::CLIENTS_READY);
             let vault = session.vault();
             leptos::task::spawn_local(async move {
+                gloo::timers::future::TimeoutFuture::new(BACKGROUND_CHECK_DELAY_MS).await;
                 if let Ok(true) = vault.verify_note_index().await {
                     data.refetch();
                 }

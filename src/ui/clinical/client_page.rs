@@ -46,6 +46,9 @@ async fn load_record(session: Session, id: String) -> Result<ClientRecord, Vault
     })
 }
 
+/// How long after the timeline shows its notes are read and checked.
+const BACKGROUND_CHECK_DELAY_MS: u32 = 1_000;
+
 /// One client: summary and timeline.
 #[component]
 pub fn ClientPage() -> impl IntoView {
@@ -67,8 +70,12 @@ pub fn ClientPage() -> impl IntoView {
         checked.set_value(Some(id.clone()));
         let vault = session.vault();
         leptos::task::spawn_local(async move {
+            // After the therapist has the timeline: this is a safety net, and
+            // decrypting the notes must not hold up the first interaction.
+            gloo::timers::future::TimeoutFuture::new(BACKGROUND_CHECK_DELAY_MS).await;
             if let Ok(check) = vault.check_client_notes(&id).await {
-                damaged.set(check.damaged);
+                // The page may be gone by now: both calls are no-ops then.
+                let _ = damaged.try_set(check.damaged);
                 if check.corrected {
                     record.refetch();
                 }
