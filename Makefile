@@ -63,6 +63,7 @@ test-bench-smoke: build bench-build
 ## size: gzip and brotli bytes of the shell (wasm + js + css + html)
 size: build
 	node scripts/size.mjs dist
+	node scripts/size-breakdown.mjs
 
 clean:
 	cargo clean
