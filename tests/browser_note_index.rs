@@ -5,6 +5,7 @@
 
 use psynotes::crypto::random_id;
 use psynotes::domain::{Date, ProgressNote};
+use psynotes::vault::backup::{restore_into_new, RestoreSecret};
 use psynotes::vault::repository::Loaded;
 use psynotes::vault::schema::{open_named, DB_VERSION};
 use psynotes::vault::session::Vault;
@@ -101,7 +102,9 @@ async fn each_commit_keeps_its_clients_index_in_step() {
     );
     assert_eq!(note_ids_of(&fresh, &b.id.0).await, vec![b1.id().0.clone()]);
 
-    // One sealed index per client and one summary, with no note text in them.
+    // One index per client and one summary, sealed: no note text readable in
+    // the stored bytes. (That the summaries hold no text at all is a native
+    // test in domain::note_index.)
     let mut raw = raw_values(&name, "note_index").await;
     assert_eq!(raw.len(), 2);
     raw.extend(raw_values(&name, "practice_summary").await);
@@ -448,4 +451,47 @@ async fn a_note_the_index_does_not_know_is_found_by_the_count() {
         !fresh.verify_note_index().await.unwrap(),
         "once per session"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_merge_that_only_updates_a_note_still_reaches_the_index() {
+    let (_, db, _) = created("index-merge").await;
+    let vault = open_vault(db).await;
+    let c = client("Merged Update");
+    vault.create_client(&c, NOW).await.unwrap();
+    let note = soap_note(&c, "undated here");
+    vault
+        .commit_progress_note(&note, 0, 0, None, NOW)
+        .await
+        .unwrap();
+    let base = vault.create_backup(NOW, "2025-06-15").await.unwrap();
+
+    // Elsewhere: the same vault restored, and the note dated (revision 2).
+    let (_, db2) = fresh_db("index-merge-other").await;
+    let keyring = restore_into_new(&db2, &base.bytes, RestoreSecret::Passphrase(pass(PASS)))
+        .await
+        .unwrap()
+        .keyring;
+    let other = Vault::new(db2, keyring);
+    other
+        .commit_progress_note(&dated(note.clone(), "2025-06-01"), 1, 0, None, NOW)
+        .await
+        .unwrap();
+    let file = other.create_backup(NOW, "2025-06-16").await.unwrap();
+
+    // Here the index was checked this session, and the merge adds no note:
+    // the count alone could not tell the summary is behind.
+    assert!(!vault.verify_note_index().await.unwrap());
+    let before = vault.note_overview().await.unwrap();
+    assert_eq!(before.of(&c.id.0).unwrap().last_session, None);
+    let report = vault.merge_backup(&file.bytes, NOW).await.unwrap();
+    assert!(report.updated >= 1, "{report:?}");
+
+    let overview = vault.note_overview().await.unwrap();
+    assert_eq!(
+        overview.of(&c.id.0).unwrap().last_session,
+        Date::parse("2025-06-01").ok()
+    );
+    let index = vault.client_note_index(&c.id.0).await.unwrap();
+    assert_eq!(index.get(&note.id().0).unwrap().rev, 2);
 }

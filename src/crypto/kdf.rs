@@ -115,7 +115,7 @@ pub fn derive_kek(
 /// [`Passphrase::as_bytes`] gives it (normalised).
 ///
 /// For a KDF worker: it runs this off the page's main thread and posts the bytes
-/// back, and the page makes its [`Kek`] with [`Kek::from_bytes`]. Same bounds,
+/// back, and the page makes its [`Kek`] from them (`Kek::from_bytes`). Same bounds,
 /// same errors as [`derive_kek`].
 ///
 /// # Errors

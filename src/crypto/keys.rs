@@ -102,7 +102,7 @@ pub struct Kek {
 impl Kek {
     /// The KEK whose bytes [`crate::crypto::derive_kek_bytes`] returned. The
     /// caller zeroizes its own copy.
-    pub fn from_bytes(derived: &[u8; 32]) -> Self {
+    pub(crate) fn from_bytes(derived: &[u8; 32]) -> Self {
         let mut bytes = SecretBytes::zeroed();
         bytes.0.copy_from_slice(derived);
         Self { bytes }

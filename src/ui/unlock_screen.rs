@@ -65,23 +65,17 @@ pub fn UnlockScreen() -> impl IntoView {
                 Ok(unlocked) => {
                     let vault = Vault::new(db, unlocked.keyring);
                     let now = now_ms();
-                    // Written while the client list loads: the list does not
-                    // wait for the audit log.
-                    let audit = vault.clone();
-                    let failures = unlocked.failures_before;
-                    leptos::task::spawn_local(async move {
-                        if failures > 0 {
-                            let _ = audit
-                                .record_event(&AuditEvent::now(
-                                    now,
-                                    AuditAction::UnlockFailed { count: failures },
-                                ))
-                                .await;
-                        }
-                        let _ = audit
-                            .record_event(&AuditEvent::now(now, AuditAction::Unlocked))
-                            .await;
-                    });
+                    let mut events = Vec::with_capacity(2);
+                    if unlocked.failures_before > 0 {
+                        events.push(AuditEvent::now(
+                            now,
+                            AuditAction::UnlockFailed {
+                                count: unlocked.failures_before,
+                            },
+                        ));
+                    }
+                    events.push(AuditEvent::now(now, AuditAction::Unlocked));
+                    let _ = vault.record_events(&events).await;
                     passphrase.set(String::new());
                     gate.open(vault, Screen::Unlocked);
                 }

@@ -181,12 +181,18 @@ mod log {
     impl Vault {
         /// Appends one event. The log has no update and no delete.
         pub async fn record_event(&self, event: &AuditEvent) -> Result<(), VaultError> {
-            let sealed =
-                self.with_keys(|keys| Sealer::<AuditLog>::new(keys.audit()).seal_new(event))?;
-            Batch::new()
-                .append::<AuditLog>(sealed)
-                .commit(self.db())
-                .await
+            self.record_events(std::slice::from_ref(event)).await
+        }
+
+        /// Appends events in one transaction.
+        pub async fn record_events(&self, events: &[AuditEvent]) -> Result<(), VaultError> {
+            let batch = self.with_keys(|keys| {
+                let sealer = Sealer::<AuditLog>::new(keys.audit());
+                events.iter().try_fold(Batch::new(), |batch, event| {
+                    Ok(batch.append::<AuditLog>(sealer.seal_new(event)?))
+                })
+            })?;
+            batch.commit(self.db()).await
         }
 
         /// The whole log, newest first; unreadable entries are listed as damaged.

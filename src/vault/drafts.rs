@@ -87,7 +87,14 @@ impl Vault {
                 .await;
             match result {
                 Err(VaultError::Conflict { .. })
-                    if attempt < ATTEMPTS && self.note_is_at(note.id().as_str(), rev).await =>
+                    if attempt < ATTEMPTS
+                        && self
+                            .is_at(ProgressNotes::NAME, note.id().as_str(), rev)
+                            .await
+                        && (draft_rev == 0
+                            || self
+                                .is_at(DraftsStore::NAME, note.id().as_str(), draft_rev)
+                                .await) =>
                 {
                     attempt += 1;
                 }
@@ -149,9 +156,10 @@ impl Vault {
         Ok(new_rev)
     }
 
-    /// Whether progress note `id` is still stored at `rev` (0: absent).
-    async fn note_is_at(&self, id: &str, rev: u64) -> bool {
-        match read_one(self.db(), ProgressNotes::NAME, id).await {
+    /// Whether record `id` of `store` is still at `rev` (0: absent), so a
+    /// conflict came from elsewhere (the index or the summary).
+    async fn is_at(&self, store: &str, id: &str, rev: u64) -> bool {
+        match read_one(self.db(), store, id).await {
             Ok(RawRecord::Sealed(r)) => r.rev == rev,
             Err(VaultError::NotFound) => rev == 0,
             _ => false,

@@ -33,9 +33,23 @@ const WORKER_URL: &str = "/kdf-worker.js";
 /// the benchmark can tell which path ran. It carries nothing but its name.
 pub const DERIVED_IN_WORKER: &str = "psynotes-kdf-in-worker";
 
+/// How long a worker may take to load and instantiate before the page gives
+/// up on it and derives the key itself. Loading takes well under a second; a
+/// worker that never loads (no module workers, a missing script) must not
+/// leave "Unlocking…" on screen for ever.
+const LOAD_TIMEOUT_MS: i32 = 5_000;
+
+/// A started worker and the promise of its readiness.
+struct KdfWorker {
+    worker: Worker,
+    /// Resolves to `true` once the worker reports its module instantiated,
+    /// to `false` if it failed to load or reported failure.
+    ready: Promise,
+}
+
 thread_local! {
     /// A worker started ahead, waiting for its one derivation.
-    static SPARE: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    static SPARE: RefCell<Option<KdfWorker>> = const { RefCell::new(None) };
 }
 
 /// Starts a worker now, so the next derivation does not wait for it to load.
@@ -54,16 +68,43 @@ pub fn is_ready() -> bool {
     SPARE.with(|spare| spare.borrow().is_some())
 }
 
-fn spawn() -> Option<Worker> {
+fn spawn() -> Option<KdfWorker> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(WORKER_URL, &options).ok()?;
+    // Listen before anything can happen: a script that fails to load reports
+    // it at once, and nobody would hear it later.
+    let ready = Promise::new(&mut |resolve, _reject| {
+        let on_reply = resolve.clone();
+        let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
+            let ok = Reflect::get(&event.data(), &"ready".into()).is_ok_and(|v| v.is_truthy());
+            let _ = on_reply.call1(&JsValue::NULL, &ok.into());
+        });
+        let on_error = Closure::once_into_js(move |_: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &false.into());
+        });
+        worker.set_onmessage(Some(on_message.unchecked_ref()));
+        worker.set_onerror(Some(on_error.unchecked_ref()));
+    });
     // The page's own compiled module: the worker instantiates it at once
     // instead of fetching and compiling 1.6 MB again.
     let hello = Object::new();
     Reflect::set(&hello, &"module".into(), &wasm_bindgen::module()).ok()?;
     worker.post_message(&hello).ok()?;
-    Some(worker)
+    Some(KdfWorker { worker, ready })
+}
+
+/// A promise that resolves to `value` after `ms` milliseconds.
+fn after(ms: i32, value: bool) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        let fire = Closure::once_into_js(move || {
+            let _ = resolve.call1(&JsValue::NULL, &value.into());
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(fire.unchecked_ref(), ms);
+        }
+    })
 }
 
 /// [`derive_kek`] in a worker when one runs, else here.
@@ -89,15 +130,22 @@ async fn in_worker(
     salt: &Salt,
     params: &KdfParams,
 ) -> Option<Result<Kek, CryptoError>> {
-    let worker = SPARE
+    let KdfWorker { worker, ready } = SPARE
         .with(|spare| spare.borrow_mut().take())
         .or_else(spawn)?;
-    let reply = ask(&worker, passphrase, salt, params).await;
+    let loaded = JsFuture::from(Promise::race(&Array::of2(
+        &ready,
+        &after(LOAD_TIMEOUT_MS, false),
+    )))
+    .await
+    .is_ok_and(|v| v.is_truthy());
+    let reply = if loaded {
+        ask(&worker, passphrase, salt, params).await
+    } else {
+        None
+    };
     worker.terminate();
     let reply = reply?;
-    if Reflect::get(&reply, &"unavailable".into()).is_ok_and(|v| v.is_truthy()) {
-        return None;
-    }
     let key = Reflect::get(&reply, &"key".into())
         .ok()
         .and_then(|k| k.dyn_into::<Uint8Array>().ok());
@@ -116,8 +164,8 @@ async fn in_worker(
     })
 }
 
-/// Posts one derivation and waits for the reply; `None` if the worker failed
-/// to load or run.
+/// Posts one derivation to a loaded worker and waits for the reply (Argon2id's
+/// own bounds limit how long that can take); `None` if the worker crashed.
 async fn ask(
     worker: &Worker,
     passphrase: &Passphrase,
@@ -139,11 +187,19 @@ async fn ask(
         let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
             let _ = resolve.call1(&JsValue::NULL, &event.data());
         });
+        // A crash and an unreadable reply both end the wait.
+        let on_unreadable = {
+            let reject = reject.clone();
+            Closure::once_into_js(move |event: JsValue| {
+                let _ = reject.call1(&JsValue::NULL, &event);
+            })
+        };
         let on_error = Closure::once_into_js(move |event: JsValue| {
             let _ = reject.call1(&JsValue::NULL, &event);
         });
         worker.set_onmessage(Some(on_message.unchecked_ref()));
         worker.set_onerror(Some(on_error.unchecked_ref()));
+        worker.set_onmessageerror(Some(on_unreadable.unchecked_ref()));
     });
     // Transferred: the page's copy of the passphrase bytes is detached at once.
     let sent = worker.post_message_with_transfer(&message, &Array::of1(&secret.buffer()));

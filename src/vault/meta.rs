@@ -23,7 +23,7 @@ pub(in crate::vault) async fn read_meta(
 ) -> Result<Option<String>, VaultError> {
     let tx = db.transaction(&[VAULT_META], TransactionMode::ReadOnly)?;
     let value = tx.store(VAULT_META)?.get(JsValue::from_str(id)).await?;
-    super::repository::finished(tx);
+    super::repository::end_read(tx);
     Ok(value.and_then(|v| Reflect::get(&v, &"json".into()).ok()?.as_string()))
 }
 

@@ -13,7 +13,8 @@
 //!   differ, or a record does not open, it compares the ids in `progress_notes`
 //!   (ids only, no note is read) and indexes what is missing: every note after
 //!   an upgrade or a restore, or the notes of an index that no longer opens;
-//! - a merge reindexes the notes it wrote;
+//! - a merge that writes notes empties both stores in its own transaction, so
+//!   they are rebuilt from the notes at their next use;
 //! - [`Vault::check_client_notes`] reads one client's notes and corrects any
 //!   summary that disagrees with its note.
 //!
@@ -75,6 +76,22 @@ pub struct ClientNotesCheck {
     pub damaged: Vec<String>,
     /// Whether a summary was corrected (the timeline should be read again).
     pub corrected: bool,
+}
+
+/// What a full check computed: the overview, and every client's index (right
+/// even if writing them back failed).
+struct Checked {
+    overview: NoteOverview,
+    indexes: HashMap<String, ClientNoteIndex>,
+}
+
+impl Checked {
+    /// One client's index from the check (empty if they have no notes).
+    fn index_of(mut self, client_id: &str) -> ClientNoteIndex {
+        self.indexes
+            .remove(client_id)
+            .unwrap_or_else(|| ClientNoteIndex::new(ClientId(client_id.to_owned())))
+    }
 }
 
 /// A derived record as read for rewriting.
@@ -154,7 +171,7 @@ impl Vault {
     pub async fn note_overview(&self) -> Result<NoteOverview, VaultError> {
         let slot = self.summary_slot().await?;
         if slot.rev == 0 || slot.damaged {
-            return self.check_index().await;
+            return Ok(self.check_index().await?.overview);
         }
         Ok(NoteOverview {
             summary: slot.value,
@@ -180,7 +197,7 @@ impl Vault {
             }
         }
         let before = slot.value;
-        let after = self.check_index().await?;
+        let after = self.check_index().await?.overview;
         Ok(after.summary != before || after.damaged() > 0)
     }
 
@@ -190,8 +207,7 @@ impl Vault {
         if !slot.damaged {
             return Ok(slot.value);
         }
-        self.check_index().await?;
-        Ok(self.index_slot(client_id).await?.value)
+        Ok(self.check_index().await?.index_of(client_id))
     }
 
     /// Reads one client's notes through their index, corrects any summary that
@@ -227,8 +243,9 @@ impl Vault {
         self.verify_note_index().await?;
         let mut slot = self.index_slot(client_id).await?;
         if slot.damaged {
-            self.check_index().await?;
-            slot = self.index_slot(client_id).await?;
+            // Rebuilt from the notes (and written back if it can be); kept
+            // marked damaged so this call does not write it again.
+            slot.value = self.check_index().await?.index_of(client_id);
         }
         let ids: Vec<String> = slot.value.notes().iter().map(|n| n.id.0.clone()).collect();
         let mut notes = self
@@ -254,6 +271,7 @@ impl Vault {
             })
             .collect();
         stale |= slot.value.retain_existing(|id| found.contains(id));
+        let mut corrected = false;
         if stale && !slot.damaged {
             // Best effort: another tab may have corrected it first, and the
             // notes read are right either way.
@@ -263,7 +281,7 @@ impl Vault {
                 let batch = slot.write_index(Batch::new(), keys)?;
                 summary.write_summary(batch, keys)
             })?;
-            let _ = batch.commit(self.db()).await;
+            corrected = batch.commit(self.db()).await.is_ok();
         }
         notes.extend(
             self.unindexed_damaged()
@@ -271,7 +289,7 @@ impl Vault {
                 .filter(|id| !found.contains(id))
                 .map(|id| Loaded::Damaged { id }),
         );
-        Ok((notes, stale))
+        Ok((notes, corrected))
     }
 
     /// A client's index as stored, for rewriting.
@@ -310,58 +328,10 @@ impl Vault {
         })
     }
 
-    /// Brings the summaries of notes `ids` up to date, after something other
-    /// than a note commit wrote them (a merge). If that fails, the next
-    /// [`Vault::verify_note_index`] checks the whole index again.
-    pub(in crate::vault) async fn reindex(&self, ids: &[String]) -> Result<(), VaultError> {
-        let result = self.try_reindex(ids).await;
-        if result.is_err() {
-            self.set_index_checked(None);
-        }
-        result
-    }
-
-    async fn try_reindex(&self, ids: &[String]) -> Result<(), VaultError> {
-        let notes = self
-            .get_many::<ProgressNotes, ProgressNote>(ids, Keyring::records)
-            .await?;
-        let mut by_client: HashMap<String, Vec<NoteSummary>> = HashMap::new();
-        for note in notes {
-            match note {
-                Loaded::Ok(s) => by_client
-                    .entry(s.value.client_id().0.clone())
-                    .or_default()
-                    .push(NoteSummary::of(&s.value, s.rev)),
-                Loaded::Damaged { id } => return Err(VaultError::Damaged { id }),
-            }
-        }
-        let mut summary = self.summary_slot().await?;
-        let mut slots = Vec::with_capacity(by_client.len());
-        for (client, summaries) in by_client {
-            let mut slot = self.index_slot(&client).await?;
-            if slot.damaged {
-                return Err(VaultError::Damaged { id: client });
-            }
-            for s in summaries {
-                slot.value.upsert(s);
-            }
-            summary.value.update(&slot.value);
-            slots.push(slot);
-        }
-        let batch = self.with_keys(|keys| {
-            let mut batch = Batch::new();
-            for slot in &slots {
-                batch = slot.write_index(batch, keys)?;
-            }
-            summary.write_summary(batch, keys)
-        })?;
-        batch.commit(self.db()).await
-    }
-
     /// Compares the index with the ids in `progress_notes`, indexes the notes it
     /// lacks, drops entries of notes that are gone, rebuilds the practice
     /// summary from the indexes, and writes what changed.
-    async fn check_index(&self) -> Result<NoteOverview, VaultError> {
+    async fn check_index(&self) -> Result<Checked, VaultError> {
         let raw = read_all(self.db(), NoteIndex::NAME).await?;
         let ids = read_ids(self.db(), ProgressNotes::NAME).await?;
         let summary_slot = self.summary_slot().await?;
@@ -446,7 +416,13 @@ impl Vault {
             // still right for now, and the next check runs again.
             Err(_) => self.set_index_checked(None),
         }
-        Ok(NoteOverview { summary, damaged })
+        Ok(Checked {
+            overview: NoteOverview { summary, damaged },
+            indexes: slots
+                .into_iter()
+                .map(|(client, slot)| (client, slot.value))
+                .collect(),
+        })
     }
 }
 

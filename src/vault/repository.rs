@@ -151,7 +151,7 @@ pub enum RawRecord {
 pub async fn read_all(db: &Rexie, store: &str) -> Result<Vec<RawRecord>, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let values = tx.store(store)?.get_all(None, None).await?;
-    finished(tx);
+    end_read(tx);
     Ok(values.iter().map(raw).collect())
 }
 
@@ -159,7 +159,7 @@ pub async fn read_all(db: &Rexie, store: &str) -> Result<Vec<RawRecord>, VaultEr
 pub async fn read_one(db: &Rexie, store: &str, id: &str) -> Result<RawRecord, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let value = tx.store(store)?.get(JsValue::from_str(id)).await?;
-    finished(tx);
+    end_read(tx);
     value.as_ref().map(raw).ok_or(VaultError::NotFound)
 }
 
@@ -183,7 +183,7 @@ pub async fn read_many(
     for value in values {
         out.push(value?.as_ref().map(raw));
     }
-    finished(tx);
+    end_read(tx);
     Ok(out)
 }
 
@@ -191,7 +191,7 @@ pub async fn read_many(
 pub async fn read_ids(db: &Rexie, store: &str) -> Result<Vec<String>, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let keys = tx.store(store)?.get_all_keys(None, None).await?;
-    finished(tx);
+    end_read(tx);
     Ok(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
@@ -199,14 +199,14 @@ pub async fn read_ids(db: &Rexie, store: &str) -> Result<Vec<String>, VaultError
 pub async fn count(db: &Rexie, store: &str) -> Result<u32, VaultError> {
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let n = tx.store(store)?.count(None).await?;
-    finished(tx);
+    end_read(tx);
     Ok(n)
 }
 
 /// Ends a read-only transaction whose requests have all succeeded. Waiting for
 /// its `complete` event adds a round trip (several milliseconds per read in
 /// Chromium) and guarantees nothing a read needs: the results are already in.
-pub(in crate::vault) fn finished(tx: rexie::Transaction) {
+pub(in crate::vault) fn end_read(tx: rexie::Transaction) {
     drop(tx);
 }
 
@@ -241,6 +241,9 @@ enum Op {
         store: &'static str,
         id: String,
         expect: Option<Expect>,
+    },
+    Clear {
+        store: &'static str,
     },
 }
 
@@ -286,6 +289,12 @@ impl Batch {
         self
     }
 
+    /// Empties store `S` (derived data that must be rebuilt).
+    pub(in crate::vault) fn clear<S: EncryptedStore>(mut self) -> Batch {
+        self.ops.push(Op::Clear { store: S::NAME });
+        self
+    }
+
     /// Puts a sealed record into a store named at run time (restore and merge),
     /// with an optional check.
     pub(in crate::vault) fn put_unchecked(
@@ -313,7 +322,7 @@ impl Batch {
             .ops
             .iter()
             .map(|op| match op {
-                Op::Put { store, .. } | Op::Delete { store, .. } => *store,
+                Op::Put { store, .. } | Op::Delete { store, .. } | Op::Clear { store } => *store,
             })
             .collect();
         let stores: Vec<&str> = stores.into_iter().collect();
@@ -357,6 +366,7 @@ async fn run(tx: &rexie::Transaction, ops: &[Op]) -> Result<(), VaultError> {
                 }
                 os.delete(JsValue::from_str(id)).await?;
             }
+            Op::Clear { store } => tx.store(store)?.clear().await?,
         }
     }
     Ok(())

@@ -22,13 +22,14 @@ test("create a vault, reload, and unlock it; the unlock time is measured", async
 
 test("Argon2id runs in a worker that is gone once the vault is open", async ({ page }) => {
   await createVault(page);
-  await page.getByRole("button", { name: "Lock", exact: true }).click();
+  // Listening before Lock: the unlock screen starts its worker as it shows.
   const workers = [];
   page.on("worker", (w) => {
     const entry = { url: w.url(), closed: false };
     w.on("close", () => (entry.closed = true));
     workers.push(entry);
   });
+  await page.getByRole("button", { name: "Lock", exact: true }).click();
   await page.evaluate(() => performance.clearMarks("psynotes-kdf-in-worker"));
   await unlock(page);
   // The key came from the worker, not from the fallback on the main thread.
@@ -36,6 +37,24 @@ test("Argon2id runs in a worker that is gone once the vault is open", async ({ p
   const kdf = workers.filter((w) => new URL(w.url).pathname === "/kdf-worker.js");
   expect(kdf.length).toBeGreaterThan(0);
   await expect.poll(() => kdf.every((w) => w.closed), { message: "the KDF worker was terminated" }).toBe(true);
+});
+
+test.describe("with no service worker (so the test can replace kdf-worker.js)", () => {
+  test.use({ serviceWorkers: "block" });
+  test("a worker that never answers does not stop the unlock: the page derives the key itself", async ({ page }) => {
+    await createVault(page);
+    // A worker script that loads but never reports ready (as a browser without
+    // module workers, or a stale script, would behave).
+    await page.route("**/kdf-worker.js", (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: "self.onmessage = () => {};" }),
+    );
+    await page.reload();
+    await appReady(page);
+    await page.evaluate(() => performance.clearMarks("psynotes-kdf-in-worker"));
+    await unlock(page);
+    await expect(page.getByRole("heading", { name: "Clients" })).toBeVisible();
+    expect(await page.evaluate(() => performance.getEntriesByName("psynotes-kdf-in-worker").length)).toBe(0);
+  });
 });
 
 test("a wrong passphrase gets a clear alert and the vault stays locked", async ({ page }) => {

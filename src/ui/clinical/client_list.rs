@@ -15,7 +15,7 @@ use crate::vault::note_index::NoteOverview;
 use crate::vault::repository::{Loaded, Stored};
 use crate::vault::VaultError;
 
-use super::common::{format_date, prefer_codes, shown_name};
+use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};
 use super::search::{SearchCorpus, SearchResults};
 
 /// What the list shows: clients and their note indexes, never a note's text.
@@ -77,10 +77,6 @@ fn sorted_clients(
     });
     rows
 }
-
-/// How long after the list shows the index is checked against the notes: a
-/// safety net that must not compete with the first tap.
-const BACKGROUND_CHECK_DELAY_MS: u32 = 1_000;
 
 /// The home screen.
 #[component]

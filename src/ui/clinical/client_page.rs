@@ -11,7 +11,7 @@ use crate::vault::drafts::DraftBuffer;
 use crate::vault::repository::{Loaded, Stored};
 use crate::vault::VaultError;
 
-use super::common::{format_date, new_id, route_param, shown_name};
+use super::common::{format_date, new_id, route_param, shown_name, BACKGROUND_CHECK_DELAY_MS};
 use super::timeline::Timeline;
 
 /// A client, their note index and their unsaved new notes.
@@ -46,9 +46,6 @@ async fn load_record(session: Session, id: String) -> Result<ClientRecord, Vault
     })
 }
 
-/// How long after the timeline shows its notes are read and checked.
-const BACKGROUND_CHECK_DELAY_MS: u32 = 1_000;
-
 /// One client: summary and timeline.
 #[component]
 pub fn ClientPage() -> impl IntoView {
@@ -68,13 +65,19 @@ pub fn ClientPage() -> impl IntoView {
             return;
         }
         checked.set_value(Some(id.clone()));
+        // Another client's findings must not show here.
+        damaged.set(Vec::new());
         let vault = session.vault();
         leptos::task::spawn_local(async move {
             // After the therapist has the timeline: this is a safety net, and
             // decrypting the notes must not hold up the first interaction.
             gloo::timers::future::TimeoutFuture::new(BACKGROUND_CHECK_DELAY_MS).await;
             if let Ok(check) = vault.check_client_notes(&id).await {
-                // The page may be gone by now: both calls are no-ops then.
+                // The page may have moved to another client, or be gone (then
+                // the signals are disposed and these calls do nothing).
+                if client_id.try_get_untracked().as_deref() != Some(id.as_str()) {
+                    return;
+                }
                 let _ = damaged.try_set(check.damaged);
                 if check.corrected {
                     record.refetch();

@@ -28,7 +28,11 @@ pub fn format_date(date: Option<Date>) -> String {
     date.map_or_else(|| "—".to_owned(), |d| d.to_string())
 }
 
-/// Minutes as "50 min".
+/// How long after a list or timeline shows its background check starts (the
+/// index against the notes): a safety net must not compete with the first tap.
+pub const BACKGROUND_CHECK_DELAY_MS: u32 = 1_000;
+
+/// Minutes as "50 min", or a dash when unknown.
 pub fn format_minutes(minutes: Option<u32>) -> String {
     minutes.map_or_else(|| "—".to_owned(), |m| format!("{m} min"))
 }
