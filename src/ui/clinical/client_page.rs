@@ -65,8 +65,11 @@ pub fn ClientPage() -> impl IntoView {
             return;
         }
         checked.set_value(Some(id.clone()));
-        // Another client's findings must not show here.
-        damaged.set(Vec::new());
+        // Another client's findings must not show here. (Only when there are
+        // some: setting the signal redraws the whole timeline.)
+        if !damaged.with_untracked(Vec::is_empty) {
+            damaged.set(Vec::new());
+        }
         let vault = session.vault();
         leptos::task::spawn_local(async move {
             // After the therapist has the timeline: this is a safety net, and
