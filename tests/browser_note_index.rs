@@ -118,16 +118,6 @@ async fn each_commit_keeps_its_clients_index_in_step() {
         .any(|b| b.windows(11).any(|w| w == b"INDEXCANARY")));
 }
 
-/// The stores of schema version 1, before the index existed.
-const SCHEMA_V1_STORES: [&str; 6] = [
-    "vault_meta",
-    "clients",
-    "progress_notes",
-    "psychotherapy_notes",
-    "audit_log",
-    "drafts",
-];
-
 #[wasm_bindgen_test]
 async fn a_version_1_vault_gets_its_index_built_when_first_unlocked() {
     // A vault's records, written by today's code, copied into a database made

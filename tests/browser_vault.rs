@@ -416,17 +416,6 @@ async fn psychotherapy_notes_live_only_in_their_store() {
     assert!(matches!(notes.as_slice(), [Loaded::Damaged { .. }]));
 }
 
-/// The stores of schema version 1, written down here on purpose: the upgrade
-/// must keep every one of them, whatever `ALL_STORES` says later.
-const SCHEMA_V1_STORES: [&str; 6] = [
-    "vault_meta",
-    "clients",
-    "progress_notes",
-    "psychotherapy_notes",
-    "audit_log",
-    "drafts",
-];
-
 #[wasm_bindgen_test]
 async fn every_store_and_record_survives_a_schema_upgrade() {
     let (name, db, _) = created("upgrade").await;

@@ -17,6 +17,18 @@ use wasm_bindgen::{JsCast, JsValue};
 pub const PASS: &str = "correct horse battery staple";
 pub const NOW: i64 = 1_750_000_000_000;
 
+/// The stores of schema version 1 (before the note index), written down here on
+/// purpose: upgrades must keep every one of them, whatever `ALL_STORES` says
+/// later, and the upgrade tests build a version 1 database from this list.
+pub const SCHEMA_V1_STORES: [&str; 6] = [
+    "vault_meta",
+    "clients",
+    "progress_notes",
+    "psychotherapy_notes",
+    "audit_log",
+    "drafts",
+];
+
 pub async fn fresh_db(tag: &str) -> (String, Rexie) {
     let name = format!("test-{tag}-{}", random_id().unwrap());
     let db = open_named(&name, DB_VERSION).await.unwrap();
