@@ -17,6 +17,10 @@ const MIN_CHARS: usize = 12;
 ///
 /// The text is kept exactly as typed, including leading or trailing spaces: silently
 /// trimming would lock out someone whose passphrase really ends in a space.
+///
+/// `Clone` makes another copy that is wiped when dropped too: a form hands the
+/// passphrase to the async work it starts, and keeps none itself.
+#[derive(Clone)]
 pub struct Passphrase(Zeroizing<String>);
 
 impl Passphrase {
@@ -110,13 +114,23 @@ pub enum Strength {
 }
 
 impl Strength {
-    /// A short hint to show next to the rating.
+    /// The rating in words, lower case: "too short", "weak", "fair", "strong".
+    pub fn label(&self) -> &'static str {
+        match self {
+            Strength::TooShort => "too short",
+            Strength::Weak => "weak",
+            Strength::Fair => "fair",
+            Strength::Strong => "strong",
+        }
+    }
+
+    /// What to do about it, as a sentence that does not repeat the rating.
     pub fn hint(&self) -> &'static str {
         match self {
             Strength::TooShort => "Use at least 12 characters.",
-            Strength::Weak => "Easy to guess. Try four or more unrelated words.",
-            Strength::Fair => "Good. Another unrelated word would make it strong.",
-            Strength::Strong => "Strong. Write it down and keep it somewhere safe.",
+            Strength::Weak => "It is easy to guess: try four or more unrelated words.",
+            Strength::Fair => "Another unrelated word would make it strong.",
+            Strength::Strong => "Write it down and keep it somewhere safe.",
         }
     }
 }

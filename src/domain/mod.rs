@@ -1,7 +1,7 @@
 //! The domain layer: what a therapist documents, as plain Rust values and rules.
 //!
 //! - Clients, their diagnoses and goals: [`client`]; the signer: [`clinician`].
-//! - Session facts (service code, place of service, duration): [`session`],
+//! - The service billed (service code, place of service, duration): [`service`],
 //!   on top of [`date`].
 //! - Progress notes, the official record: templates ([`template`]), risk
 //!   ([`risk`]), drafts, signing, late entries and addenda ([`progress_note`]).
@@ -27,7 +27,7 @@ pub mod progress_note;
 pub mod psychotherapy_note;
 pub mod risk;
 pub mod search;
-pub mod session;
+pub mod service;
 pub mod settings;
 pub mod template;
 pub mod validation;
@@ -39,13 +39,14 @@ pub use error::DomainError;
 pub use exportable::Exportable;
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
-    is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
-    ProgressNoteId, SignError, Signature, SignedProgressNote,
+    is_late, merge_drafts, typed_after_signing, Addendum, DraftMerge, GoalAddressed, GoalProgress,
+    LateEntry, ProgressNote, ProgressNoteDraft, ProgressNoteId, SignError, Signature,
+    SignedProgressNote,
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
-pub use risk::{Ideation, RiskAssessment};
+pub use risk::{Ideation, RiskAnswers, RiskAssessment};
 pub use search::{find_matches, matches};
-pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
+pub use service::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
 pub use template::{Section, Template};
 pub use validation::ValidationIssue;

@@ -12,12 +12,13 @@
 //!
 //! The parts are in files of their own: `draft` (the form and its checks),
 //! `canonical` (the exact text a signature covers), `late_entry`, `signing`,
-//! `signed` and `addendum`.
+//! `signed`, `addendum`, and `merge` (two edits of one draft).
 
 mod addendum;
 mod canonical;
 mod draft;
 mod late_entry;
+mod merge;
 mod signed;
 mod signing;
 
@@ -31,6 +32,7 @@ pub use super::validation::ValidationIssue;
 pub use addendum::Addendum;
 pub use draft::ProgressNoteDraft;
 pub use late_entry::{is_late, LateEntry};
+pub use merge::{merge_drafts, typed_after_signing, DraftMerge};
 pub use signed::SignedProgressNote;
 pub use signing::{SignError, Signature};
 
@@ -208,11 +210,12 @@ pub(crate) mod fixtures {
             goal_id: "goal-1".into(),
             progress: GoalProgress::Improved,
         }];
-        draft.risk = Some(RiskAssessment {
+        draft.risk = RiskAssessment {
             suicidal: Ideation::Denied,
             homicidal: Ideation::Denied,
             safety_plan: String::new(),
-        });
+        }
+        .into();
         draft.set_section(
             "subjective",
             "Client reports feeling anxious about a job interview.",

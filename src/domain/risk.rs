@@ -1,8 +1,11 @@
 //! The risk assessment every progress note carries: suicidal and homicidal ideation,
 //! and a safety plan when either is present.
 //!
-//! There is deliberately no `Default`: "denied" must be something the clinician
-//! chose, never something the form filled in.
+//! [`RiskAnswers`] is what a draft holds while the clinician answers: each
+//! question may still be open, so a half-answered section survives a reload.
+//! [`RiskAssessment`] is the complete assessment a signature covers; a draft has
+//! one only once both questions are answered. Neither fills in "denied" by
+//! itself: that must be something the clinician chose.
 
 use serde::{Deserialize, Serialize};
 
@@ -78,9 +81,86 @@ impl RiskAssessment {
     }
 }
 
+/// The risk questions as answered so far in a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskAnswers {
+    /// `None` until the clinician answers.
+    #[serde(default)]
+    pub suicidal: Option<Ideation>,
+    /// `None` until the clinician answers.
+    #[serde(default)]
+    pub homicidal: Option<Ideation>,
+    #[serde(default)]
+    pub safety_plan: String,
+}
+
+impl RiskAnswers {
+    /// The complete assessment, once both questions are answered.
+    pub fn complete(&self) -> Option<RiskAssessment> {
+        Some(RiskAssessment {
+            suicidal: self.suicidal.clone()?,
+            homicidal: self.homicidal.clone()?,
+            safety_plan: self.safety_plan.clone(),
+        })
+    }
+
+    /// Whether nothing was answered or written yet.
+    pub fn is_empty(&self) -> bool {
+        self.suicidal.is_none() && self.homicidal.is_none() && self.safety_plan.is_empty()
+    }
+
+    /// Whether either answer says ideation is present.
+    pub fn any_present(&self) -> bool {
+        [&self.suicidal, &self.homicidal]
+            .into_iter()
+            .any(|i| i.as_ref().is_some_and(Ideation::is_present))
+    }
+}
+
+impl From<RiskAssessment> for RiskAnswers {
+    fn from(risk: RiskAssessment) -> Self {
+        RiskAnswers {
+            suicidal: Some(risk.suicidal),
+            homicidal: Some(risk.homicidal),
+            safety_plan: risk.safety_plan,
+        }
+    }
+}
+
+/// Reads a draft's `risk`: `null` (no answer yet, as drafts stored before
+/// answers could be partial) or the answers object.
+pub(crate) fn deserialize_answers<'de, D>(deserializer: D) -> Result<RiskAnswers, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(Option::<RiskAnswers>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_answered_risk_is_kept_but_not_complete() {
+        let answers = RiskAnswers {
+            suicidal: Some(Ideation::Denied),
+            homicidal: None,
+            safety_plan: String::new(),
+        };
+        assert_eq!(answers.complete(), None);
+        let json = serde_json::to_string(&answers).unwrap();
+        assert_eq!(serde_json::from_str::<RiskAnswers>(&json).unwrap(), answers);
+    }
+
+    #[test]
+    fn a_complete_assessment_keeps_its_stored_form() {
+        // Notes signed before answers could be partial stored a RiskAssessment;
+        // the answers read it back, and write the same shape.
+        let old = serde_json::to_string(&RiskAssessment::denied()).unwrap();
+        let answers: RiskAnswers = serde_json::from_str(&old).unwrap();
+        assert_eq!(answers.complete(), Some(RiskAssessment::denied()));
+        assert_eq!(serde_json::to_string(&answers).unwrap(), old);
+    }
 
     #[test]
     fn denied_is_valid() {

@@ -107,12 +107,15 @@ impl ProgressNoteDraft {
                 .text("progress", goal.progress.label());
         }
 
-        c.count("risk", usize::from(self.risk.is_some()));
+        // Only a complete assessment is covered: a signed note always has one,
+        // and a half-answered draft is not signed.
+        let risk = self.risk_assessment();
+        c.count("risk", usize::from(risk.is_some()));
         if let Some(RiskAssessment {
             suicidal,
             homicidal,
             safety_plan,
-        }) = &self.risk
+        }) = &risk
         {
             ideation(&mut c, "suicidal", suicidal);
             ideation(&mut c, "homicidal", homicidal);
@@ -256,23 +259,19 @@ updated_at=13:1709650000000
                     })
                 }),
             ),
-            ("no risk", Box::new(|d| d.risk = None)),
+            ("no risk", Box::new(|d| d.risk = Default::default())),
             (
                 "ideation",
                 Box::new(|d| {
-                    if let Some(risk) = &mut d.risk {
-                        risk.suicidal = Ideation::Present {
-                            detail: "Passive".into(),
-                        };
-                    }
+                    d.risk.suicidal = Some(Ideation::Present {
+                        detail: "Passive".into(),
+                    });
                 }),
             ),
             (
                 "safety plan",
                 Box::new(|d| {
-                    if let Some(risk) = &mut d.risk {
-                        risk.safety_plan = "Crisis line".into();
-                    }
+                    d.risk.safety_plan = "Crisis line".into();
                 }),
             ),
             (

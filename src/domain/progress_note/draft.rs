@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{GoalAddressed, GoalProgress, ProgressNoteId, SignedProgressNote};
 use crate::domain::client::normalize_icd10_code;
-use crate::domain::session::{duration_minutes, duration_mismatch};
+use crate::domain::service::{duration_minutes, duration_mismatch};
 use crate::domain::validation::{into_result, is_blank};
 use crate::domain::{
-    ClientId, Date, DomainError, PlaceOfService, RiskAssessment, ServiceCode, Template, TimeOfDay,
-    Timestamp, ValidationIssue,
+    ClientId, Date, DomainError, PlaceOfService, RiskAnswers, RiskAssessment, ServiceCode,
+    Template, TimeOfDay, Timestamp, ValidationIssue,
 };
 
 /// A progress note being written. Every field is public: the form edits it
@@ -32,11 +32,17 @@ pub struct ProgressNoteDraft {
     /// ICD-10-CM codes of the client's diagnoses this session addressed.
     pub diagnoses_addressed: Vec<String>,
     pub goals_addressed: Vec<GoalAddressed>,
-    /// `None` until the clinician records the assessment.
-    pub risk: Option<RiskAssessment>,
+    /// The risk questions as answered so far; complete before signing.
+    #[serde(default, deserialize_with = "crate::domain::risk::deserialize_answers")]
+    pub risk: RiskAnswers,
     /// Section key (see [`Template::sections`]) to text. A `BTreeMap` so the stored
     /// form has a stable order.
     pub sections: BTreeMap<String, String>,
+    /// Why the note is written late, typed before signing and kept with the
+    /// draft so it survives a reload. Signing moves it into the signature's
+    /// [`LateEntry`](super::LateEntry) (it is not part of the signed content).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub late_entry_reason: String,
     pub created_at: Timestamp,
     /// Set by the caller on every edit; the domain has no clock.
     pub updated_at: Timestamp,
@@ -71,11 +77,17 @@ impl ProgressNoteDraft {
             participants: String::new(),
             diagnoses_addressed: Vec::new(),
             goals_addressed: Vec::new(),
-            risk: None,
+            risk: RiskAnswers::default(),
             sections: BTreeMap::new(),
+            late_entry_reason: String::new(),
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// The risk assessment, once both questions are answered.
+    pub fn risk_assessment(&self) -> Option<RiskAssessment> {
+        self.risk.complete()
     }
 
     /// The text of a section, or `""` if nothing was written there.
@@ -96,6 +108,38 @@ impl ProgressNoteDraft {
     /// [`duration_mismatch`]). Signing does not require it to be resolved.
     pub fn duration_warning(&self) -> Option<String> {
         duration_mismatch(self.service_code.as_ref()?, self.duration_minutes()?)
+    }
+
+    /// What the clinician should check before signing, though it does not stop
+    /// signing: a session shorter than 10 minutes or longer than 4 hours, a
+    /// time-based code whose minutes do not fit (the CPT time rule: a unit of
+    /// time is met once its midpoint is passed, hence 90832 for 16–37 minutes,
+    /// 90834 for 38–52 and 90837 for 53 or more), and an end time earlier than
+    /// the start, which is read as a session crossing midnight.
+    pub fn signing_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let (Some(start), Some(end)) = (self.start, self.end) {
+            if end < start {
+                warnings.push(format!(
+                    "The session ends ({end}) before it starts ({start}), so it is recorded as crossing midnight. If it did not, correct the times."
+                ));
+            }
+        }
+        if let Some(minutes) = self.duration_minutes() {
+            if (1..10).contains(&minutes) {
+                warnings.push(format!(
+                    "The session lasted {minutes} minutes, under 10. Check the start and end times."
+                ));
+            } else if minutes > 240 {
+                warnings.push(format!(
+                    "The session lasted {} h {:02} min, over 4 hours. Check the start and end times.",
+                    minutes / 60,
+                    minutes % 60
+                ));
+            }
+        }
+        warnings.extend(self.duration_warning());
+        warnings
     }
 
     /// Starts this note from the client's previous signed note:
@@ -181,12 +225,13 @@ impl ProgressNoteDraft {
             Self::PLACE_OF_SERVICE_LABEL,
             "Choose where the session took place.",
         );
+        let risk = self.risk_assessment();
         require(
-            self.risk.is_none(),
+            risk.is_none(),
             Self::RISK_LABEL,
             "Record whether the client reported suicidal or homicidal ideation.",
         );
-        if let Some(Err(risk_issues)) = self.risk.as_ref().map(RiskAssessment::validate) {
+        if let Some(Err(risk_issues)) = risk.as_ref().map(RiskAssessment::validate) {
             issues.extend(risk_issues);
         }
         for code in &self.diagnoses_addressed {
@@ -320,7 +365,7 @@ mod tests {
     #[test]
     fn present_ideation_needs_detail() {
         let mut draft = complete_draft();
-        draft.risk = Some(RiskAssessment {
+        draft.risk = RiskAnswers::from(RiskAssessment {
             suicidal: Ideation::Present {
                 detail: String::new(),
             },

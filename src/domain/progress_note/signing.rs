@@ -79,7 +79,7 @@ impl ProgressNoteDraft {
     ///
     /// [`validate_for_signing`]: Self::validate_for_signing
     pub fn sign(
-        self,
+        mut self,
         clinician: &ClinicianProfile,
         now: Timestamp,
         late_threshold_hours: u32,
@@ -104,6 +104,8 @@ impl ProgressNoteDraft {
                 })
             }
         };
+        // Recorded in the late entry when it applies; never part of the content.
+        self.late_entry_reason.clear();
         let signature = Signature {
             signer_name: clinician.name.trim().to_owned(),
             credentials: clinician.credentials.trim().to_owned(),
