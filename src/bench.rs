@@ -10,14 +10,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::crypto::{derive_kek, KdfParams, Passphrase, Salt};
-use crate::domain::{Client, ProgressNote, Timestamp};
+use crate::domain::{Client, ProgressNote, Template, Timestamp};
 use crate::export::{select, to_json, ExportOptions, ExportScope};
-use crate::vault::backup::{restore_into_new, RestoreSecret};
-use crate::vault::repository::Loaded;
-use crate::vault::schema::{open_database, open_named, DB_VERSION};
+use crate::vault::door::{Entry, VaultDoor};
+use crate::vault::open_vault::Vault;
+use crate::vault::progress_notes::OpenedNote;
+use crate::vault::restore::RestoreSecret;
+use crate::vault::sealer::Loaded;
 use crate::vault::seed::SeedPlan;
-use crate::vault::session::Vault;
-use crate::vault::unlock::{create, unlock};
 
 fn now() -> f64 {
     web_sys::window()
@@ -28,6 +28,18 @@ fn now() -> f64 {
 
 fn err(e: impl ToString) -> JsValue {
     JsValue::from_str(&e.to_string())
+}
+
+/// The open vault behind an entry, confirming a recovery key on the way (the
+/// benchmark has nobody to show it to).
+async fn opened(entry: Entry) -> Result<Vault, JsValue> {
+    match entry {
+        Entry::Open(vault) => Ok(vault),
+        Entry::ShowRecoveryKey(handover) => {
+            handover.kept(js_sys::Date::now() as i64).await.map_err(err)
+        }
+        Entry::ChooseNewPassphrase(_) => Err(err("the benchmark never uses the recovery key")),
+    }
 }
 
 fn json(value: &impl Serialize) -> Result<JsValue, JsValue> {
@@ -52,12 +64,13 @@ pub async fn bench_seed(
     note_chars: u32,
 ) -> Result<JsValue, JsValue> {
     let started = now();
-    let db = open_database().await.map_err(err)?;
+    let door = VaultDoor::open().await.map_err(err)?;
     let p = Passphrase::new(passphrase).map_err(err)?;
-    let created = create(&db, &p, KdfParams::DEFAULT, js_sys::Date::now() as i64)
+    let entry = door
+        .create(&p, js_sys::Date::now() as i64)
         .await
         .map_err(err)?;
-    let vault = Vault::new(db, created.keyring);
+    let vault = opened(entry).await?;
     let plan = SeedPlan {
         clients,
         notes,
@@ -105,29 +118,40 @@ pub async fn bench_vault(
     client_id: String,
     saves: u32,
 ) -> Result<JsValue, JsValue> {
-    let db = open_database().await.map_err(err)?;
+    let door = VaultDoor::open().await.map_err(err)?;
     let p = Passphrase::for_unlock(passphrase.clone());
-    let unlocked = unlock(&db, &p, js_sys::Date::now() as i64)
+    let entry = door
+        .unlock(&p, js_sys::Date::now() as i64)
         .await
         .map_err(err)?;
-    let vault = Vault::new(db, unlocked.keyring);
+    let vault = opened(entry).await?;
 
-    // Editing and saving one note, committed, `saves` times.
+    // Editing and saving one note, committed, `saves` times, through the
+    // editing handle the editor uses.
+    let client = vault.client(&client_id).await.map_err(err)?;
     let notes = vault.progress_notes().await.map_err(err)?;
-    let mut note = notes
+    let note_id = notes
         .into_iter()
         .filter_map(Loaded::ok)
         .find(|n| n.value.client_id().0 == client_id && !n.value.is_signed())
+        .map(|n| n.id)
         .ok_or_else(|| err("no draft note to edit"))?;
+    let now_ms = js_sys::Date::now() as i64;
+    let OpenedNote::Draft(handle) = vault
+        .open_progress_note(&client, &note_id, Template::Soap, Timestamp(now_ms), now_ms)
+        .await
+        .map_err(err)?
+    else {
+        return Err(err("the note to edit is signed"));
+    };
+    let mut draft = handle.start();
     let mut save_ms = Vec::with_capacity(saves as usize);
     for i in 0..saves {
-        if let ProgressNote::Draft(d) = &mut note.value {
-            let text = format!("{} edit {i}", d.section("plan"));
-            d.set_section("plan", text);
-        }
+        let text = format!("{} edit {i}", draft.section("plan"));
+        draft.set_section("plan", text);
         let started = now();
-        note.rev = vault
-            .commit_progress_note(&note.value, note.rev, 0, None, js_sys::Date::now() as i64)
+        handle
+            .save(&draft, js_sys::Date::now() as i64)
             .await
             .map_err(err)?;
         save_ms.push(now() - started);
@@ -178,12 +202,18 @@ pub async fn bench_vault(
 
     let name = "psynotes-bench-restore";
     let _ = rexie::Rexie::delete(name).await;
-    let target = open_named(name, DB_VERSION).await.map_err(err)?;
+    let target = VaultDoor::open_named(name).await.map_err(err)?;
     let started = now();
-    let restored = restore_into_new(&target, &file.bytes, RestoreSecret::Passphrase(p))
+    let restored = target
+        .restore(
+            &file.bytes,
+            RestoreSecret::Passphrase(p),
+            js_sys::Date::now() as i64,
+        )
         .await
         .map_err(err)?;
     let restore_ms = now() - started;
+    restored.vault().lock();
     target.close();
     let _ = rexie::Rexie::delete(name).await;
     vault.close();
@@ -195,6 +225,6 @@ pub async fn bench_vault(
         backup_ms,
         backup_bytes: file.bytes.len(),
         restore_ms,
-        restored_records: restored.records,
+        restored_records: file.records as u32,
     })
 }

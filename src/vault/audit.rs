@@ -29,6 +29,37 @@ impl RecordKind {
     }
 }
 
+/// Why the vault was locked, as the audit log records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockReason {
+    /// The Lock button.
+    Button,
+    /// No activity for the idle limit.
+    Idle,
+    /// The page was hidden longer than the grace period.
+    Hidden,
+    /// Another tab locked.
+    OtherTab,
+    /// The page came back from the back-forward cache.
+    PageRestored,
+    /// The app reloaded to install an update.
+    Update,
+}
+
+impl LockReason {
+    /// How the audit log names the reason.
+    pub fn words(self) -> &'static str {
+        match self {
+            LockReason::Button => "button",
+            LockReason::Idle => "idle",
+            LockReason::Hidden => "hidden",
+            LockReason::OtherTab => "another tab",
+            LockReason::PageRestored => "page restored",
+            LockReason::Update => "update",
+        }
+    }
+}
+
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuditAction {
@@ -51,6 +82,10 @@ pub enum AuditAction {
     PassphraseChanged,
     /// The vault was unlocked with the recovery key.
     RecoveryKeyUsed,
+    /// A new recovery key was made; the one before stopped working.
+    RecoveryKeyReplaced,
+    /// The person confirmed they kept the recovery key shown to them.
+    RecoveryKeyConfirmed,
     /// A record was created.
     Created(RecordKind),
     /// A record was opened for reading.
@@ -61,6 +96,8 @@ pub enum AuditAction {
     Amended,
     /// A record was deleted.
     Deleted(RecordKind),
+    /// Unsaved changes kept for a record were discarded on purpose.
+    DiscardedUnsavedChanges(RecordKind),
     /// Progress notes were exported.
     Exported {
         /// Format and scope, e.g. "JSON, one client, 12 notes".
@@ -71,9 +108,14 @@ pub enum AuditAction {
         /// Records in the backup.
         records: u32,
     },
-    /// A backup was restored.
+    /// A backup was restored into a browser with no vault.
     Restored {
         /// Records written.
+        records: u32,
+    },
+    /// A backup of this vault was merged into it.
+    Merged {
+        /// Records added, updated or kept beside as conflict copies.
         records: u32,
     },
 }
@@ -84,25 +126,51 @@ impl AuditAction {
         match self {
             AuditAction::VaultCreated => "Vault created".to_owned(),
             AuditAction::Unlocked => "Unlocked".to_owned(),
+            AuditAction::UnlockFailed { count: 1 } => {
+                "1 wrong passphrase attempt before unlocking".to_owned()
+            }
             AuditAction::UnlockFailed { count } => {
-                format!("{count} wrong passphrase attempt(s) before unlocking")
+                format!("{count} wrong passphrase attempts before unlocking")
             }
             AuditAction::Locked { reason } => format!("Locked ({reason})"),
             AuditAction::PassphraseChanged => "Passphrase changed".to_owned(),
             AuditAction::RecoveryKeyUsed => "Unlocked with the recovery key".to_owned(),
+            AuditAction::RecoveryKeyReplaced => {
+                "Made a new recovery key (the previous one stopped working)".to_owned()
+            }
+            AuditAction::RecoveryKeyConfirmed => "Confirmed the recovery key was kept".to_owned(),
             AuditAction::Created(kind) => format!("Created a {}", kind.label()),
             AuditAction::Viewed(kind) => format!("Viewed a {}", kind.label()),
             AuditAction::Signed => "Signed a progress note".to_owned(),
             AuditAction::Amended => "Added an addendum".to_owned(),
             AuditAction::Deleted(kind) => format!("Deleted a {}", kind.label()),
+            AuditAction::DiscardedUnsavedChanges(kind) => {
+                format!("Discarded unsaved changes to a {}", kind.label())
+            }
             AuditAction::Exported { scope } => format!("Exported progress notes: {scope}"),
             AuditAction::BackupCreated { records } => {
-                format!("Downloaded an encrypted backup ({records} records)")
+                format!(
+                    "Downloaded an encrypted backup ({})",
+                    records_words(*records)
+                )
             }
             AuditAction::Restored { records } => {
-                format!("Restored from a backup ({records} records)")
+                format!("Restored from a backup ({})", records_words(*records))
+            }
+            AuditAction::Merged { records } => {
+                format!(
+                    "Merged a backup into this vault ({})",
+                    records_words(*records)
+                )
             }
         }
+    }
+}
+
+fn records_words(records: u32) -> String {
+    match records {
+        1 => "1 record".to_owned(),
+        n => format!("{n} records"),
     }
 }
 
@@ -152,7 +220,7 @@ mod tests {
         assert_eq!(e.record_id.as_deref(), Some("ab12"));
         assert_eq!(
             AuditAction::UnlockFailed { count: 3 }.describe(),
-            "3 wrong passphrase attempt(s) before unlocking"
+            "3 wrong passphrase attempts before unlocking"
         );
     }
 
@@ -172,27 +240,76 @@ mod tests {
 #[cfg(target_arch = "wasm32")]
 mod log {
     use super::AuditEvent;
+    use crate::vault::batch::Batch;
     use crate::vault::keyring::Keyring;
-    use crate::vault::repository::{Batch, Loaded, Sealer};
-    use crate::vault::session::Vault;
+    use crate::vault::open_vault::Vault;
+    use crate::vault::sealer::{Loaded, Sealer};
     use crate::vault::store::AuditLog;
     use crate::vault::VaultError;
 
     impl Vault {
         /// Appends one event. The log has no update and no delete.
-        pub async fn record_event(&self, event: &AuditEvent) -> Result<(), VaultError> {
+        pub(in crate::vault) async fn record_event(
+            &self,
+            event: &AuditEvent,
+        ) -> Result<(), VaultError> {
             self.record_events(std::slice::from_ref(event)).await
         }
 
         /// Appends events in one transaction.
-        pub async fn record_events(&self, events: &[AuditEvent]) -> Result<(), VaultError> {
-            let batch = self.with_keys(|keys| {
+        pub(in crate::vault) async fn record_events(
+            &self,
+            events: &[AuditEvent],
+        ) -> Result<(), VaultError> {
+            self.audit_batch(Batch::new(), events)?
+                .commit(self.connection())
+                .await
+        }
+
+        /// `batch` with `events` appended, sealed, so they commit with the
+        /// change they describe.
+        pub(in crate::vault) fn audit_batch(
+            &self,
+            batch: Batch,
+            events: &[AuditEvent],
+        ) -> Result<Batch, VaultError> {
+            self.with_keys(|keys| {
                 let sealer = Sealer::<AuditLog>::new(keys.audit());
-                events.iter().try_fold(Batch::new(), |batch, event| {
+                events.iter().try_fold(batch, |batch, event| {
                     Ok(batch.append::<AuditLog>(sealer.seal_new(event)?))
                 })
-            })?;
-            batch.commit(self.db()).await
+            })
+        }
+
+        /// Records a lock, before the keys go.
+        pub async fn record_lock(
+            &self,
+            reason: super::LockReason,
+            now_ms: i64,
+        ) -> Result<(), VaultError> {
+            self.record_event(&AuditEvent::now(
+                now_ms,
+                super::AuditAction::Locked {
+                    reason: reason.words().to_owned(),
+                },
+            ))
+            .await
+        }
+
+        /// Records an export of progress notes: `scope` in words (naming no
+        /// client), and the client's opaque id when it covers one client.
+        pub async fn record_export(
+            &self,
+            scope: String,
+            client_id: Option<&str>,
+            now_ms: i64,
+        ) -> Result<(), VaultError> {
+            let action = super::AuditAction::Exported { scope };
+            self.record_event(&match client_id {
+                Some(id) => AuditEvent::about(now_ms, action, id),
+                None => AuditEvent::now(now_ms, action),
+            })
+            .await
         }
 
         /// The whole log, newest first; unreadable entries are listed as damaged.

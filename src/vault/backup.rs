@@ -1,37 +1,36 @@
-//! Making encrypted backups, and restoring them without ever losing a note.
+//! Making encrypted backups, and merging one back into the open vault.
 //!
 //! A backup is a consistent snapshot (one read-only transaction) of the header
 //! and every sealed record, still encrypted, authenticated under a key derived
-//! from the master key; see [`super::backup_format`]. Restoring:
-//! - into a browser with no vault, needs the backup's passphrase or recovery key,
-//!   and writes exactly what was backed up;
-//! - into the open vault, needs the same vault (its master key verifies the
-//!   file), and merges by id and revision: the newer revision wins, nothing is
-//!   deleted, and where both sides hold a different record at the same revision
-//!   the backup's version is kept beside the current one as a conflict copy.
+//! from the master key; see [`super::backup_format`]. Restoring into a browser
+//! with no vault is a door procedure ([`super::restore`]). Merging into the open
+//! vault needs the same vault (its master key verifies the file), and merges by
+//! id and revision: the newer revision wins, nothing is deleted, and where both
+//! sides hold a different record at the same revision the backup's version is
+//! kept beside the current one as a conflict copy.
 //!
 //! A bad file (truncated, foreign, tampered, newer) is refused before anything is
-//! written; each write is one transaction, so a failure leaves the data as it was.
+//! written; the merge and its audit event are one transaction, so a failure
+//! leaves the data as it was.
 
 use js_sys::Reflect;
-use rexie::{Rexie, TransactionMode};
-use wasm_bindgen::JsValue;
+use rexie::TransactionMode;
 
-use crate::crypto::{random_id, CryptoError, MasterKey, Passphrase, RecoveryKey};
+use crate::crypto::random_id;
 
 use super::audit::{AuditAction, AuditEvent};
 use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
-use super::header::VaultHeader;
-use super::kdf_worker::derive_kek_off_thread;
+use super::batch::{Batch, Expect};
+use super::connection::Connection;
 use super::keyring::Keyring;
-use super::meta::{meta_value, read_meta, write_meta, HEADER_ID, LAST_BACKUP_ID};
+use super::meta::{meta_json, read_meta, write_meta, HEADER_ID, LAST_BACKUP_ID};
+use super::open_vault::Vault;
 use super::record::SealedRecord;
-use super::repository::Sealer;
-use super::repository::{Batch, Expect};
-use super::session::Vault;
+use super::restore::{check_store_names, static_name};
+use super::sealer::Sealer;
 use super::store::{
     Clients, DraftsStore, EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes,
-    PsychotherapyNotes, ALL_STORES, BACKED_UP_STORES, VAULT_META,
+    PsychotherapyNotes, BACKED_UP_STORES, VAULT_META,
 };
 use super::VaultError;
 use crate::domain::{
@@ -70,18 +69,10 @@ pub struct MergeReport {
     pub unresolved: u32,
 }
 
-/// How to open a backup in a browser with no vault.
-pub enum RestoreSecret {
-    /// The passphrase in use when the backup was made.
-    Passphrase(Passphrase),
-    /// The printed recovery key, as typed.
-    RecoveryKey(String),
-}
-
 impl Vault {
     /// Makes a backup of the whole vault and records it in the audit log.
     pub async fn create_backup(&self, now_ms: i64, today: &str) -> Result<BackupFile, VaultError> {
-        let (header_json, stores) = snapshot(self.db()).await?;
+        let (header_json, stores) = snapshot(self.connection()).await?;
         let backup = Backup {
             header_json,
             stores,
@@ -107,12 +98,12 @@ impl Vault {
     /// once the download has started, so the reminder never claims a backup that
     /// was not written.
     pub async fn mark_backed_up(&self, now_ms: i64) -> Result<(), VaultError> {
-        write_meta(self.db(), &[(LAST_BACKUP_ID, &now_ms.to_string())]).await
+        write_meta(self.connection(), &[(LAST_BACKUP_ID, now_ms.to_string())]).await
     }
 
     /// When the last backup was made, if ever.
     pub async fn last_backup_ms(&self) -> Result<Option<i64>, VaultError> {
-        Ok(read_meta(self.db(), LAST_BACKUP_ID)
+        Ok(read_meta(self.connection(), LAST_BACKUP_ID)
             .await?
             .and_then(|s| s.parse().ok()))
     }
@@ -122,7 +113,7 @@ impl Vault {
         let parsed = parse(bytes)?;
         let backup = self.with_keys(|keys| Ok(parsed.verify(&keys.master().backup_mac_key())?))?;
         check_store_names(&backup)?;
-        let (_, current) = snapshot(self.db()).await?;
+        let (_, current) = snapshot(self.connection()).await?;
         let mut report = MergeReport::default();
         // The progress notes written, which the note index must follow.
         let mut notes_written: Vec<String> = Vec::new();
@@ -185,135 +176,21 @@ impl Vault {
             }
             Ok(batch)
         })?;
-        batch.commit(self.db()).await?;
+        // The audit event commits with the merge it describes.
+        let event = AuditEvent::now(
+            now_ms,
+            AuditAction::Merged {
+                records: report.added + report.updated + report.conflicts,
+            },
+        );
+        self.audit_batch(batch, std::slice::from_ref(&event))?
+            .commit(self.connection())
+            .await?;
         if !notes_written.is_empty() {
             self.set_index_checked(None);
         }
-        self.record_event(&AuditEvent::now(
-            now_ms,
-            AuditAction::Restored {
-                records: report.added + report.updated + report.conflicts,
-            },
-        ))
-        .await?;
         Ok(report)
     }
-}
-
-/// A backup restored into a new browser.
-pub struct Restored {
-    /// The vault's keys, so the app opens unlocked.
-    pub keyring: Keyring,
-    /// Records written.
-    pub records: u32,
-}
-
-/// Restores a backup into a browser that has no vault header.
-///
-/// Records already present (a vault whose header was lost) are never
-/// overwritten: only the header and the missing records are written, in one
-/// transaction.
-pub async fn restore_into_new(
-    db: &Rexie,
-    bytes: &[u8],
-    secret: RestoreSecret,
-) -> Result<Restored, VaultError> {
-    let parsed = parse(bytes)?;
-    let header = VaultHeader::from_json(parsed.header_json())?;
-    let master = open_master(&header, secret).await?;
-    let backup = parsed.verify(&master.backup_mac_key())?;
-    check_store_names(&backup)?;
-    let keyring =
-        Keyring::unwrap(master, &header.data_keys).map_err(|_| VaultError::HeaderDamaged)?;
-
-    let tx = db.transaction(&ALL_STORES, TransactionMode::ReadWrite)?;
-    let written = async {
-        let meta = tx.store(VAULT_META)?;
-        if meta.get(JsValue::from_str(HEADER_ID)).await?.is_some() {
-            return Ok(Err(VaultError::DataExists));
-        }
-        meta.add(&meta_value(HEADER_ID, &backup.header_json), None)
-            .await?;
-        // Whatever index survived the lost header describes other notes: the
-        // restored vault builds its own at first use.
-        tx.store(NoteIndex::NAME)?.clear().await?;
-        tx.store(PracticeSummaryStore::NAME)?.clear().await?;
-        let mut written = 0u32;
-        for store in &backup.stores {
-            let os = tx.store(&store.store)?;
-            if os.count(None).await? == 0 {
-                // The usual case, a new browser: no per-record check, and every add is
-                // issued at once. Any failed add aborts the whole transaction, which
-                // the last request's result and `done()` then report.
-                let records = store.records.iter().map(|r| (r.to_js(), None));
-                os.add_all(records).await?;
-                written += store.records.len() as u32;
-                continue;
-            }
-            for record in &store.records {
-                if !os.key_exists(JsValue::from_str(&record.id)).await? {
-                    os.add(&record.to_js(), None).await?;
-                    written += 1;
-                }
-            }
-        }
-        Ok::<_, rexie::Error>(Ok(written))
-    }
-    .await;
-    match written {
-        Ok(Ok(records)) => {
-            tx.done().await?;
-            Ok(Restored { keyring, records })
-        }
-        Ok(Err(e)) => {
-            let _ = tx.abort().await;
-            Err(e)
-        }
-        Err(e) => {
-            let _ = tx.abort().await;
-            Err(e.into())
-        }
-    }
-}
-
-async fn open_master(header: &VaultHeader, secret: RestoreSecret) -> Result<MasterKey, VaultError> {
-    match secret {
-        RestoreSecret::Passphrase(p) => {
-            let kek = derive_kek_off_thread(&p, &header.salt, &header.kdf_params).await?;
-            kek.unwrap_master(&header.master_by_passphrase, &header.master_aad())
-                .map_err(|e| match e {
-                    CryptoError::Decrypt => VaultError::WrongPassphrase { failures: 0 },
-                    other => other.into(),
-                })
-        }
-        RestoreSecret::RecoveryKey(text) => {
-            let key = RecoveryKey::parse(&text)?;
-            key.unwrap_master(&header.master_by_recovery, &header.recovery_aad())
-                .map_err(|e| match e {
-                    CryptoError::Decrypt => VaultError::WrongRecoveryKey,
-                    other => other.into(),
-                })
-        }
-    }
-}
-
-/// A store in a backup that this app does not know would be deleted by the next
-/// schema upgrade; refuse the file instead of importing it half.
-fn check_store_names(backup: &Backup) -> Result<(), VaultError> {
-    for store in &backup.stores {
-        static_name(&store.store)?;
-    }
-    Ok(())
-}
-
-fn static_name(name: &str) -> Result<&'static str, VaultError> {
-    BACKED_UP_STORES
-        .iter()
-        .copied()
-        .find(|s| *s == name)
-        .ok_or(VaultError::Backup(
-            BackupError::Malformed("an unknown store").to_string(),
-        ))
 }
 
 /// The backup's version of a record, given a fresh id (inside the record too, so
@@ -364,7 +241,8 @@ fn conflict_copy(
 }
 
 /// The header and every sealed record, read in one transaction.
-async fn snapshot(db: &Rexie) -> Result<(String, Vec<StoreRecords>), VaultError> {
+async fn snapshot(connection: &Connection) -> Result<(String, Vec<StoreRecords>), VaultError> {
+    let db = connection.reads()?;
     let tx = db.transaction(&BACKED_UP_STORES, TransactionMode::ReadOnly)?;
     let mut header_json = None;
     let mut stores = Vec::new();
@@ -377,9 +255,7 @@ async fn snapshot(db: &Rexie) -> Result<(String, Vec<StoreRecords>), VaultError>
                     .ok()
                     .and_then(|v| v.as_string());
                 if id.as_deref() == Some(HEADER_ID) {
-                    header_json = Reflect::get(value, &"json".into())
-                        .ok()
-                        .and_then(|v| v.as_string());
+                    header_json = meta_json(value);
                 }
             }
             // Plaintext meta records (the header, counters) are not sealed records.
@@ -392,6 +268,7 @@ async fn snapshot(db: &Rexie) -> Result<(String, Vec<StoreRecords>), VaultError>
             records,
         });
     }
-    tx.done().await?;
+    // Read-only: every result is in; nothing to commit.
+    drop(tx);
     Ok((header_json.ok_or(VaultError::NoVault)?, stores))
 }

@@ -2,10 +2,10 @@
 
 use crate::domain::Client;
 
-use super::audit::{AuditAction, AuditEvent, RecordKind};
+use super::editable_client::EditableClient;
 use super::keyring::Keyring;
-use super::repository::{Loaded, Stored};
-use super::session::Vault;
+use super::open_vault::Vault;
+use super::sealer::Loaded;
 use super::store::Clients;
 use super::VaultError;
 
@@ -15,31 +15,23 @@ impl Vault {
         self.list::<Clients, Client>(Keyring::records).await
     }
 
-    /// One client.
-    pub async fn client(&self, id: &str) -> Result<Stored<Client>, VaultError> {
-        self.get::<Clients, Client>(id, Keyring::records).await
+    /// One client, to read.
+    pub async fn client(&self, id: &str) -> Result<Client, VaultError> {
+        Ok(self
+            .get::<Clients, Client>(id, Keyring::records)
+            .await?
+            .value)
     }
 
-    /// Stores a new client (its `id` must be fresh, from [`crate::crypto::random_id`]).
-    pub async fn create_client(&self, client: &Client, now_ms: i64) -> Result<u64, VaultError> {
-        let event = AuditEvent::about(
-            now_ms,
-            AuditAction::Created(RecordKind::Client),
-            &client.id.0,
-        );
-        self.put::<Clients, _>(&client.id.0, 0, client, Keyring::records, &[event])
-            .await
+    /// One client, open for editing.
+    pub async fn edit_client(&self, id: &str) -> Result<EditableClient, VaultError> {
+        let stored = self.get::<Clients, Client>(id, Keyring::records).await?;
+        Ok(EditableClient::new(self.clone(), stored.value, stored.rev))
     }
 
-    /// Saves a client read at revision `rev`; returns the new revision.
-    pub async fn save_client(&self, client: &Client, rev: u64) -> Result<u64, VaultError> {
-        self.put::<Clients, _>(&client.id.0, rev, client, Keyring::records, &[])
-            .await
-    }
-
-    /// Deletes a client record for good, with an audit event. The UI asks first.
-    pub async fn delete_client(&self, id: &str, rev: u64, now_ms: i64) -> Result<(), VaultError> {
-        let event = AuditEvent::about(now_ms, AuditAction::Deleted(RecordKind::Client), id);
-        self.remove::<Clients>(id, rev, &event).await
+    /// A new client with a fresh id, not stored until saved.
+    pub fn new_client(&self) -> Result<EditableClient, VaultError> {
+        let client = Client::new(crate::domain::ClientId(self.new_record_id()?), "");
+        Ok(EditableClient::new(self.clone(), client, 0))
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::crypto::{CryptoError, PassphraseError};
 
-/// A vault operation failed. Every message says what happened and what to do;
-/// none contains note text, names, or key material.
+/// A vault operation failed. Every message says what happened and what to do,
+/// in whole sentences; none contains note text, names, or key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
     /// The passphrase did not open the vault.
@@ -26,6 +26,9 @@ pub enum VaultError {
         "That does not look like a recovery key. It has 52 letters and digits in groups of four."
     )]
     MalformedRecoveryKey,
+    /// The backup's passphrase did not open it (a restore, not an unlock).
+    #[error("That passphrase does not open this backup. Use the passphrase that was in use when the backup was made, or your recovery key.")]
+    WrongBackupPassphrase,
     /// The header asks for KDF parameters outside the accepted range.
     #[error("This vault's header has unsafe settings and was not used ({0}). If you did not change it, restore from a backup.")]
     UnsafeHeader(String),
@@ -35,8 +38,8 @@ pub enum VaultError {
     /// A newer app wrote this vault.
     #[error("This vault was made by a newer version of Psynotes (format {0}). Reload to update the app.")]
     UnsupportedFormat(u16),
-    /// A newer app upgraded this browser's database.
-    #[error("This browser's Psynotes data was written by a newer version of the app. Reload the page to update it.")]
+    /// A newer app upgraded this browser's database, now or while this tab was open.
+    #[error("Psynotes was updated in another tab. Reload this page to continue; everything saved is safe.")]
     NewerDatabase,
     /// Refused to create a vault over data that is already there.
     #[error("This browser already holds Psynotes data, so no new vault was created over it. Unlock it, or restore from a backup.")]
@@ -48,14 +51,20 @@ pub enum VaultError {
     #[error("The vault is locked. Unlock it and try again.")]
     Locked,
     /// Another tab saved this record first.
-    #[error("This record was changed in another tab or window. Both versions are kept; compare them before you continue.")]
+    #[error("This record was changed in another tab or window, so this version was not saved over it. Compare the two versions and choose what to keep.")]
     Conflict {
         /// The revision now stored.
         current_revision: u64,
     },
     /// The browser's storage is full.
-    #[error("This device's storage for Psynotes is full, so nothing was saved. Your text is still on screen: export or back up, then free space and try again.")]
+    #[error("This device's storage for Psynotes is full, so nothing was saved. Your text is still on screen. Free space on the device, download an encrypted backup, or delete old data you no longer need, then try again.")]
     QuotaExceeded,
+    /// A write transaction ended without committing, for no reason the browser gave.
+    #[error("The browser's storage did not keep this change, so nothing was saved. Your text is still on screen. Try again, and reload the page if it keeps happening.")]
+    NotCommitted,
+    /// This browser offers no IndexedDB (some private modes, or site data blocked).
+    #[error("This browser does not let Psynotes store data. Private browsing, or a setting that blocks site data, can cause this. Nothing was changed.")]
+    StorageUnavailable,
     /// Another tab holds the database open at an older version.
     #[error("Psynotes is open in another tab that must be closed or reloaded first.")]
     Blocked,
@@ -68,6 +77,15 @@ pub enum VaultError {
     /// The record does not exist.
     #[error("That record no longer exists. It may have been deleted in another tab.")]
     NotFound,
+    /// A client with notes cannot be deleted: the clinical record must be kept.
+    #[error("{} so the client cannot be deleted: clinical records must be kept. Archive the client instead to hide them from the list.", notes_words(*.notes))]
+    ClientHasNotes {
+        /// Progress and psychotherapy notes of the client, damaged ones included.
+        notes: u32,
+    },
+    /// A signed note is part of the legal record and cannot be discarded.
+    #[error("A signed note is part of the record and cannot be discarded. Add an addendum to correct it.")]
+    SignedNoteIsPermanent,
     /// A backup file was refused; the message comes from the backup format.
     #[error("{0}")]
     Backup(String),
@@ -75,11 +93,31 @@ pub enum VaultError {
     #[error(transparent)]
     Passphrase(#[from] PassphraseError),
     /// A cryptographic operation failed for a reason other than a wrong key.
-    #[error("{0} Nothing was changed.")]
+    #[error("{} Nothing was changed.", sentence(&.0.to_string()))]
     Crypto(CryptoError),
     /// IndexedDB failed for another reason.
     #[error("The browser's storage reported a problem ({0}). Nothing was changed. Try again, and reload the page if it keeps happening.")]
     Storage(String),
+    /// An add found its key taken (internal: callers turn it into their own error).
+    #[error("A record with this id already exists. Nothing was changed.")]
+    Constraint,
+}
+
+impl VaultError {
+    /// The error a `DOMException` from IndexedDB stands for.
+    #[cfg(target_arch = "wasm32")]
+    pub fn from_dom_exception(e: &web_sys::DomException) -> VaultError {
+        match e.name().as_str() {
+            "QuotaExceededError" => VaultError::QuotaExceeded,
+            "ConstraintError" => VaultError::Constraint,
+            "VersionError" => VaultError::NewerDatabase,
+            "InvalidStateError" | "TransactionInactiveError" => {
+                VaultError::Storage(format!("{}: {}", e.name(), e.message()))
+            }
+            "AbortError" => VaultError::NotCommitted,
+            _ => VaultError::Storage(format!("{}: {}", e.name(), e.message())),
+        }
+    }
 }
 
 impl From<CryptoError> for VaultError {
@@ -89,6 +127,23 @@ impl From<CryptoError> for VaultError {
             CryptoError::InvalidRecoveryKey => VaultError::MalformedRecoveryKey,
             other => VaultError::Crypto(other),
         }
+    }
+}
+
+/// A lower-case clause as a sentence: capitalised, ending with a full stop.
+fn sentence(clause: &str) -> String {
+    let clause = clause.trim().trim_end_matches('.');
+    let mut chars = clause.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+fn notes_words(notes: u32) -> String {
+    match notes {
+        1 => "This client has 1 note,".to_owned(),
+        n => format!("This client has {n} notes,"),
     }
 }
 

@@ -1,11 +1,14 @@
 //! The plaintext entries of `vault_meta`: `{ id, json }` objects holding the
-//! header, the wrong-passphrase counter and the time of the last backup. None of
-//! them holds anything about a client.
+//! header, the wrong-passphrase counter, whether the recovery key was confirmed
+//! and the time of the last backup. None of them holds anything about a client.
+//! (The sealed settings live in the same store, as an ordinary sealed record.)
 
 use js_sys::{Object, Reflect};
-use rexie::{Rexie, TransactionMode};
+use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
+use super::batch::Batch;
+use super::connection::Connection;
 use super::store::VAULT_META;
 use super::VaultError;
 
@@ -15,38 +18,33 @@ pub(in crate::vault) const HEADER_ID: &str = "header";
 pub(in crate::vault) const ATTEMPTS_ID: &str = "attempts";
 /// The last backup time's id.
 pub(in crate::vault) const LAST_BACKUP_ID: &str = "last_backup";
+/// Present while the newest recovery key has not been confirmed as kept.
+pub(in crate::vault) const RECOVERY_PENDING_ID: &str = "recovery_key_pending";
 
 /// Reads one entry's JSON.
 pub(in crate::vault) async fn read_meta(
-    db: &Rexie,
+    connection: &Connection,
     id: &str,
 ) -> Result<Option<String>, VaultError> {
+    let db = connection.reads()?;
     let tx = db.transaction(&[VAULT_META], TransactionMode::ReadOnly)?;
     let value = tx.store(VAULT_META)?.get(JsValue::from_str(id)).await?;
-    super::repository::end_read(tx);
-    Ok(value.and_then(|v| Reflect::get(&v, &"json".into()).ok()?.as_string()))
+    drop(tx);
+    Ok(value.and_then(|v| meta_json(&v)))
 }
 
-/// Writes entries in one transaction, aborting it if any write fails.
+/// Writes entries in one transaction; `Ok` only once it committed.
 pub(in crate::vault) async fn write_meta(
-    db: &Rexie,
-    entries: &[(&str, &str)],
+    connection: &Connection,
+    entries: &[(&'static str, String)],
 ) -> Result<(), VaultError> {
-    let tx = db.transaction(&[VAULT_META], TransactionMode::ReadWrite)?;
-    let written = async {
-        let store = tx.store(VAULT_META)?;
-        for (id, json) in entries {
-            store.put(&meta_value(id, json), None).await?;
-        }
-        Ok::<(), rexie::Error>(())
-    }
-    .await;
-    if let Err(e) = written {
-        let _ = tx.abort().await;
-        return Err(e.into());
-    }
-    tx.done().await?;
-    Ok(())
+    entries
+        .iter()
+        .fold(Batch::new(), |batch, (id, json)| {
+            batch.meta(id, json.clone())
+        })
+        .commit(connection)
+        .await
 }
 
 /// The stored object for an entry.
@@ -56,4 +54,9 @@ pub(in crate::vault) fn meta_value(id: &str, json: &str) -> JsValue {
     let _ = Reflect::set(&o, &"id".into(), &JsValue::from_str(id));
     let _ = Reflect::set(&o, &"json".into(), &JsValue::from_str(json));
     o.into()
+}
+
+/// The JSON of a stored entry, if it is one.
+pub(in crate::vault) fn meta_json(value: &JsValue) -> Option<String> {
+    Reflect::get(value, &"json".into()).ok()?.as_string()
 }

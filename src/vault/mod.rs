@@ -1,26 +1,39 @@
 //! The vault: everything that rests in IndexedDB, and the keys that open it.
 //!
-//! - [`schema`]: the database and its object stores, declared in one place.
-//! - [`header`]: the only plaintext record: format, KDF parameters, salt, wrapped keys.
-//! - [`keyring`]: the unwrapped keys of an open vault; the psychotherapy key never
-//!   leaves this module tree.
-//! - [`store`]: which store is sealed under which key, checked by the compiler.
-//! - [`repository`]: one encrypted record per envelope, with revision checks.
-//! - [`unlock`]: create, unlock, recover, change the passphrase, with backoff.
-//! - [`kdf_worker`]: Argon2id in a worker, so the page keeps painting.
-//! - [`session`]: the open vault the UI holds, and locking it.
-//! - [`audit`]: the encrypted, append-only audit log.
-//! - [`note_index`]: each client's note index, so lists never read every note.
-//! - [`backup_format`]: the encrypted backup file's layout, written and checked
-//!   without IndexedDB (pure, tested natively).
+//! How the UI uses it: a [`door::VaultDoor`] for everything before unlock
+//! (create, unlock, recover, restore), which hands back an [`entry::Entry`];
+//! then the open [`open_vault::Vault`], whose editing handles
+//! ([`editable_progress_note`], [`amendable_note`],
+//! [`editable_psychotherapy_note`], [`editable_client`]) keep revisions, audit
+//! events and domain rules inside the vault. See `docs/architecture.md`.
+//!
+//! Before unlock:
+//! - [`door`]: the state of this browser and the procedures, in [`create`],
+//!   [`unlock`] (with the cross-tab back-off of [`backoff`] and [`web_lock`]),
+//!   [`restore`]; and what they hand back, [`entry`] and [`recovery_key`].
+//!
+//! The open vault:
+//! - [`open_vault`]: the keys and the generic plumbing; locking.
+//! - Records: [`clients`], [`progress_notes`], [`psychotherapy_notes`],
+//!   [`drafts`] (autosaved editor buffers), [`settings`], [`audit`],
+//!   [`note_index`] (each client's note index, so lists never read every note).
+//! - [`passphrase_change`], [`backup`] (make and merge), [`kdf_worker`].
+//!
+//! Underneath:
+//! - [`schema`] and [`connection`]: the database, its stores and its two handles.
+//! - [`write_transaction`] and [`batch`]: every write, and the one place that
+//!   decides whether it was saved; [`reads`] and [`sealer`].
+//! - [`header`], [`keyring`], [`store`], [`record`], [`meta`]: the formats.
+//! - [`backup_format`]: the backup file's layout (pure, tested natively).
 //!
 //! The pure parts ([`backoff`], [`header`], [`keyring`], [`store`], [`audit`]'s
-//! event type) build natively and are tested with `cargo test`; the IndexedDB parts
-//! exist only on wasm32 and are tested in the browser.
+//! event type, [`backup_format`]) build natively and are tested with `cargo
+//! test`; the IndexedDB parts exist only on wasm32 and are tested in the browser.
 
 pub mod audit;
 pub mod backoff;
 pub mod backup_format;
+pub mod conflict;
 mod error;
 pub mod header;
 pub mod keyring;
@@ -28,11 +41,29 @@ pub mod record;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
+pub mod amendable_note;
+#[cfg(target_arch = "wasm32")]
 pub mod backup;
+#[cfg(target_arch = "wasm32")]
+pub mod batch;
 #[cfg(target_arch = "wasm32")]
 mod clients;
 #[cfg(target_arch = "wasm32")]
-pub mod drafts;
+pub mod connection;
+#[cfg(target_arch = "wasm32")]
+mod create;
+#[cfg(target_arch = "wasm32")]
+pub mod door;
+#[cfg(target_arch = "wasm32")]
+mod drafts;
+#[cfg(target_arch = "wasm32")]
+pub mod editable_client;
+#[cfg(target_arch = "wasm32")]
+pub mod editable_progress_note;
+#[cfg(target_arch = "wasm32")]
+pub mod editable_psychotherapy_note;
+#[cfg(target_arch = "wasm32")]
+pub mod entry;
 #[cfg(target_arch = "wasm32")]
 pub mod kdf_worker;
 #[cfg(target_arch = "wasm32")]
@@ -42,22 +73,34 @@ mod meta;
 #[cfg(target_arch = "wasm32")]
 pub mod note_index;
 #[cfg(target_arch = "wasm32")]
-mod progress_notes;
+pub mod open_vault;
+#[cfg(target_arch = "wasm32")]
+mod passphrase_change;
+#[cfg(target_arch = "wasm32")]
+pub mod progress_notes;
 #[cfg(target_arch = "wasm32")]
 mod psychotherapy_notes;
 #[cfg(target_arch = "wasm32")]
-pub mod repository;
+pub mod reads;
+#[cfg(target_arch = "wasm32")]
+mod recovery_key;
+#[cfg(target_arch = "wasm32")]
+pub mod restore;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;
+#[cfg(target_arch = "wasm32")]
+pub mod sealer;
 #[cfg(all(feature = "bench", target_arch = "wasm32"))]
 pub mod seed;
-#[cfg(target_arch = "wasm32")]
-pub mod session;
 #[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
-pub mod unlock;
+mod unlock;
+#[cfg(target_arch = "wasm32")]
+mod web_lock;
+#[cfg(target_arch = "wasm32")]
+mod write_transaction;
 
 pub use error::VaultError;

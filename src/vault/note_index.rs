@@ -5,7 +5,7 @@
 //!
 //! How they stay true:
 //! - every note commit rewrites its client's index and the practice summary in
-//!   the same transaction (see [`Vault::commit_progress_note`]), with the usual
+//!   the same transaction (see `Vault::commit_progress_note`), with the usual
 //!   revision checks, so two tabs saving at once retry instead of losing an
 //!   entry;
 //! - once per session, [`Vault::verify_note_index`] compares the number of
@@ -30,11 +30,11 @@ use crate::domain::{
     ClientId, ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary, ProgressNote,
 };
 
+use super::batch::{Batch, Expect};
 use super::keyring::Keyring;
-use super::repository::{
-    count, read_all, read_ids, read_one, Batch, Expect, Loaded, RawRecord, Sealer,
-};
-use super::session::Vault;
+use super::open_vault::Vault;
+use super::reads::{count, read_all, read_ids, read_one, RawRecord};
+use super::sealer::{Loaded, Sealer};
 use super::store::{EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes};
 use super::VaultError;
 
@@ -190,7 +190,7 @@ impl Vault {
         if !slot.damaged && slot.rev > 0 {
             // Every path that writes a note writes the summary in the same
             // transaction, or clears it (restore): the count is the check.
-            let stored = u64::from(count(self.db(), ProgressNotes::NAME).await?);
+            let stored = u64::from(count(self.connection(), ProgressNotes::NAME).await?);
             if stored == slot.value.notes() {
                 self.set_index_checked(Some(Vec::new()));
                 return Ok(false);
@@ -281,7 +281,7 @@ impl Vault {
                 let batch = slot.write_index(Batch::new(), keys)?;
                 summary.write_summary(batch, keys)
             })?;
-            corrected = batch.commit(self.db()).await.is_ok();
+            corrected = batch.commit(self.connection()).await.is_ok();
         }
         notes.extend(
             self.unindexed_damaged()
@@ -297,7 +297,7 @@ impl Vault {
         &self,
         client_id: &str,
     ) -> Result<IndexSlot, VaultError> {
-        let raw = match read_one(self.db(), NoteIndex::NAME, client_id).await {
+        let raw = match read_one(self.connection(), NoteIndex::NAME, client_id).await {
             Ok(raw) => raw,
             Err(VaultError::NotFound) => return Ok(IndexSlot::empty(client_id, 0, false)),
             Err(e) => return Err(e),
@@ -307,7 +307,7 @@ impl Vault {
 
     /// The practice summary as stored, for rewriting.
     pub(in crate::vault) async fn summary_slot(&self) -> Result<SummarySlot, VaultError> {
-        let raw = match read_one(self.db(), PracticeSummaryStore::NAME, PRACTICE).await {
+        let raw = match read_one(self.connection(), PracticeSummaryStore::NAME, PRACTICE).await {
             Ok(raw) => raw,
             Err(VaultError::NotFound) => {
                 return Ok(Slot {
@@ -332,8 +332,8 @@ impl Vault {
     /// lacks, drops entries of notes that are gone, rebuilds the practice
     /// summary from the indexes, and writes what changed.
     async fn check_index(&self) -> Result<Checked, VaultError> {
-        let raw = read_all(self.db(), NoteIndex::NAME).await?;
-        let ids = read_ids(self.db(), ProgressNotes::NAME).await?;
+        let raw = read_all(self.connection(), NoteIndex::NAME).await?;
+        let ids = read_ids(self.connection(), ProgressNotes::NAME).await?;
         let summary_slot = self.summary_slot().await?;
         let mut slots: HashMap<String, IndexSlot> = self.with_keys(|keys| {
             Ok(raw
@@ -407,7 +407,7 @@ impl Vault {
                 }
                 summary_slot.write_summary(batch, keys)
             })?;
-            batch.commit(self.db()).await
+            batch.commit(self.connection()).await
         };
         match written {
             Ok(()) => self.set_index_checked(Some(damaged.clone())),

@@ -1,31 +1,31 @@
-//! The open vault: the database and the keys, until the vault is locked.
+//! The open vault: the connection and the keys, until the vault is locked.
 //!
-//! [`Vault`] is a cheap handle the UI passes around. Locking takes the
-//! [`Keyring`] out and drops it, which zeroizes every key at once; any handle
-//! still held then gets [`VaultError::Locked`]. Keys are borrowed only for
-//! synchronous sealing and opening, never across an `await`.
+//! [`Vault`] is a cheap handle the UI passes around, made only by the door's
+//! procedures (see [`super::door`]). Locking takes the [`Keyring`] out and
+//! drops it, which zeroizes every key at once; any handle still held then gets
+//! [`VaultError::Locked`]. Keys are borrowed only for synchronous sealing and
+//! opening, never across an `await`.
 //!
-//! The typed services (clients, notes, audit log, settings) are `impl Vault`
-//! blocks in their own files; the generic plumbing they share is here.
+//! The typed services (clients, notes, audit log, settings) and the editing
+//! handles are in their own files; the generic plumbing they share is here.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rexie::Rexie;
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::crypto::{DataKey, KdfParams, Passphrase};
+use crate::crypto::{random_id, DataKey, KdfParams};
 
-use super::audit::{AuditAction, AuditEvent};
+use super::audit::AuditEvent;
+use super::batch::{Batch, Expect};
+use super::connection::Connection;
 use super::keyring::Keyring;
+use super::reads::{read_all, read_many, read_one, RawRecord};
 use super::record::SealedRecord;
-use super::repository::{
-    read_all, read_many, read_one, Batch, Expect, Loaded, RawRecord, Sealer, Stored,
-};
+use super::sealer::{Loaded, Sealer, Stored};
 use super::store::{AuditLog, EncryptedStore};
-use super::unlock::{new_kek, read_header, rewrap, write_header};
 use super::VaultError;
 
 /// Picks the key of a store's purpose from the keyring.
@@ -39,8 +39,12 @@ pub struct Vault {
 }
 
 struct Inner {
-    db: Rc<Rexie>,
+    connection: Rc<Connection>,
     keys: RefCell<Option<Keyring>>,
+    /// What new passphrases are derived with (the door's choice).
+    kdf_params: KdfParams,
+    /// The settings record's revision as last read or written here.
+    settings_rev: Cell<u64>,
     /// Records already decrypted this session, so listing 10,000 notes again
     /// only decrypts what changed. Emptied on lock.
     opened: RefCell<HashMap<(&'static str, String), Opened>>,
@@ -60,12 +64,19 @@ struct Opened {
 }
 
 impl Vault {
-    /// Wraps an opened database and the keys from unlocking.
-    pub fn new(db: impl Into<Rc<Rexie>>, keyring: Keyring) -> Vault {
+    /// Wraps the connection and the keys from unlocking. Only the door's
+    /// procedures open a vault.
+    pub(in crate::vault) fn new(
+        connection: Rc<Connection>,
+        keyring: Keyring,
+        kdf_params: KdfParams,
+    ) -> Vault {
         Vault {
             inner: Rc::new(Inner {
-                db: db.into(),
+                connection,
                 keys: RefCell::new(Some(keyring)),
+                kdf_params,
+                settings_rev: Cell::new(0),
                 opened: RefCell::new(HashMap::new()),
                 index_checked: Cell::new(false),
                 unindexed_damaged: RefCell::new(Vec::new()),
@@ -82,15 +93,11 @@ impl Vault {
         self.inner.index_checked.set(false);
     }
 
-    /// Locks and closes the database connection, if this is the last handle.
-    /// An open connection blocks a schema upgrade in another tab.
+    /// Locks and closes the database connection (tests that delete their
+    /// database; the app keeps the connection for the next unlock).
     pub fn close(self) {
         self.lock();
-        if let Ok(inner) = Rc::try_unwrap(self.inner) {
-            if let Ok(db) = Rc::try_unwrap(inner.db) {
-                db.close();
-            }
-        }
+        self.inner.connection.close();
     }
 
     /// Whether the keys are still held.
@@ -98,8 +105,22 @@ impl Vault {
         self.inner.keys.borrow().is_some()
     }
 
-    pub(in crate::vault) fn db(&self) -> &Rexie {
-        &self.inner.db
+    pub(in crate::vault) fn connection(&self) -> &Connection {
+        &self.inner.connection
+    }
+
+    pub(in crate::vault) fn kdf_params(&self) -> KdfParams {
+        self.inner.kdf_params
+    }
+
+    pub(in crate::vault) fn settings_rev(&self) -> &Cell<u64> {
+        &self.inner.settings_rev
+    }
+
+    /// A fresh random id for a new record. Ids are opaque and say nothing
+    /// about the record.
+    pub fn new_record_id(&self) -> Result<String, VaultError> {
+        Ok(random_id()?)
     }
 
     /// Whether the note index was checked against the notes this session.
@@ -132,22 +153,6 @@ impl Vault {
         }
     }
 
-    /// Changes the passphrase (see [`super::unlock::change_passphrase`]) and
-    /// records it in the audit log. Runs the KDF, so the UI shows progress first.
-    pub async fn change_passphrase(
-        &self,
-        new_passphrase: &Passphrase,
-        params: KdfParams,
-        now_ms: i64,
-    ) -> Result<(), VaultError> {
-        let header = read_header(self.db()).await?;
-        let (kek, salt) = new_kek(new_passphrase, &params).await?;
-        let header = self.with_keys(|keys| rewrap(header, keys, &kek, salt, params))?;
-        write_header(self.db(), &header).await?;
-        self.record_event(&AuditEvent::now(now_ms, AuditAction::PassphraseChanged))
-            .await
-    }
-
     /// Every record of store `S`, decrypted; damaged ones are marked, not fatal.
     ///
     /// Always reads the store, so other tabs' writes show; decrypts only records
@@ -156,7 +161,7 @@ impl Vault {
         &self,
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
-        let raw = read_all(self.db(), S::NAME).await?;
+        let raw = read_all(self.connection(), S::NAME).await?;
         self.open_listed::<S, T>(&raw, key_of)
     }
 
@@ -170,7 +175,7 @@ impl Vault {
         ids: &[String],
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
-        let raw: Vec<RawRecord> = read_many(self.db(), S::NAME, ids)
+        let raw: Vec<RawRecord> = read_many(self.connection(), S::NAME, ids)
             .await?
             .into_iter()
             .flatten()
@@ -180,7 +185,10 @@ impl Vault {
 
     /// Opens records read from store `S`, reusing this session's decryptions of
     /// unchanged bytes.
-    fn open_listed<S: EncryptedStore, T: DeserializeOwned + Clone + 'static>(
+    pub(in crate::vault) fn open_listed<
+        S: EncryptedStore,
+        T: DeserializeOwned + Clone + 'static,
+    >(
         &self,
         raw: &[RawRecord],
         key_of: KeyOf<S>,
@@ -238,11 +246,24 @@ impl Vault {
         id: &str,
         key_of: KeyOf<S>,
     ) -> Result<Stored<T>, VaultError> {
-        let raw = read_one(self.db(), S::NAME, id).await?;
+        let raw = read_one(self.connection(), S::NAME, id).await?;
         self.with_keys(|keys| match &raw {
             RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys)).open(record),
             RawRecord::Unreadable { id } => Err(VaultError::Damaged { id: id.clone() }),
         })
+    }
+
+    /// One record of store `S`, or `None` if there is none.
+    pub(in crate::vault) async fn get_optional<S: EncryptedStore, T: DeserializeOwned>(
+        &self,
+        id: &str,
+        key_of: KeyOf<S>,
+    ) -> Result<Option<Stored<T>>, VaultError> {
+        match self.get::<S, T>(id, key_of).await {
+            Ok(stored) => Ok(Some(stored)),
+            Err(VaultError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Writes revision `rev + 1` of record `id` (or revision 1 when `rev` is 0),
@@ -270,7 +291,7 @@ impl Vault {
             }
             Ok(batch)
         })?;
-        batch.commit(self.db()).await?;
+        batch.commit(self.connection()).await?;
         Ok(new_rev)
     }
 
@@ -285,6 +306,6 @@ impl Vault {
             let event = Sealer::<AuditLog>::new(keys.audit()).seal_new(audit)?;
             Ok(Batch::new().delete::<S>(id, rev).append::<AuditLog>(event))
         })?;
-        batch.commit(self.db()).await
+        batch.commit(self.connection()).await
     }
 }

@@ -5,14 +5,16 @@
 //!   obtain (see [`super::keyring`]);
 //! - they live only in `psychotherapy_notes`;
 //! - they are read only through these methods, which take a client id and audit
-//!   every view. Export, print and default search never call them.
+//!   every view, and written only through [`EditablePsychotherapyNote`]. Export,
+//!   print and default search never call them.
 
-use crate::domain::PsychotherapyNote;
+use crate::domain::{ClientId, PsychotherapyNote, PsychotherapyNoteId, Timestamp};
 
 use super::audit::{AuditAction, AuditEvent, RecordKind};
+use super::editable_psychotherapy_note::EditablePsychotherapyNote;
 use super::keyring::Keyring;
-use super::repository::{Loaded, Stored};
-use super::session::Vault;
+use super::open_vault::Vault;
+use super::sealer::Loaded;
 use super::store::PsychotherapyNotes;
 use super::VaultError;
 
@@ -40,57 +42,44 @@ impl Vault {
         Ok(notes)
     }
 
-    /// Opens one psychotherapy note; the view is written to the audit log.
+    /// Opens one psychotherapy note for editing; the view is audited. A note of
+    /// another client is refused as not found.
     pub async fn open_psychotherapy_note(
         &self,
+        client_id: &str,
         id: &str,
         now_ms: i64,
-    ) -> Result<Stored<PsychotherapyNote>, VaultError> {
-        let note = self
+    ) -> Result<EditablePsychotherapyNote, VaultError> {
+        let stored = self
             .get::<PsychotherapyNotes, PsychotherapyNote>(id, Keyring::psychotherapy)
             .await?;
+        if stored.value.client_id.as_str() != client_id {
+            return Err(VaultError::NotFound);
+        }
         self.record_event(&AuditEvent::about(
             now_ms,
             AuditAction::Viewed(RecordKind::PsychotherapyNote),
             id,
         ))
         .await?;
-        Ok(note)
+        Ok(EditablePsychotherapyNote::new(
+            self.clone(),
+            stored.value,
+            stored.rev,
+        ))
     }
 
-    /// Saves a psychotherapy note read at revision `rev` (0: new). Returns the new revision.
-    pub async fn save_psychotherapy_note(
+    /// A new psychotherapy note for `client_id`, not stored until first saved.
+    pub fn new_psychotherapy_note(
         &self,
-        note: &PsychotherapyNote,
-        rev: u64,
-        now_ms: i64,
-    ) -> Result<u64, VaultError> {
-        let id = note.id.0.as_str();
-        let events = if rev == 0 {
-            vec![AuditEvent::about(
-                now_ms,
-                AuditAction::Created(RecordKind::PsychotherapyNote),
-                id,
-            )]
-        } else {
-            Vec::new()
-        };
-        self.put::<PsychotherapyNotes, _>(id, rev, note, Keyring::psychotherapy, &events)
-            .await
-    }
-
-    /// Deletes a psychotherapy note for good, with an audit event.
-    pub async fn delete_psychotherapy_note(
-        &self,
-        id: &str,
-        rev: u64,
-        now_ms: i64,
-    ) -> Result<(), VaultError> {
-        let event = AuditEvent::about(
-            now_ms,
-            AuditAction::Deleted(RecordKind::PsychotherapyNote),
-            id,
+        client_id: &str,
+        now: Timestamp,
+    ) -> Result<EditablePsychotherapyNote, VaultError> {
+        let note = PsychotherapyNote::new(
+            PsychotherapyNoteId(self.new_record_id()?),
+            ClientId(client_id.to_owned()),
+            now,
         );
-        self.remove::<PsychotherapyNotes>(id, rev, &event).await
+        Ok(EditablePsychotherapyNote::new(self.clone(), note, 0))
     }
 }

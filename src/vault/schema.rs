@@ -2,8 +2,9 @@
 //!
 //! rexie's builder deletes every store it is not told about during an upgrade,
 //! so all stores are declared here from [`ALL_STORES`], and that list only ever
-//! grows. Raise [`DB_VERSION`] for any schema change; the upgrade test in
-//! `tests/browser_vault.rs` keeps the store list of every earlier version.
+//! grows. Raise [`DB_VERSION`] for any schema change; the upgrade tests in
+//! `tests/browser_vault.rs` and `tests/browser_note_index.rs` keep the store
+//! list of every earlier version.
 
 use rexie::{ObjectStore, Rexie};
 
@@ -23,14 +24,11 @@ pub const DB_NAME: &str = "psynotes";
 ///   vaults get both built from the notes the first time they are unlocked.
 pub const DB_VERSION: u32 = 2;
 
-/// Opens (creating or upgrading as needed) the app's database.
-pub async fn open_database() -> Result<Rexie, VaultError> {
-    open_named(DB_NAME, DB_VERSION).await
-}
-
-/// Opens database `name` at `version`. Tests use their own names; the upgrade
-/// test opens a saved database at a higher version.
-pub async fn open_named(name: &str, version: u32) -> Result<Rexie, VaultError> {
+/// Opens database `name` at `version`, creating or upgrading its stores.
+pub(in crate::vault) async fn open_and_upgrade(
+    name: &str,
+    version: u32,
+) -> Result<Rexie, VaultError> {
     let mut builder = Rexie::builder(name).version(version);
     for store in ALL_STORES {
         builder = builder.add_object_store(ObjectStore::new(store).key_path("id"));

@@ -8,8 +8,9 @@ use crate::domain::{
     PsychotherapyNoteId, RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
 };
 
-use super::repository::{Batch, Sealer};
-use super::session::Vault;
+use super::batch::Batch;
+use super::open_vault::Vault;
+use super::sealer::Sealer;
 use super::store::{
     Clients, EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes, PsychotherapyNotes,
 };
@@ -135,7 +136,7 @@ impl Vault {
             draft.end = TimeOfDay::new(14, 50).ok();
             draft.service_code = Some(ServiceCode::Cpt90834);
             draft.place_of_service = Some(PlaceOfService::Office);
-            draft.risk = Some(RiskAssessment::denied());
+            draft.risk = RiskAssessment::denied().into();
             let quarter = (plan.note_chars / 4) as usize;
             for key in ["subjective", "objective", "assessment", "plan"] {
                 draft.set_section(key, words.text(quarter));
@@ -210,7 +211,7 @@ impl Vault {
             }
             Ok(batch)
         })?;
-        batch.commit(self.db()).await
+        batch.commit(self.connection()).await
     }
 }
 

@@ -1,45 +1,53 @@
 //! The therapist's settings (clinician profile, lock timers, display choices),
 //! sealed under the records key and kept beside the header in `vault_meta`.
+//!
+//! The vault remembers the revision it last read or wrote, so the screen holds
+//! only the settings themselves.
 
 use crate::domain::Settings;
 
 use super::keyring::Keyring;
-use super::repository::Stored;
-use super::session::Vault;
+use super::open_vault::Vault;
 use super::store::SettingsStore;
 use super::VaultError;
 
 const SETTINGS_ID: &str = "settings";
 
 impl Vault {
-    /// The saved settings, or the defaults (at revision 0) if none were saved.
-    pub async fn settings(&self) -> Result<Stored<Settings>, VaultError> {
+    /// The saved settings, or the defaults if none were saved.
+    pub async fn settings(&self) -> Result<Settings, VaultError> {
         match self
-            .get::<SettingsStore, Settings>(SETTINGS_ID, Keyring::records)
-            .await
+            .get_optional::<SettingsStore, Settings>(SETTINGS_ID, Keyring::records)
+            .await?
         {
-            Ok(mut stored) => {
-                stored.value = stored.value.clamped();
-                Ok(stored)
+            Some(stored) => {
+                self.settings_rev().set(stored.rev);
+                Ok(stored.value.clamped())
             }
-            Err(VaultError::NotFound) => Ok(Stored {
-                id: SETTINGS_ID.to_owned(),
-                rev: 0,
-                value: Settings::default(),
-            }),
-            Err(e) => Err(e),
+            None => {
+                self.settings_rev().set(0);
+                Ok(Settings::default())
+            }
         }
     }
 
-    /// Saves the settings read at revision `rev`; returns the new revision.
-    pub async fn save_settings(&self, settings: &Settings, rev: u64) -> Result<u64, VaultError> {
-        self.put::<SettingsStore, _>(
-            SETTINGS_ID,
-            rev,
-            &settings.clone().clamped(),
-            Keyring::records,
-            &[],
-        )
-        .await
+    /// Saves the settings over the version last read here.
+    ///
+    /// # Errors
+    /// [`VaultError::Conflict`] when another tab saved settings since; read
+    /// them again with [`Vault::settings`].
+    pub async fn save_settings(&self, settings: &Settings) -> Result<Settings, VaultError> {
+        let settings = settings.clone().clamped();
+        let rev = self
+            .put::<SettingsStore, _>(
+                SETTINGS_ID,
+                self.settings_rev().get(),
+                &settings,
+                Keyring::records,
+                &[],
+            )
+            .await?;
+        self.settings_rev().set(rev);
+        Ok(settings)
     }
 }

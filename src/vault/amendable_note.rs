@@ -1,0 +1,269 @@
+//! A signed progress note open on screen: read-only, amendable with addenda.
+//!
+//! The note itself is never written again except to append an addendum, which
+//! is signed, chained to the note and to the addendum before it, and committed
+//! with its audit event in one transaction. An addendum being typed is
+//! autosaved into the encrypted editor buffer like note text, so it survives a
+//! reload. If another tab added an addendum first, this one is appended after
+//! it: addenda never replace each other.
+//!
+//! Opening a signed note also finds unsaved draft changes kept from before it
+//! was signed (in another tab, say): they are offered, to start an addendum
+//! with or to discard, never silently dropped.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::domain::{Addendum, ProgressNote, ProgressNoteDraft, SignedProgressNote};
+
+use super::audit::{AuditAction, AuditEvent, RecordKind};
+use super::batch::Batch;
+use super::drafts::{addendum_buffer_id, AddendumBuffer};
+use super::keyring::Keyring;
+use super::open_vault::Vault;
+use super::progress_notes::NoteWrite;
+use super::store::DraftsStore;
+use super::VaultError;
+
+/// A signed note open on screen. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct AmendableNote {
+    inner: Rc<State>,
+}
+
+struct State {
+    vault: Vault,
+    note: RefCell<SignedProgressNote>,
+    rev: Cell<u64>,
+    /// The addendum buffer's revision as last written here (0: none).
+    addendum_rev: Cell<u64>,
+    /// Addendum text kept from before, to put back in the form.
+    kept_addendum: Option<String>,
+    /// Draft changes kept from before the note was signed, and their buffer's
+    /// revision.
+    unsaved_draft: RefCell<Option<(ProgressNoteDraft, u64)>>,
+}
+
+impl AmendableNote {
+    pub(in crate::vault) async fn open(
+        vault: Vault,
+        note: SignedProgressNote,
+        rev: u64,
+    ) -> Result<AmendableNote, VaultError> {
+        let id = note.id().0.clone();
+        let (addendum, draft) = futures::join!(vault.addendum_buffer(&id), vault.draft_buffer(&id));
+        let (kept_addendum, addendum_rev) = match addendum {
+            Ok(Some(buffer)) if buffer.value.note_id == id => (Some(buffer.value.text), buffer.rev),
+            Err(VaultError::Locked) => return Err(VaultError::Locked),
+            _ => (None, 0),
+        };
+        let unsaved_draft = match draft {
+            Ok(Some(buffer)) if buffer.value.note.id == *note.id() => {
+                Some((buffer.value.note, buffer.rev))
+            }
+            _ => None,
+        };
+        Ok(AmendableNote {
+            inner: Rc::new(State {
+                vault,
+                note: RefCell::new(note),
+                rev: Cell::new(rev),
+                addendum_rev: Cell::new(addendum_rev),
+                kept_addendum,
+                unsaved_draft: RefCell::new(unsaved_draft),
+            }),
+        })
+    }
+
+    /// The handle of a note this editor just signed.
+    pub(in crate::vault) fn after_signing(
+        vault: Vault,
+        note: SignedProgressNote,
+        rev: u64,
+    ) -> AmendableNote {
+        AmendableNote {
+            inner: Rc::new(State {
+                vault,
+                note: RefCell::new(note),
+                rev: Cell::new(rev),
+                addendum_rev: Cell::new(0),
+                kept_addendum: None,
+                unsaved_draft: RefCell::new(None),
+            }),
+        }
+    }
+
+    /// The note as signed, with its addenda.
+    pub fn note(&self) -> SignedProgressNote {
+        self.inner.note.borrow().clone()
+    }
+
+    /// Addendum text typed before and not signed yet.
+    pub fn kept_addendum(&self) -> Option<String> {
+        self.inner.kept_addendum.clone()
+    }
+
+    /// Draft changes kept from before the note was signed elsewhere.
+    pub fn unsaved_draft(&self) -> Option<ProgressNoteDraft> {
+        self.inner
+            .unsaved_draft
+            .borrow()
+            .as_ref()
+            .map(|(d, _)| d.clone())
+    }
+
+    /// Discards the draft changes kept from before signing; audited.
+    pub async fn discard_unsaved_draft(&self, now_ms: i64) -> Result<(), VaultError> {
+        let Some((_, rev)) = self.inner.unsaved_draft.borrow().clone() else {
+            return Ok(());
+        };
+        let id = self.inner.note.borrow().id().0.clone();
+        self.remove_buffer(&id, rev, now_ms).await?;
+        *self.inner.unsaved_draft.borrow_mut() = None;
+        Ok(())
+    }
+
+    /// Seals the addendum being typed into the editor buffer. Blank text
+    /// removes the buffer.
+    pub async fn autosave_addendum(&self, text: &str, now_ms: i64) -> Result<(), VaultError> {
+        let state = &self.inner;
+        let note_id = state.note.borrow().id().0.clone();
+        let buffer_id = addendum_buffer_id(&note_id);
+        let rev = state.addendum_rev.get();
+        if text.trim().is_empty() {
+            if rev > 0 {
+                Batch::new()
+                    .delete_if_at::<DraftsStore>(&buffer_id, rev)
+                    .commit(state.vault.connection())
+                    .await?;
+                state.addendum_rev.set(0);
+            }
+            return Ok(());
+        }
+        let buffer = AddendumBuffer {
+            note_id,
+            text: text.to_owned(),
+            saved_at_ms: now_ms,
+        };
+        let written = state
+            .vault
+            .put::<DraftsStore, _>(&buffer_id, rev, &buffer, Keyring::drafts, &[])
+            .await;
+        let new_rev = match written {
+            Ok(rev) => rev,
+            // Another tab typed an addendum to this note too: its text is in
+            // that tab; this tab's text is the one on this screen. Keep writing.
+            Err(VaultError::Conflict { current_revision }) => {
+                state
+                    .vault
+                    .put::<DraftsStore, _>(
+                        &buffer_id,
+                        current_revision,
+                        &buffer,
+                        Keyring::drafts,
+                        &[],
+                    )
+                    .await?
+            }
+            Err(VaultError::NotFound) => {
+                state
+                    .vault
+                    .put::<DraftsStore, _>(&buffer_id, 0, &buffer, Keyring::drafts, &[])
+                    .await?
+            }
+            Err(e) => return Err(e),
+        };
+        state.addendum_rev.set(new_rev);
+        Ok(())
+    }
+
+    /// Appends a signed addendum, drops its buffer, and audits it, in one
+    /// transaction flushed to disk. Returns the note as it now reads.
+    pub async fn add_addendum(
+        &self,
+        addendum: Addendum,
+        now_ms: i64,
+    ) -> Result<SignedProgressNote, VaultError> {
+        const ATTEMPTS: usize = 3;
+        let state = &self.inner;
+        for _ in 0..ATTEMPTS {
+            let mut amended = state.note.borrow().clone();
+            amended.add_addendum(addendum.clone());
+            let id = amended.id().0.clone();
+            let client_id = amended.client_id().0.clone();
+            let note = ProgressNote::Signed(amended.clone());
+            let buffer_id = addendum_buffer_id(&id);
+            let committed = state
+                .vault
+                .commit_note(&NoteWrite {
+                    id: &id,
+                    client_id: &client_id,
+                    note: Some(&note),
+                    rev: state.rev.get(),
+                    buffers: &[(&buffer_id, state.addendum_rev.get())],
+                    action: Some(AuditAction::Amended),
+                    strict: true,
+                    now_ms,
+                })
+                .await;
+            match committed {
+                Ok(rev) => {
+                    state.rev.set(rev);
+                    *state.note.borrow_mut() = amended.clone();
+                    state.addendum_rev.set(0);
+                    return Ok(amended);
+                }
+                Err(VaultError::Conflict { .. }) => {
+                    // Another addendum went in first: read it and append after it.
+                    let current = state.vault.current_note(&id).await?;
+                    match current {
+                        Some(stored) => match stored.value {
+                            ProgressNote::Signed(signed) => {
+                                *state.note.borrow_mut() = signed;
+                                state.rev.set(stored.rev);
+                            }
+                            ProgressNote::Draft(_) => return Err(VaultError::Damaged { id }),
+                        },
+                        None => return Err(VaultError::NotFound),
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(VaultError::Conflict {
+            current_revision: state.rev.get(),
+        })
+    }
+
+    /// Throws away the addendum being typed; audited when text was kept.
+    pub async fn discard_addendum(&self, now_ms: i64) -> Result<(), VaultError> {
+        let rev = self.inner.addendum_rev.replace(0);
+        if rev == 0 {
+            return Ok(());
+        }
+        let id = addendum_buffer_id(self.inner.note.borrow().id().as_str());
+        self.remove_buffer(&id, rev, now_ms).await
+    }
+
+    async fn remove_buffer(
+        &self,
+        buffer_id: &str,
+        rev: u64,
+        now_ms: i64,
+    ) -> Result<(), VaultError> {
+        let note_id = self.inner.note.borrow().id().0.clone();
+        let event = AuditEvent::about(
+            now_ms,
+            AuditAction::DiscardedUnsavedChanges(RecordKind::ProgressNote),
+            &note_id,
+        );
+        self.inner
+            .vault
+            .audit_batch(
+                Batch::new().delete_if_at::<DraftsStore>(buffer_id, rev),
+                &[event],
+            )?
+            .commit(self.inner.vault.connection())
+            .await
+    }
+}

@@ -1,0 +1,230 @@
+//! A client record open for editing, and the rule that keeps a client with
+//! notes in the record.
+//!
+//! Deleting a client is refused while any note of theirs exists, progress or
+//! psychotherapy, and while any note cannot be opened (its client cannot be
+//! known, so it might be theirs). The check and the deletion are one
+//! transaction: a note saved in another tab in between cannot slip past it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::domain::{Client, ProgressNote, PsychotherapyNote};
+
+use super::audit::{AuditAction, AuditEvent, RecordKind};
+use super::conflict::{Conflict, SaveError};
+use super::keyring::Keyring;
+use super::open_vault::Vault;
+use super::reads::raw;
+use super::record::SealedRecord;
+use super::sealer::{Loaded, Sealer};
+use super::store::{
+    AuditLog, Clients, EncryptedStore, NoteIndex, ProgressNotes, PsychotherapyNotes,
+};
+use super::write_transaction::{Durability, WriteTransaction};
+use super::VaultError;
+
+/// A client open for editing. Clones share state.
+#[derive(Clone)]
+pub struct EditableClient {
+    inner: Rc<State>,
+}
+
+struct State {
+    vault: Vault,
+    rev: Cell<u64>,
+    base: RefCell<Client>,
+    pending: Cell<Option<u64>>,
+}
+
+impl EditableClient {
+    pub(in crate::vault) fn new(vault: Vault, client: Client, rev: u64) -> Self {
+        EditableClient {
+            inner: Rc::new(State {
+                vault,
+                rev: Cell::new(rev),
+                base: RefCell::new(client),
+                pending: Cell::new(None),
+            }),
+        }
+    }
+
+    /// The client as opened or last saved.
+    pub fn client(&self) -> Client {
+        self.inner.base.borrow().clone()
+    }
+
+    /// Whether the client was ever stored.
+    pub fn is_saved(&self) -> bool {
+        self.inner.rev.get() > 0
+    }
+
+    /// Saves `client` (its id is the handle's). The first save creates the
+    /// record and audits it. A save over a version changed elsewhere is a
+    /// [`Conflict`], unless the other version equals the one opened.
+    pub async fn save(&self, client: &Client, now_ms: i64) -> Result<(), SaveError<Client>> {
+        let state = &self.inner;
+        let mut client = client.clone();
+        client.id = state.base.borrow().id.clone();
+        let rev = match state.pending.get() {
+            Some(_) => return Err(self.conflict(client).await),
+            None => state.rev.get(),
+        };
+        match self.write(&client, rev, now_ms).await {
+            Ok(()) => Ok(()),
+            Err(VaultError::Conflict { .. } | VaultError::NotFound) => {
+                Err(self.conflict(client).await)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn conflict(&self, mine: Client) -> SaveError<Client> {
+        let state = &self.inner;
+        match state
+            .vault
+            .get_optional::<Clients, Client>(mine.id.as_str(), Keyring::records)
+            .await
+        {
+            Ok(theirs) => {
+                state
+                    .pending
+                    .set(Some(theirs.as_ref().map_or(0, |t| t.rev)));
+                SaveError::Conflict(Box::new(Conflict {
+                    mine,
+                    theirs: theirs.map(|t| t.value),
+                    clashes: Vec::new(),
+                }))
+            }
+            Err(e) => SaveError::Failed(e),
+        }
+    }
+
+    async fn write(&self, client: &Client, rev: u64, now_ms: i64) -> Result<(), VaultError> {
+        let state = &self.inner;
+        let events = if rev == 0 {
+            vec![AuditEvent::about(
+                now_ms,
+                AuditAction::Created(RecordKind::Client),
+                client.id.as_str(),
+            )]
+        } else {
+            Vec::new()
+        };
+        let new_rev = state
+            .vault
+            .put::<Clients, _>(client.id.as_str(), rev, client, Keyring::records, &events)
+            .await?;
+        state.rev.set(new_rev);
+        *state.base.borrow_mut() = client.clone();
+        Ok(())
+    }
+
+    /// Settles a pending conflict with this screen's version.
+    pub async fn keep_mine(&self, mine: &Client, now_ms: i64) -> Result<(), VaultError> {
+        let theirs_rev = self.inner.pending.take().ok_or(VaultError::NotFound)?;
+        self.write(mine, theirs_rev, now_ms).await
+    }
+
+    /// Settles a pending conflict with the other version; returns it.
+    pub async fn keep_theirs(&self) -> Result<Option<Client>, VaultError> {
+        let state = &self.inner;
+        state.pending.take().ok_or(VaultError::NotFound)?;
+        let id = state.base.borrow().id.0.clone();
+        let current = state
+            .vault
+            .get_optional::<Clients, Client>(&id, Keyring::records)
+            .await?;
+        if let Some(theirs) = &current {
+            state.rev.set(theirs.rev);
+            *state.base.borrow_mut() = theirs.value.clone();
+        }
+        Ok(current.map(|c| c.value))
+    }
+
+    /// Deletes the client for good, audited, if they have no notes at all;
+    /// see the module doc.
+    ///
+    /// # Errors
+    /// [`VaultError::ClientHasNotes`] with the number of notes that keep the
+    /// record, [`VaultError::Conflict`] if the client changed meanwhile.
+    pub async fn delete(&self, now_ms: i64) -> Result<(), VaultError> {
+        let state = &self.inner;
+        let vault = &state.vault;
+        let id = state.base.borrow().id.0.clone();
+        let rev = state.rev.get();
+        if rev == 0 {
+            return Ok(());
+        }
+        let event = vault.with_keys(|keys| {
+            Sealer::<AuditLog>::new(keys.audit()).seal_new(&AuditEvent::about(
+                now_ms,
+                AuditAction::Deleted(RecordKind::Client),
+                &id,
+            ))
+        })?;
+        let stores = [
+            Clients::NAME,
+            ProgressNotes::NAME,
+            PsychotherapyNotes::NAME,
+            NoteIndex::NAME,
+            AuditLog::NAME,
+        ];
+        let tx = WriteTransaction::begin(vault.connection(), &stores, Durability::Default)?;
+        let work = async {
+            let current = tx.get(Clients::NAME, &id).await?;
+            match current.as_ref().and_then(SealedRecord::from_js) {
+                Some(r) if r.rev == rev => {}
+                Some(r) => {
+                    return Err(VaultError::Conflict {
+                        current_revision: r.rev,
+                    })
+                }
+                None => return Err(VaultError::NotFound),
+            }
+            let progress = tx.get_all(ProgressNotes::NAME).await?;
+            let private = tx.get_all(PsychotherapyNotes::NAME).await?;
+            let notes = notes_of(vault, &id, &progress, &private)?;
+            if notes > 0 {
+                return Err(VaultError::ClientHasNotes { notes });
+            }
+            tx.delete(Clients::NAME, &id).await?;
+            tx.delete(NoteIndex::NAME, &id).await?;
+            tx.put(AuditLog::NAME, &event.to_js()).await
+        };
+        let result = work.await;
+        tx.end(result).await?;
+        state.rev.set(0);
+        Ok(())
+    }
+}
+
+/// How many notes keep client `id` in the record: theirs, and every note that
+/// does not open (it might be theirs).
+fn notes_of(
+    vault: &Vault,
+    id: &str,
+    progress: &[wasm_bindgen::JsValue],
+    private: &[wasm_bindgen::JsValue],
+) -> Result<u32, VaultError> {
+    let progress: Vec<_> = progress.iter().map(raw).collect();
+    let private: Vec<_> = private.iter().map(raw).collect();
+    let progress = vault.open_listed::<ProgressNotes, ProgressNote>(&progress, Keyring::records)?;
+    let private = vault
+        .open_listed::<PsychotherapyNotes, PsychotherapyNote>(&private, Keyring::psychotherapy)?;
+    let count = progress
+        .iter()
+        .filter(|n| match n {
+            Loaded::Ok(s) => s.value.client_id().as_str() == id,
+            Loaded::Damaged { .. } => true,
+        })
+        .count()
+        + private
+            .iter()
+            .filter(|n| match n {
+                Loaded::Ok(s) => s.value.client_id.as_str() == id,
+                Loaded::Damaged { .. } => true,
+            })
+            .count();
+    Ok(count as u32)
+}

@@ -1,0 +1,89 @@
+//! What a door procedure hands back: the open vault, or the one step still
+//! owed before it may be used.
+//!
+//! The steps are types, so the UI cannot skip them: a vault whose recovery key
+//! was never confirmed comes back as [`RecoveryKeyHandover`], and a vault opened
+//! with the recovery key as [`PassphraseReset`], whose only way forward is a new
+//! passphrase. Both hold the open vault, so the idle timer and "Lock" still
+//! work while the person is on that screen.
+
+use zeroize::Zeroizing;
+
+use crate::crypto::Passphrase;
+
+use super::open_vault::Vault;
+use super::VaultError;
+
+/// The vault, or the step owed before it may be used.
+pub enum Entry {
+    /// Ready to use.
+    Open(Vault),
+    /// A recovery key to show and have confirmed first.
+    ShowRecoveryKey(RecoveryKeyHandover),
+    /// Opened with the recovery key: a new passphrase must be chosen first.
+    ChooseNewPassphrase(PassphraseReset),
+}
+
+impl Entry {
+    /// The vault behind the entry, whatever step is owed (for locking it).
+    pub fn vault(&self) -> &Vault {
+        match self {
+            Entry::Open(vault) => vault,
+            Entry::ShowRecoveryKey(handover) => &handover.vault,
+            Entry::ChooseNewPassphrase(reset) => &reset.vault,
+        }
+    }
+}
+
+/// A new recovery key, shown until the person confirms they kept it.
+///
+/// The vault remembers that the key is unconfirmed (a plaintext flag beside the
+/// header): until [`RecoveryKeyHandover::kept`] commits, every unlock issues a
+/// fresh key and comes back here, so a reload on this screen cannot skip it.
+pub struct RecoveryKeyHandover {
+    pub(in crate::vault) vault: Vault,
+    pub(in crate::vault) key: Zeroizing<String>,
+}
+
+impl RecoveryKeyHandover {
+    /// The key in groups of four separated by spaces, for writing down.
+    pub fn key_groups(&self) -> String {
+        self.key.split('-').collect::<Vec<_>>().join(" ")
+    }
+
+    /// The vault behind the screen (to lock it).
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// Records that the key was kept, and opens the vault.
+    pub async fn kept(self, now_ms: i64) -> Result<Vault, VaultError> {
+        super::recovery_key::confirm(&self.vault, now_ms).await?;
+        Ok(self.vault)
+    }
+}
+
+/// A vault opened with the recovery key; usable once a new passphrase is set.
+pub struct PassphraseReset {
+    pub(in crate::vault) vault: Vault,
+}
+
+impl PassphraseReset {
+    /// The vault behind the screen (to lock it).
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// Sets the new passphrase (the old one stops working) and opens the vault,
+    /// or shows a recovery key first if the current one was never confirmed.
+    ///
+    /// On an error nothing changed, and the reset may be tried again.
+    pub async fn set_passphrase(
+        &self,
+        passphrase: &Passphrase,
+        now_ms: i64,
+    ) -> Result<Entry, VaultError> {
+        super::passphrase_change::set_new(&self.vault, passphrase, now_ms).await?;
+        super::recovery_key::entry_for(self.vault.clone(), now_ms).await
+    }
+}

@@ -1,0 +1,59 @@
+//! Changing the passphrase: a new salt and KEK re-wrap the master key.
+//!
+//! No data key and no note is re-encrypted, and the recovery key keeps working.
+//! The header, the cleared failure counter and the audit event are written in
+//! one transaction, so the log cannot miss a change that happened, nor record
+//! one that did not. The old passphrase stops working as it commits.
+
+use crate::crypto::{Passphrase, Salt, FORMAT_VERSION};
+
+use super::audit::{AuditAction, AuditEvent};
+use super::backoff::Attempts;
+use super::batch::Batch;
+use super::header::master_aad;
+use super::kdf_worker::derive_kek_off_thread;
+use super::meta::{ATTEMPTS_ID, HEADER_ID};
+use super::open_vault::Vault;
+use super::unlock::{attempts_json, read_header};
+use super::VaultError;
+
+impl Vault {
+    /// Changes the passphrase, after checking the current one (someone at an
+    /// unlocked tablet must not be able to take the vault over).
+    ///
+    /// # Errors
+    /// [`VaultError::WrongPassphrase`] if `current` is not the passphrase.
+    pub async fn change_passphrase(
+        &self,
+        current: &Passphrase,
+        new: &Passphrase,
+        now_ms: i64,
+    ) -> Result<(), VaultError> {
+        self.check_passphrase(current).await?;
+        set_new(self, new, now_ms).await
+    }
+}
+
+/// Wraps the master key under a KEK derived from `passphrase` with a new salt.
+pub(in crate::vault) async fn set_new(
+    vault: &Vault,
+    passphrase: &Passphrase,
+    now_ms: i64,
+) -> Result<(), VaultError> {
+    let mut header = read_header(vault.connection()).await?;
+    let params = vault.kdf_params();
+    let salt = Salt::random()?;
+    let kek = derive_kek_off_thread(passphrase, &salt, &params).await?;
+    let aad = master_aad(FORMAT_VERSION, &params, &salt);
+    header.master_by_passphrase =
+        vault.with_keys(|keys| Ok(kek.wrap_master(keys.master(), &aad)?))?;
+    header.kdf_params = params;
+    header.salt = salt;
+    let event = AuditEvent::now(now_ms, AuditAction::PassphraseChanged);
+    vault
+        .audit_batch(Batch::new().strict(), std::slice::from_ref(&event))?
+        .meta(HEADER_ID, header.to_json())
+        .meta(ATTEMPTS_ID, attempts_json(&Attempts::default()))
+        .commit(vault.connection())
+        .await
+}
