@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 
+use super::flush::Flushers;
 use super::gate::VaultGate;
 use super::pwa::UpdateBanner;
 
@@ -17,8 +18,11 @@ pub const BUILD_VERSION: &str = match option_env!("PSYNOTES_BUILD") {
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
+    // Above the gate, so the update banner can save open editors before it reloads.
+    Flushers::provide();
     view! {
         <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <div class="shell">
                 <UpdateBanner />
                 <VaultGate />

@@ -5,23 +5,23 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::domain::{Client, ClientId, Date, ProgressNote};
+use crate::domain::{Client, ClientId, Date};
 use crate::export::{
     select, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
 };
-use crate::vault::audit::{AuditAction, AuditEvent};
-use crate::vault::repository::Loaded;
-use crate::vault::session::Vault;
-use crate::vault::VaultError;
+use crate::vault::sealer::Loaded;
 
-use super::download::{download, read_chosen_file, today};
+use super::busy::{next_frame, Busy};
+use super::clock::{now_local, now_ms, today};
+use super::download::{download, read_chosen_file};
+use super::export_files::{audit_export, exportable};
 use super::outcome::Outcome;
-use super::progress::{next_frame, Busy};
-use super::session::{now_local, now_ms, use_session};
+use super::session_context::{use_session, Session};
+use super::wording;
 
-/// `/records`.
+/// `/records`: backup and export.
 #[component]
-pub fn RecordsPage() -> impl IntoView {
+pub fn BackupPage() -> impl IntoView {
     view! {
         <h1>"Backup and export"</h1>
         <BackupSection />
@@ -39,25 +39,25 @@ pub fn BackupReminder() -> impl IntoView {
         async move { session.vault().last_backup_ms().await }
     });
     move || {
-        let threshold = session.settings.with(|s| s.value.backup_reminder_days);
+        let threshold = session.settings.with(|s| s.backup_reminder_days);
         last.get().map(|result| {
             let (text, overdue) = match result {
                 Ok(Some(ms)) => {
                     let days = ((now_ms() - ms).max(0) / 86_400_000) as u32;
                     let words = match days {
-                        0 => "Last backup: today".to_owned(),
-                        1 => "Last backup: 1 day ago".to_owned(),
-                        n => format!("Last backup: {n} days ago"),
+                        0 => "Last backup: today.".to_owned(),
+                        n => format!("Last backup: {} ago.", wording::count(n, "day", "days")),
                     };
                     (words, days >= threshold)
                 }
-                Ok(None) => ("No backup yet".to_owned(), true),
+                Ok(None) => ("No backup yet.".to_owned(), true),
                 Err(e) => (e.to_string(), true),
             };
             view! {
                 <p class=if overdue { "notice" } else { "status" } role="status">
                     {text}
-                    {overdue.then_some(" · Back up now: a lost or reset tablet takes its notes with it. ")}
+                    {overdue.then_some(" Back up now: a lost or reset tablet takes its notes with it.")}
+                    " "
                     <a href="/records">"Backup and export"</a>
                 </p>
             }
@@ -68,33 +68,26 @@ pub fn BackupReminder() -> impl IntoView {
 #[component]
 fn BackupSection() -> impl IntoView {
     let session = use_session();
-    let busy = RwSignal::new(false);
-    let status = RwSignal::new(None::<Result<String, String>>);
-    let backup = move |_| {
-        busy.set(true);
-        status.set(None);
-        leptos::task::spawn_local(async move {
-            next_frame().await;
-            let result = session.vault().create_backup(now_ms(), &today()).await;
-            busy.set(false);
-            let outcome = result.map_err(|e| e.to_string()).and_then(|file| {
-                download(&file.bytes, &file.file_name, "application/octet-stream")?;
-                Ok(file)
-            });
-            if outcome.is_ok() {
-                let _ = session.vault().mark_backed_up(now_ms()).await;
-                session.backups_made.update(|n| *n += 1);
-            }
-            status.set(Some(outcome.map(|file| {
-                format!(
-                    "Saved {} ({} records, {} kB). Keep it somewhere other than this device.",
-                    file.file_name,
-                    file.records,
-                    file.bytes.len().div_ceil(1024)
-                )
-            })));
-        });
-    };
+    let backup = Action::new_local(move |_: &()| async move {
+        next_frame().await;
+        let vault = session.vault();
+        let file = vault
+            .create_backup(now_ms(), &today().to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        download(&file.bytes, &file.file_name, "application/octet-stream")?;
+        // Only once the download started: the reminder never claims a backup
+        // that was not written.
+        let _ = vault.mark_backed_up(now_ms()).await;
+        session.backups_made.update(|n| *n += 1);
+        Ok::<String, String>(format!(
+            "Saved {} ({}, {} kB). Keep it somewhere other than this device.",
+            file.file_name,
+            wording::count(file.records as u64, "record", "records"),
+            file.bytes.len().div_ceil(1024)
+        ))
+    });
+    let status = Signal::derive(move || backup.value().get());
     view! {
         <section class="card" aria-labelledby="backup-heading">
             <h2 id="backup-heading">"Encrypted backup"</h2>
@@ -103,9 +96,9 @@ fn BackupSection() -> impl IntoView {
                 "One file with every client and note, still encrypted. Psychotherapy notes travel in it encrypted too, and can only be read by restoring into Psynotes with your passphrase or recovery key."
             </p>
             <div class="actions">
-                <button type="button" on:click=backup disabled=move || busy.get()>"Download encrypted backup"</button>
+                <button type="button" on:click=move |_| { backup.dispatch_local(()); } disabled=move || backup.pending().get()>"Download encrypted backup"</button>
             </div>
-            <Busy when=busy label="Preparing the backup…" />
+            <Busy when=backup.pending() label="Preparing the backup…" />
             <Outcome status=status />
         </section>
     }
@@ -116,32 +109,30 @@ fn MergeSection() -> impl IntoView {
     let session = use_session();
     let file_input = NodeRef::<html::Input>::new();
     let confirmed = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let status = RwSignal::new(None::<Result<String, String>>);
-    let restore = move |_| {
-        let Some(input) = file_input.get_untracked() else {
-            return;
-        };
-        busy.set(true);
-        status.set(None);
-        leptos::task::spawn_local(async move {
-            let Some(bytes) = read_chosen_file(&input).await else {
-                busy.set(false);
-                status.set(Some(Err("Choose a backup file first.".into())));
-                return;
-            };
-            next_frame().await;
-            let result = session.vault().merge_backup(&bytes, now_ms()).await;
-            busy.set(false);
-            confirmed.set(false);
-            status.set(Some(result.map_err(|e| e.to_string()).map(|r| {
-                format!(
-                    "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept), {} signed notes with different addenda (this device's version kept).",
-                    r.added, r.updated, r.kept, r.conflicts, r.unresolved
-                )
-            })));
-        });
-    };
+    let merge = Action::new_local(move |_: &()| async move {
+        let input = file_input
+            .get_untracked()
+            .ok_or_else(wording::choose_backup_file)?;
+        let bytes = read_chosen_file(&input)
+            .await
+            .ok_or_else(wording::choose_backup_file)?;
+        next_frame().await;
+        let report = session
+            .vault()
+            .merge_backup(&bytes, now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        confirmed.set(false);
+        Ok::<String, String>(format!(
+            "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept), {} with different addenda (this device's version kept).",
+            report.added,
+            report.updated,
+            report.kept,
+            report.conflicts,
+            wording::count(report.unresolved, "signed note", "signed notes"),
+        ))
+    });
+    let status = Signal::derive(move || merge.value().get());
     view! {
         <section class="card" aria-labelledby="merge-heading">
             <h2 id="merge-heading">"Restore from a backup of this vault"</h2>
@@ -155,11 +146,11 @@ fn MergeSection() -> impl IntoView {
                 <span>"Merge this backup into the open vault"</span>
             </label>
             <div class="actions">
-                <button type="button" on:click=restore disabled=move || busy.get() || !confirmed.get()>
+                <button type="button" on:click=move |_| { merge.dispatch_local(()); } disabled=move || merge.pending().get() || !confirmed.get()>
                     "Restore from backup"
                 </button>
             </div>
-            <Busy when=busy label="Restoring…" />
+            <Busy when=merge.pending() label="Restoring…" />
             <Outcome status=status />
         </section>
     }
@@ -207,14 +198,21 @@ fn ExportSection() -> impl IntoView {
         })
     };
 
-    let export_json = move |_| {
-        let request = match request(ExportFormat::Json) {
-            Ok(r) => r,
-            Err(e) => return status.set(Some(Err(e))),
-        };
-        leptos::task::spawn_local(async move {
-            status.set(Some(export_json_file(session, request).await));
-        });
+    let export = Action::new_local(move |request: &ExportRequest| {
+        let request = request.clone();
+        async move { export_json_file(session, request).await }
+    });
+    Effect::new(move |_| {
+        if let Some(outcome) = export.value().get() {
+            status.set(Some(outcome));
+        }
+    });
+    let export_json = move |_| match request(ExportFormat::Json) {
+        Ok(r) => {
+            status.set(None);
+            export.dispatch_local(r);
+        }
+        Err(e) => status.set(Some(Err(e))),
     };
     let print = move |_| {
         let request = match request(ExportFormat::Print) {
@@ -255,7 +253,7 @@ fn ExportSection() -> impl IntoView {
                 <span>"Include unsigned drafts (marked DRAFT)"</span>
             </label>
             <div class="actions">
-                <button type="button" on:click=export_json>"Export progress notes"</button>
+                <button type="button" on:click=export_json disabled=move || export.pending().get()>"Export progress notes"</button>
                 <button type="button" class="secondary" on:click=print>"Print view"</button>
             </div>
             <Outcome status=status />
@@ -263,46 +261,7 @@ fn ExportSection() -> impl IntoView {
     }
 }
 
-/// The clients and progress notes an export may see (never psychotherapy notes:
-/// the export layer cannot take them), read through the vault.
-pub(super) async fn exportable(
-    vault: &Vault,
-) -> Result<(Vec<Client>, Vec<ProgressNote>), VaultError> {
-    let clients = vault
-        .clients()
-        .await?
-        .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|c| c.value)
-        .collect();
-    let notes = vault
-        .progress_notes()
-        .await?
-        .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|n| n.value)
-        .collect();
-    Ok((clients, notes))
-}
-
-/// Writes an export to the audit log, with a scope that names no client.
-pub(super) async fn audit_export(
-    vault: &Vault,
-    request: &ExportRequest,
-    notes: usize,
-) -> Result<(), VaultError> {
-    let scope = request.describe(notes);
-    let event = match request.scope.client_id() {
-        Some(id) => AuditEvent::about(now_ms(), AuditAction::Exported { scope }, &id.0),
-        None => AuditEvent::now(now_ms(), AuditAction::Exported { scope }),
-    };
-    vault.record_event(&event).await
-}
-
-async fn export_json_file(
-    session: super::session::Session,
-    request: ExportRequest,
-) -> Result<String, String> {
+async fn export_json_file(session: Session, request: ExportRequest) -> Result<String, String> {
     let vault = session.vault();
     let (clients, notes) = exportable(&vault).await.map_err(|e| e.to_string())?;
     let selected = select(&notes, request.scope.client_id(), &request.options);
@@ -310,9 +269,7 @@ async fn export_json_file(
         .iter()
         .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
         .collect();
-    let clinician = session
-        .settings
-        .with_untracked(|s| s.value.clinician.clone());
+    let clinician = session.settings.with_untracked(|s| s.clinician.clone());
     let json = to_json(
         &clinician,
         &client_refs,
@@ -327,7 +284,7 @@ async fn export_json_file(
     let name = format!("psynotes-progress-notes-{}.json", today());
     download(json.as_bytes(), &name, "application/json")?;
     Ok(format!(
-        "Exported {} progress notes to {name}.",
-        selected.len()
+        "Exported {} to {name}.",
+        wording::count(selected.len() as u64, "progress note", "progress notes")
     ))
 }

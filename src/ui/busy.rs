@@ -1,9 +1,9 @@
-//! Showing that slow work (the key derivation) is under way.
+//! Showing that slow work (the key derivation, a backup) is under way.
 
 use leptos::prelude::*;
 
 /// Waits until the browser has painted, so a progress indicator set just before
-/// is visible while the main thread then runs Argon2id.
+/// is visible while the main thread then does a long piece of work.
 pub async fn next_frame() {
     // Two timer turns: the first lets Leptos flush the DOM, the second lets the
     // browser paint it.

@@ -36,14 +36,3 @@ pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Option<Vec<u
     let buffer = JsFuture::from(file.array_buffer()).await.ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
-
-/// Today's date as `YYYY-MM-DD`, local time, for file names.
-pub fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
-}

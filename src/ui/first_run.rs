@@ -1,81 +1,75 @@
-//! First run: choosing a passphrase, then keeping the recovery key.
+//! First run: choosing a passphrase. The door creates the vault and hands back
+//! the recovery key to show.
 
 use leptos::prelude::*;
 
-use crate::crypto::{strength, KdfParams, Passphrase};
-use crate::vault::audit::{AuditAction, AuditEvent};
-use crate::vault::session::Vault;
+use crate::crypto::{strength, Passphrase};
 use crate::vault::storage::request_persistence;
-use crate::vault::unlock::create;
 
-use super::gate::Gate;
-use super::progress::{next_frame, Busy};
-use super::session::now_ms;
+use super::busy::{next_frame, Busy};
+use super::clock::now_ms;
+use super::gate_state::use_gate;
+use super::wording;
 
 /// "Passphrase", "Confirm passphrase", "Create vault".
 #[component]
 pub fn FirstRun() -> impl IntoView {
-    // Load the KDF worker while the passphrase is typed.
-    crate::vault::kdf_worker::prepare();
-    let gate = expect_context::<Gate>();
+    let gate = use_gate();
+    if let Some(door) = gate.door() {
+        // Load the KDF worker while the passphrase is typed.
+        door.prepare();
+    }
     let passphrase = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let hint = move || {
-        let p = passphrase.get();
-        if p.is_empty() {
-            String::new()
-        } else {
-            let s = strength(&p);
-            format!("Strength: {s:?}. {}", s.hint())
-        }
+        wording::passphrase_strength(
+            strength(&passphrase.get()),
+            passphrase.with(String::is_empty),
+        )
     };
+
+    let create = Action::new_local(move |chosen: &Passphrase| {
+        let chosen = chosen.clone();
+        // Inside the click: some browsers grant persistence only to a user gesture.
+        let persisted = request_persistence();
+        async move {
+            next_frame().await;
+            let door = gate.door().ok_or_else(wording::storage_not_open)?;
+            let entry = door
+                .create(&chosen, now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            let _ = persisted.await;
+            passphrase.set(String::new());
+            confirm.set(String::new());
+            gate.enter(entry);
+            Ok::<(), String>(())
+        }
+    });
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Err(e)) = create.value().get() {
+            error.set(Some(e));
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if create.pending().get_untracked() {
             return;
         }
-        let chosen =
-            match Passphrase::new_confirmed(passphrase.get_untracked(), confirm.get_untracked()) {
-                Ok(p) => p,
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    return;
-                }
-            };
-        // Inside the click: some browsers grant persistence only to a user gesture.
-        let persisted = request_persistence();
-        let Some(db) = gate.db() else { return };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            next_frame().await;
-            match create(&db, &chosen, KdfParams::DEFAULT, now_ms()).await {
-                Ok(created) => {
-                    let key = created.recovery_key.display();
-                    drop(created.recovery_key);
-                    let vault = Vault::new(db, created.keyring);
-                    let _ = persisted.await;
-                    let _ = vault
-                        .record_event(&AuditEvent::now(now_ms(), AuditAction::VaultCreated))
-                        .await;
-                    passphrase.set(String::new());
-                    confirm.set(String::new());
-                    gate.show_recovery_key(vault, key);
-                }
-                Err(e) => {
-                    busy.set(false);
-                    error.set(Some(e.to_string()));
-                }
+        match Passphrase::new_confirmed(passphrase.get_untracked(), confirm.get_untracked()) {
+            Ok(chosen) => {
+                error.set(None);
+                create.dispatch_local(chosen);
             }
-        });
+            Err(e) => error.set(Some(e.to_string())),
+        }
     };
 
     view! {
         <div class="card narrow">
-            <h1>"Create your vault"</h1>
+            <h1 tabindex="-1">"Create your vault"</h1>
             <p>
                 "Your notes are encrypted on this device with a key made from your passphrase. Nobody, including us, can read them or reset it."
             </p>
@@ -90,6 +84,7 @@ pub fn FirstRun() -> impl IntoView {
                     minlength="12"
                     required
                     aria-describedby="passphrase-hint passphrase-rule"
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
                     bind:value=passphrase
                 />
                 <p class="field-hint" id="passphrase-rule">
@@ -106,46 +101,10 @@ pub fn FirstRun() -> impl IntoView {
                 />
                 {move || error.get().map(|e| view! { <p role="alert" class="alert">{e}</p> })}
                 <div class="actions">
-                    <button type="submit" disabled=move || busy.get()>"Create vault"</button>
+                    <button type="submit" disabled=move || create.pending().get()>"Create vault"</button>
                 </div>
-                <Busy when=busy label="Creating your vault…" />
+                <Busy when=create.pending() label="Creating your vault…" />
             </form>
-        </div>
-    }
-}
-
-/// Shows the recovery key once, and continues only when the person says they kept it.
-#[component]
-pub fn RecoveryKeyScreen() -> impl IntoView {
-    let gate = expect_context::<Gate>();
-    let kept = RwSignal::new(false);
-    let print = move |_| {
-        let _ = window().print();
-    };
-    let groups = gate.recovery_key_text();
-    view! {
-        <div class="card narrow">
-            <h1>"Your recovery key"</h1>
-            <p>
-                "If you forget your passphrase, this key is the only way back into your notes. Write it down or print it, and keep it somewhere safe and away from this device. It will not be shown again."
-            </p>
-            <p class="recovery-key" aria-label="Recovery key">{groups}</p>
-            <div class="actions">
-                <button type="button" class="secondary" on:click=print>"Print recovery key"</button>
-            </div>
-            <label class="row">
-                <input type="checkbox" class="checkbox" bind:checked=kept />
-                <span>"I have written down or printed my recovery key"</span>
-            </label>
-            <div class="actions">
-                <button
-                    type="button"
-                    disabled=move || !kept.get()
-                    on:click=move |_| gate.recovery_key_kept()
-                >
-                    "Continue"
-                </button>
-            </div>
         </div>
     }
 }

@@ -1,120 +1,41 @@
-//! The vault gate: which screen shows, and the only place keys enter or leave
-//! the UI.
+//! The vault gate: which screen shows before the app, and the only place the
+//! open vault enters or leaves the UI.
 //!
 //! ```text
-//! Loading ─┬─> FirstRun ──create──> RecoveryKey ──kept it──> Unlocked
+//! Opening ─┬─> FirstRun ──create──> RecoveryKey ──kept it──> Unlocked
 //!          ├─> Locked ──unlock──────────────────────────────> Unlocked
+//!          │          ├─(recovery key unconfirmed)─> RecoveryKey
 //!          │          └─recovery key──> NewPassphrase ──────> Unlocked
 //!          ├─> HeaderMissing (data without a header: never create over it)
+//!          ├─> NewerVersion (reload to update)
 //!          └─> Failed (IndexedDB unavailable)
-//! Unlocked ──lock (button, idle, hidden, other tab, bfcache)──> Locked
+//! any screen with the vault open ──lock (button, idle, hidden, other tab)──> Locked
 //! ```
 //!
 //! Locking unmounts the whole unlocked tree, so no decrypted text stays in the
 //! DOM or in any signal, then drops the keys (which zeroizes them).
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
-use rexie::Rexie;
 
-use zeroize::Zeroizing;
-
+use crate::domain::Settings;
+use crate::vault::audit::LockReason;
+use crate::vault::door::{DoorState, VaultDoor};
 use crate::vault::lock_channel::LockChannel;
-use crate::vault::schema::open_database;
-use crate::vault::session::Vault;
-use crate::vault::unlock::{inspect, VaultState};
+use crate::vault::VaultError;
 
-use super::first_run::{FirstRun, RecoveryKeyScreen};
+use super::first_run::FirstRun;
+use super::gate_state::{Gate, Screen};
+use super::idle::AutoLock;
+use super::new_passphrase_screen::NewPassphraseScreen;
+use super::recovery_key_screen::RecoveryKeyScreen;
 use super::restore_screen::RestoreFromBackup;
-use super::unlock_screen::{NewPassphraseScreen, UnlockScreen};
+use super::unlock_screen::UnlockScreen;
 use super::unlocked::Unlocked;
-
-/// The gate's current screen.
-#[derive(Clone)]
-pub(super) enum Screen {
-    Loading,
-    Failed(String),
-    FirstRun,
-    HeaderMissing,
-    Locked,
-    /// Shown once after creation; the vault is already open behind it.
-    RecoveryKey,
-    /// After unlocking with the recovery key.
-    NewPassphrase,
-    Unlocked,
-}
-
-/// What the gate's child screens use to move between states.
-#[derive(Clone, Copy)]
-pub(super) struct Gate {
-    pub screen: RwSignal<Screen>,
-    db: StoredValue<Option<Rc<Rexie>>, LocalStorage>,
-    vault: StoredValue<Option<Vault>, LocalStorage>,
-    /// The new vault's recovery key, until the person says they kept it.
-    recovery_key: StoredValue<Option<Zeroizing<String>>, LocalStorage>,
-}
-
-impl Gate {
-    /// The open database (present on every screen after Loading).
-    pub fn db(&self) -> Option<Rc<Rexie>> {
-        self.db.with_value(|db| db.clone())
-    }
-
-    /// Keeps the unlocked vault and moves to `next`.
-    pub fn open(&self, vault: Vault, next: Screen) {
-        self.vault.set_value(Some(vault));
-        self.screen.set(next);
-    }
-
-    /// Shows the recovery key of a vault just created (which stays open behind it).
-    pub fn show_recovery_key(&self, vault: Vault, key: Zeroizing<String>) {
-        self.recovery_key.set_value(Some(key));
-        self.open(vault, Screen::RecoveryKey);
-    }
-
-    /// The recovery key being shown, grouped for writing down.
-    pub fn recovery_key_text(&self) -> String {
-        self.recovery_key
-            .with_value(|k| {
-                k.as_ref()
-                    .map(|k| k.split('-').collect::<Vec<_>>().join(" "))
-            })
-            .unwrap_or_default()
-    }
-
-    /// Forgets the recovery key and opens the app.
-    pub fn recovery_key_kept(&self) {
-        self.recovery_key.set_value(None);
-        self.screen.set(Screen::Unlocked);
-    }
-
-    /// The unlocked vault, if any.
-    pub fn vault(&self) -> Option<Vault> {
-        self.vault.with_value(|v| v.clone())
-    }
-
-    /// Drops the keys and shows the unlock screen. The unlocked shell flushes
-    /// drafts and writes the audit event first (see `Session::lock`).
-    pub fn close(&self) {
-        if let Some(vault) = self.vault.with_value(|v| v.clone()) {
-            vault.lock();
-        }
-        self.vault.set_value(None);
-        self.recovery_key.set_value(None);
-        self.screen.set(Screen::Locked);
-    }
-}
 
 /// Opens the database, decides the first screen, and renders the current one.
 #[component]
 pub fn VaultGate() -> impl IntoView {
-    let gate = Gate {
-        screen: RwSignal::new(Screen::Loading),
-        db: StoredValue::new_local(None),
-        vault: StoredValue::new_local(None),
-        recovery_key: StoredValue::new_local(None),
-    };
+    let gate = Gate::new();
     provide_context(gate);
 
     // The recovery-key and new-passphrase screens hold an open vault outside the
@@ -132,23 +53,25 @@ pub fn VaultGate() -> impl IntoView {
     on_cleanup(move || channel.set_value(None));
 
     leptos::task::spawn_local(async move {
-        let result = async {
-            let db = open_database().await?;
-            let state = inspect(&db).await?;
-            Ok::<_, crate::vault::VaultError>((db, state))
+        let opened = async {
+            let door = VaultDoor::open().await?;
+            let state = door.state().await?;
+            Ok::<_, VaultError>((door, state))
         }
         .await;
-        match result {
-            Ok((db, state)) => {
-                gate.db.set_value(Some(Rc::new(db)));
-                gate.screen.set(match state {
-                    VaultState::Empty => Screen::FirstRun,
-                    VaultState::Locked => Screen::Locked,
-                    VaultState::HeaderMissing => Screen::HeaderMissing,
-                });
+        gate.screen.set(match opened {
+            Ok((door, state)) => {
+                gate.set_door(door);
+                match state {
+                    DoorState::NoVault => Screen::FirstRun,
+                    DoorState::Locked => Screen::Locked,
+                    DoorState::HeaderMissing => Screen::HeaderMissing,
+                    DoorState::NewerVersion => Screen::NewerVersion,
+                }
             }
-            Err(e) => gate.screen.set(Screen::Failed(e.to_string())),
-        }
+            Err(VaultError::NewerDatabase) => Screen::NewerVersion,
+            Err(e) => Screen::Failed(e.to_string()),
+        });
     });
 
     move || {
@@ -157,7 +80,7 @@ pub fn VaultGate() -> impl IntoView {
             Some(vault) => view! { <Unlocked vault=vault on_close=move || gate.close() /> }.into_any(),
             None => view! { <LockedShell><UnlockScreen /></LockedShell> }.into_any(),
         },
-        Screen::Loading => view! {
+        Screen::Opening => view! {
             <LockedShell>
                 <p class="status" role="status">"Opening your vault…"</p>
             </LockedShell>
@@ -168,9 +91,18 @@ pub fn VaultGate() -> impl IntoView {
                 <div class="card narrow">
                     <h1>"Psynotes cannot open its storage"</h1>
                     <p role="alert" class="alert">{message}</p>
-                    <p>
-                        "Private browsing, or a browser setting that blocks site data, can cause this. Nothing was changed."
-                    </p>
+                </div>
+            </LockedShell>
+        }
+        .into_any(),
+        Screen::NewerVersion => view! {
+            <LockedShell>
+                <div class="card narrow">
+                    <h1>"Psynotes was updated"</h1>
+                    <p role="alert" class="alert">{VaultError::NewerDatabase.to_string()}</p>
+                    <div class="actions">
+                        <button type="button" on:click=|_| { let _ = window().location().reload(); }>"Reload"</button>
+                    </div>
                 </div>
             </LockedShell>
         }
@@ -212,21 +144,28 @@ pub fn VaultGate() -> impl IntoView {
     }
 }
 
-/// The shell around every screen shown before the app opens. While a vault is
-/// open behind it (recovery key, new passphrase), it offers "Lock".
+/// The shell around every screen shown before the app. While a vault is open
+/// behind it (recovery key, new passphrase), it offers "Lock", and the idle
+/// lock and the privacy cover apply as in the app.
 #[component]
 fn LockedShell(children: Children) -> impl IntoView {
     let gate = expect_context::<Gate>();
+    let defaults = Settings::default();
     view! {
         <header class="shell__header">
             <span class="shell__name">"Psynotes"</span>
             {move || {
-                gate.vault
-                    .with_value(Option::is_some)
-                    .then(|| view! { <button type="button" on:click=move |_| gate.close()>"Lock"</button> })
+                gate.has_open_vault().then(|| view! {
+                    <AutoLock
+                        idle_minutes=Signal::stored(defaults.idle_lock_minutes)
+                        grace_seconds=Signal::stored(defaults.hidden_grace_seconds)
+                        on_lock=Callback::new(move |reason| gate.lock(reason))
+                    />
+                    <button type="button" on:click=move |_| gate.lock(LockReason::Button)>"Lock"</button>
+                })
             }}
         </header>
-        <main class="shell__main" id="main">
+        <main class="shell__main" id="main" tabindex="-1">
             {children()}
         </main>
     }

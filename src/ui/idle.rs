@@ -1,10 +1,14 @@
-//! Auto-lock: after idle time, after the page was hidden too long, and always
-//! when the page comes back from the back-forward cache.
+//! Auto-lock and the privacy cover, on every screen that has the vault open.
 //!
-//! Idle time is measured by the wall clock (`Date.now()`), not by counting timer
-//! ticks: a tablet that sleeps stops timers, and must still lock on waking. So
-//! the check runs on a timer *and* on `visibilitychange`, `focus` and `pageshow`.
-//! When the page is hidden, open editors are saved at once.
+//! - **Idle:** idle time is measured by the wall clock (`Date.now()`), not by
+//!   counting timer ticks: a tablet that sleeps stops timers, and must still
+//!   lock on waking. So the check runs on a timer *and* on `visibilitychange`,
+//!   `focus` and `pageshow`.
+//! - **Hidden:** the moment the page is hidden, the screen is covered (a class
+//!   on the root element, set synchronously in the event, so the app switcher's
+//!   snapshot shows no note), and open editors are saved. Shown again within
+//!   the grace period, it is uncovered; later, it locks.
+//! - **Back-forward cache:** a page restored from it always locks.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,38 +17,41 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
 use leptos::prelude::*;
 
-use super::session::{now_ms, use_session};
+use crate::vault::audit::LockReason;
+
+use super::clock::now_ms;
+use super::flush::use_flushers;
 
 /// How often the idle check runs while the page is visible.
 const CHECK_EVERY_MS: u32 = 5_000;
 
-/// Installs the auto-lock listeners for as long as it is mounted.
+/// The class on `<html>` that covers the screen while the page is hidden.
+pub const COVERED_CLASS: &str = "privacy-covered";
+
+/// Installs the auto-lock listeners and the privacy cover for as long as it is
+/// mounted.
 #[component]
-pub fn AutoLock() -> impl IntoView {
-    let session = use_session();
+pub fn AutoLock(
+    /// Lock after this many minutes without a touch or a key.
+    #[prop(into)]
+    idle_minutes: Signal<u32>,
+    /// Lock when the page was hidden for longer than this.
+    #[prop(into)]
+    grace_seconds: Signal<u32>,
+    /// Locks, for the reason given.
+    on_lock: Callback<LockReason>,
+) -> impl IntoView {
+    let flushers = use_flushers();
     let last_activity = Rc::new(Cell::new(now_ms()));
     let hidden_since = Rc::new(Cell::new(None::<i64>));
-
-    let idle_limit_ms = move || {
-        i64::from(
-            session
-                .settings
-                .with_untracked(|s| s.value.idle_lock_minutes),
-        ) * 60_000
-    };
-    let grace_ms = move || {
-        i64::from(
-            session
-                .settings
-                .with_untracked(|s| s.value.hidden_grace_seconds),
-        ) * 1_000
-    };
+    let idle_limit_ms = move || i64::from(idle_minutes.get_untracked()) * 60_000;
+    let grace_ms = move || i64::from(grace_seconds.get_untracked()) * 1_000;
 
     let check: Rc<dyn Fn()> = {
         let last_activity = last_activity.clone();
         Rc::new(move || {
             if now_ms() - last_activity.get() >= idle_limit_ms() {
-                session.lock("idle");
+                on_lock.run(LockReason::Idle);
             }
         })
     };
@@ -70,21 +77,26 @@ pub fn AutoLock() -> impl IntoView {
             "visibilitychange",
             move |_| {
                 if doc.hidden() {
+                    cover(true);
                     hidden_since.set(Some(now_ms()));
-                    let session = session;
-                    leptos::task::spawn_local(async move { session.flush_all().await });
+                    leptos::task::spawn_local(async move { flushers.flush_all().await });
                 } else {
                     if let Some(since) = hidden_since.take() {
                         if now_ms() - since > grace_ms() {
-                            session.lock("hidden");
+                            on_lock.run(LockReason::Hidden);
                             return;
                         }
                     }
+                    cover(false);
                     check();
                 }
             },
         ));
     }
+    listeners.push(EventListener::new(&window, "pagehide", move |_| {
+        cover(true);
+        leptos::task::spawn_local(async move { flushers.flush_all().await });
+    }));
     {
         let check = check.clone();
         listeners.push(EventListener::new(&window, "focus", move |_| check()));
@@ -94,7 +106,9 @@ pub fn AutoLock() -> impl IntoView {
             .map(|e| e.persisted())
             .unwrap_or(false);
         if restored {
-            session.lock("page restored");
+            on_lock.run(LockReason::PageRestored);
+        } else if !leptos::prelude::document().hidden() {
+            cover(false);
         }
     }));
     let interval = {
@@ -105,5 +119,20 @@ pub fn AutoLock() -> impl IntoView {
     let held = StoredValue::new_local(Some((listeners, interval)));
     on_cleanup(move || {
         held.try_update_value(|h| drop(h.take()));
+        // Nothing decrypted is left to hide once this unmounts (locked).
+        cover(false);
     });
+}
+
+/// Covers or uncovers the screen at once, outside the reactive system, so the
+/// change is in the DOM before the browser can take a snapshot.
+fn cover(on: bool) {
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let classes = root.class_list();
+        let _ = if on {
+            classes.add_1(COVERED_CLASS)
+        } else {
+            classes.remove_1(COVERED_CLASS)
+        };
+    }
 }

@@ -1,27 +1,42 @@
 //! The user interface: Leptos components, pages, routing, and the timers that
 //! belong to the screen (idle lock, autosave).
 //!
-//! This layer never sees ciphertext, keys or IndexedDB. It talks to the
-//! [`crate::vault`] services and renders domain types, always as text.
+//! This layer never sees ciphertext, keys, revisions or IndexedDB. Before
+//! unlock it asks the vault's door ([`gate`]); after, it holds the open vault
+//! and the editing handles it gives out, and renders domain types, always as
+//! text.
+//!
+//! - Before the app: [`gate`] with [`gate_state`], and one file per screen.
+//! - The app: [`unlocked`] (navigation and routes), [`session_context`], the
+//!   pages ([`clinical`], [`settings_page`], [`backup_page`], [`print_page`]).
+//! - Shared: [`idle`] (auto-lock and the privacy cover), [`flush`], [`clock`],
+//!   [`busy`], [`outcome`], [`wording`], [`pwa`].
 
 mod app;
+mod backup_page;
+mod busy;
 mod clinical;
+mod clock;
 mod download;
+mod export_files;
 mod first_run;
+mod flush;
 mod gate;
+mod gate_state;
 mod idle;
+mod new_passphrase_screen;
 mod outcome;
 mod perf;
 mod print_page;
 mod private_text;
-mod progress;
 mod pwa;
-mod records_page;
+mod recovery_key_screen;
 mod restore_screen;
-pub mod session;
+mod session_context;
 mod settings_page;
 mod unlock_screen;
 mod unlocked;
+mod wording;
 
 pub use app::App;
 

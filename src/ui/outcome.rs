@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-/// A success line or an alert.
+/// A success line or an alert; nothing while `status` is `None`.
 #[component]
-pub fn Outcome(status: RwSignal<Option<Result<String, String>>>) -> impl IntoView {
+pub fn Outcome(#[prop(into)] status: Signal<Option<Result<String, String>>>) -> impl IntoView {
     move || {
         status.get().map(|s| match s {
             Ok(m) => view! { <p class="status status--ok" role="status">{m}</p> }.into_any(),

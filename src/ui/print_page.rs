@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use crate::domain::Client;
 use crate::export::{print_document, select, PrintDocument};
 
-use super::records_page::{audit_export, exportable};
-use super::session::{now_local, use_session};
+use super::clock::now_local;
+use super::export_files::{audit_export, exportable};
+use super::session_context::use_session;
 
 /// `/print`: the request comes from the export page through the session, never
 /// through the URL.
@@ -24,9 +25,7 @@ pub fn PrintPage() -> impl IntoView {
             };
             let vault = session.vault();
             let (clients, notes) = exportable(&vault).await?;
-            let clinician = session
-                .settings
-                .with_untracked(|s| s.value.clinician.clone());
+            let clinician = session.settings.with_untracked(|s| s.clinician.clone());
             let mut docs: Vec<PrintDocument> = Vec::new();
             let mut count = 0;
             let mut sorted: Vec<&Client> = clients

@@ -1,71 +1,75 @@
 //! Restoring a backup into a browser without a vault: a new tablet, a wiped
 //! browser, or a vault whose header was lost. Nothing already here is replaced.
+//! With the recovery key, the door then asks for a new passphrase.
 
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::crypto::Passphrase;
-use crate::vault::audit::{AuditAction, AuditEvent};
-use crate::vault::backup::{restore_into_new, RestoreSecret};
-use crate::vault::session::Vault;
+use crate::vault::restore::RestoreSecret;
 
+use super::busy::{next_frame, Busy};
+use super::clock::now_ms;
 use super::download::read_chosen_file;
-use super::gate::{Gate, Screen};
+use super::gate_state::use_gate;
 use super::private_text::private_text;
-use super::progress::{next_frame, Busy};
-use super::session::now_ms;
+use super::wording;
+
+/// The secret as typed, for the restore action.
+#[derive(Clone)]
+enum Typed {
+    Passphrase(Passphrase),
+    RecoveryKey(String),
+}
 
 /// "Backup file", the passphrase or recovery key, and "Restore from backup".
 #[component]
 pub fn RestoreFromBackup() -> impl IntoView {
-    // Load the KDF worker while the passphrase is typed.
-    crate::vault::kdf_worker::prepare();
-    let gate = expect_context::<Gate>();
+    let gate = use_gate();
+    if let Some(door) = gate.door() {
+        // Load the KDF worker while the passphrase is typed.
+        door.prepare();
+    }
     let file_input = NodeRef::<html::Input>::new();
     let use_recovery = RwSignal::new(false);
     let passphrase = RwSignal::new(String::new());
     let recovery = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+
+    let restore = Action::new_local(move |typed: &Typed| {
+        let typed = typed.clone();
+        async move {
+            let input = file_input
+                .get_untracked()
+                .ok_or_else(wording::choose_backup_file)?;
+            let bytes = read_chosen_file(&input)
+                .await
+                .ok_or_else(wording::choose_backup_file)?;
+            let door = gate.door().ok_or_else(wording::storage_not_open)?;
+            next_frame().await;
+            let secret = match typed {
+                Typed::Passphrase(p) => RestoreSecret::Passphrase(p),
+                Typed::RecoveryKey(k) => RestoreSecret::RecoveryKey(k),
+            };
+            let entry = door
+                .restore(&bytes, secret, now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            passphrase.set(String::new());
+            recovery.set(String::new());
+            gate.enter(entry);
+            Ok::<(), String>(())
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(input), Some(db)) = (file_input.get_untracked(), gate.db()) else {
+        if restore.pending().get_untracked() {
             return;
-        };
-        let secret = if use_recovery.get_untracked() {
-            RestoreSecret::RecoveryKey(recovery.get_untracked())
+        }
+        restore.dispatch_local(if use_recovery.get_untracked() {
+            Typed::RecoveryKey(recovery.get_untracked())
         } else {
-            RestoreSecret::Passphrase(Passphrase::for_unlock(passphrase.get_untracked()))
-        };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let Some(bytes) = read_chosen_file(&input).await else {
-                busy.set(false);
-                error.set(Some("Choose your backup file (it ends in .psybak).".into()));
-                return;
-            };
-            next_frame().await;
-            match restore_into_new(&db, &bytes, secret).await {
-                Ok(restored) => {
-                    let records = restored.records;
-                    let vault = Vault::new(db, restored.keyring);
-                    let _ = vault
-                        .record_event(&AuditEvent::now(
-                            now_ms(),
-                            AuditAction::Restored { records },
-                        ))
-                        .await;
-                    passphrase.set(String::new());
-                    recovery.set(String::new());
-                    gate.open(vault, Screen::Unlocked);
-                }
-                Err(e) => {
-                    busy.set(false);
-                    error.set(Some(e.to_string()));
-                }
-            }
+            Typed::Passphrase(Passphrase::for_unlock(passphrase.get_untracked()))
         });
     };
 
@@ -86,14 +90,14 @@ pub fn RestoreFromBackup() -> impl IntoView {
                     <label for="restore-recovery">"Backup recovery key"</label>
                     <input id="restore-recovery" type="text" use:private_text bind:value=recovery />
                 </Show>
-                {move || error.get().map(|e| view! { <p role="alert" class="alert">{e}</p> })}
+                {move || restore.value().get().and_then(Result::err).map(|e| view! { <p role="alert" class="alert">{e}</p> })}
                 <div class="actions">
-                    <button type="submit" disabled=move || busy.get()>"Restore from backup"</button>
+                    <button type="submit" disabled=move || restore.pending().get()>"Restore from backup"</button>
                     <button type="button" class="secondary" on:click=move |_| use_recovery.update(|r| *r = !*r)>
                         {move || if use_recovery.get() { "Use the passphrase" } else { "Use the recovery key" }}
                     </button>
                 </div>
-                <Busy when=busy label="Restoring your notes…" />
+                <Busy when=restore.pending() label="Restoring your notes…" />
             </form>
         </div>
     }

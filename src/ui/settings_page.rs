@@ -1,15 +1,18 @@
-//! Settings: the clinician profile, lock timers, passphrase, storage and the audit log.
+//! Settings: the clinician profile, lock timers, passphrase, recovery key,
+//! storage and the audit log.
 
 use leptos::prelude::*;
 
-use crate::crypto::{KdfParams, Passphrase};
+use crate::crypto::Passphrase;
 use crate::domain::Settings;
-use crate::vault::repository::Loaded;
+use crate::vault::door::RecoveryKeyHandover;
+use crate::vault::sealer::Loaded;
 use crate::vault::storage::{estimate, is_persisted, request_persistence};
 
+use super::busy::{next_frame, Busy};
+use super::clock::now_ms;
 use super::outcome::Outcome;
-use super::progress::{next_frame, Busy};
-use super::session::{now_ms, use_session};
+use super::session_context::use_session;
 
 /// The settings page.
 #[component]
@@ -18,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>"Settings"</h1>
         <ProfileAndTimers />
         <ChangePassphrase />
+        <NewRecoveryKey />
         <StorageStatus />
         <AuditLogList />
     }
@@ -27,7 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn ProfileAndTimers() -> impl IntoView {
     let session = use_session();
-    let current = session.settings.get_untracked().value;
+    let current = session.settings.get_untracked();
     let name = RwSignal::new(current.clinician.name.clone());
     let credentials = RwSignal::new(current.clinician.credentials.clone());
     let idle = RwSignal::new(current.idle_lock_minutes.to_string());
@@ -35,15 +39,28 @@ fn ProfileAndTimers() -> impl IntoView {
     let late = RwSignal::new(current.late_entry_hours.to_string());
     let backup_days = RwSignal::new(current.backup_reminder_days.to_string());
     let codes = RwSignal::new(current.show_client_codes);
-    let status = RwSignal::new(None::<Result<String, String>>);
+    let save = Action::new_local(move |next: &Settings| {
+        let next = next.clone();
+        async move {
+            let saved = session
+                .vault()
+                .save_settings(&next)
+                .await
+                .map_err(|e| e.to_string())?;
+            idle.set(saved.idle_lock_minutes.to_string());
+            grace.set(saved.hidden_grace_seconds.to_string());
+            session.settings.set(saved);
+            Ok::<String, String>("Saved".to_owned())
+        }
+    });
+    let status = Signal::derive(move || save.value().get());
 
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let stored = session.settings.get_untracked();
         let number = |s: RwSignal<String>, fallback: u32| {
             s.get_untracked().trim().parse().unwrap_or(fallback)
         };
-        let mut next: Settings = stored.value.clone();
+        let mut next: Settings = session.settings.get_untracked();
         next.clinician.name = name.get_untracked().trim().to_owned();
         next.clinician.credentials = credentials.get_untracked().trim().to_owned();
         next.idle_lock_minutes = number(idle, next.idle_lock_minutes);
@@ -51,29 +68,13 @@ fn ProfileAndTimers() -> impl IntoView {
         next.late_entry_hours = number(late, next.late_entry_hours);
         next.backup_reminder_days = number(backup_days, next.backup_reminder_days);
         next.show_client_codes = codes.get_untracked();
-        let next = next.clamped();
-        status.set(Some(Ok("Saving…".into())));
-        leptos::task::spawn_local(async move {
-            match session.vault().save_settings(&next, stored.rev).await {
-                Ok(rev) => {
-                    idle.set(next.idle_lock_minutes.to_string());
-                    grace.set(next.hidden_grace_seconds.to_string());
-                    session.settings.set(crate::vault::repository::Stored {
-                        id: stored.id,
-                        rev,
-                        value: next,
-                    });
-                    status.set(Some(Ok("Saved".into())));
-                }
-                Err(e) => status.set(Some(Err(e.to_string()))),
-            }
-        });
+        save.dispatch_local(next.clamped());
     };
 
     view! {
         <section class="card" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Clinician and preferences"</h2>
-            <form on:submit=save>
+            <form on:submit=submit>
                 <div class="grid">
                     <div>
                         <label for="clinician-name">"Clinician name"</label>
@@ -108,7 +109,7 @@ fn ProfileAndTimers() -> impl IntoView {
                     <span>"Show client codes instead of names in lists"</span>
                 </label>
                 <div class="actions">
-                    <button type="submit">"Save settings"</button>
+                    <button type="submit" disabled=move || save.pending().get()>"Save settings"</button>
                     <Outcome status=status />
                 </div>
             </form>
@@ -116,33 +117,23 @@ fn ProfileAndTimers() -> impl IntoView {
     }
 }
 
-/// Re-wraps the master key under a new passphrase.
+/// Re-wraps the master key under a new passphrase, after checking the current one.
 #[component]
 fn ChangePassphrase() -> impl IntoView {
     let session = use_session();
+    let current = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let status = RwSignal::new(None::<Result<String, String>>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let chosen =
-            match Passphrase::new_confirmed(passphrase.get_untracked(), confirm.get_untracked()) {
-                Ok(p) => p,
-                Err(e) => {
-                    status.set(Some(Err(e.to_string())));
-                    return;
-                }
-            };
-        busy.set(true);
-        status.set(None);
-        leptos::task::spawn_local(async move {
+    let change = Action::new_local(move |(old, new): &(Passphrase, Passphrase)| {
+        let (old, new) = (old.clone(), new.clone());
+        async move {
             next_frame().await;
             let result = session
                 .vault()
-                .change_passphrase(&chosen, KdfParams::DEFAULT, now_ms())
+                .change_passphrase(&old, &new, now_ms())
                 .await;
-            busy.set(false);
+            current.set(String::new());
             match result {
                 Ok(()) => {
                     passphrase.set(String::new());
@@ -151,22 +142,120 @@ fn ChangePassphrase() -> impl IntoView {
                 }
                 Err(e) => status.set(Some(Err(e.to_string()))),
             }
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if change.pending().get_untracked() {
+            return;
+        }
+        match Passphrase::new_confirmed(passphrase.get_untracked(), confirm.get_untracked()) {
+            Ok(new) => {
+                status.set(None);
+                change.dispatch_local((Passphrase::for_unlock(current.get_untracked()), new));
+            }
+            Err(e) => status.set(Some(Err(e.to_string()))),
+        }
     };
     view! {
         <section class="card" aria-labelledby="passphrase-heading">
             <h2 id="passphrase-heading">"Change passphrase"</h2>
             <form on:submit=submit>
+                <label for="current-passphrase">"Current passphrase"</label>
+                <input id="current-passphrase" type="password" autocomplete="current-password" required bind:value=current />
                 <label for="change-passphrase">"New passphrase"</label>
                 <input id="change-passphrase" type="password" autocomplete="new-password" required bind:value=passphrase />
                 <label for="change-confirm">"Confirm new passphrase"</label>
                 <input id="change-confirm" type="password" autocomplete="new-password" required bind:value=confirm />
                 <div class="actions">
-                    <button type="submit" disabled=move || busy.get()>"Change passphrase"</button>
+                    <button type="submit" disabled=move || change.pending().get()>"Change passphrase"</button>
                 </div>
-                <Busy when=busy label="Changing passphrase…" />
+                <Busy when=change.pending() label="Changing passphrase…" />
                 <Outcome status=status />
             </form>
+        </section>
+    }
+}
+
+/// Replaces the recovery key, after checking the passphrase; the old key
+/// stops working at once. The new key is shown until confirmed.
+#[component]
+fn NewRecoveryKey() -> impl IntoView {
+    let session = use_session();
+    let typed = RwSignal::new(String::new());
+    let handover = StoredValue::new_local(None::<RecoveryKeyHandover>);
+    let groups = RwSignal::new(None::<String>);
+    let kept = RwSignal::new(false);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let make = Action::new_local(move |passphrase: &Passphrase| {
+        let passphrase = passphrase.clone();
+        async move {
+            next_frame().await;
+            typed.set(String::new());
+            match session
+                .vault()
+                .replace_recovery_key(&passphrase, now_ms())
+                .await
+            {
+                Ok(h) => {
+                    groups.set(Some(h.key_groups()));
+                    handover.set_value(Some(h));
+                }
+                Err(e) => status.set(Some(Err(e.to_string()))),
+            }
+        }
+    });
+    let confirm = Action::new_local(move |_: &()| async move {
+        let Some(h) = handover.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        groups.set(None);
+        kept.set(false);
+        status.set(Some(match h.kept(now_ms()).await {
+            Ok(_) => {
+                Ok("New recovery key kept. The previous one no longer opens this vault.".into())
+            }
+            Err(e) => Err(e.to_string()),
+        }));
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if make.pending().get_untracked() {
+            return;
+        }
+        status.set(None);
+        make.dispatch_local(Passphrase::for_unlock(typed.get_untracked()));
+    };
+    view! {
+        <section class="card" aria-labelledby="recovery-heading">
+            <h2 id="recovery-heading">"Recovery key"</h2>
+            <p>"Lost your printed recovery key, or worried someone saw it? Make a new one. The old key stops working at once."</p>
+            {move || match groups.get() {
+                None => view! {
+                    <form on:submit=submit>
+                        <label for="recovery-passphrase">"Passphrase"</label>
+                        <input id="recovery-passphrase" type="password" autocomplete="current-password" required bind:value=typed />
+                        <div class="actions">
+                            <button type="submit" disabled=move || make.pending().get()>"Make a new recovery key"</button>
+                        </div>
+                        <Busy when=make.pending() label="Making a new recovery key…" />
+                    </form>
+                }.into_any(),
+                Some(groups) => view! {
+                    <p class="recovery-key" aria-label="Recovery key">{groups}</p>
+                    <div class="actions">
+                        <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>"Print recovery key"</button>
+                    </div>
+                    <label class="row">
+                        <input type="checkbox" class="checkbox" bind:checked=kept />
+                        <span>"I have written down or printed my recovery key"</span>
+                    </label>
+                    <div class="actions">
+                        <button type="button" disabled=move || !kept.get() || confirm.pending().get() on:click=move |_| { confirm.dispatch_local(()); }>"Continue"</button>
+                    </div>
+                }.into_any(),
+            }}
+            <Outcome status=status />
         </section>
     }
 }

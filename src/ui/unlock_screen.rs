@@ -1,96 +1,119 @@
-//! Unlocking: with the passphrase, or with the recovery key followed by a new
-//! passphrase.
+//! Unlocking: with the passphrase, or with the recovery key (after which the
+//! door asks for a new passphrase).
+//!
+//! While wrong passphrases make the next try wait, the wait counts down on
+//! screen and "Unlock" stays disabled until it ends, after a reload too: the
+//! door keeps the count.
 
+use gloo::timers::callback::Interval;
 use leptos::prelude::*;
 
-use crate::crypto::{KdfParams, Passphrase};
-use crate::vault::audit::{AuditAction, AuditEvent};
-use crate::vault::session::Vault;
-use crate::vault::unlock::{unlock, unlock_with_recovery};
+use crate::crypto::Passphrase;
+use crate::vault::VaultError;
 
-use super::gate::{Gate, Screen};
+use super::busy::{next_frame, Busy};
+use super::clock::now_ms;
+use super::gate_state::use_gate;
 use super::perf::mark;
 use super::private_text::private_text;
-use super::progress::{next_frame, Busy};
-use super::session::now_ms;
+use super::wording;
+
+/// What the form submits.
+#[derive(Clone)]
+enum Secret {
+    Passphrase(Passphrase),
+    RecoveryKey(String),
+}
 
 /// "Passphrase" and "Unlock", or the recovery key.
 #[component]
 pub fn UnlockScreen() -> impl IntoView {
-    // Load the KDF worker while the passphrase is typed.
-    crate::vault::kdf_worker::prepare();
-    let gate = expect_context::<Gate>();
+    let gate = use_gate();
+    if let Some(door) = gate.door() {
+        // Load the KDF worker while the passphrase is typed.
+        door.prepare();
+    }
     let passphrase = RwSignal::new(String::new());
     let recovery = RwSignal::new(String::new());
     let use_recovery = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // When the back-off ends (Unix ms), while one applies.
+    let wait_until = RwSignal::new(None::<i64>);
+    let now = RwSignal::new(now_ms());
+    let ticker = StoredValue::new_local(Some(Interval::new(500, move || {
+        now.try_set(now_ms());
+    })));
+    on_cleanup(move || ticker.set_value(None));
+    let wait_secs = move || {
+        wait_until
+            .get()
+            .map(|until| ((until - now.get()).max(0) as u64).div_ceil(1000))
+            .filter(|s| *s > 0)
+    };
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let Some(db) = gate.db() else { return };
-        mark(super::perf::UNLOCK_START);
-        busy.set(true);
-        error.set(None);
-        let with_recovery = use_recovery.get_untracked();
-        let typed = Passphrase::for_unlock(passphrase.get_untracked());
-        let recovery_text = recovery.get_untracked();
-        let in_worker = crate::vault::kdf_worker::is_ready();
+    // After a reload, the door still knows about the wait: explain it.
+    if let Some(door) = gate.door() {
         leptos::task::spawn_local(async move {
-            if !in_worker {
-                // The KDF will block this thread: let "Unlocking…" paint first.
-                next_frame().await;
-            }
-            if with_recovery {
-                match unlock_with_recovery(&db, &recovery_text).await {
-                    Ok(keyring) => {
-                        let vault = Vault::new(db, keyring);
-                        let _ = vault
-                            .record_event(&AuditEvent::now(now_ms(), AuditAction::RecoveryKeyUsed))
-                            .await;
-                        recovery.set(String::new());
-                        gate.open(vault, Screen::NewPassphrase);
-                    }
-                    Err(e) => {
-                        busy.set(false);
-                        error.set(Some(e.to_string()));
-                    }
-                }
-                return;
-            }
-            match unlock(&db, &typed, now_ms()).await {
-                Ok(unlocked) => {
-                    let vault = Vault::new(db, unlocked.keyring);
-                    let now = now_ms();
-                    let mut events = Vec::with_capacity(2);
-                    if unlocked.failures_before > 0 {
-                        events.push(AuditEvent::now(
-                            now,
-                            AuditAction::UnlockFailed {
-                                count: unlocked.failures_before,
-                            },
-                        ));
-                    }
-                    events.push(AuditEvent::now(now, AuditAction::Unlocked));
-                    let _ = vault.record_events(&events).await;
-                    passphrase.set(String::new());
-                    gate.open(vault, Screen::Unlocked);
-                }
-                Err(e) => {
-                    busy.set(false);
-                    passphrase.set(String::new());
-                    error.set(Some(e.to_string()));
+            if let Ok(attempts) = door.attempts().await {
+                let secs = attempts.remaining_secs(now_ms());
+                if secs > 0 {
+                    wait_until.try_set(Some(now_ms() + secs as i64 * 1000));
+                    error.try_set(Some(VaultError::LockedOut { wait_secs: secs }.to_string()));
                 }
             }
         });
+    }
+
+    let unlock = Action::new_local(move |secret: &Secret| {
+        let secret = secret.clone();
+        async move {
+            let door = gate
+                .door()
+                .ok_or_else(|| VaultError::Storage(wording::storage_not_open()))?;
+            if !door_has_worker() {
+                // The KDF will block this thread: let "Unlocking…" paint first.
+                next_frame().await;
+            }
+            let entry = match secret {
+                Secret::Passphrase(p) => door.unlock(&p, now_ms()).await,
+                Secret::RecoveryKey(text) => door.recover(&text, now_ms()).await,
+            }?;
+            passphrase.set(String::new());
+            recovery.set(String::new());
+            gate.enter(entry);
+            Ok::<(), VaultError>(())
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(e)) = unlock.value().get() {
+            if let VaultError::LockedOut { wait_secs } = e {
+                wait_until.set(Some(now_ms() + wait_secs as i64 * 1000));
+            }
+            passphrase.set(String::new());
+            error.set(Some(e.to_string()));
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if unlock.pending().get_untracked()
+            || (wait_secs().is_some() && !use_recovery.get_untracked())
+        {
+            return;
+        }
+        mark(super::perf::UNLOCK_START);
+        error.set(None);
+        unlock.dispatch_local(if use_recovery.get_untracked() {
+            Secret::RecoveryKey(recovery.get_untracked())
+        } else {
+            Secret::Passphrase(Passphrase::for_unlock(passphrase.get_untracked()))
+        });
     };
+    let waiting = move || !use_recovery.get() && wait_secs().is_some();
 
     view! {
         <div class="card narrow">
-            <h1>"Unlock your notes"</h1>
+            <h1 tabindex="-1">"Unlock your notes"</h1>
             <form on:submit=submit>
                 // Password managers file the passphrase under this name.
                 <input type="text" class="visually-hidden" autocomplete="username" value="Psynotes vault" readonly tabindex="-1" aria-hidden="true" />
@@ -105,6 +128,8 @@ pub fn UnlockScreen() -> impl IntoView {
                                 autocomplete="current-password"
                                 autofocus
                                 required
+                                aria-describedby="unlock-error"
+                                aria-invalid=move || error.with(Option::is_some).then_some("true")
                                 bind:value=passphrase
                             />
                         }
@@ -116,13 +141,21 @@ pub fn UnlockScreen() -> impl IntoView {
                         type="text"
                         use:private_text
                         required
+                        aria-describedby="recovery-key-hint unlock-error"
                         bind:value=recovery
                     />
-                    <p class="field-hint">"The 52 characters you wrote down or printed. Spaces and dashes do not matter."</p>
+                    <p class="field-hint" id="recovery-key-hint">"The 52 characters you wrote down or printed. Spaces and dashes do not matter."</p>
                 </Show>
-                {move || error.get().map(|e| view! { <p role="alert" class="alert">{e}</p> })}
+                <div id="unlock-error">
+                    {move || error.get().map(|e| view! { <p role="alert" class="alert">{e}</p> })}
+                    {move || waiting().then(|| view! {
+                        <p class="status" role="status">
+                            {move || wait_secs().map(|s| format!("You can try again in {}.", wording::count(s, "second", "seconds")))}
+                        </p>
+                    })}
+                </div>
                 <div class="actions">
-                    <button type="submit" disabled=move || busy.get()>
+                    <button type="submit" disabled=move || unlock.pending().get() || waiting()>
                         {move || if use_recovery.get() { "Unlock with recovery key" } else { "Unlock" }}
                     </button>
                     <button
@@ -136,65 +169,13 @@ pub fn UnlockScreen() -> impl IntoView {
                         {move || if use_recovery.get() { "Use my passphrase" } else { "Forgot passphrase?" }}
                     </button>
                 </div>
-                <Busy when=busy label="Unlocking…" />
+                <Busy when=unlock.pending() label="Unlocking…" />
             </form>
         </div>
     }
 }
 
-/// After a recovery-key unlock: the person must choose a new passphrase.
-#[component]
-pub fn NewPassphraseScreen() -> impl IntoView {
-    // Load the KDF worker while the passphrase is typed.
-    crate::vault::kdf_worker::prepare();
-    let gate = expect_context::<Gate>();
-    let passphrase = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let chosen =
-            match Passphrase::new_confirmed(passphrase.get_untracked(), confirm.get_untracked()) {
-                Ok(p) => p,
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    return;
-                }
-            };
-        let Some(vault) = gate.vault() else { return };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            next_frame().await;
-            match vault
-                .change_passphrase(&chosen, KdfParams::DEFAULT, now_ms())
-                .await
-            {
-                Ok(()) => gate.screen.set(Screen::Unlocked),
-                Err(e) => {
-                    busy.set(false);
-                    error.set(Some(e.to_string()));
-                }
-            }
-        });
-    };
-
-    view! {
-        <div class="card narrow">
-            <h1>"Choose a new passphrase"</h1>
-            <p>"You unlocked with your recovery key. Choose a new passphrase now; the old one will stop working. Your recovery key stays the same."</p>
-            <form on:submit=submit>
-                <label for="reset-passphrase">"New passphrase"</label>
-                <input id="reset-passphrase" type="password" autocomplete="new-password" required bind:value=passphrase />
-                <label for="reset-confirm">"Confirm new passphrase"</label>
-                <input id="reset-confirm" type="password" autocomplete="new-password" required bind:value=confirm />
-                {move || error.get().map(|e| view! { <p role="alert" class="alert">{e}</p> })}
-                <div class="actions">
-                    <button type="submit" disabled=move || busy.get()>"Set new passphrase"</button>
-                </div>
-                <Busy when=busy label="Securing your vault…" />
-            </form>
-        </div>
-    }
+/// Whether the KDF will run in a worker, so the page need not wait for a frame.
+fn door_has_worker() -> bool {
+    crate::vault::kdf_worker::is_ready()
 }

@@ -4,19 +4,23 @@
 //! gate unmounts it, and with it every page, signal and DOM node holding text.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
+use wasm_bindgen::JsCast;
 
-use crate::vault::session::Vault;
+use crate::domain::Settings;
+use crate::vault::audit::LockReason;
+use crate::vault::open_vault::Vault;
 
+use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
-    ClientEditPage, ClientNewPage, ClientPage, ClientsPage, ProgressNotePage, PsychotherapyPage,
+    ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ProgressNotePage,
+    PsychotherapyPage,
 };
 use super::idle::AutoLock;
 use super::print_page::PrintPage;
-use super::records_page::{BackupReminder, RecordsPage};
-use super::session::Session;
+use super::session_context::Session;
 use super::settings_page::SettingsPage;
 
 /// Loads the settings, provides the [`Session`], and renders the app.
@@ -36,31 +40,32 @@ pub fn Unlocked(
     move || match settings.get() {
         None => view! { <p class="status" role="status">"Opening your notes…"</p> }.into_any(),
         Some(Err(e)) => view! {
-            <main class="shell__main">
+            <main class="shell__main" id="main" tabindex="-1">
                 <p role="alert" class="alert">{e.to_string()}</p>
                 <button type="button" on:click=move |_| on_close.run(())>"Lock"</button>
             </main>
         }
         .into_any(),
-        Some(Ok(stored)) => {
-            view! { <SessionShell vault=vault.get_value() settings=stored on_close=on_close /> }
+        Some(Ok(settings)) => {
+            view! { <SessionShell vault=vault.get_value() settings=settings on_close=on_close /> }
                 .into_any()
         }
     }
 }
 
 #[component]
-fn SessionShell(
-    vault: Vault,
-    settings: crate::vault::repository::Stored<crate::domain::Settings>,
-    on_close: Callback<()>,
-) -> impl IntoView {
+fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> impl IntoView {
     let session = Session::new(vault, settings, on_close);
     provide_context(session);
     let location = use_location();
+    focus_heading_on_navigation();
 
     view! {
-        <AutoLock />
+        <AutoLock
+            idle_minutes=Signal::derive(move || session.settings.with(|s| s.idle_lock_minutes))
+            grace_seconds=Signal::derive(move || session.settings.with(|s| s.hidden_grace_seconds))
+            on_lock=Callback::new(move |reason| session.lock(reason))
+        />
         <header class="shell__header">
             <span class="shell__name">"Psynotes"</span>
             <nav class="shell__nav" aria-label="Main">
@@ -68,9 +73,9 @@ fn SessionShell(
                 <A href="/records">"Backup"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
-            <button type="button" on:click=move |_| session.lock("button")>"Lock"</button>
+            <button type="button" on:click=move |_| session.lock(LockReason::Button)>"Lock"</button>
         </header>
-        <main class="shell__main" id="main">
+        <main class="shell__main" id="main" tabindex="-1">
             // The reminder belongs on the home screen only.
             <Show when=move || location.pathname.get() == "/">
                 <BackupReminder />
@@ -78,14 +83,59 @@ fn SessionShell(
             <Routes fallback=|| view! { <p>"This page does not exist."</p> <A href="/">"Back to clients"</A> }>
                 <Route path=path!("/") view=ClientsPage />
                 <Route path=path!("/clients/new") view=ClientNewPage />
-                <Route path=path!("/clients/:client") view=ClientPage />
-                <Route path=path!("/clients/:client/edit") view=ClientEditPage />
-                <Route path=path!("/clients/:client/notes/:note") view=ProgressNotePage />
-                <Route path=path!("/clients/:client/psychotherapy") view=PsychotherapyPage />
+                <ParentRoute path=path!("/clients/:client") view=ClientRecord>
+                    <Route path=path!("") view=ClientTimelinePage />
+                    <Route path=path!("edit") view=ClientEditPage />
+                    <Route path=path!("notes/:note") view=ProgressNotePage />
+                    <Route path=path!("psychotherapy") view=PsychotherapyPage />
+                </ParentRoute>
                 <Route path=path!("/settings") view=SettingsPage />
-                <Route path=path!("/records") view=RecordsPage />
+                <Route path=path!("/records") view=BackupPage />
                 <Route path=path!("/print") view=PrintPage />
             </Routes>
         </main>
     }
+}
+
+/// After each navigation, focus moves to the new page's main heading (or the
+/// main region), so keyboard and screen-reader users start where the page
+/// starts instead of at the top of the document.
+fn focus_heading_on_navigation() {
+    let location = use_location();
+    let first = StoredValue::new(true);
+    Effect::new(move |_| {
+        location.pathname.track();
+        if first.get_value() {
+            // The first page after unlocking keeps the browser's own focus.
+            first.set_value(false);
+            return;
+        }
+        // After the new page has rendered (it may load first: try a few frames).
+        leptos::task::spawn_local(async move {
+            for _ in 0..20 {
+                gloo::timers::future::TimeoutFuture::new(50).await;
+                if let Some(target) = page_heading() {
+                    if target.get_attribute("tabindex").is_none() {
+                        let _ = target.set_attribute("tabindex", "-1");
+                    }
+                    let _ = target.focus();
+                    return;
+                }
+            }
+            if let Some(main) = document()
+                .get_element_by_id("main")
+                .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = main.focus();
+            }
+        });
+    });
+}
+
+fn page_heading() -> Option<web_sys::HtmlElement> {
+    document()
+        .query_selector("#main h1")
+        .ok()
+        .flatten()
+        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
 }

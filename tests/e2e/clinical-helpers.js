@@ -60,3 +60,17 @@ export async function noHorizontalOverflow(page) {
   expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
 }
 
+
+/**
+ * Signs the open note: "Sign and lock" shows what will be signed, any warnings
+ * are acknowledged, then "Sign". Ends on the signed note.
+ */
+export async function signNote(page) {
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  const review = page.getByRole("region", { name: "Review before signing" });
+  await expect(review).toBeVisible();
+  const warnings = review.getByLabel("I have checked these warnings");
+  if (await warnings.count()) await warnings.check();
+  await review.getByRole("button", { name: "Sign", exact: true }).click();
+  await expect(page.getByText("Signed and locked.")).toBeVisible();
+}

@@ -2,7 +2,7 @@
 // with autosave, signing and addenda, psychotherapy notes kept apart, text shown
 // as text, and the tablet layout. Controls are found by role and accessible name.
 import { test, expect, createVault, unlock } from "./fixtures.js";
-import { SOAP, today, saveStatus, setClinician, createClient, fillSession, noHorizontalOverflow } from "./clinical-helpers.js";
+import { SOAP, today, saveStatus, setClinician, createClient, fillSession, noHorizontalOverflow, signNote } from "./clinical-helpers.js";
 
 test("a progress note: write, save, reload, sign and lock, then an addendum under the original", async ({ page }, testInfo) => {
   await createVault(page);
@@ -31,8 +31,7 @@ test("a progress note: write, save, reload, sign and lock, then an addendum unde
   await expect(page.getByLabel("Date of service")).toHaveValue(today());
   await expect(page.getByLabel("Service code")).toHaveValue("90834");
 
-  await page.getByRole("button", { name: "Sign and lock" }).click();
-  await expect(page.getByText("Signed and locked.")).toBeVisible();
+  await signNote(page);
   for (const [label, text] of Object.entries(SOAP)) {
     const field = page.getByRole("textbox", { name: label, exact: true });
     await expect(field).toHaveText(text);
@@ -177,8 +176,7 @@ test("hostile text is shown as text everywhere and never runs", async ({ page })
 
   await page.getByRole("button", { name: "New progress note" }).click();
   await fillSession(page, sections);
-  await page.getByRole("button", { name: "Sign and lock" }).click();
-  await expect(page.getByText("Signed and locked.")).toBeVisible();
+  await signNote(page);
   for (const text of Object.values(sections)) {
     await expect(page.getByText(text, { exact: true })).toBeVisible();
   }
@@ -272,7 +270,11 @@ test("client form: validation, archive, and delete only with confirmation and wi
   await page.locator(".breadcrumb").getByRole("link").click();
   await page.getByRole("link", { name: "Edit client" }).click();
   await page.getByRole("button", { name: "Delete client…" }).click();
+  await page.getByLabel("Type DELETE to confirm").fill("DELETE");
+  await page.getByRole("button", { name: "Delete client permanently" }).click();
+  await expect(page.getByRole("alert")).toContainText("This client has 1 note, so the client cannot be deleted");
   await expect(page.getByRole("alert")).toContainText("Archive the client instead");
+  await page.getByRole("button", { name: "Keep client" }).click();
   await page.getByRole("button", { name: "Archive client" }).click();
   await expect(page.getByRole("button", { name: "Unarchive client" })).toBeVisible();
 
@@ -331,8 +333,7 @@ test("signing asks for missing fields, the clinician profile and a late-entry re
   await page.getByRole("button", { name: "Sign and lock" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "late entry" })).toBeVisible();
   await page.getByLabel("Late entry reason").fill("Clinician was ill; completed on return.");
-  await page.getByRole("button", { name: "Sign and lock" }).click();
-  await expect(page.getByText("Signed and locked.")).toBeVisible();
+  await signNote(page);
   await expect(page.locator(".page-head .badge--late")).toHaveText("Late entry");
   await expect(page.locator(".signature")).toContainText("Clinician was ill; completed on return.");
 

@@ -2,7 +2,7 @@
 // app, backups stay ciphertext, and a backup restores into a new browser.
 import { readFileSync } from "node:fs";
 import { test, expect, appReady, createVault, unlock, PASSPHRASE } from "./fixtures.js";
-import { saveStatus, setClinician, createClient, fillSession, SOAP } from "./clinical-helpers.js";
+import { saveStatus, setClinician, createClient, fillSession, SOAP, signNote } from "./clinical-helpers.js";
 
 const PROGRESS = "PROGRESSCANARY";
 const ADDENDUM = "ADDENDUMCANARY";
@@ -15,8 +15,7 @@ async function seed(page) {
   await createClient(page, "Robin Canary");
   await page.getByRole("button", { name: "New progress note" }).click();
   await fillSession(page, { ...SOAP, Subjective: `Client reports ${PROGRESS} improving.` });
-  await page.getByRole("button", { name: "Sign and lock" }).click();
-  await expect(page.getByText("Signed and locked.")).toBeVisible();
+  await signNote(page);
   await page.getByRole("button", { name: "Add addendum" }).click();
   await page.getByLabel("Addendum", { exact: true }).fill(`Late detail ${ADDENDUM}.`);
   await page.getByRole("button", { name: "Sign addendum" }).click();

@@ -1,8 +1,9 @@
-//! Honest autosave (invariant 5): an editor's unsaved work is written within about
-//! a second after typing stops, on blur, before the page hides, before the vault
-//! locks and when the editor closes, and the indicator says "Saved" only after the
-//! write's promise resolved, which the vault resolves after the IndexedDB
-//! transaction's `complete` event.
+//! Honest autosave (invariant 5): an editor's unsaved work is written about a
+//! second after typing pauses, and at least every two seconds while typing goes
+//! on without a pause; on blur, before the page hides, before the vault locks,
+//! before an update reloads the page, and when the editor closes. The indicator
+//! says "Saved" only after the write's promise resolved, which the vault
+//! resolves after the IndexedDB transaction's `complete` event.
 //!
 //! Writes never overlap: each one needs the revision the previous one returned,
 //! so a write that is due while another is in flight waits for it. An edit made
@@ -21,7 +22,7 @@ use gloo::timers::callback::Timeout;
 use gloo::timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::ui::session::use_session;
+use crate::ui::flush::use_flushers;
 
 /// A write in progress; the error is a message for the person.
 pub type SaveFuture = Pin<Box<dyn Future<Output = Result<(), String>>>>;
@@ -31,6 +32,10 @@ pub type Writer = Rc<dyn Fn() -> SaveFuture>;
 
 /// Quiet time after the last keystroke before the autosave write starts.
 const DEBOUNCE_MS: u32 = 1_000;
+
+/// The longest an edit waits while typing goes on without a pause: steady
+/// typing never outruns the autosave by more than this.
+const MAX_WAIT_MS: u32 = 2_000;
 
 /// What the indicator shows when no write is in flight.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +58,8 @@ struct Inner {
     /// A write is in flight.
     busy: Cell<bool>,
     timer: RefCell<Option<Timeout>>,
+    /// Started by the first edit after a write; not reset by later keystrokes.
+    deadline: RefCell<Option<Timeout>>,
     writer: Writer,
     saving: RwSignal<bool>,
     status: RwSignal<SaveStatus>,
@@ -61,6 +68,7 @@ struct Inner {
 impl Inner {
     fn cancel_timer(&self) {
         drop(self.timer.borrow_mut().take());
+        drop(self.deadline.borrow_mut().take());
     }
 
     fn dirty(&self) -> bool {
@@ -140,6 +148,7 @@ impl Autosave {
             written: Cell::new(0),
             busy: Cell::new(false),
             timer: RefCell::new(None),
+            deadline: RefCell::new(None),
             writer,
             saving,
             status,
@@ -149,7 +158,15 @@ impl Autosave {
             saving,
             status,
         };
-        use_session().on_flush(Rc::new(move || Box::pin(autosave.flush())));
+        let dirty = {
+            let handle = autosave.inner;
+            Rc::new(move || {
+                handle
+                    .try_with_value(|inner| inner.dirty() || inner.busy.get())
+                    .unwrap_or(false)
+            })
+        };
+        use_flushers().register(Rc::new(move || Box::pin(autosave.flush())), dirty);
         let handle = autosave.inner;
         on_cleanup(move || {
             let Some(inner) = handle.try_get_value() else {
@@ -175,21 +192,27 @@ impl Autosave {
         self.inner.try_get_value()
     }
 
-    /// Records an edit and schedules a write after the typing pause.
+    /// Records an edit and schedules a write after the typing pause, or after
+    /// [`MAX_WAIT_MS`] if typing does not pause.
     pub fn touch(&self) {
         let Some(inner) = self.inner() else { return };
         inner.generation.set(inner.generation.get() + 1);
         if !matches!(inner.status.get_untracked(), SaveStatus::Failed(_)) {
             inner.status.set(SaveStatus::Unsaved);
         }
-        let weak: Weak<Inner> = Rc::downgrade(&inner);
-        let timeout = Timeout::new(DEBOUNCE_MS, move || {
-            if let Some(inner) = weak.upgrade() {
-                leptos::task::spawn_local(flush(inner));
-            }
-        });
+        let write_later = |ms: u32| {
+            let weak: Weak<Inner> = Rc::downgrade(&inner);
+            Timeout::new(ms, move || {
+                if let Some(inner) = weak.upgrade() {
+                    leptos::task::spawn_local(flush(inner));
+                }
+            })
+        };
         // Replacing the old timer cancels it.
-        *inner.timer.borrow_mut() = Some(timeout);
+        *inner.timer.borrow_mut() = Some(write_later(DEBOUNCE_MS));
+        if inner.deadline.borrow().is_none() {
+            *inner.deadline.borrow_mut() = Some(write_later(MAX_WAIT_MS));
+        }
     }
 
     /// Writes pending edits now (blur, page hide, lock). Resolves when done.

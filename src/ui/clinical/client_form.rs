@@ -7,13 +7,17 @@ use leptos_router::hooks::use_navigate;
 
 use crate::domain::client::normalize_icd10_code;
 use crate::domain::{Client, ClientId, Date, Diagnosis, Goal, GoalStatus, ValidationIssue};
+use crate::ui::clock::now_ms;
+use crate::ui::outcome::Outcome;
 use crate::ui::private_text::private_text;
-use crate::ui::session::{now_ms, use_session};
-use crate::vault::repository::Loaded;
-use crate::vault::session::Vault;
-use crate::vault::VaultError;
+use crate::ui::session_context::use_session;
+use crate::vault::conflict::{Conflict, SaveError};
+use crate::vault::editable_client::EditableClient;
 
-use super::common::{new_id, route_param, shown_name, ErrorAlert, IssueList};
+use super::client_context::use_client_record;
+use super::common::{shown_name, ErrorAlert, IssueList};
+use super::conflict_panel::ConflictPanel;
+use super::route_params::client_id_param;
 
 /// One diagnosis row of the form.
 #[derive(Clone, Copy)]
@@ -94,6 +98,32 @@ impl ClientFields {
             self.primary.set(Some(key));
         }
         key
+    }
+
+    /// Replaces every field with `client`'s (after choosing another version).
+    fn load(&self, client: &Client) {
+        self.name.set(client.name.clone());
+        self.code.set(client.code.clone().unwrap_or_default());
+        self.date_of_birth.set(
+            client
+                .date_of_birth
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        );
+        self.pronouns.set(client.pronouns.clone());
+        // New rows with new keys, so no row of the old list is reused.
+        self.diagnoses.set(Vec::new());
+        self.primary.set(None);
+        self.goals.set(Vec::new());
+        for diagnosis in &client.diagnoses {
+            let key = self.add_diagnosis(&diagnosis.code, &diagnosis.description);
+            if diagnosis.primary {
+                self.primary.set(Some(key));
+            }
+        }
+        for goal in &client.goals {
+            self.add_goal(goal);
+        }
     }
 
     fn add_goal(&self, goal: &Goal) {
@@ -183,16 +213,14 @@ fn parse_optional_date(text: &str) -> Result<Option<Date>, String> {
 /// A new client.
 #[component]
 pub fn ClientNewPage() -> impl IntoView {
-    match new_id() {
-        Ok(id) => {
-            let client = Client::new(ClientId(id), "");
-            view! {
-                <h1>"New client"</h1>
-                <ClientForm client=client rev=RwSignal::new(0) />
-            }
-            .into_any()
+    let session = use_session();
+    match session.vault().new_client() {
+        Ok(editable) => view! {
+            <h1>"New client"</h1>
+            <ClientForm editable=editable />
         }
-        Err(e) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
+        .into_any(),
+        Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
     }
 }
 
@@ -200,98 +228,135 @@ pub fn ClientNewPage() -> impl IntoView {
 #[component]
 pub fn ClientEditPage() -> impl IntoView {
     let session = use_session();
-    let client_id = route_param("client");
+    let client_id = client_id_param();
     let loaded = LocalResource::new(move || {
         let id = client_id.get();
-        async move { session.vault().client(&id).await }
+        async move { session.vault().edit_client(&id).await }
     });
-    move || {
-        match loaded.get() {
+    move || match loaded.get() {
         None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
-        Some(Err(VaultError::NotFound)) => view! {
-            <p class="alert" role="alert">"This client no longer exists. It may have been deleted in another tab."</p>
-            <A href="/">"Back to clients"</A>
-        }
-        .into_any(),
         Some(Err(e)) => view! {
             <p class="alert" role="alert">{e.to_string()}</p>
             <A href="/">"Back to clients"</A>
         }
         .into_any(),
-        Some(Ok(stored)) => {
-            let rev = RwSignal::new(stored.rev);
-            let saved = RwSignal::new(stored.value.clone());
-            let heading = format!("Edit client: {}", shown_name(&stored.value, false));
+        Some(Ok(editable)) => {
+            let heading = format!("Edit client: {}", shown_name(&editable.client(), false));
+            let saved = RwSignal::new(editable.client());
             view! {
                 <h1>{heading}</h1>
-                <ClientForm client=stored.value rev=rev saved=saved />
-                <ArchiveAndDelete saved=saved rev=rev />
+                <ClientForm editable=editable.clone() saved=saved />
+                <ArchiveAndDelete editable=editable saved=saved />
             }
             .into_any()
         }
     }
-    }
 }
 
-/// The client form. `rev` 0 creates the client; otherwise it saves revision `rev`.
+/// The client form. A client never saved is created by "Save client".
 /// `saved` (edit page) is the client as last stored, shared with the archive
-/// buttons so the archived flag and revision stay in step.
+/// buttons so the archived flag stays in step.
 #[component]
 fn ClientForm(
-    client: Client,
-    rev: RwSignal<u64>,
+    editable: EditableClient,
     #[prop(optional)] saved: Option<RwSignal<Client>>,
 ) -> impl IntoView {
     let session = use_session();
+    let record = use_client_record();
     let navigate = use_navigate();
+    let client = editable.client();
     let fields = ClientFields::from_client(&client);
     let id = client.id.clone();
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let cancel_href = if rev.get_untracked() == 0 {
-        "/".to_owned()
-    } else {
+    let cancel_href = if editable.is_saved() {
         format!("/clients/{id}")
+    } else {
+        "/".to_owned()
     };
+    let editable = StoredValue::new_local(editable);
+    let conflict = RwSignal::new(None::<Conflict<Client>>);
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let archived = saved.is_some_and(|s| s.with_untracked(|c| c.archived));
-        let client = match fields.build_client(&id, archived) {
-            Ok(client) => client,
-            Err(found) => {
-                issues.set(found);
-                return;
-            }
-        };
-        issues.set(Vec::new());
-        error.set(None);
-        busy.set(true);
+    let save = Action::new_local(move |client: &Client| {
+        let client = client.clone();
         let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let vault = session.vault();
-            let current = rev.get_untracked();
-            let result = if current == 0 {
-                vault.create_client(&client, now_ms()).await
-            } else {
-                vault.save_client(&client, current).await
-            };
-            busy.set(false);
-            match result {
-                Ok(new_rev) => {
-                    rev.set(new_rev);
+        async move {
+            match editable.get_value().save(&client, now_ms()).await {
+                Ok(()) => {
                     if let Some(saved) = saved {
                         saved.set(client.clone());
                     }
+                    if let Some(record) = record {
+                        record.reload();
+                    }
                     navigate(&format!("/clients/{}", client.id), Default::default());
+                    Ok(())
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(SaveError::Conflict(c)) => {
+                    conflict.set(Some(*c));
+                    Ok(())
+                }
+                Err(SaveError::Failed(e)) => Err(e.to_string()),
+            }
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if save.pending().get_untracked() {
+            return;
+        }
+        let archived = saved.is_some_and(|s| s.with_untracked(|c| c.archived));
+        match fields.build_client(&id, archived) {
+            Ok(client) => {
+                issues.set(Vec::new());
+                save.dispatch_local(client);
+            }
+            Err(found) => issues.set(found),
+        }
+    };
+    let keep_mine = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if editable
+                .get_value()
+                .keep_mine(&c.mine, now_ms())
+                .await
+                .is_ok()
+            {
+                conflict.set(None);
+                if let Some(record) = record {
+                    record.reload();
+                }
             }
         });
-    };
+    });
+    let keep_theirs = Callback::new(move |()| {
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(theirs)) = editable.get_value().keep_theirs().await {
+                fields.load(&theirs);
+                if let Some(saved) = saved {
+                    saved.set(theirs);
+                }
+            }
+            conflict.set(None);
+        });
+    });
+    let _ = session;
 
     view! {
+        {move || conflict.get().map(|c| view! {
+            <ConflictPanel
+                mine=client_rows(&c.mine)
+                theirs=c.theirs.as_ref().map(client_rows)
+                clashes=c.clashes.clone()
+                on_keep_mine=keep_mine
+                on_keep_theirs=Some(keep_theirs)
+                on_keep_both=None
+            />
+        })}
         <form class="card client-form" on:submit=submit novalidate>
             <div class="grid">
                 <div>
@@ -317,11 +382,56 @@ fn ClientForm(
             <IssueList issues=issues heading="The client could not be saved:" />
             <ErrorAlert message=error />
             <div class="actions">
-                <button type="submit" disabled=move || busy.get()>"Save client"</button>
+                <button type="submit" disabled=move || save.pending().get()>"Save client"</button>
                 <A href=cancel_href attr:class="button secondary">"Cancel"</A>
             </div>
         </form>
     }
+}
+
+/// A client as label/value rows, for comparing two versions.
+fn client_rows(client: &Client) -> Vec<(String, String)> {
+    vec![
+        ("Client name".into(), client.name.clone()),
+        (
+            "Client code".into(),
+            client.code.clone().unwrap_or_default(),
+        ),
+        (
+            "Date of birth".into(),
+            client
+                .date_of_birth
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        ),
+        ("Pronouns".into(), client.pronouns.clone()),
+        (
+            "Diagnoses".into(),
+            client
+                .diagnoses
+                .iter()
+                .map(|d| format!("{} {}", d.code, d.description))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "Treatment goals".into(),
+            client
+                .goals
+                .iter()
+                .map(|g| g.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        (
+            "Archived".into(),
+            if client.archived {
+                "Yes".into()
+            } else {
+                "No".into()
+            },
+        ),
+    ]
 }
 
 #[component]
@@ -361,6 +471,7 @@ fn DiagnosesEditor(fields: ClientFields) -> impl IntoView {
                                     type="radio"
                                     class="checkbox"
                                     name="primary-diagnosis"
+                                    aria-label=move || format!("Primary diagnosis {}", position())
                                     prop:checked=move || fields.primary.get() == Some(row.key)
                                     on:change=move |_| fields.primary.set(Some(row.key))
                                 />
@@ -382,9 +493,14 @@ fn DiagnosesEditor(fields: ClientFields) -> impl IntoView {
 
 #[component]
 fn GoalsEditor(fields: ClientFields) -> impl IntoView {
+    let session = use_session();
     let add = move |_| {
-        // Goal ids only need to be unique within the client.
-        let id = new_id().unwrap_or_else(|_| format!("goal-{}-{}", now_ms(), fields.key()));
+        // Goal ids only need to be unique within the client; progress notes
+        // refer to them.
+        let id = session
+            .vault()
+            .new_record_id()
+            .unwrap_or_else(|_| format!("goal-{}-{}", now_ms(), fields.key()));
         fields.add_goal(&Goal::new(id, ""));
     };
     view! {
@@ -441,120 +557,81 @@ fn GoalsEditor(fields: ClientFields) -> impl IntoView {
 }
 
 /// Archive or unarchive, and delete with an explicit confirmation. A client who
-/// still has notes cannot be deleted: the record must be kept, so archive instead.
+/// still has notes cannot be deleted: the vault refuses it, and says why.
 #[component]
-fn ArchiveAndDelete(saved: RwSignal<Client>, rev: RwSignal<u64>) -> impl IntoView {
-    let session = use_session();
+fn ArchiveAndDelete(editable: EditableClient, saved: RwSignal<Client>) -> impl IntoView {
     let navigate = use_navigate();
-    let status = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let record = use_client_record();
+    let editable = StoredValue::new_local(editable);
     let confirming = RwSignal::new(false);
     let confirm_text = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
 
-    let toggle_archive = move |_| {
+    let archive = Action::new_local(move |_: &()| async move {
         let mut client = saved.get_untracked();
         client.archived = !client.archived;
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let result = session
-                .vault()
-                .save_client(&client, rev.get_untracked())
-                .await;
-            busy.set(false);
-            match result {
-                Ok(new_rev) => {
-                    rev.set(new_rev);
-                    let archived = client.archived;
-                    saved.set(client);
-                    status.set(Some(
-                        if archived {
-                            "Client archived. The record is kept; the client is hidden from the list."
-                        } else {
-                            "Client unarchived."
-                        }
-                        .to_owned(),
-                    ));
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
-    };
-
-    let ask_delete = move |_| {
-        let id = saved.with_untracked(|c| c.id.0.clone());
-        error.set(None);
-        status.set(None);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let count = count_records(session.vault(), &id).await;
-            busy.set(false);
-            match count {
-                Ok(0) => confirming.set(true),
-                Ok(n) => error.set(Some(format!(
-                    "This client has {n} note(s), so the record cannot be deleted: clinical records must be kept. Archive the client instead to hide them from the list."
-                ))),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
-    };
-
-    let delete = move |_| {
-        if confirm_text.get_untracked().trim() != "DELETE" {
-            return;
+        editable
+            .get_value()
+            .save(&client, now_ms())
+            .await
+            .map_err(|e| e.to_string())?;
+        let archived = client.archived;
+        saved.set(client);
+        if let Some(record) = record {
+            record.reload();
         }
-        let id = saved.with_untracked(|c| c.id.0.clone());
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            // Checked again: a note may have been written in another tab meanwhile.
-            let result = match count_records(session.vault(), &id).await {
-                Ok(0) => {
-                    session
-                        .vault()
-                        .delete_client(&id, rev.get_untracked(), now_ms())
-                        .await
-                }
-                Ok(_) => Err(VaultError::Storage(
-                    "the client has notes now; archive instead".into(),
-                )),
-                Err(e) => Err(e),
-            };
-            busy.set(false);
-            match result {
-                Ok(()) => navigate("/", Default::default()),
-                Err(e) => error.set(Some(e.to_string())),
+        Ok::<String, String>(
+            if archived {
+                "Client archived. The record is kept; the client is hidden from the list."
+            } else {
+                "Client unarchived."
             }
-        });
-    };
+            .to_owned(),
+        )
+    });
+    let delete = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
+            editable
+                .get_value()
+                .delete(now_ms())
+                .await
+                .map_err(|e| e.to_string())?;
+            navigate("/", Default::default());
+            Ok::<String, String>(String::new())
+        }
+    });
+    let busy = move || archive.pending().get() || delete.pending().get();
+    let outcome = Signal::derive(move || {
+        let archived = archive.value().get();
+        let deleted = delete.value().get().filter(Result::is_err);
+        deleted.or(archived)
+    });
 
     view! {
         <section class="card" aria-labelledby="archive-heading">
             <h2 id="archive-heading">"Archive or delete"</h2>
             <p class="field-hint">"Archiving keeps the whole record and hides the client from the list. Deleting is permanent and only possible for a client without notes."</p>
             <div class="actions">
-                <button type="button" class="secondary" disabled=move || busy.get() on:click=toggle_archive>
+                <button type="button" class="secondary" disabled=busy on:click=move |_| { archive.dispatch_local(()); }>
                     {move || if saved.with(|c| c.archived) { "Unarchive client" } else { "Archive client" }}
                 </button>
-                <button type="button" class="danger" disabled=move || busy.get() on:click=ask_delete>
+                <button type="button" class="danger" disabled=busy on:click=move |_| confirming.set(true)>
                     "Delete client…"
                 </button>
             </div>
-            {move || status.get().map(|m| view! { <p class="status status--ok" role="status">{m}</p> })}
-            <ErrorAlert message=error />
+            <Outcome status=outcome />
             <Show when=move || confirming.get()>
                 <div class="confirm" role="group" aria-labelledby="delete-confirm-heading">
                     <h3 id="delete-confirm-heading">"Delete this client permanently?"</h3>
-                    <p>"This cannot be undone. The deletion is written to the audit log."</p>
+                    <p>"This cannot be undone. The deletion is written to the audit log. A client with notes cannot be deleted."</p>
                     <label for="delete-confirm">"Type DELETE to confirm"</label>
                     <input id="delete-confirm" use:private_text bind:value=confirm_text />
                     <div class="actions">
                         <button
                             type="button"
                             class="danger"
-                            disabled=move || busy.get() || confirm_text.get().trim() != "DELETE"
-                            on:click=delete.clone()
+                            disabled=move || busy() || confirm_text.get().trim() != "DELETE"
+                            on:click=move |_| { delete.dispatch_local(()); }
                         >
                             "Delete client permanently"
                         </button>
@@ -566,29 +643,4 @@ fn ArchiveAndDelete(saved: RwSignal<Client>, rev: RwSignal<u64>) -> impl IntoVie
             </Show>
         </section>
     }
-}
-
-/// How many notes of any kind (and unsaved note drafts) belong to this client.
-async fn count_records(vault: Vault, client_id: &str) -> Result<usize, VaultError> {
-    // Every note, not the index: deleting is the one place where a note the
-    // index missed would be lost for good.
-    let progress = vault
-        .progress_notes()
-        .await?
-        .into_iter()
-        .filter(|n| matches!(n, Loaded::Ok(s) if s.value.client_id().as_str() == client_id))
-        .count();
-    let psychotherapy = vault
-        .psychotherapy_notes_for(client_id)
-        .await?
-        .into_iter()
-        .filter(|n| matches!(n, Loaded::Ok(s) if s.value.client_id.as_str() == client_id))
-        .count();
-    let drafts = vault
-        .draft_buffers()
-        .await?
-        .into_iter()
-        .filter(|n| matches!(n, Loaded::Ok(s) if s.value.note.client_id.as_str() == client_id))
-        .count();
-    Ok(progress + psychotherapy + drafts)
 }

@@ -10,9 +10,9 @@ use leptos_router::hooks::use_navigate;
 use crate::domain::{Client, Date};
 use crate::ui::perf;
 use crate::ui::private_text::private_text;
-use crate::ui::session::{use_session, Session};
+use crate::ui::session_context::{use_session, Session};
 use crate::vault::note_index::NoteOverview;
-use crate::vault::repository::{Loaded, Stored};
+use crate::vault::sealer::{Loaded, Stored};
 use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};

@@ -1,63 +1,60 @@
-//! One client: the summary, the tabs of the record, and the progress-note
-//! timeline. Psychotherapy notes are only linked from here, never listed.
+//! The progress-notes tab of a client's record: the summary and the timeline.
+//! Psychotherapy notes are only linked from the record's tabs, never listed here.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::domain::{Client, ClientNoteIndex, GoalStatus, Template};
-use crate::ui::session::{use_session, Session};
-use crate::vault::drafts::DraftBuffer;
-use crate::vault::repository::{Loaded, Stored};
+use crate::domain::{Client, ClientNoteIndex, GoalStatus, NoteSummary, Template};
+use crate::ui::session_context::{use_session, Session};
 use crate::vault::VaultError;
 
-use super::common::{format_date, new_id, route_param, shown_name, BACKGROUND_CHECK_DELAY_MS};
+use super::client_context::use_client_record;
+use super::common::{format_date, shown_name, BACKGROUND_CHECK_DELAY_MS};
 use super::timeline::Timeline;
 
-/// A client, their note index and their unsaved new notes.
+/// What the timeline shows: the note index, and notes never committed.
 #[derive(Clone)]
-struct ClientRecord {
-    client: Stored<Client>,
-    /// What the timeline shows of each note.
+struct Notes {
     index: ClientNoteIndex,
     /// Unsaved buffers of notes never committed (so not in `index`).
-    new_drafts: Vec<Stored<DraftBuffer>>,
+    new_drafts: Vec<NoteSummary>,
 }
 
-async fn load_record(session: Session, id: String) -> Result<ClientRecord, VaultError> {
+async fn load_notes(session: Session, id: String) -> Result<Notes, VaultError> {
     let vault = session.vault();
-    let (client, index, drafts) = futures::join!(
-        vault.client(&id),
-        vault.client_note_index(&id),
-        vault.draft_buffers()
-    );
-    let (client, index) = (client?, index?);
+    let (index, drafts) =
+        futures::join!(vault.client_note_index(&id), vault.unsaved_new_notes(&id));
+    let index = index?;
     // A broken buffer is not worth failing the page over; the note itself is safe.
     let new_drafts = drafts
         .unwrap_or_default()
         .into_iter()
-        .filter_map(Loaded::ok)
-        .filter(|b| b.value.note.client_id.as_str() == id && index.get(&b.id).is_none())
+        .filter(|n| index.get(n.id.as_str()).is_none())
         .collect();
-    Ok(ClientRecord {
-        client,
-        index,
-        new_drafts,
-    })
+    Ok(Notes { index, new_drafts })
 }
 
-/// One client: summary and timeline.
+/// `/clients/:client`: summary and timeline.
 #[component]
-pub fn ClientPage() -> impl IntoView {
+pub fn ClientTimelinePage() -> impl IntoView {
     let session = use_session();
-    let client_id = route_param("client");
-    let record = LocalResource::new(move || load_record(session, client_id.get()));
+    let Some(record) = use_client_record() else {
+        return view! { <p class="alert" role="alert">{super::super::wording::client_gone()}</p> }
+            .into_any();
+    };
+    let client_id = Memo::new(move |_| {
+        record
+            .client
+            .with(|c| c.as_ref().map(|c| c.id.0.clone()).unwrap_or_default())
+    });
+    let notes = LocalResource::new(move || load_notes(session, client_id.get()));
     // After the timeline shows: read this client's notes once, to mark any that
     // do not open and to correct a summary that disagrees with its note.
     let damaged = RwSignal::new(Vec::<String>::new());
     let checked = StoredValue::new(None::<String>);
     Effect::new(move |_| {
-        if !record.with(|r| matches!(r, Some(Ok(_)))) {
+        if !notes.with(|r| matches!(r, Some(Ok(_)))) {
             return;
         }
         let id = client_id.get_untracked();
@@ -83,36 +80,35 @@ pub fn ClientPage() -> impl IntoView {
                 }
                 let _ = damaged.try_set(check.damaged);
                 if check.corrected {
-                    record.refetch();
+                    notes.refetch();
                 }
             }
         });
     });
-    move || {
-        match record.get() {
-        None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
-        Some(Err(VaultError::NotFound)) => view! {
-            <h1>"Client not found"</h1>
-            <p class="alert" role="alert">"This client no longer exists. It may have been deleted in another tab."</p>
-            <A href="/">"Back to clients"</A>
+    (move || {
+        let Some(client) = record.client.get() else {
+            return view! { <p class="status" role="status">"Opening the client…"</p> }.into_any();
+        };
+        match notes.get() {
+            None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <h1>{shown_name(&client, false)}</h1>
+                <p class="alert" role="alert">{e.to_string()}</p>
+            }
+            .into_any(),
+            Some(Ok(notes)) => {
+                view! { <ClientRecordView client=client notes=notes damaged=damaged.into() /> }
+                    .into_any()
+            }
         }
-        .into_any(),
-        Some(Err(e)) => view! {
-            <h1>"Client"</h1>
-            <p class="alert" role="alert">{e.to_string()}</p>
-            <A href="/">"Back to clients"</A>
-        }
-        .into_any(),
-        Some(Ok(record)) => view! { <ClientRecordView record=record damaged=damaged.into() /> }.into_any(),
-    }
-    }
+    })
+    .into_any()
 }
 
 #[component]
-fn ClientRecordView(record: ClientRecord, damaged: Signal<Vec<String>>) -> impl IntoView {
-    let client = record.client.value;
+fn ClientRecordView(client: Client, notes: Notes, damaged: Signal<Vec<String>>) -> impl IntoView {
     let id = client.id.0.clone();
-    let span = record.index.session_span();
+    let span = notes.index.session_span();
     let name = shown_name(&client, false);
 
     view! {
@@ -121,12 +117,11 @@ fn ClientRecordView(record: ClientRecord, damaged: Signal<Vec<String>>) -> impl 
             <A href=format!("/clients/{id}/edit") attr:class="button secondary">"Edit client"</A>
         </div>
         <ClientSummary client=client.clone() span=span />
-        <RecordTabs client_id=id.clone() current=RecordTab::Progress />
         <NewProgressNote client_id=id.clone() />
         <Timeline
             client_id=id
-            notes=record.index.notes().to_vec()
-            new_drafts=record.new_drafts
+            notes=notes.index.notes().to_vec()
+            new_drafts=notes.new_drafts
             damaged=damaged
         />
     }
@@ -204,41 +199,15 @@ fn non_empty(text: &str) -> String {
     }
 }
 
-/// Which tab of a client's record is showing.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum RecordTab {
-    Progress,
-    Psychotherapy,
-}
-
-/// "Progress notes" and "Psychotherapy notes", as links.
-#[component]
-pub fn RecordTabs(client_id: String, current: RecordTab) -> impl IntoView {
-    let progress = format!("/clients/{client_id}");
-    let private = format!("/clients/{client_id}/psychotherapy");
-    let class = move |tab: RecordTab| {
-        if tab == current {
-            "tab tab--current"
-        } else {
-            "tab"
-        }
-    };
-    view! {
-        <nav class="tabs" aria-label="Client record">
-            <A href=progress exact=true attr:class=class(RecordTab::Progress)>"Progress notes"</A>
-            <A href=private exact=true attr:class=class(RecordTab::Psychotherapy)>"Psychotherapy notes"</A>
-        </nav>
-    }
-}
-
 /// The template choice and the "New progress note" button. The note gets a
 /// fresh id and is written only once something is typed or saved.
 #[component]
 fn NewProgressNote(client_id: String) -> impl IntoView {
+    let session = use_session();
     let navigate = use_navigate();
     let template = RwSignal::new(Template::Soap);
     let error = RwSignal::new(None::<String>);
-    let start = move |_| match new_id() {
+    let start = move |_| match session.vault().new_record_id() {
         Ok(note_id) => navigate(
             &format!(
                 "/clients/{client_id}/notes/{note_id}?template={}",
@@ -246,7 +215,7 @@ fn NewProgressNote(client_id: String) -> impl IntoView {
             ),
             Default::default(),
         ),
-        Err(e) => error.set(Some(e)),
+        Err(e) => error.set(Some(e.to_string())),
     };
     view! {
         <div class="new-note">

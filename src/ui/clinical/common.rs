@@ -1,22 +1,10 @@
-//! Small pieces the clinical pages share: route parameters, fresh ids, time
-//! formatting, and the alert lists for errors and validation issues.
+//! Small pieces the clinical pages share: time formatting, the names clients
+//! are shown by, and the alert lists for errors and validation issues.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::domain::{Client, Date, Timestamp, ValidationIssue};
-use crate::ui::session::use_session;
-
-/// A route parameter (`client`, `note`) as a signal; empty when absent.
-pub fn route_param(name: &'static str) -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
-}
-
-/// A fresh random id for a new record.
-pub fn new_id() -> Result<String, String> {
-    crate::crypto::random_id().map_err(|e| e.to_string())
-}
+use crate::ui::session_context::use_session;
 
 /// A local wall-clock timestamp as "2024-03-05 14:50".
 pub fn format_timestamp(at: Timestamp) -> String {
@@ -47,7 +35,7 @@ pub fn short_digest(hex: &str) -> String {
 pub fn prefer_codes() -> bool {
     use_session()
         .settings
-        .with_untracked(|s| s.value.show_client_codes)
+        .with_untracked(|s| s.show_client_codes)
 }
 
 /// The name a client is shown by in lists and headings.

@@ -4,24 +4,34 @@
 //! - [`client_list`]: the home screen (clients by last session, notes to sign) and
 //!   [`search`] (client names and progress-note text, highlighted);
 //! - [`client_form`]: new and edit client, archive, delete;
-//! - [`client_page`]: one client's summary and record tabs, and [`timeline`];
+//! - [`client_record`]: the parent of every page about one client (its name
+//!   and the record's tabs), sharing the client through [`client_context`];
+//!   [`client_timeline_page`]: the summary and the [`timeline`];
 //! - [`progress_note_editor`]: opening a note and editing a draft, with
 //!   [`session_fields`], [`risk_fields`], [`section_field`], [`sign`] and
 //!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
-//! Everything the person typed is rendered as text; ids are the only user-made
-//! values in URLs.
+//! When a save meets a version saved elsewhere, [`conflict_panel`] shows both.
+//! Route parameters are typed in [`route_params`].
+//!
+//! Everything the person typed is rendered as text; ids are the only values in
+//! URLs.
 
 mod addenda;
 mod autosave;
+mod client_context;
 mod client_form;
 mod client_list;
-mod client_page;
+mod client_record;
+mod client_timeline_page;
 mod common;
+mod conflict_panel;
+mod note_form;
 mod progress_note_editor;
 mod psychotherapy;
 mod risk_fields;
+mod route_params;
 mod search;
 mod section_field;
 mod session_fields;
@@ -31,6 +41,7 @@ mod timeline;
 
 pub use client_form::{ClientEditPage, ClientNewPage};
 pub use client_list::ClientsPage;
-pub use client_page::ClientPage;
+pub use client_record::ClientRecord;
+pub use client_timeline_page::ClientTimelinePage;
 pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;

@@ -1,367 +1,316 @@
-//! The progress-note page: opens a note (audited), then shows the editor for a
-//! draft or the read-only view of a signed note.
+//! The progress-note page: opens a note through the vault (audited), then shows
+//! the editor for a draft or the read-only view of a signed note.
 //!
-//! A new note has revision 0: it exists only in this editor until something is
-//! typed (the autosave seals it into the drafts store) or "Save" commits it.
-//! Unsaved work found in the drafts store on opening is newer than the record,
-//! so it is loaded and the person is told.
+//! The vault hands back a handle ([`EditableProgressNote`] or [`AmendableNote`])
+//! that keeps revisions to itself: this page holds only the form. A note never
+//! committed exists only in the editor buffer until "Save" commits it. Unsaved
+//! work found on opening is loaded and the person told; unsaved work older than
+//! the saved note opens as a comparison, and nothing is saved until the
+//! clinician chooses.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::domain::{
-    Client, ClientId, ProgressNote, ProgressNoteDraft, ProgressNoteId, SignedProgressNote, Template,
-};
-use crate::ui::session::{now_local, now_ms, use_session};
-use crate::vault::drafts::DraftBuffer;
-use crate::vault::repository::{Loaded, Stored};
-use crate::vault::session::Vault;
+use crate::domain::{Client, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template};
+use crate::ui::clock::{now_local, now_ms};
+use crate::ui::session_context::use_session;
+use crate::ui::wording;
+use crate::vault::amendable_note::AmendableNote;
+use crate::vault::conflict::{Conflict, SaveError};
+use crate::vault::editable_progress_note::{EditableProgressNote, Recovered, Saved};
+use crate::vault::progress_notes::OpenedNote;
 use crate::vault::VaultError;
 
 use super::autosave::{Autosave, SaveFuture, SaveIndicator, Writer};
-use super::common::{format_date, route_param, shown_name};
+use super::client_context::use_client_record;
+use super::common::{format_date, shown_name};
+use super::conflict_panel::ConflictPanel;
+use super::note_form::NoteForm;
 use super::risk_fields::RiskFields;
+use super::route_params::note_id_param;
 use super::section_field::SectionFields;
 use super::session_fields::{DiagnosesAddressed, GoalsAddressed, SessionFields};
 use super::sign::SignPanel;
 use super::signed_note::SignedNoteView;
 
-/// The open draft and its autosave: what every part of the editor edits.
-#[derive(Clone, Copy)]
-pub struct NoteForm {
-    pub draft: RwSignal<ProgressNoteDraft>,
-    pub autosave: Autosave,
-}
-
-impl NoteForm {
-    /// Changes the draft and schedules the autosave.
-    pub fn edit(&self, change: impl FnOnce(&mut ProgressNoteDraft)) {
-        self.draft.update(change);
-        self.autosave.touch();
-    }
-}
-
-/// Revisions the editor writes against. Shared with writes still running after
-/// the editor closed, so kept outside the reactive system.
-#[derive(Default)]
-pub struct Revs {
-    /// The note's revision in `progress_notes` (0: never committed).
-    pub rev: Cell<u64>,
-    /// The editor buffer's revision in `drafts` (0: none).
-    pub draft_rev: Cell<u64>,
-    /// What the next buffer records as the revision editing started from.
-    pub base_rev: Cell<u64>,
-}
-
-/// A note ready to edit.
-#[derive(Clone)]
-struct DraftStart {
-    client: Client,
-    draft: ProgressNoteDraft,
-    rev: u64,
-    draft_rev: u64,
-    /// A message about restored work: `Ok` informs, `Err` warns.
-    notice: Option<Result<String, String>>,
-    /// The client's most recent signed note, for "Copy from last note".
-    previous: Option<SignedProgressNote>,
-}
-
+/// What the page shows.
 #[derive(Clone)]
 enum Phase {
     Loading,
     Failed(String),
-    Draft(Box<DraftStart>),
+    Draft {
+        note: EditableProgressNote,
+        previous: Option<Box<SignedProgressNote>>,
+    },
     Signed {
-        client: Box<Client>,
-        note: Box<SignedProgressNote>,
-        rev: u64,
+        note: AmendableNote,
         just_signed: bool,
+        /// Text typed while signing ran, to start an addendum with.
+        addendum_start: Option<String>,
     },
 }
 
 /// One progress note.
 #[component]
 pub fn ProgressNotePage() -> impl IntoView {
-    let client_id = route_param("client");
-    let note_id = route_param("note");
+    let note_id = note_id_param();
     let query = use_query_map();
+    let Some(record) = use_client_record() else {
+        return view! { <p class="alert" role="alert">{wording::client_gone()}</p> }.into_any();
+    };
     // A new note id gets a new editor (the route alone does not remount it).
-    move || {
+    (move || {
         let template = query
             .with_untracked(|q| q.get("template"))
             .and_then(|t| Template::parse(&t).ok())
             .unwrap_or_default();
-        view! { <NoteLoader client_id=client_id.get() note_id=note_id.get() template=template /> }
-    }
+        let id = note_id.get();
+        record
+            .client
+            .get()
+            .map(|client| view! { <NoteLoader client=client note_id=id template=template /> })
+    })
+    .into_any()
 }
 
 #[component]
-fn NoteLoader(client_id: String, note_id: String, template: Template) -> impl IntoView {
+fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoView {
     let session = use_session();
-    let phase = RwSignal::new(Phase::Loading);
+    let phase = RwSignal::new_local(Phase::Loading);
+    let version = RwSignal::new(0u32);
     {
-        let vault = session.vault();
-        let client_id = client_id.clone();
-        leptos::task::spawn_local(async move {
-            let opened = open_note(vault, client_id, note_id, template).await;
-            phase.try_set(opened);
+        let client = client.clone();
+        Effect::new(move |_| {
+            version.track();
+            let vault = session.vault();
+            let client = client.clone();
+            let note_id = note_id.clone();
+            leptos::task::spawn_local(async move {
+                let opened = vault
+                    .open_progress_note(&client, &note_id, template, now_local(), now_ms())
+                    .await;
+                let next = match opened {
+                    Ok(OpenedNote::Draft(note)) => {
+                        let previous = vault
+                            .last_signed_note(client.id.as_str(), note.id())
+                            .await
+                            .map(Box::new);
+                        Phase::Draft { note, previous }
+                    }
+                    Ok(OpenedNote::Signed(note)) => Phase::Signed {
+                        note,
+                        just_signed: false,
+                        addendum_start: None,
+                    },
+                    Err(VaultError::NotFound) => Phase::Failed(
+                        "This note is not one of this client's notes. Open it from its own client's page.".into(),
+                    ),
+                    Err(e) => Phase::Failed(e.to_string()),
+                };
+                phase.try_set(next);
+            });
         });
     }
-    let back = format!("/clients/{client_id}");
     let on_signed = Callback::new(
-        move |(client, note, rev): (Client, SignedProgressNote, u64)| {
+        move |(note, addendum_start): (AmendableNote, Option<String>)| {
             phase.set(Phase::Signed {
-                client: Box::new(client),
-                note: Box::new(note),
-                rev,
+                note,
                 just_signed: true,
+                addendum_start,
             });
         },
     );
-    move || match phase.get() {
+    let reload = Callback::new(move |()| {
+        phase.set(Phase::Loading);
+        version.update(|v| *v += 1);
+    });
+    move || {
+        match phase.get() {
         Phase::Loading => {
             view! { <p class="status" role="status">"Opening the note…"</p> }.into_any()
         }
         Phase::Failed(message) => view! {
             <h1>"Progress note"</h1>
             <p class="alert" role="alert">{message}</p>
-            <A href=back.clone()>"Back to the client"</A>
         }
         .into_any(),
-        Phase::Draft(start) => {
-            view! { <DraftEditor start=*start on_signed=on_signed /> }.into_any()
+        Phase::Draft { note, previous } => view! {
+            <DraftEditor note=note client=client.clone() previous=previous on_signed=on_signed reload=reload />
         }
+        .into_any(),
         Phase::Signed {
-            client,
             note,
-            rev,
             just_signed,
-        } => view! { <SignedNoteView client=*client note=*note rev=rev just_signed=just_signed /> }
-            .into_any(),
+            addendum_start,
+        } => view! {
+            <SignedNoteView note=note client=client.clone() just_signed=just_signed addendum_start=addendum_start />
+        }
+        .into_any(),
+    }
     }
 }
 
-/// Loads the client, the note (a view in the audit log), any unsaved buffer,
-/// and the previous signed note.
-async fn open_note(vault: Vault, client_id: String, note_id: String, template: Template) -> Phase {
-    let client = match vault.client(&client_id).await {
-        Ok(stored) => stored.value,
-        Err(VaultError::NotFound) => {
-            return Phase::Failed(
-                "This client no longer exists. It may have been deleted in another tab.".into(),
-            )
-        }
-        Err(e) => return Phase::Failed(e.to_string()),
-    };
-    let stored = match vault.open_progress_note(&note_id, now_ms()).await {
-        Ok(stored) => Some(stored),
-        // Not committed yet: a new note.
-        Err(VaultError::NotFound) => None,
-        Err(e) => return Phase::Failed(e.to_string()),
-    };
-    if let Some(stored) = &stored {
-        if stored.value.client_id() != &client.id {
-            return Phase::Failed(
-                "This note belongs to another client. Open it from that client's page.".into(),
-            );
-        }
-    }
-    let (draft, rev) = match stored {
-        Some(Stored {
-            value: ProgressNote::Signed(note),
-            rev,
-            ..
-        }) => {
-            return Phase::Signed {
-                client: Box::new(client),
-                note: Box::new(note),
-                rev,
-                just_signed: false,
-            }
-        }
-        Some(Stored {
-            value: ProgressNote::Draft(draft),
-            rev,
-            ..
-        }) => (draft, rev),
-        None => (
-            ProgressNoteDraft::new(
-                ProgressNoteId(note_id.clone()),
-                ClientId(client_id),
-                template,
-                now_local(),
-            ),
-            0,
+/// The version of a note on one side of a conflict, as label and text rows.
+fn note_rows(note: &ProgressNoteDraft) -> Vec<(String, String)> {
+    let mut rows = vec![
+        ("Template".to_owned(), note.template.name().to_owned()),
+        (
+            "Date of service".to_owned(),
+            format_date(note.date_of_service),
         ),
-    };
-    let mut start = DraftStart {
-        client,
-        draft,
-        rev,
-        draft_rev: 0,
-        notice: None,
-        previous: None,
-    };
-    match vault.draft_buffer(&note_id).await {
-        Ok(Some(buffer)) if buffer.value.note.client_id == start.draft.client_id => {
-            start.notice = Some(Ok(if buffer.value.base_rev == rev {
-                "Restored unsaved changes".to_owned()
-            } else {
-                "Restored unsaved changes. This note was also saved elsewhere after they were made: check it before you save.".to_owned()
-            }));
-            start.draft_rev = buffer.rev;
-            start.draft = buffer.value.note;
-        }
-        Ok(_) => {}
-        Err(e) => {
-            start.notice = Some(Err(format!(
-                "Unsaved changes kept for this note could not be restored. {e}"
-            )))
-        }
+        (
+            "Time".to_owned(),
+            match (note.start, note.end) {
+                (Some(s), Some(e)) => format!("{s}–{e}"),
+                _ => "—".to_owned(),
+            },
+        ),
+        (
+            "Service code".to_owned(),
+            note.service_code
+                .as_ref()
+                .map(|c| c.code().to_owned())
+                .unwrap_or_default(),
+        ),
+    ];
+    for section in note.template.sections() {
+        rows.push((
+            section.label.to_owned(),
+            note.section(section.key).to_owned(),
+        ));
     }
-    // Only needed for copying forward; a failure here must not block editing.
-    if let Ok(notes) = vault
-        .progress_notes_of(start.draft.client_id.as_str())
-        .await
-    {
-        start.previous = notes
-            .into_iter()
-            .filter_map(Loaded::ok)
-            .filter_map(|s| match s.value {
-                ProgressNote::Signed(signed)
-                    if signed.client_id() == &start.draft.client_id
-                        && signed.id() != &start.draft.id =>
-                {
-                    Some(signed)
-                }
-                _ => None,
-            })
-            .max_by_key(|s| (s.date_of_service(), s.signature().signed_at));
-    }
-    Phase::Draft(Box::new(start))
+    rows
 }
 
 /// The editor of an unsigned note.
 #[component]
 fn DraftEditor(
-    start: DraftStart,
-    on_signed: Callback<(Client, SignedProgressNote, u64)>,
+    note: EditableProgressNote,
+    client: Client,
+    previous: Option<Box<SignedProgressNote>>,
+    on_signed: Callback<(AmendableNote, Option<String>)>,
+    reload: Callback<()>,
 ) -> impl IntoView {
-    let session = use_session();
-    let vault = session.vault();
-    let DraftStart {
-        client,
-        draft,
-        rev,
-        draft_rev,
-        notice,
-        previous,
-    } = start;
-    let revs = Rc::new(Revs {
-        rev: Cell::new(rev),
-        draft_rev: Cell::new(draft_rev),
-        base_rev: Cell::new(rev),
-    });
-    let draft = RwSignal::new(draft);
-
-    // The autosave seals the whole form into the drafts store.
-    let writer: Writer = {
-        let revs = revs.clone();
-        let vault = vault.clone();
-        Rc::new(move || -> SaveFuture {
-            let Some(mut note) = draft.try_get_untracked() else {
-                return Box::pin(async { Ok(()) });
-            };
-            note.updated_at = now_local();
-            let revs = revs.clone();
-            let vault = vault.clone();
-            Box::pin(async move {
-                let buffer = DraftBuffer {
-                    note,
-                    base_rev: revs.base_rev.get(),
-                    saved_at_ms: now_ms(),
-                };
-                let new_rev = vault
-                    .save_draft_buffer(&buffer, revs.draft_rev.get())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                revs.draft_rev.set(new_rev);
-                Ok(())
-            })
-        })
+    let draft = RwSignal::new(note.start());
+    let conflict = RwSignal::new(note.pending_conflict());
+    // Bumped when the form's content is replaced wholesale (a merge, a choice
+    // in a conflict), so every field reads it afresh.
+    let form_version = RwSignal::new(0u32);
+    let notice = match note.recovered() {
+        Recovered::Nothing => None,
+        Recovered::UnsavedChanges => Some(Ok("Restored unsaved changes.".to_owned())),
+        Recovered::Unreadable(e) => Some(Err(format!(
+            "Unsaved changes kept for this note could not be restored. {e}"
+        ))),
     };
+    let handle = StoredValue::new_local(note);
+
+    // What a write that met another version does to the screen.
+    let settle =
+        move |result: Result<Saved, SaveError<ProgressNoteDraft, ProgressNote>>| match result {
+            Ok(Saved::AsIs) => Ok(()),
+            Ok(Saved::Merged(merged)) => {
+                draft.try_set(merged);
+                form_version.try_update(|v| *v += 1);
+                Ok(())
+            }
+            Err(SaveError::Conflict(c)) => {
+                let message =
+                    SaveError::<ProgressNoteDraft, ProgressNote>::Conflict(c.clone()).to_string();
+                conflict.try_set(Some(*c));
+                Err(message)
+            }
+            Err(SaveError::Failed(e)) => Err(e.to_string()),
+        };
+
+    // The autosave seals the whole form into the editor buffer.
+    let writer: Writer = Rc::new(move || -> SaveFuture {
+        let Some(mut snapshot) = draft.try_get_untracked() else {
+            return Box::pin(async { Ok(()) });
+        };
+        snapshot.updated_at = now_local();
+        let Some(note) = handle.try_get_value() else {
+            return Box::pin(async { Ok(()) });
+        };
+        Box::pin(async move { settle(note.autosave(&snapshot, now_ms()).await) })
+    });
     let autosave = Autosave::new(writer);
     let form = NoteForm { draft, autosave };
-    let revs = StoredValue::new_local(revs);
-    let vault = StoredValue::new_local(vault);
 
     // "Save": commit into the record and drop the buffer, in one transaction.
     let save = Callback::new(move |()| {
-        let revs = revs.get_value();
-        let vault = vault.get_value();
         leptos::task::spawn_local(async move {
             let _ = autosave
                 .run(move || -> SaveFuture {
-                    let mut note = draft.get_untracked();
-                    note.updated_at = now_local();
-                    Box::pin(async move {
-                        let new_rev = vault
-                            .commit_progress_note(
-                                &ProgressNote::Draft(note),
-                                revs.rev.get(),
-                                revs.draft_rev.get(),
-                                None,
-                                now_ms(),
-                            )
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        revs.rev.set(new_rev);
-                        revs.base_rev.set(new_rev);
-                        revs.draft_rev.set(0);
-                        Ok(())
-                    })
+                    let mut snapshot = draft.get_untracked();
+                    snapshot.updated_at = now_local();
+                    let note = handle.get_value();
+                    Box::pin(async move { settle(note.save(&snapshot, now_ms()).await) })
                 })
                 .await;
         });
     });
 
-    let client_name = shown_name(&client, false);
-    let client_href = format!("/clients/{}", client.id);
-    let copied = RwSignal::new(None::<String>);
-    let copy_forward = previous.map(|previous| {
-        let label = format!(
-            "Copy from last note ({})",
-            format_date(previous.date_of_service())
-        );
-        let previous = StoredValue::new(previous);
-        let copy = move |_| {
-            let mut result = Ok(());
-            let plan_was_blank = draft.with_untracked(|d| d.section("plan").trim().is_empty());
-            form.edit(|d| result = previous.with_value(|p| d.copy_forward_from(p)));
-            copied.set(Some(match result {
-                Ok(()) if plan_was_blank => {
-                    "Copied the plan and the goals addressed from the last signed note. Update them for this session.".to_owned()
+    let resolve = move |choice: Choice| {
+        leptos::task::spawn_local(async move {
+            let note = handle.get_value();
+            let mine = draft.get_untracked();
+            let outcome = match choice {
+                Choice::Mine => {
+                    let mine = conflict
+                        .with_untracked(|c| c.as_ref().map(|c| c.mine.clone()))
+                        .unwrap_or(mine);
+                    note.keep_mine(&mine, now_ms()).await.map(|()| {
+                        draft.set(mine);
+                    })
                 }
-                Ok(()) => "Copied the goals addressed from the last signed note. The plan already had text, so it was kept.".to_owned(),
-                Err(e) => e.to_string(),
-            }));
-        };
-        view! {
-            <div class="copy-forward">
-                <button type="button" class="secondary" on:click=copy>{label}</button>
-                {move || copied.get().map(|m| view! { <p class="status" role="status">{m}</p> })}
-            </div>
-        }
-    });
+                Choice::Theirs => note.keep_theirs(now_ms()).await.map(|_| reload.run(())),
+                Choice::Both => {
+                    let mine = conflict
+                        .with_untracked(|c| c.as_ref().map(|c| c.mine.clone()))
+                        .unwrap_or(mine);
+                    note.keep_both(&mine, now_ms())
+                        .await
+                        .map(|_| reload.run(()))
+                }
+            };
+            match outcome {
+                Ok(()) => {
+                    conflict.set(None);
+                    autosave.discard();
+                    form_version.update(|v| *v += 1);
+                }
+                Err(e) => autosave
+                    .status
+                    .set(super::autosave::SaveStatus::Failed(e.to_string())),
+            }
+        });
+    };
 
-    let client_for_sign = client.clone();
-    let on_signed = Callback::new(move |(note, rev): (SignedProgressNote, u64)| {
-        on_signed.run((client_for_sign.clone(), note, rev));
-    });
+    let client_name = shown_name(&client, false);
+    let previous = StoredValue::new(previous.map(|p| *p));
+
+    let comparison = move || {
+        conflict.get().map(|c: Conflict<ProgressNoteDraft, ProgressNote>| {
+            let signed = matches!(c.theirs, Some(ProgressNote::Signed(_)));
+            let theirs = c.theirs.as_ref().map(|t| note_rows(t.content()));
+            view! {
+                <ConflictPanel
+                    mine=note_rows(&c.mine)
+                    theirs=theirs
+                    clashes=c.clashes.clone()
+                    on_keep_mine=Callback::new(move |()| resolve(if signed { Choice::Both } else { Choice::Mine }))
+                    on_keep_theirs=Some(Callback::new(move |()| resolve(Choice::Theirs)))
+                    on_keep_both=Some(Callback::new(move |()| resolve(Choice::Both)))
+                />
+                {signed.then(|| view! {
+                    <p class="notice">"The other version is signed, so it stays as it is. Keeping your version keeps it as a separate draft note."</p>
+                })}
+            }
+        })
+    };
 
     view! {
         <div class="page-head">
@@ -369,44 +318,146 @@ fn DraftEditor(
             <span class="badge">"Draft"</span>
             <SaveIndicator autosave=autosave />
         </div>
-        <p class="breadcrumb"><A href=client_href>{client_name}</A></p>
         {notice.map(|n| match n {
             Ok(n) => view! { <p class="notice" role="status">{n}</p> }.into_any(),
             Err(n) => view! { <p class="alert" role="alert">{n}</p> }.into_any(),
         })}
-        <form
-            class="note-form"
-            novalidate
-            on:submit=move |ev| ev.prevent_default()
-            on:focusout=move |_| autosave.flush_soon()
-        >
-            <div class="two-col note-layout">
-                <div class="note-layout__facts">
-                    <section class="card" aria-labelledby="session-heading">
-                        <h2 id="session-heading">"Session"</h2>
-                        <TemplateSelect form=form />
-                        <SessionFields form=form />
-                    </section>
-                    <section class="card" aria-labelledby="treatment-heading">
-                        <h2 id="treatment-heading">"Diagnoses and goals"</h2>
-                        <DiagnosesAddressed form=form client=client.clone() />
-                        <GoalsAddressed form=form client=client.clone() />
-                    </section>
-                    <section class="card" aria-labelledby="risk-heading">
-                        <h2 id="risk-heading">"Risk assessment"</h2>
-                        <RiskFields form=form />
-                    </section>
+        {comparison}
+        {move || {
+            form_version.track();
+            let client = client.clone();
+            let client_name = client_name.clone();
+            (conflict.with(Option::is_none)).then(move || view! {
+                <form
+                    class="note-form"
+                    novalidate
+                    aria-label=format!("Progress note for {client_name}")
+                    on:submit=move |ev| ev.prevent_default()
+                    on:focusout=move |_| autosave.flush_soon()
+                >
+                    <div class="two-col note-layout">
+                        <div class="note-layout__facts">
+                            <section class="card" aria-labelledby="session-heading">
+                                <h2 id="session-heading">"Session"</h2>
+                                <TemplateSelect form=form />
+                                <SessionFields form=form />
+                            </section>
+                            <section class="card" aria-labelledby="treatment-heading">
+                                <h2 id="treatment-heading">"Diagnoses and goals"</h2>
+                                <DiagnosesAddressed form=form client=client.clone() />
+                                <GoalsAddressed form=form client=client.clone() />
+                            </section>
+                            <section class="card" aria-labelledby="risk-heading">
+                                <h2 id="risk-heading">"Risk assessment"</h2>
+                                <RiskFields form=form />
+                            </section>
+                        </div>
+                        <div class="note-layout__text">
+                            <section class="card" aria-labelledby="sections-heading">
+                                <h2 id="sections-heading">"Note"</h2>
+                                {previous.get_value().map(|previous| view! { <CopyForward form=form previous=previous form_version=form_version /> })}
+                                <SectionFields form=form />
+                            </section>
+                            <SignPanel form=form note=handle on_save=save on_signed=on_signed />
+                            <DiscardDraft note=handle autosave=autosave client_href=format!("/clients/{}", client.id) />
+                        </div>
+                    </div>
+                </form>
+            })
+        }}
+    }
+}
+
+/// "Copy from last note": the plan and the goals addressed of the client's last
+/// signed note, never replacing text already written.
+#[component]
+fn CopyForward(
+    form: NoteForm,
+    previous: SignedProgressNote,
+    form_version: RwSignal<u32>,
+) -> impl IntoView {
+    let copied = RwSignal::new(None::<String>);
+    let label = format!(
+        "Copy from last note ({})",
+        format_date(previous.date_of_service())
+    );
+    let previous = StoredValue::new(previous);
+    let copy = move |_| {
+        let mut result = Ok(());
+        let plan_was_blank = form
+            .draft
+            .with_untracked(|d| d.section("plan").trim().is_empty());
+        form.edit(|d| result = previous.with_value(|p| d.copy_forward_from(p)));
+        copied.set(Some(match result {
+            Ok(()) if plan_was_blank => {
+                "Copied the plan and the goals addressed from the last signed note. Update them for this session.".to_owned()
+            }
+            Ok(()) => "Copied the goals addressed from the last signed note. The plan already had text, so it was kept.".to_owned(),
+            Err(e) => e.to_string(),
+        }));
+        form_version.update(|v| *v += 1);
+    };
+    view! {
+        <div class="copy-forward">
+            <button type="button" class="secondary" on:click=copy>{label}</button>
+            {move || copied.get().map(|m| view! { <p class="status" role="status">{m}</p> })}
+        </div>
+    }
+}
+
+/// What the clinician chose in a conflict.
+#[derive(Clone, Copy)]
+enum Choice {
+    Mine,
+    Theirs,
+    Both,
+}
+
+/// "Discard this draft", confirmed: an unsigned note (or its unsaved changes)
+/// goes, and the audit log says so.
+#[component]
+fn DiscardDraft(
+    note: StoredValue<EditableProgressNote, LocalStorage>,
+    autosave: Autosave,
+    /// Where to go once the note is gone.
+    client_href: String,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let confirming = RwSignal::new(false);
+    let discard = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        let client_href = client_href.clone();
+        async move {
+            let note = note.get_value();
+            // Nothing more is written once the clinician chose to discard.
+            autosave.discard();
+            note.discard(now_ms()).await.map_err(|e| e.to_string())?;
+            navigate(&client_href, Default::default());
+            Ok::<(), String>(())
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="discard-heading">
+            <h2 id="discard-heading">"Discard"</h2>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Discard this draft…"</button>
+                }
+            >
+                <div class="confirm" role="group" aria-labelledby="discard-confirm-heading">
+                    <h3 id="discard-confirm-heading">"Discard this unsigned note?"</h3>
+                    <p>"Its text is deleted for good. The audit log records that it was discarded."</p>
+                    <div class="actions">
+                        <button type="button" class="danger" disabled=move || discard.pending().get() on:click=move |_| { discard.dispatch_local(()); }>
+                            "Discard note"
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep note"</button>
+                    </div>
                 </div>
-                <div class="note-layout__text">
-                    <section class="card" aria-labelledby="sections-heading">
-                        <h2 id="sections-heading">"Note"</h2>
-                        {copy_forward}
-                        <SectionFields form=form />
-                    </section>
-                    <SignPanel form=form revs=revs vault=vault on_save=save on_signed=on_signed />
-                </div>
-            </div>
-        </form>
+            </Show>
+            {move || discard.value().get().and_then(Result::err).map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+        </section>
     }
 }
 

@@ -7,66 +7,79 @@
 //! "Save": it never passes through the drafts store, the home search, the
 //! timeline or an export.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::domain::{matches, Client, Date, PsychotherapyNote, PsychotherapyNoteId};
+use crate::domain::{matches, Client, Date, PsychotherapyNote};
+use crate::ui::clock::{now_local, now_ms};
 use crate::ui::private_text::private_text;
-use crate::ui::session::{now_local, now_ms, use_session, Session};
-use crate::vault::repository::{Loaded, Stored};
+use crate::ui::session_context::{use_session, Session};
+use crate::ui::wording;
+use crate::vault::conflict::SaveError;
+use crate::vault::editable_psychotherapy_note::EditablePsychotherapyNote;
+use crate::vault::sealer::Loaded;
 use crate::vault::VaultError;
 
 use super::autosave::{Autosave, SaveFuture, SaveIndicator, Writer};
-use super::client_page::{RecordTab, RecordTabs};
-use super::common::{format_date, format_timestamp, new_id, route_param, shown_name};
+use super::client_context::use_client_record;
+use super::common::{format_date, format_timestamp, shown_name};
+use super::conflict_panel::ConflictPanel;
 use super::search::{highlighted, passage, word_ranges};
 
 /// What the banner says, word for word.
 const BANNER: &str = "Psychotherapy notes are kept apart from the clinical record. They are never exported, printed with the record, or shown in search.";
 
-type NoteList = Vec<Loaded<PsychotherapyNote>>;
-
-/// The note open in the editor.
+/// A row of the list: a note, or one that cannot be opened.
 #[derive(Clone)]
-struct OpenNote {
-    note: PsychotherapyNote,
-    rev: u64,
+enum Listed {
+    Note(PsychotherapyNote),
+    Damaged,
 }
 
-async fn load(session: Session, client_id: String) -> Result<(Client, NoteList), VaultError> {
-    let vault = session.vault();
-    let client = vault.client(&client_id).await?.value;
-    let notes = vault.psychotherapy_notes_for(&client_id).await?;
-    Ok((client, notes))
+type NoteList = Vec<Listed>;
+
+async fn load(session: Session, client_id: String) -> Result<NoteList, VaultError> {
+    let notes = session.vault().psychotherapy_notes_for(&client_id).await?;
+    Ok(notes
+        .into_iter()
+        .map(|n| match n {
+            Loaded::Ok(s) => Listed::Note(s.value),
+            Loaded::Damaged { .. } => Listed::Damaged,
+        })
+        .collect())
 }
 
 /// A client's psychotherapy notes.
 #[component]
 pub fn PsychotherapyPage() -> impl IntoView {
     let session = use_session();
-    let client_id = route_param("client");
+    let Some(record) = use_client_record() else {
+        return view! { <p class="alert" role="alert">{wording::client_gone()}</p> }.into_any();
+    };
+    let client_id = Memo::new(move |_| {
+        record
+            .client
+            .with(|c| c.as_ref().map(|c| c.id.0.clone()).unwrap_or_default())
+    });
     let loaded = LocalResource::new(move || load(session, client_id.get()));
-    move || {
+    (move || {
+        let Some(client) = record.client.get() else {
+            return view! { <p class="status" role="status">"Opening psychotherapy notes…"</p> }
+                .into_any();
+        };
         match loaded.get() {
-        None => view! { <p class="status" role="status">"Opening psychotherapy notes…"</p> }.into_any(),
-        Some(Err(VaultError::NotFound)) => view! {
-            <h1>"Psychotherapy notes"</h1>
-            <p class="alert" role="alert">"This client no longer exists. It may have been deleted in another tab."</p>
-            <A href="/">"Back to clients"</A>
+            None => view! { <p class="status" role="status">"Opening psychotherapy notes…"</p> }
+                .into_any(),
+            Some(Err(e)) => view! {
+                <h1>"Psychotherapy notes"</h1>
+                <p class="alert" role="alert">{e.to_string()}</p>
+            }
+            .into_any(),
+            Some(Ok(notes)) => view! { <PrivateNotes client=client notes=notes /> }.into_any(),
         }
-        .into_any(),
-        Some(Err(e)) => view! {
-            <h1>"Psychotherapy notes"</h1>
-            <p class="alert" role="alert">{e.to_string()}</p>
-            <A href="/">"Back to clients"</A>
-        }
-        .into_any(),
-        Some(Ok((client, notes))) => view! { <PrivateNotes client=client notes=notes /> }.into_any(),
-    }
-    }
+    })
+    .into_any()
 }
 
 #[component]
@@ -75,63 +88,64 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
     let client_id = client.id.clone();
     let notes = RwSignal::new(notes);
     let query = RwSignal::new(String::new());
-    let open = RwSignal::new(None::<OpenNote>);
+    let open = RwSignal::new_local(None::<EditablePsychotherapyNote>);
     let error = RwSignal::new(None::<String>);
 
     let new_note = {
         let client_id = client_id.clone();
-        move |_| match new_id() {
-            Ok(id) => {
+        move |_| match session
+            .vault()
+            .new_psychotherapy_note(client_id.as_str(), now_local())
+        {
+            Ok(note) => {
                 error.set(None);
-                open.set(Some(OpenNote {
-                    note: PsychotherapyNote::new(
-                        PsychotherapyNoteId(id),
-                        client_id.clone(),
-                        now_local(),
-                    ),
-                    rev: 0,
-                }));
+                open.set(Some(note));
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => error.set(Some(e.to_string())),
         }
     };
-    let open_note = move |id: String| {
-        if open.with_untracked(|o| o.as_ref().is_some_and(|o| o.note.id.0 == id)) {
-            return;
-        }
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            // The open note's pending edits go first, so the list and the next
-            // editor see its latest revision.
-            session.flush_all().await;
-            match session.vault().open_psychotherapy_note(&id, now_ms()).await {
-                Ok(stored) => {
-                    open.try_set(Some(OpenNote {
-                        note: stored.value,
-                        rev: stored.rev,
-                    }));
-                }
-                Err(e) => {
-                    error.try_set(Some(e.to_string()));
-                }
+    let open_note = {
+        let client_id = client_id.clone();
+        move |id: String| {
+            if open.with_untracked(|o| o.as_ref().is_some_and(|o| o.id().0 == id)) {
+                return;
             }
-        });
+            error.set(None);
+            let client_id = client_id.clone();
+            leptos::task::spawn_local(async move {
+                // The open note's pending edits go first, so the list and the
+                // next editor see its latest version.
+                session.flush_all().await;
+                match session
+                    .vault()
+                    .open_psychotherapy_note(client_id.as_str(), &id, now_ms())
+                    .await
+                {
+                    Ok(note) => {
+                        open.try_set(Some(note));
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e.to_string()));
+                    }
+                }
+            });
+        }
     };
 
     let list = move || {
         let q = query.get();
         let q = q.trim();
-        let current = open.with(|o| o.as_ref().map(|o| o.note.id.clone()));
+        let current = open.with(|o| o.as_ref().map(EditablePsychotherapyNote::id));
         let items: Vec<AnyView> = notes.with(|notes| {
             notes
                 .iter()
                 .filter(|n| match n {
-                    Loaded::Ok(s) => q.is_empty() || matches(&s.value.text, q),
-                    Loaded::Damaged { .. } => q.is_empty(),
+                    Listed::Note(note) => q.is_empty() || matches(&note.text, q),
+                    Listed::Damaged => q.is_empty(),
                 })
                 .map(|n| match n {
-                    Loaded::Ok(s) => {
-                        let note = &s.value;
+                    Listed::Note(note) => {
+                        let open_note = open_note.clone();
                         let id = note.id.0.clone();
                         let is_open = current.as_ref() == Some(&note.id);
                         let date = note
@@ -159,7 +173,7 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Loaded::Damaged { .. } => view! {
+                    Listed::Damaged => view! {
                         <li class="pn-item">
                             <span class="badge badge--damaged">"Damaged record"</span>
                             <span class="muted">" This note cannot be opened. Restore it from a backup."</span>
@@ -186,7 +200,6 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
         <div class="page-head">
             <h1>{heading}</h1>
         </div>
-        <RecordTabs client_id=client_id.0.clone() current=RecordTab::Psychotherapy />
         <div class="private card">
             <p class="private__banner" role="note">{BANNER}</p>
             <div class="two-col">
@@ -202,7 +215,7 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
                 <div class="pn-main">
                     {move || match open.get() {
                         None => view! { <p class="muted">"Open a note from the list, or start a new one."</p> }.into_any(),
-                        Some(o) => view! { <PrivateNoteEditor open=o notes=notes on_closed=move || open.set(None) /> }.into_any(),
+                        Some(note) => view! { <PrivateNoteEditor note=note notes=notes on_closed=move || open.set(None) /> }.into_any(),
                     }}
                 </div>
             </div>
@@ -211,67 +224,66 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
 }
 
 /// Puts a saved note into the list, newest first.
-fn upsert(notes: RwSignal<NoteList>, note: PsychotherapyNote, rev: u64) {
+fn upsert(notes: RwSignal<NoteList>, note: PsychotherapyNote) {
     notes.try_update(|notes| {
-        notes.retain(|n| !matches!(n, Loaded::Ok(s) if s.id == note.id.0));
-        notes.push(Loaded::Ok(Stored {
-            id: note.id.0.clone(),
-            rev,
-            value: note,
-        }));
+        notes.retain(|n| !matches!(n, Listed::Note(n) if n.id == note.id));
+        notes.push(Listed::Note(note));
         notes.sort_by_key(|n| match n {
-            Loaded::Ok(s) => std::cmp::Reverse(s.value.updated_at.0),
-            Loaded::Damaged { .. } => std::cmp::Reverse(i64::MIN),
+            Listed::Note(n) => std::cmp::Reverse(n.updated_at.0),
+            Listed::Damaged => std::cmp::Reverse(i64::MIN),
         });
     });
 }
 
 #[component]
 fn PrivateNoteEditor(
-    open: OpenNote,
+    note: EditablePsychotherapyNote,
     notes: RwSignal<NoteList>,
     on_closed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let session = use_session();
-    let vault = session.vault();
-    let OpenNote { note, rev } = open;
-    let is_new = rev == 0;
-    let rev = Rc::new(Cell::new(rev));
-    let base = StoredValue::new(note.clone());
-    let text = RwSignal::new(note.text.clone());
-    let date = RwSignal::new(note.session_date.map(|d| d.to_string()).unwrap_or_default());
+    let is_new = !note.is_saved();
+    let saved = RwSignal::new(note.is_saved());
+    let start = note.note();
+    let text = RwSignal::new(start.text.clone());
+    let date = RwSignal::new(
+        start
+            .session_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
     let confirming = RwSignal::new(false);
-    let delete_error = RwSignal::new(None::<String>);
+    let conflict = RwSignal::new(None::<crate::vault::conflict::Conflict<PsychotherapyNote>>);
+    let handle = StoredValue::new_local(note);
 
     // Builds the note as the form shows it. Synchronous, for the autosave.
     let snapshot = move || -> Option<PsychotherapyNote> {
-        let mut note = base.try_get_value()?;
+        let mut note = handle.try_get_value()?.note();
         note.text = text.try_get_untracked()?;
         note.session_date = Date::parse(date.try_get_untracked()?.trim()).ok();
         note.updated_at = now_local();
         Some(note)
     };
 
-    let writer: Writer = {
-        let rev = rev.clone();
-        let vault = vault.clone();
-        Rc::new(move || -> SaveFuture {
-            let Some(note) = snapshot() else {
-                return Box::pin(async { Ok(()) });
-            };
-            let rev = rev.clone();
-            let vault = vault.clone();
-            Box::pin(async move {
-                let new_rev = vault
-                    .save_psychotherapy_note(&note, rev.get(), now_ms())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                rev.set(new_rev);
-                upsert(notes, note, new_rev);
-                Ok(())
-            })
+    let writer: Writer = Rc::new(move || -> SaveFuture {
+        let (Some(note), Some(handle)) = (snapshot(), handle.try_get_value()) else {
+            return Box::pin(async { Ok(()) });
+        };
+        Box::pin(async move {
+            match handle.save(&note, now_ms()).await {
+                Ok(()) => {
+                    saved.try_set(true);
+                    upsert(notes, note);
+                    Ok(())
+                }
+                Err(SaveError::Conflict(c)) => {
+                    let message = SaveError::<PsychotherapyNote>::Conflict(c.clone()).to_string();
+                    conflict.try_set(Some(*c));
+                    Err(message)
+                }
+                Err(SaveError::Failed(e)) => Err(e.to_string()),
+            }
         })
-    };
+    });
     let autosave = Autosave::new(writer.clone());
     let writer = StoredValue::new_local(writer);
 
@@ -282,41 +294,74 @@ fn PrivateNoteEditor(
         });
     };
 
-    let rev_handle = StoredValue::new_local(rev);
-    let vault_handle = StoredValue::new_local(vault);
-    let delete = move |_| {
-        let rev = rev_handle.get_value();
-        let vault = vault_handle.get_value();
-        let id = base.with_value(|n| n.id.0.clone());
-        delete_error.set(None);
+    let delete = Action::new_local(move |_: &()| async move {
+        let result = autosave
+            .run(move || -> SaveFuture {
+                let handle = handle.get_value();
+                Box::pin(async move { handle.delete(now_ms()).await.map_err(|e| e.to_string()) })
+            })
+            .await;
+        match result {
+            Ok(()) => {
+                autosave.discard();
+                let removed = handle.get_value().id();
+                notes.try_update(|notes| {
+                    notes.retain(|n| !matches!(n, Listed::Note(n) if n.id == removed))
+                });
+                on_closed();
+                Ok(())
+            }
+            Err(e) => Err(wording::not_done("The note was not deleted.", e)),
+        }
+    });
+
+    let resolve = move |keep_mine: Option<bool>| {
         leptos::task::spawn_local(async move {
-            let removed_id = id.clone();
-            let result = autosave
-                .run(move || -> SaveFuture {
-                    Box::pin(async move {
-                        if rev.get() > 0 {
-                            vault
-                                .delete_psychotherapy_note(&id, rev.get(), now_ms())
-                                .await
-                                .map_err(|e| e.to_string())?;
-                        }
-                        Ok(())
-                    })
-                })
-                .await;
+            let Some(c) = conflict.get_untracked() else {
+                return;
+            };
+            let handle = handle.get_value();
+            let result = match keep_mine {
+                Some(true) => handle
+                    .keep_mine(&c.mine, now_ms())
+                    .await
+                    .map(|()| upsert(notes, c.mine.clone())),
+                Some(false) => handle.keep_theirs().await.map(|theirs| {
+                    if let Some(theirs) = theirs {
+                        text.set(theirs.text.clone());
+                        date.set(
+                            theirs
+                                .session_date
+                                .map(|d| d.to_string())
+                                .unwrap_or_default(),
+                        );
+                        upsert(notes, theirs);
+                    }
+                }),
+                None => handle.keep_both(&c.mine, now_ms()).await.map(|copy| {
+                    upsert(notes, copy);
+                    if let Some(theirs) = c.theirs.clone() {
+                        text.set(theirs.text.clone());
+                        upsert(notes, theirs);
+                    }
+                }),
+            };
             match result {
                 Ok(()) => {
+                    conflict.set(None);
                     autosave.discard();
-                    notes.try_update(|notes| {
-                        notes.retain(|n| !matches!(n, Loaded::Ok(s) if s.id == removed_id))
-                    });
-                    on_closed();
                 }
-                Err(e) => {
-                    delete_error.try_set(Some(format!("The note was not deleted. {e}")));
-                }
+                Err(e) => autosave
+                    .status
+                    .set(super::autosave::SaveStatus::Failed(e.to_string())),
             }
         });
+    };
+    let note_rows = |n: &PsychotherapyNote| {
+        vec![
+            ("Session date".to_owned(), format_date(n.session_date)),
+            ("Psychotherapy note".to_owned(), n.text.clone()),
+        ]
     };
 
     let focus = NodeRef::<leptos::html::Textarea>::new();
@@ -336,9 +381,19 @@ fn PrivateNoteEditor(
             on:focusout=move |_| autosave.flush_soon()
         >
             <div class="page-head">
-                <h2>{if is_new { "New psychotherapy note" } else { "Psychotherapy note" }}</h2>
+                <h2>{move || if saved.get() { "Psychotherapy note" } else { "New psychotherapy note" }}</h2>
                 <SaveIndicator autosave=autosave />
             </div>
+            {move || conflict.get().map(|c| view! {
+                <ConflictPanel
+                    mine=note_rows(&c.mine)
+                    theirs=c.theirs.as_ref().map(note_rows)
+                    clashes=c.clashes.clone()
+                    on_keep_mine=Callback::new(move |()| resolve(Some(true)))
+                    on_keep_theirs=Some(Callback::new(move |()| resolve(Some(false))))
+                    on_keep_both=Some(Callback::new(move |()| resolve(None)))
+                />
+            })}
             <label for="pn-date">"Session date"</label>
             <input
                 id="pn-date"
@@ -375,12 +430,12 @@ fn PrivateNoteEditor(
                     <h3 id="pn-delete-heading">"Delete this psychotherapy note permanently?"</h3>
                     <p>"This cannot be undone. The deletion is written to the audit log."</p>
                     <div class="actions">
-                        <button type="button" class="danger" on:click=delete>"Delete permanently"</button>
+                        <button type="button" class="danger" disabled=move || delete.pending().get() on:click=move |_| { delete.dispatch_local(()); }>"Delete permanently"</button>
                         <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep note"</button>
                     </div>
                 </div>
             </Show>
-            {move || delete_error.get().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            {move || delete.value().get().and_then(Result::err).map(|m| view! { <p class="alert" role="alert">{m}</p> })}
         </form>
     }
 }

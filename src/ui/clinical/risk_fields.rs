@@ -1,16 +1,16 @@
 //! Suicidal and homicidal ideation, denied or present with detail, and the
 //! safety plan.
 //!
-//! The record's [`RiskAssessment`] holds both answers or none, so it is written
-//! into the note only once both questions are answered: one answer never
-//! silently stands in for the other.
+//! Each answer is kept in the draft as soon as it is given, so a half-answered
+//! section survives a reload; the note can be signed only once both questions
+//! are answered: one answer never silently stands in for the other.
 
 use leptos::prelude::*;
 
-use crate::domain::{Ideation, RiskAssessment};
+use crate::domain::{Ideation, RiskAnswers, RiskAssessment};
 use crate::ui::private_text::private_text;
 
-use super::progress_note_editor::NoteForm;
+use super::note_form::NoteForm;
 
 /// One ideation question as the form holds it.
 #[derive(Clone, Copy)]
@@ -47,18 +47,15 @@ impl Question {
 #[component]
 pub fn RiskFields(form: NoteForm) -> impl IntoView {
     let risk = form.draft.with_untracked(|d| d.risk.clone());
-    let suicidal = Question::from(risk.as_ref().map(|r| &r.suicidal));
-    let homicidal = Question::from(risk.as_ref().map(|r| &r.homicidal));
-    let safety_plan = RwSignal::new(risk.map(|r| r.safety_plan).unwrap_or_default());
+    let suicidal = Question::from(risk.suicidal.as_ref());
+    let homicidal = Question::from(risk.homicidal.as_ref());
+    let safety_plan = RwSignal::new(risk.safety_plan);
 
     let sync = move || {
-        let risk = match (suicidal.ideation(), homicidal.ideation()) {
-            (Some(suicidal), Some(homicidal)) => Some(RiskAssessment {
-                suicidal,
-                homicidal,
-                safety_plan: safety_plan.get_untracked(),
-            }),
-            _ => None,
+        let risk = RiskAnswers {
+            suicidal: suicidal.ideation(),
+            homicidal: homicidal.ideation(),
+            safety_plan: safety_plan.get_untracked(),
         };
         form.edit(|d| d.risk = risk);
     };

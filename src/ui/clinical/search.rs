@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::domain::search::{fold, matches_folded};
 use crate::domain::{matches, Client, ProgressNote};
-use crate::vault::repository::Stored;
+use crate::vault::sealer::Stored;
 use crate::vault::VaultError;
 
 use super::common::{format_date, shown_name};

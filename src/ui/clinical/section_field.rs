@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::domain::Template;
 use crate::ui::private_text::private_text;
 
-use super::progress_note_editor::NoteForm;
+use super::note_form::NoteForm;
 
 /// A section as shown in the form.
 #[derive(Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use crate::domain::{
 use crate::ui::private_text::private_text;
 
 use super::common::format_minutes;
-use super::progress_note_editor::NoteForm;
+use super::note_form::NoteForm;
 
 /// "10:00" or "10:00:00" from a time input.
 fn parse_time(value: &str) -> Option<TimeOfDay> {

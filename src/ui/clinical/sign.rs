@@ -1,25 +1,28 @@
-//! "Save" and "Sign and lock".
+//! "Save" and "Sign and lock", with a review before the signature.
 //!
 //! Required-field checks are shown only when the person tries to sign, never
 //! while typing. Signing needs the clinician's name and credentials (Settings);
-//! a note signed after the late-entry threshold needs a reason, asked for here
-//! before signing. The signed note replaces the draft in the record, and the
-//! editor buffer goes, in one transaction with the audit event.
-
-use std::rc::Rc;
+//! a note signed after the late-entry threshold needs a reason, typed here and
+//! autosaved with the note. "Sign and lock" first shows what will be signed and
+//! any warnings; only "Sign" signs. The form stays editable meanwhile: what is
+//! typed before the note is sealed is signed with it, and what is typed after
+//! becomes the start of an addendum, so no keystroke is lost.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::{ProgressNote, SignError, SignedProgressNote, ValidationIssue};
+use crate::domain::{typed_after_signing, ProgressNoteDraft, SignError, ValidationIssue};
+use crate::ui::clock::{now_local, now_ms};
 use crate::ui::private_text::private_text;
-use crate::ui::session::{now_local, now_ms, use_session};
-use crate::vault::audit::AuditAction;
-use crate::vault::session::Vault;
+use crate::ui::session_context::use_session;
+use crate::ui::wording;
+use crate::vault::amendable_note::AmendableNote;
+use crate::vault::conflict::SaveError;
+use crate::vault::editable_progress_note::EditableProgressNote;
 
 use super::autosave::SaveFuture;
-use super::common::IssueList;
-use super::progress_note_editor::{NoteForm, Revs};
+use super::common::{format_date, format_minutes, IssueList};
+use super::note_form::NoteForm;
 
 /// Why the last attempt to sign did not go through, besides missing fields.
 #[derive(Clone, PartialEq, Eq)]
@@ -28,100 +31,194 @@ enum Refusal {
     Message(String),
 }
 
+/// What the review shows: the facts, the first line of each section, and the
+/// warnings to acknowledge.
+#[derive(Clone, PartialEq, Eq)]
+struct Review {
+    facts: Vec<(String, String)>,
+    sections: Vec<(String, String)>,
+    warnings: Vec<String>,
+}
+
+impl Review {
+    fn of(draft: &ProgressNoteDraft) -> Review {
+        let time = match (draft.start, draft.end) {
+            (Some(s), Some(e)) => format!("{s}–{e} ({})", format_minutes(draft.duration_minutes())),
+            _ => "—".to_owned(),
+        };
+        let facts = vec![
+            (
+                "Date of service".to_owned(),
+                format_date(draft.date_of_service),
+            ),
+            ("Time".to_owned(), time),
+            (
+                "Service code".to_owned(),
+                draft
+                    .service_code
+                    .as_ref()
+                    .map(|c| format!("{} {}", c.code(), c.description()))
+                    .unwrap_or_default(),
+            ),
+            (
+                "Place of service".to_owned(),
+                draft
+                    .place_of_service
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            ),
+        ];
+        let sections = draft
+            .template
+            .sections()
+            .iter()
+            .map(|s| {
+                let first = draft
+                    .section(s.key)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                (s.label.to_owned(), first)
+            })
+            .collect();
+        let warnings = draft.signing_warnings();
+        Review {
+            facts,
+            sections,
+            warnings,
+        }
+    }
+}
+
 #[component]
 pub fn SignPanel(
     form: NoteForm,
-    revs: StoredValue<Rc<Revs>, LocalStorage>,
-    vault: StoredValue<Vault, LocalStorage>,
+    note: StoredValue<EditableProgressNote, LocalStorage>,
     on_save: Callback<()>,
-    on_signed: Callback<(SignedProgressNote, u64)>,
+    on_signed: Callback<(AmendableNote, Option<String>)>,
 ) -> impl IntoView {
     let session = use_session();
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let refusal = RwSignal::new(None::<Refusal>);
-    let late_reason = RwSignal::new(String::new());
-    let signing = RwSignal::new(false);
-    let threshold = move || session.settings.with(|s| s.value.late_entry_hours);
+    let review = RwSignal::new(None::<Review>);
+    let acknowledged = RwSignal::new(false);
+    let threshold = move || session.settings.with(|s| s.late_entry_hours);
     // Recomputed on every edit, with the clock read then.
     let late_hours = Memo::new(move |_| {
         form.draft
             .with(|d| d.late_entry_hours(now_local(), threshold()))
     });
+    let review_ref = NodeRef::<leptos::html::Section>::new();
 
-    let sign = move |_| {
+    // Checks everything signing checks, without signing.
+    let check = move || -> bool {
         let draft = form.draft.get_untracked();
-        if let Err(found) = draft.validate_for_signing() {
-            issues.set(found);
-            refusal.set(None);
-            return;
-        }
-        issues.set(Vec::new());
-        let settings = session.settings.get_untracked().value;
-        if !settings.clinician.is_complete() {
-            refusal.set(Some(Refusal::NoProfile));
-            return;
-        }
-        let now = now_local();
-        let reason = late_reason.get_untracked();
+        let settings = session.settings.get_untracked();
+        let reason = draft.late_entry_reason.clone();
         let reason = (!reason.trim().is_empty()).then_some(reason);
-        let signed = match draft.sign(&settings.clinician, now, settings.late_entry_hours, reason) {
-            Ok(signed) => signed,
+        match draft.sign(
+            &settings.clinician,
+            now_local(),
+            settings.late_entry_hours,
+            reason,
+        ) {
+            Ok(_) => {
+                issues.set(Vec::new());
+                refusal.set(None);
+                true
+            }
             Err(SignError::Incomplete(found)) => {
                 issues.set(found);
-                return;
+                refusal.set(None);
+                false
             }
             Err(SignError::NoClinicianProfile) => {
+                issues.set(Vec::new());
                 refusal.set(Some(Refusal::NoProfile));
-                return;
+                false
             }
             Err(e) => {
+                issues.set(Vec::new());
                 refusal.set(Some(Refusal::Message(e.to_string())));
-                return;
+                false
             }
-        };
-        refusal.set(None);
-        signing.set(true);
-        let revs = revs.get_value();
-        let vault = vault.get_value();
-        leptos::task::spawn_local(async move {
-            let committed = Rc::new(std::cell::Cell::new(None::<u64>));
-            let result = {
-                let committed = committed.clone();
-                let signed = signed.clone();
-                form.autosave
-                    .run(move || -> SaveFuture {
-                        Box::pin(async move {
-                            let new_rev = vault
-                                .commit_progress_note(
-                                    &ProgressNote::Signed(signed),
-                                    revs.rev.get(),
-                                    revs.draft_rev.get(),
-                                    Some(AuditAction::Signed),
-                                    now_ms(),
-                                )
-                                .await
-                                .map_err(|e| e.to_string())?;
-                            revs.rev.set(new_rev);
-                            revs.base_rev.set(new_rev);
-                            revs.draft_rev.set(0);
-                            committed.set(Some(new_rev));
-                            Ok(())
-                        })
-                    })
-                    .await
-            };
-            signing.try_set(false);
-            match (result, committed.get()) {
-                (Ok(()), Some(rev)) => on_signed.run((signed, rev)),
-                (Err(message), _) => {
-                    refusal.try_set(Some(Refusal::Message(format!(
-                        "The note was not signed. {message}"
-                    ))));
-                }
-                _ => {}
+        }
+    };
+
+    let start_review = move |_| {
+        if !check() {
+            review.set(None);
+            return;
+        }
+        acknowledged.set(false);
+        review.set(Some(form.draft.with_untracked(Review::of)));
+        // Where the clinician is looking: the review, not the top of the page.
+        request_animation_frame(move || {
+            if let Some(el) = review_ref.get_untracked() {
+                el.scroll_into_view();
             }
         });
     };
+
+    let sign = Action::new_local(move |_: &()| async move {
+        let signed_from = std::rc::Rc::new(std::cell::RefCell::new(None::<ProgressNoteDraft>));
+        let amendable = std::rc::Rc::new(std::cell::RefCell::new(None::<AmendableNote>));
+        let result = {
+            let signed_from = signed_from.clone();
+            let amendable = amendable.clone();
+            form.autosave
+                .run(move || -> SaveFuture {
+                    // The snapshot is taken here, right before sealing: anything
+                    // typed until now is in the note.
+                    let snapshot = form.draft.get_untracked();
+                    let settings = session.settings.get_untracked();
+                    let reason = snapshot.late_entry_reason.clone();
+                    let reason = (!reason.trim().is_empty()).then_some(reason);
+                    let signed = snapshot.clone().sign(
+                        &settings.clinician,
+                        now_local(),
+                        settings.late_entry_hours,
+                        reason,
+                    );
+                    let handle = note.get_value();
+                    Box::pin(async move {
+                        let signed = signed.map_err(|e| e.to_string())?;
+                        match handle.sign(signed, now_ms()).await {
+                            Ok(note) => {
+                                *signed_from.borrow_mut() = Some(snapshot);
+                                *amendable.borrow_mut() = Some(note);
+                                Ok(())
+                            }
+                            Err(e @ SaveError::Conflict(_)) => Err(e.to_string()),
+                            Err(SaveError::Failed(e)) => Err(e.to_string()),
+                        }
+                    })
+                })
+                .await
+        };
+        let note = amendable.borrow_mut().take();
+        let snapshot = signed_from.borrow_mut().take();
+        match (result, note, snapshot) {
+            (Ok(()), Some(note), Some(snapshot)) => {
+                // Typed while the note was being sealed and stored.
+                let start = form
+                    .draft
+                    .try_with_untracked(|current| typed_after_signing(&snapshot, current))
+                    .flatten();
+                on_signed.run((note, start));
+                Ok(())
+            }
+            (Err(message), _, _) => Err(wording::not_done("The note was not signed.", message)),
+            _ => Ok(()),
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(message)) = sign.value().get() {
+            refusal.set(Some(Refusal::Message(message)));
+        }
+    });
 
     view! {
         <section class="card sign-panel" aria-labelledby="sign-heading">
@@ -129,8 +226,9 @@ pub fn SignPanel(
             {move || late_hours.get().map(|hours| view! {
                 <p class="notice">
                     {format!(
-                        "This session ended {hours} hours ago, more than the {} hours after which a note is a late entry. Give the reason for the delay; it is kept with the signature.",
-                        threshold()
+                        "This session ended {} ago, more than the {} after which a note is a late entry. Give the reason for the delay; it is kept with the signature.",
+                        wording::late_by(hours),
+                        wording::count(threshold(), "hour", "hours"),
                     )}
                 </p>
                 <label for="late-reason">"Late entry reason"</label>
@@ -138,8 +236,11 @@ pub fn SignPanel(
                     id="late-reason"
                     rows="2"
                     use:private_text
-                    prop:value=move || late_reason.get()
-                    on:input:target=move |ev| late_reason.set(ev.target().value())
+                    prop:value=move || form.draft.with(|d| d.late_entry_reason.clone())
+                    on:input:target=move |ev| {
+                        let value = ev.target().value();
+                        form.edit(|d| d.late_entry_reason = value);
+                    }
                 ></textarea>
             })}
             <IssueList issues=issues heading="This note is not ready to sign:" />
@@ -154,14 +255,49 @@ pub fn SignPanel(
                 Refusal::Message(m) => view! { <p class="alert" role="alert">{m}</p> }.into_any(),
             })}
             <div class="actions">
-                <button type="button" class="secondary" disabled=move || signing.get() on:click=move |_| on_save.run(())>
+                <button type="button" class="secondary" disabled=move || sign.pending().get() on:click=move |_| on_save.run(())>
                     "Save"
                 </button>
-                <button type="button" disabled=move || signing.get() on:click=sign>
+                <button type="button" disabled=move || sign.pending().get() on:click=start_review>
                     "Sign and lock"
                 </button>
             </div>
             <p class="field-hint">"A signed note cannot be changed. Corrections are added as signed addenda."</p>
+            {move || review.get().map(|r| {
+                let has_warnings = !r.warnings.is_empty();
+                view! {
+                    <section class="review" role="region" aria-labelledby="review-heading" node_ref=review_ref>
+                        <h3 id="review-heading">"Review before signing"</h3>
+                        <dl class="facts">
+                            {r.facts.into_iter().map(|(l, v)| view! { <div><dt>{l}</dt><dd>{if v.is_empty() { "—".to_owned() } else { v }}</dd></div> }).collect_view()}
+                        </dl>
+                        <dl class="facts facts--wide">
+                            {r.sections.into_iter().map(|(l, v)| view! { <div><dt>{l}</dt><dd class="text">{v}</dd></div> }).collect_view()}
+                        </dl>
+                        {has_warnings.then(|| view! {
+                            <div class="notice" role="alert">
+                                <p><strong>"Check before signing:"</strong></p>
+                                <ul>{r.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
+                            </div>
+                            <label class="row">
+                                <input type="checkbox" class="checkbox" bind:checked=acknowledged />
+                                <span>"I have checked these warnings"</span>
+                            </label>
+                        })}
+                        <div class="actions">
+                            <button
+                                type="button"
+                                disabled=move || sign.pending().get() || (has_warnings && !acknowledged.get())
+                                on:click=move |_| { sign.dispatch_local(()); }
+                            >
+                                "Sign"
+                            </button>
+                            <button type="button" class="secondary" on:click=move |_| review.set(None)>"Keep editing"</button>
+                        </div>
+                        {move || sign.pending().get().then(|| view! { <p class="status" role="status">"Signing…"</p> })}
+                    </section>
+                }
+            })}
         </section>
     }
 }

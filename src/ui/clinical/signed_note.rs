@@ -2,31 +2,43 @@
 //! signature with its digest, the late-entry mark, and its addenda in order.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::domain::{Client, GoalProgress, Ideation, SignedProgressNote};
+use crate::domain::{Client, GoalProgress, Ideation};
+use crate::ui::clock::now_ms;
+use crate::vault::amendable_note::AmendableNote;
 
 use super::addenda::Addenda;
-use super::common::{format_date, format_minutes, format_timestamp, short_digest, shown_name};
+use super::common::{format_date, format_minutes, format_timestamp, short_digest};
 
 /// The read-only note.
 #[component]
 pub fn SignedNoteView(
+    note: AmendableNote,
     client: Client,
-    note: SignedProgressNote,
-    rev: u64,
     /// Signed a moment ago in this editor.
     just_signed: bool,
+    /// Text typed while signing ran, to start an addendum with.
+    addendum_start: Option<String>,
 ) -> impl IntoView {
-    let intact = note.is_intact();
-    let late = note.late_entry().cloned();
-    let signature = note.signature().clone();
-    let content = note.content().clone();
-    let note = RwSignal::new(note);
-    let rev = RwSignal::new(rev);
-
-    let client_href = format!("/clients/{}", client.id);
-    let client_name = shown_name(&client, false);
+    let signed = note.note();
+    let intact = signed.is_intact();
+    let late = signed.late_entry().cloned();
+    let signature = signed.signature().clone();
+    let content = signed.content().clone();
+    let unsaved_draft = note.unsaved_draft();
+    let handle = StoredValue::new_local(note);
+    let signed = RwSignal::new(signed);
+    // Draft changes kept from before the note was signed elsewhere.
+    let leftover =
+        RwSignal::new(unsaved_draft.and_then(|d| crate::domain::typed_after_signing(&content, &d)));
+    let addendum_start = RwSignal::new(addendum_start);
+    let discard_leftover = Action::new_local(move |_: &()| async move {
+        let result = handle.get_value().discard_unsaved_draft(now_ms()).await;
+        if result.is_ok() {
+            leftover.set(None);
+        }
+        result.map_err(|e| e.to_string())
+    });
     let diagnoses: Vec<String> = content
         .diagnoses_addressed
         .iter()
@@ -60,7 +72,7 @@ pub fn SignedNoteView(
         Ideation::Denied => "Denied".to_owned(),
         Ideation::Present { detail } => format!("Present: {detail}"),
     };
-    let (suicidal, homicidal, safety_plan) = match &content.risk {
+    let (suicidal, homicidal, safety_plan) = match &content.risk_assessment() {
         Some(risk) => (
             ideation(&risk.suicidal),
             ideation(&risk.homicidal),
@@ -109,8 +121,17 @@ pub fn SignedNoteView(
             <span class="badge badge--signed">"Signed"</span>
             {late.is_some().then(|| view! { <span class="badge badge--late">"Late entry"</span> })}
         </div>
-        <p class="breadcrumb"><A href=client_href>{client_name}</A></p>
         {just_signed.then(|| view! { <p class="status status--ok" role="status">"Signed and locked."</p> })}
+        {move || leftover.get().map(|text| view! {
+            <div class="notice" role="status">
+                <p>"Changes to this note were kept unsaved from before it was signed. A signed note does not change: add them as an addendum, or discard them."</p>
+                <p class="text">{text.clone()}</p>
+                <div class="actions">
+                    <button type="button" class="secondary" on:click=move |_| { addendum_start.set(Some(text.clone())); leftover.set(None); }>"Start an addendum with them"</button>
+                    <button type="button" class="secondary" on:click=move |_| { discard_leftover.dispatch_local(()); }>"Discard them"</button>
+                </div>
+            </div>
+        })}
         {(!intact).then(|| view! {
             <p class="alert" role="alert">
                 "This note no longer matches its signature: it was changed outside Psynotes or damaged. Restore it from a backup."
@@ -180,13 +201,13 @@ pub fn SignedNoteView(
                         <div class="notice">
                             <p>
                                 <strong>"Late entry: "</strong>
-                                {format!("written {} hours after the session, on {}.", l.hours_after_service, format_timestamp(l.written_at))}
+                                {format!("written {} after the session, on {}.", crate::ui::wording::late_by(l.hours_after_service), format_timestamp(l.written_at))}
                             </p>
                             <p class="text">"Reason: "{l.reason}</p>
                         </div>
                     })}
                 </section>
-                <Addenda note=note rev=rev />
+                <Addenda note=handle signed=signed start=addendum_start />
             </div>
         </div>
     }

@@ -6,8 +6,6 @@ use std::cmp::Reverse;
 use leptos::prelude::*;
 
 use crate::domain::NoteSummary;
-use crate::vault::drafts::DraftBuffer;
-use crate::vault::repository::Stored;
 
 use super::common::format_minutes;
 
@@ -47,19 +45,15 @@ pub fn Timeline(
     client_id: String,
     /// The client's notes, from their index.
     notes: Vec<NoteSummary>,
-    /// Unsaved buffers of notes never committed.
-    new_drafts: Vec<Stored<DraftBuffer>>,
+    /// Summaries of notes never committed, kept only as unsaved changes.
+    new_drafts: Vec<NoteSummary>,
     /// Notes found not to open: shown as damaged in place of their summary.
     damaged: Signal<Vec<String>>,
 ) -> impl IntoView {
     let entries: Vec<Entry> = notes
         .into_iter()
         .map(Entry::Note)
-        .chain(
-            new_drafts
-                .into_iter()
-                .map(|b| Entry::Unsaved(NoteSummary::of_draft(&b.value.note, 0))),
-        )
+        .chain(new_drafts.into_iter().map(Entry::Unsaved))
         .collect();
 
     move || {
@@ -164,7 +158,7 @@ fn row(client_id: &str, note: &NoteSummary, signed: Option<bool>) -> AnyView {
                     {badge}
                     {late.then(|| view! { <span class="badge badge--late">"Late entry"</span> })}
                     {(addenda > 0).then(|| view! {
-                        <span class="badge">{if addenda == 1 { "1 addendum".to_owned() } else { format!("{addenda} addenda") }}</span>
+                        <span class="badge">{crate::ui::wording::count(addenda, "addendum", "addenda")}</span>
                     })}
                 </span>
             </a>

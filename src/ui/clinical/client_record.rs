@@ -1,0 +1,67 @@
+//! A client's record: the parent of every page about one client. It loads the
+//! client once, draws the client's name and the record's tabs, and renders the
+//! page below it (timeline, edit, a progress note, psychotherapy notes).
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+use crate::domain::Client;
+use crate::ui::session_context::use_session;
+
+use super::client_context::ClientRecordContext;
+use super::common::shown_name;
+use super::route_params::client_id_param;
+
+/// `/clients/:client/…`
+#[component]
+pub fn ClientRecord() -> impl IntoView {
+    let session = use_session();
+    let client_id = client_id_param();
+    let version = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        version.track();
+        let id = client_id.get();
+        async move { session.vault().client(&id).await }
+    });
+    let client = Signal::derive(move || loaded.get().and_then(Result::ok));
+    provide_context(ClientRecordContext::new(
+        client,
+        Callback::new(move |()| version.update(|v| *v += 1)),
+    ));
+
+    move || match loaded.get() {
+        None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
+        Some(Err(e)) => view! {
+            <h1>"Client not available"</h1>
+            <p class="alert" role="alert">{e.to_string()}</p>
+            <A href="/">"Back to clients"</A>
+        }
+        .into_any(),
+        Some(Ok(client)) => view! {
+            <ClientHeader client=client />
+            <Outlet />
+        }
+        .into_any(),
+    }
+}
+
+/// The client's name, linking to the record, and the record's tabs.
+#[component]
+fn ClientHeader(client: Client) -> impl IntoView {
+    let id = client.id.0.clone();
+    let name = shown_name(&client, false);
+    let progress = format!("/clients/{id}");
+    let private = format!("/clients/{id}/psychotherapy");
+    view! {
+        <div class="client-header">
+            <p class="breadcrumb">
+                <A href=progress.clone() exact=true>{name}</A>
+                {client.archived.then(|| view! { " " <span class="badge">"Archived"</span> })}
+            </p>
+            <nav class="tabs" aria-label="Client record">
+                <A href=progress exact=true attr:class="tab">"Progress notes"</A>
+                <A href=private exact=true attr:class="tab">"Psychotherapy notes"</A>
+            </nav>
+        </div>
+    }
+}
