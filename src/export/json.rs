@@ -172,13 +172,14 @@ mod tests {
     #[test]
     fn present_ideation_keeps_its_detail_and_the_safety_plan() {
         let mut draft = draft("n-1", "2024-03-05");
-        draft.risk = Some(RiskAssessment {
+        draft.risk = RiskAssessment {
             suicidal: Ideation::Present {
                 detail: "Passive ideation, no plan.".into(),
             },
             homicidal: Ideation::Denied,
             safety_plan: "Call the crisis line; remove means.".into(),
-        });
+        }
+        .into();
         let note = ProgressNote::Draft(draft);
         let value = export(&[&note], &ExportOptions::default());
         let risk = &value["progress_notes"][0]["risk"];

@@ -15,7 +15,7 @@ use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
 use crate::domain::{
     Addendum, Client, ClinicianProfile, Diagnosis, Goal, GoalAddressed, GoalProgress, GoalStatus,
-    Ideation, LateEntry, PlaceOfService, ProgressNote, RiskAssessment, ServiceCode, Signature,
+    Ideation, LateEntry, PlaceOfService, ProgressNote, RiskAnswers, ServiceCode, Signature,
 };
 
 /// The whole file.
@@ -186,7 +186,7 @@ impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
                 .iter()
                 .map(JsonGoalAddressed::from)
                 .collect(),
-            risk: content.risk.as_ref().map(JsonRisk::from),
+            risk: json_risk(&content.risk),
             sections: ordered_sections(content)
                 .into_iter()
                 .map(|s| JsonSection {
@@ -262,14 +262,13 @@ struct JsonRisk<'a> {
     safety_plan: &'a str,
 }
 
-impl<'a> From<&'a RiskAssessment> for JsonRisk<'a> {
-    fn from(risk: &'a RiskAssessment) -> Self {
-        JsonRisk {
-            suicidal: JsonIdeation::from(&risk.suicidal),
-            homicidal: JsonIdeation::from(&risk.homicidal),
-            safety_plan: &risk.safety_plan,
-        }
-    }
+/// The assessment once both questions are answered; `null` before (a draft).
+fn json_risk(risk: &RiskAnswers) -> Option<JsonRisk<'_>> {
+    Some(JsonRisk {
+        suicidal: JsonIdeation::from(risk.suicidal.as_ref()?),
+        homicidal: JsonIdeation::from(risk.homicidal.as_ref()?),
+        safety_plan: &risk.safety_plan,
+    })
 }
 
 /// `{"status": "denied", "detail": null}` or `{"status": "present", "detail": "…"}`:

@@ -198,7 +198,8 @@ fn meta_lines(client: &Client, content: &ProgressNoteDraft) -> Vec<(String, Stri
             })),
         ),
     ];
-    lines.extend(risk_lines(content.risk.as_ref()));
+    let risk = content.risk_assessment();
+    lines.extend(risk_lines(risk.as_ref()));
     lines
 }
 

@@ -4,8 +4,8 @@
 //! These are plain values the export dialog fills in. [`ExportRequest::describe`]
 //! turns them into a line for the audit log that names no client, no note text and
 //! no date of service: the log says *that* a disclosure happened and how large it
-//! was, while the record concerned is named only by its opaque id
-//! (`AuditEvent::about`).
+//! was, while the record concerned is named only by its opaque id, which the
+//! vault adds when it writes the event.
 
 use crate::domain::{ClientId, Date};
 

@@ -20,8 +20,8 @@ use super::audit::{AuditAction, AuditEvent, RecordKind};
 use super::batch::Batch;
 use super::drafts::{addendum_buffer_id, AddendumBuffer};
 use super::keyring::Keyring;
+use super::note_commit::NoteWrite;
 use super::open_vault::Vault;
-use super::progress_notes::NoteWrite;
 use super::store::DraftsStore;
 use super::VaultError;
 

@@ -48,6 +48,12 @@ impl Attempts {
         (left_ms as u64).div_ceil(1000)
     }
 
+    /// The stored form.
+    pub fn to_json(&self) -> String {
+        // A struct of two integers always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// The record after one more failure at `now_ms`.
     pub fn failed(self, now_ms: i64) -> Attempts {
         Attempts {

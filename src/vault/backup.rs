@@ -23,7 +23,7 @@ use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreR
 use super::batch::{Batch, Expect};
 use super::connection::Connection;
 use super::keyring::Keyring;
-use super::meta::{meta_json, read_meta, write_meta, HEADER_ID, LAST_BACKUP_ID};
+use super::meta::{meta_json, read_meta, HEADER_ID, LAST_BACKUP_ID};
 use super::open_vault::Vault;
 use super::record::SealedRecord;
 use super::restore::{check_store_names, static_name};
@@ -98,7 +98,10 @@ impl Vault {
     /// once the download has started, so the reminder never claims a backup that
     /// was not written.
     pub async fn mark_backed_up(&self, now_ms: i64) -> Result<(), VaultError> {
-        write_meta(self.connection(), &[(LAST_BACKUP_ID, now_ms.to_string())]).await
+        Batch::new()
+            .meta(LAST_BACKUP_ID, now_ms.to_string())
+            .commit(self.connection())
+            .await
     }
 
     /// When the last backup was made, if ever.

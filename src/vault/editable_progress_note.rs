@@ -32,8 +32,8 @@ use super::batch::Batch;
 use super::conflict::{Conflict, SaveError};
 use super::drafts::DraftBuffer;
 use super::keyring::Keyring;
+use super::note_commit::NoteWrite;
 use super::open_vault::Vault;
-use super::progress_notes::NoteWrite;
 use super::store::DraftsStore;
 use super::VaultError;
 
@@ -84,6 +84,8 @@ struct State {
     /// A conflict found on opening (unsaved changes older than the saved note),
     /// or met by a save, still waiting for the clinician's choice.
     pending: RefCell<Option<(NoteConflict, u64)>>,
+    /// Signed through this handle: nothing more may be written as a draft.
+    signed: Cell<bool>,
 }
 
 impl EditableProgressNote {
@@ -134,6 +136,7 @@ impl EditableProgressNote {
                 start,
                 recovered,
                 pending: RefCell::new(pending),
+                signed: Cell::new(false),
             }),
         })
     }
@@ -165,6 +168,11 @@ impl EditableProgressNote {
     }
 
     fn refuse_while_pending(&self) -> Result<(), SaveError<ProgressNoteDraft, ProgressNote>> {
+        if self.inner.signed.get() {
+            // A late autosave of the form after signing must not leave a draft
+            // buffer beside the signed note.
+            return Err(SaveError::Failed(VaultError::SignedNoteIsPermanent));
+        }
         match self.pending_conflict() {
             Some(conflict) => Err(SaveError::Conflict(Box::new(conflict))),
             None => Ok(()),
@@ -487,6 +495,9 @@ impl EditableProgressNote {
     /// screen asks first. (A signed note has no such handle: it is permanent.)
     pub async fn discard(&self, now_ms: i64) -> Result<(), VaultError> {
         let state = &self.inner;
+        if state.signed.get() {
+            return Err(VaultError::SignedNoteIsPermanent);
+        }
         if state.rev.get() == 0 {
             return self.drop_buffer(now_ms).await;
         }

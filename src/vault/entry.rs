@@ -13,6 +13,7 @@ use crate::crypto::Passphrase;
 
 use super::open_vault::Vault;
 use super::VaultError;
+use super::{passphrase_change, recovery_key};
 
 /// The vault, or the step owed before it may be used.
 pub enum Entry {
@@ -58,7 +59,7 @@ impl RecoveryKeyHandover {
 
     /// Records that the key was kept, and opens the vault.
     pub async fn kept(self, now_ms: i64) -> Result<Vault, VaultError> {
-        super::recovery_key::confirm(&self.vault, now_ms).await?;
+        recovery_key::confirm(&self.vault, now_ms).await?;
         Ok(self.vault)
     }
 }
@@ -83,7 +84,35 @@ impl PassphraseReset {
         passphrase: &Passphrase,
         now_ms: i64,
     ) -> Result<Entry, VaultError> {
-        super::passphrase_change::set_new(&self.vault, passphrase, now_ms).await?;
-        super::recovery_key::entry_for(self.vault.clone(), now_ms).await
+        passphrase_change::set_new(&self.vault, passphrase, now_ms).await?;
+        entry_for(self.vault.clone(), now_ms).await
+    }
+}
+
+/// The entry for a vault just opened: open, or a new recovery key to show if
+/// the last one was never confirmed.
+pub(in crate::vault) async fn entry_for(vault: Vault, now_ms: i64) -> Result<Entry, VaultError> {
+    if !recovery_key::is_pending(&vault).await? {
+        return Ok(Entry::Open(vault));
+    }
+    let key = recovery_key::issue(&vault, now_ms).await?;
+    Ok(Entry::ShowRecoveryKey(RecoveryKeyHandover { vault, key }))
+}
+
+impl Vault {
+    /// Replaces the recovery key, after checking `passphrase` (Settings, "Make a
+    /// new recovery key"). The old key stops working as this commits; the new
+    /// one is shown until confirmed.
+    ///
+    /// # Errors
+    /// [`VaultError::WrongPassphrase`] if `passphrase` is not this vault's.
+    pub async fn replace_recovery_key(
+        self,
+        passphrase: &Passphrase,
+        now_ms: i64,
+    ) -> Result<RecoveryKeyHandover, VaultError> {
+        self.check_passphrase(passphrase).await?;
+        let key = recovery_key::issue(&self, now_ms).await?;
+        Ok(RecoveryKeyHandover { vault: self, key })
     }
 }

@@ -172,6 +172,96 @@ impl From<rexie::Error> for VaultError {
 mod tests {
     use super::*;
 
+    /// One of every variant, so a new one cannot skip the wording check.
+    fn every_variant() -> Vec<VaultError> {
+        use crate::crypto::PassphraseError;
+        vec![
+            VaultError::WrongPassphrase { failures: 1 },
+            VaultError::LockedOut { wait_secs: 30 },
+            VaultError::WrongRecoveryKey,
+            VaultError::MalformedRecoveryKey,
+            VaultError::WrongBackupPassphrase,
+            VaultError::from(CryptoError::KdfParamsOutOfRange {
+                what: "t",
+                value: 1,
+                min: 2,
+                max: 10,
+            }),
+            VaultError::HeaderDamaged,
+            VaultError::UnsupportedFormat(9),
+            VaultError::NewerDatabase,
+            VaultError::DataExists,
+            VaultError::NoVault,
+            VaultError::Locked,
+            VaultError::Conflict {
+                current_revision: 2,
+            },
+            VaultError::QuotaExceeded,
+            VaultError::NotCommitted,
+            VaultError::StorageUnavailable,
+            VaultError::Blocked,
+            VaultError::Damaged { id: "ab".into() },
+            VaultError::NotFound,
+            VaultError::ClientHasNotes { notes: 1 },
+            VaultError::ClientHasNotes { notes: 3 },
+            VaultError::SignedNoteIsPermanent,
+            VaultError::Backup("This file is not a Psynotes backup.".into()),
+            VaultError::Passphrase(PassphraseError::Mismatch),
+            VaultError::Crypto(CryptoError::Decrypt),
+            VaultError::Crypto(CryptoError::Kdf),
+            VaultError::Storage("UnknownError: disk".into()),
+            VaultError::Constraint,
+        ]
+    }
+
+    #[test]
+    fn every_message_is_whole_sentences() {
+        for error in every_variant() {
+            let message = error.to_string();
+            assert!(message.ends_with('.'), "{message}");
+            let first = message.chars().next().unwrap();
+            assert!(first.is_uppercase(), "{message}");
+            // A sentence never runs into the next without its full stop:
+            // "…try again Nothing was changed." is what this catches.
+            let words: Vec<&str> = message.split(' ').collect();
+            for pair in words.windows(2) {
+                let (before, after) = (pair[0], pair[1]);
+                let starts_sentence = [
+                    "Nothing", "Try", "Your", "Reload", "Unlock", "Check", "Free", "Archive",
+                    "Add", "Compare", "Keep", "Restore", "The", "This", "It", "Use", "Close",
+                    "Choose", "Wait",
+                ]
+                .contains(&after);
+                if starts_sentence {
+                    let ended =
+                        before.ends_with(['.', ':', ';', '?', '!']) || before.ends_with(".)");
+                    assert!(
+                        ended || before == "and" || before == "or",
+                        "run-on before {after:?} in: {message}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_crypto_failure_reads_as_a_sentence() {
+        assert_eq!(
+            VaultError::Crypto(CryptoError::Decrypt).to_string(),
+            "The data could not be decrypted: the key is wrong or the data is damaged. Nothing was changed."
+        );
+    }
+
+    #[test]
+    fn a_client_with_notes_is_counted_in_words() {
+        assert!(VaultError::ClientHasNotes { notes: 1 }
+            .to_string()
+            .starts_with("This client has 1 note, so"));
+        assert!(VaultError::ClientHasNotes { notes: 2 }
+            .to_string()
+            .starts_with("This client has 2 notes, so"));
+    }
+
     #[test]
     fn lockout_message_says_how_long_to_wait() {
         let m = VaultError::LockedOut { wait_secs: 30 }.to_string();

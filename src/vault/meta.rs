@@ -7,8 +7,8 @@ use js_sys::{Object, Reflect};
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::batch::Batch;
 use super::connection::Connection;
+use super::header::VaultHeader;
 use super::store::VAULT_META;
 use super::VaultError;
 
@@ -21,6 +21,16 @@ pub(in crate::vault) const LAST_BACKUP_ID: &str = "last_backup";
 /// Present while the newest recovery key has not been confirmed as kept.
 pub(in crate::vault) const RECOVERY_PENDING_ID: &str = "recovery_key_pending";
 
+/// Reads and parses the header.
+pub(in crate::vault) async fn read_header(
+    connection: &Connection,
+) -> Result<VaultHeader, VaultError> {
+    let json = read_meta(connection, HEADER_ID)
+        .await?
+        .ok_or(VaultError::NoVault)?;
+    VaultHeader::from_json(&json)
+}
+
 /// Reads one entry's JSON.
 pub(in crate::vault) async fn read_meta(
     connection: &Connection,
@@ -31,20 +41,6 @@ pub(in crate::vault) async fn read_meta(
     let value = tx.store(VAULT_META)?.get(JsValue::from_str(id)).await?;
     drop(tx);
     Ok(value.and_then(|v| meta_json(&v)))
-}
-
-/// Writes entries in one transaction; `Ok` only once it committed.
-pub(in crate::vault) async fn write_meta(
-    connection: &Connection,
-    entries: &[(&'static str, String)],
-) -> Result<(), VaultError> {
-    entries
-        .iter()
-        .fold(Batch::new(), |batch, (id, json)| {
-            batch.meta(id, json.clone())
-        })
-        .commit(connection)
-        .await
 }
 
 /// The stored object for an entry.

@@ -33,6 +33,8 @@
 pub mod audit;
 pub mod backoff;
 pub mod backup_format;
+#[cfg(test)]
+mod boundary_tests;
 pub mod conflict;
 mod error;
 pub mod header;
@@ -42,6 +44,8 @@ pub mod store;
 
 #[cfg(target_arch = "wasm32")]
 pub mod amendable_note;
+#[cfg(target_arch = "wasm32")]
+mod audit_log;
 #[cfg(target_arch = "wasm32")]
 pub mod backup;
 #[cfg(target_arch = "wasm32")]
@@ -70,6 +74,8 @@ pub mod kdf_worker;
 pub mod lock_channel;
 #[cfg(target_arch = "wasm32")]
 mod meta;
+#[cfg(target_arch = "wasm32")]
+mod note_commit;
 #[cfg(target_arch = "wasm32")]
 pub mod note_index;
 #[cfg(target_arch = "wasm32")]

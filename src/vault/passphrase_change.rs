@@ -5,16 +5,15 @@
 //! one transaction, so the log cannot miss a change that happened, nor record
 //! one that did not. The old passphrase stops working as it commits.
 
-use crate::crypto::{Passphrase, Salt, FORMAT_VERSION};
+use crate::crypto::{CryptoError, Passphrase, Salt, FORMAT_VERSION};
 
 use super::audit::{AuditAction, AuditEvent};
 use super::backoff::Attempts;
 use super::batch::Batch;
 use super::header::master_aad;
 use super::kdf_worker::derive_kek_off_thread;
-use super::meta::{ATTEMPTS_ID, HEADER_ID};
+use super::meta::{read_header, ATTEMPTS_ID, HEADER_ID};
 use super::open_vault::Vault;
-use super::unlock::{attempts_json, read_header};
 use super::VaultError;
 
 impl Vault {
@@ -31,6 +30,21 @@ impl Vault {
     ) -> Result<(), VaultError> {
         self.check_passphrase(current).await?;
         set_new(self, new, now_ms).await
+    }
+
+    /// Checks that `passphrase` opens this vault's header. Runs the KDF.
+    pub(in crate::vault) async fn check_passphrase(
+        &self,
+        passphrase: &Passphrase,
+    ) -> Result<(), VaultError> {
+        let header = read_header(self.connection()).await?;
+        header.kdf_params.validate()?;
+        let kek = derive_kek_off_thread(passphrase, &header.salt, &header.kdf_params).await?;
+        match kek.unwrap_master(&header.master_by_passphrase, &header.master_aad()) {
+            Ok(_) => Ok(()),
+            Err(CryptoError::Decrypt) => Err(VaultError::WrongPassphrase { failures: 0 }),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
@@ -53,7 +67,7 @@ pub(in crate::vault) async fn set_new(
     vault
         .audit_batch(Batch::new().strict(), std::slice::from_ref(&event))?
         .meta(HEADER_ID, header.to_json())
-        .meta(ATTEMPTS_ID, attempts_json(&Attempts::default()))
+        .meta(ATTEMPTS_ID, Attempts::default().to_json())
         .commit(vault.connection())
         .await
 }

@@ -56,7 +56,7 @@ impl Vault {
         if stored.value.client_id.as_str() != client_id {
             return Err(VaultError::NotFound);
         }
-        self.record_event(&AuditEvent::about(
+        self.record_view(&AuditEvent::about(
             now_ms,
             AuditAction::Viewed(RecordKind::PsychotherapyNote),
             id,

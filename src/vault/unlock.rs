@@ -15,6 +15,11 @@
 //! Counting first means N tabs guessing at once raise the counter by N, and a
 //! tab closed in the middle of the KDF still counted its try. The header's KDF
 //! parameters are bounds-checked before the KDF, too.
+//!
+//! A full disk must not lock a clinician out of their records: if the counter
+//! or the unlock's audit events cannot be written for lack of space, the
+//! unlock goes on (the wait is still checked, and the Web Lock still takes the
+//! tabs one at a time), and the first save then says the storage is full.
 
 use crate::crypto::{CryptoError, Passphrase, RecoveryKey};
 
@@ -23,11 +28,10 @@ use super::backoff::Attempts;
 use super::batch::Batch;
 use super::connection::Connection;
 use super::door::VaultDoor;
-use super::entry::{Entry, PassphraseReset};
-use super::header::VaultHeader;
+use super::entry::{entry_for, Entry, PassphraseReset};
 use super::kdf_worker::derive_kek_off_thread;
 use super::keyring::Keyring;
-use super::meta::{meta_json, meta_value, read_meta, ATTEMPTS_ID, HEADER_ID};
+use super::meta::{meta_json, meta_value, read_header, read_meta, ATTEMPTS_ID};
 use super::open_vault::Vault;
 use super::store::VAULT_META;
 use super::web_lock::exclusively;
@@ -83,9 +87,12 @@ impl VaultDoor {
         let vault = Vault::new(self.connection.clone(), keyring, self.kdf_params);
         let batch = vault
             .audit_batch(Batch::new(), &events)?
-            .meta(ATTEMPTS_ID, attempts_json(&Attempts::default()));
-        batch.commit(&self.connection).await?;
-        super::recovery_key::entry_for(vault, now_ms).await
+            .meta(ATTEMPTS_ID, Attempts::default().to_json());
+        match batch.commit(&self.connection).await {
+            Ok(()) | Err(VaultError::QuotaExceeded) => {}
+            Err(e) => return Err(e),
+        }
+        entry_for(vault, now_ms).await
     }
 
     /// Unlocks with the printed recovery key. The entry asks for a new passphrase
@@ -105,7 +112,7 @@ impl VaultDoor {
         let event = AuditEvent::now(now_ms, AuditAction::RecoveryKeyUsed);
         vault
             .audit_batch(Batch::new(), std::slice::from_ref(&event))?
-            .meta(ATTEMPTS_ID, attempts_json(&Attempts::default()))
+            .meta(ATTEMPTS_ID, Attempts::default().to_json())
             .commit(&self.connection)
             .await?;
         Ok(Entry::ChooseNewPassphrase(PassphraseReset { vault }))
@@ -118,16 +125,6 @@ impl VaultDoor {
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default())
     }
-}
-
-/// Reads and parses the header.
-pub(in crate::vault) async fn read_header(
-    connection: &Connection,
-) -> Result<VaultHeader, VaultError> {
-    let json = read_meta(connection, HEADER_ID)
-        .await?
-        .ok_or(VaultError::NoVault)?;
-    VaultHeader::from_json(&json)
 }
 
 /// Step 2 of the module doc: in one transaction, refuses while a wait applies,
@@ -146,18 +143,15 @@ async fn count_attempt(connection: &Connection, now_ms: i64) -> Result<Attempts,
             return Err(VaultError::LockedOut { wait_secs });
         }
         let counted = before.failed(now_ms);
-        tx.put(
-            VAULT_META,
-            &meta_value(ATTEMPTS_ID, &attempts_json(&counted)),
-        )
-        .await?;
+        tx.put(VAULT_META, &meta_value(ATTEMPTS_ID, &counted.to_json()))
+            .await?;
         Ok(before)
     };
     let result = work.await;
-    tx.end(result).await
-}
-
-pub(in crate::vault) fn attempts_json(attempts: &Attempts) -> String {
-    // A struct of two integers always serialises.
-    serde_json::to_string(attempts).unwrap_or_default()
+    let read = result.as_ref().ok().copied();
+    match (tx.end(result).await, read) {
+        // The counter could not be raised for lack of space (see the module doc).
+        (Err(VaultError::QuotaExceeded), Some(before)) => Ok(before),
+        (outcome, _) => outcome,
+    }
 }

@@ -202,6 +202,8 @@ pub fn SignPanel(
         let snapshot = signed_from.borrow_mut().take();
         match (result, note, snapshot) {
             (Ok(()), Some(note), Some(snapshot)) => {
+                // Nothing more is autosaved as a draft: the note is signed.
+                form.autosave.discard();
                 // Typed while the note was being sealed and stored.
                 let start = form
                     .draft
