@@ -10,6 +10,8 @@
 //! - Text search with highlight ranges: [`search`]; preferences: [`settings`].
 //! - What lists need to know of a client's notes, without their text:
 //!   [`note_index`].
+//! - Questionnaires (PHQ-9, GAD-7) as data, their scoring, risk flags and trends:
+//!   [`measure`].
 //!
 //! Pure Rust on purpose (std, serde, thiserror and sha2 for the signed-content
 //! digest): no browser APIs, no keys, no randomness and no clock. Callers pass ids
@@ -22,6 +24,7 @@ pub mod clinician;
 pub mod date;
 pub mod error;
 pub mod exportable;
+pub mod measure;
 pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
@@ -37,6 +40,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
+pub use measure::MeasureResultId;
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
