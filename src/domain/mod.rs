@@ -40,7 +40,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
-pub use measure::MeasureResultId;
+pub use measure::{MeasureRecord, MeasureResult, MeasureResultId, QuestionnaireDraft};
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,

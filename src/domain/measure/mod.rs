@@ -8,6 +8,9 @@
 //!   sources; [`MEASURES`] lists them and [`definition()`] finds one by key and
 //!   version.
 //! - [`scoring`]: one generic [`score`] and [`risk_flags`] over any definition.
+//! - `draft`: [`QuestionnaireDraft`], the answers while the client (or the
+//!   clinician) fills them in; "Finish" ([`QuestionnaireDraft::finish`]) scores
+//!   them into a read-only [`MeasureResult`] (`result`).
 //!
 //! Results are part of the record: they are test results that belong in
 //! progress documentation (45 CFR 164.501 excludes them from psychotherapy
@@ -16,9 +19,11 @@
 //! no randomness: ids, dates and timestamps are passed in.
 
 pub mod definition;
+mod draft;
 mod error;
 mod gad7;
 mod phq9;
+mod result;
 pub mod scoring;
 
 use std::fmt;
@@ -29,9 +34,11 @@ pub use definition::{
     AnswerOption, ChangeThreshold, Item, MeasureDefinition, MissingItemRule, Polarity, RiskRule,
     SeverityBand, UnscoredQuestion,
 };
+pub use draft::{AdministrationMode, QuestionnaireDraft};
 pub use error::MeasureError;
 pub use gad7::GAD_7;
 pub use phq9::{PHQ_9, PHQ_9_ITEM_9};
+pub use result::{AnsweredItem, MeasureRecord, MeasureResult};
 pub use scoring::{risk_flags, score, Outcome, RiskFinding, RiskFlag};
 
 /// Every measure this app knows, every version it ever shipped, in the order
@@ -83,6 +90,65 @@ impl MeasureResultId {
 impl fmt::Display for MeasureResultId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Results for the tests of this module and of the treatment plan.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+    use crate::domain::progress_note::fixtures::{clinician, date};
+    use crate::domain::{ClientId, Timestamp};
+
+    /// A finished result of `definition` with these option indices, for
+    /// client-1, administered on `on`; `seq` makes the id and the finishing
+    /// time.
+    pub fn make(
+        definition: &MeasureDefinition,
+        answers: &[Option<u8>],
+        on: &str,
+        seq: i64,
+    ) -> MeasureResult {
+        let mut draft = QuestionnaireDraft::new(
+            MeasureResultId(format!("r-{seq}")),
+            ClientId("client-1".into()),
+            definition,
+            AdministrationMode::SelfReport,
+            Timestamp(seq * 1_000),
+        );
+        for (item, answer) in answers.iter().enumerate() {
+            if let Some(option) = answer {
+                draft
+                    .answer(
+                        definition,
+                        item,
+                        usize::from(*option),
+                        Timestamp(seq * 1_000),
+                    )
+                    .expect("fixture answer is valid");
+            }
+        }
+        if definition.follow_up.is_some() {
+            draft
+                .answer_follow_up(definition, Some(2), Timestamp(seq * 1_000))
+                .expect("fixture follow-up is valid");
+        }
+        draft
+            .finish(
+                definition,
+                date(on),
+                &clinician(),
+                Timestamp(seq * 1_000 + 500),
+            )
+            .expect("fixture result finishes")
+    }
+
+    pub fn result_with(definition: &MeasureDefinition, answers: &[Option<u8>]) -> MeasureResult {
+        make(definition, answers, "2024-03-05", 0)
+    }
+
+    pub fn phq9(answers: [u8; 9], on: &str, seq: i64) -> MeasureResult {
+        make(&PHQ_9, &answers.map(Some), on, seq)
     }
 }
 
