@@ -11,6 +11,9 @@
 //! - `draft`: [`QuestionnaireDraft`], the answers while the client (or the
 //!   clinician) fills them in; "Finish" ([`QuestionnaireDraft::finish`]) scores
 //!   them into a read-only [`MeasureResult`] (`result`).
+//! - [`trend`]: results over time for the chart and its table, the
+//!   clinically meaningful changes between them, and which risk flags belong on
+//!   the client's page and in the next progress note.
 //!
 //! Results are part of the record: they are test results that belong in
 //! progress documentation (45 CFR 164.501 excludes them from psychotherapy
@@ -25,6 +28,7 @@ mod gad7;
 mod phq9;
 mod result;
 pub mod scoring;
+pub mod trend;
 
 use std::fmt;
 
@@ -40,6 +44,10 @@ pub use gad7::GAD_7;
 pub use phq9::{PHQ_9, PHQ_9_ITEM_9};
 pub use result::{AnsweredItem, MeasureRecord, MeasureResult};
 pub use scoring::{risk_flags, score, Outcome, RiskFinding, RiskFlag};
+pub use trend::{
+    current_risk_flags, results_on, risk_flags_for_note, trend, ChangeDirection, MeaningfulChange,
+    Trend, TrendPoint,
+};
 
 /// Every measure this app knows, every version it ever shipped, in the order
 /// the "Questionnaire" select offers them (see [`offered`]). A version is
@@ -149,6 +157,31 @@ pub(crate) mod fixtures {
 
     pub fn phq9(answers: [u8; 9], on: &str, seq: i64) -> MeasureResult {
         make(&PHQ_9, &answers.map(Some), on, seq)
+    }
+
+    /// Answers adding up to `total` with the first items taking 3 each, and the
+    /// last item 0 (so a PHQ-9 below 25 raises no item-9 flag).
+    fn totalling(items: usize, total: u32) -> Vec<Option<u8>> {
+        let mut left = total;
+        (0..items)
+            .map(|index| {
+                let value = if index + 1 == items { 0 } else { left.min(3) };
+                left -= value;
+                Some(value as u8)
+            })
+            .collect()
+    }
+
+    pub fn phq9_total(total: u32, on: &str, seq: i64) -> MeasureResult {
+        let result = make(&PHQ_9, &totalling(9, total), on, seq);
+        assert_eq!(result.total(), Some(total), "fixture total fits 8 items");
+        result
+    }
+
+    pub fn gad7_total(total: u32, on: &str, seq: i64) -> MeasureResult {
+        let result = make(&GAD_7, &totalling(7, total), on, seq);
+        assert_eq!(result.total(), Some(total), "fixture total fits 6 items");
+        result
     }
 }
 
