@@ -1,7 +1,7 @@
 //! Measurement-based care: standard questionnaires (PHQ-9, GAD-7), scored
 //! exactly, and followed over time.
 //!
-//! - [`definition`]: a questionnaire as data ([`MeasureDefinition`]): items,
+//! - [`definition`](mod@definition): a questionnaire as data ([`MeasureDefinition`]): items,
 //!   answers with their points, severity bands, the missing-item rule, risk
 //!   rules, the meaningful-change threshold and LOINC codes. The shipped
 //!   measures are [`PHQ_9`] and [`GAD_7`], each in its own file with its
@@ -11,7 +11,7 @@
 //! - `draft`: [`QuestionnaireDraft`], the answers while the client (or the
 //!   clinician) fills them in; "Finish" ([`QuestionnaireDraft::finish`]) scores
 //!   them into a read-only [`MeasureResult`] (`result`).
-//! - [`trend`]: results over time for the chart and its table, the
+//! - [`trend`](mod@trend): results over time for the chart and its table, the
 //!   clinically meaningful changes between them, and which risk flags belong on
 //!   the client's page and in the next progress note.
 //!
