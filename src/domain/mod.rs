@@ -11,7 +11,8 @@
 //! - What lists need to know of a client's notes, without their text:
 //!   [`note_index`].
 //! - Questionnaires (PHQ-9, GAD-7) as data, their scoring, risk flags and trends:
-//!   [`measure`].
+//!   [`measure`]; the treatment plan, its signed versions and reviews:
+//!   [`treatment_plan`].
 //!
 //! Pure Rust on purpose (std, serde, thiserror and sha2 for the signed-content
 //! digest): no browser APIs, no keys, no randomness and no clock. Callers pass ids
@@ -33,6 +34,7 @@ pub mod search;
 pub mod session;
 pub mod settings;
 pub mod template;
+pub mod treatment_plan;
 pub mod validation;
 
 pub use client::{Client, ClientId, Diagnosis, Goal, GoalStatus};
@@ -52,4 +54,5 @@ pub use search::{find_matches, matches};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
 pub use template::{Section, Template};
+pub use treatment_plan::TreatmentPlanId;
 pub use validation::ValidationIssue;
