@@ -54,5 +54,5 @@ pub use search::{find_matches, matches};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
 pub use template::{Section, Template};
-pub use treatment_plan::TreatmentPlanId;
+pub use treatment_plan::{TreatmentPlan, TreatmentPlanId};
 pub use validation::ValidationIssue;

@@ -4,6 +4,12 @@
 //! - `content`: what one version says ([`PlanContent`], [`Problem`],
 //!   [`PlanGoal`], [`Objective`], [`ObjectiveMeasure`], [`Intervention`]) and
 //!   what must be filled in before signing.
+//! - `plan`: [`TreatmentPlan`], the signed versions (each a read-only
+//!   [`SignedPlanVersion`], never changed or removed) and at most one
+//!   [`PlanDraft`]; signing, revising, and the client's agreement
+//!   ([`ClientAgreement`]). `canonical` is the exact text a signature covers.
+//! - `review`: the default review date (90 days) and which plans are past it
+//!   ([`plans_past_review`]).
 //!
 //! # Ids
 //! Every problem, goal and objective has an opaque id made by the caller (a
@@ -19,7 +25,10 @@
 //! progress documentation, 45 CFR 164.501), so it is stored under the records
 //! key.
 
+mod canonical;
 mod content;
+mod plan;
+mod review;
 
 use std::fmt;
 
@@ -29,6 +38,10 @@ pub use content::{
     Comparison, Intervention, Objective, ObjectiveMeasure, PlanContent, PlanGoal, Problem,
     ScoreTarget,
 };
+pub use plan::{
+    ClientAgreement, PlanDraft, PlanError, RecordedAgreement, SignedPlanVersion, TreatmentPlan,
+};
+pub use review::{default_review_date, plans_past_review, ReviewStatus, REVIEW_INTERVAL_DAYS};
 
 /// A treatment plan's opaque id, made by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
