@@ -10,6 +10,9 @@
 //!   ([`ClientAgreement`]). `canonical` is the exact text a signature covers.
 //! - `review`: the default review date (90 days) and which plans are past it
 //!   ([`plans_past_review`]).
+//! - `progress`: what a progress note's addressed ids refer to
+//!   ([`TreatmentPlan::find`]) and how far a score objective has come
+//!   ([`score_objective_progress`]).
 //!
 //! # Ids
 //! Every problem, goal and objective has an opaque id made by the caller (a
@@ -28,6 +31,7 @@
 mod canonical;
 mod content;
 mod plan;
+mod progress;
 mod review;
 
 use std::fmt;
@@ -41,6 +45,7 @@ pub use content::{
 pub use plan::{
     ClientAgreement, PlanDraft, PlanError, RecordedAgreement, SignedPlanVersion, TreatmentPlan,
 };
+pub use progress::{score_objective_progress, FoundItem, PlanItem, ScoreProgress};
 pub use review::{default_review_date, plans_past_review, ReviewStatus, REVIEW_INTERVAL_DAYS};
 
 /// A treatment plan's opaque id, made by the caller.
