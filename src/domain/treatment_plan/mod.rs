@@ -8,6 +8,8 @@
 //!   [`SignedPlanVersion`], never changed or removed) and at most one
 //!   [`PlanDraft`]; signing, revising, and the client's agreement
 //!   ([`ClientAgreement`]). `canonical` is the exact text a signature covers.
+//! - `migration`: the client record's goals become the first draft's goals,
+//!   ids and all ([`TreatmentPlan::from_client_goals`]).
 //! - `review`: the default review date (90 days) and which plans are past it
 //!   ([`plans_past_review`]).
 //! - `progress`: what a progress note's addressed ids refer to
@@ -30,6 +32,7 @@
 
 mod canonical;
 mod content;
+mod migration;
 mod plan;
 mod progress;
 mod review;
