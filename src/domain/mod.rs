@@ -10,6 +10,9 @@
 //! - Text search with highlight ranges: [`search`]; preferences: [`settings`].
 //! - What lists need to know of a client's notes, without their text:
 //!   [`note_index`].
+//! - Questionnaires (PHQ-9, GAD-7) as data, their scoring, risk flags and trends:
+//!   [`measure`]; the treatment plan, its signed versions and reviews:
+//!   [`treatment_plan`].
 //!
 //! Pure Rust on purpose (std, serde, thiserror and sha2 for the signed-content
 //! digest): no browser APIs, no keys, no randomness and no clock. Callers pass ids
@@ -22,6 +25,7 @@ pub mod clinician;
 pub mod date;
 pub mod error;
 pub mod exportable;
+pub mod measure;
 pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
@@ -30,6 +34,7 @@ pub mod search;
 pub mod service;
 pub mod settings;
 pub mod template;
+pub mod treatment_plan;
 pub mod validation;
 
 pub use client::{Client, ClientId, Diagnosis, Goal, GoalStatus};
@@ -37,6 +42,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
+pub use measure::{MeasureRecord, MeasureResult, MeasureResultId, QuestionnaireDraft};
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, merge_drafts, typed_after_signing, Addendum, DraftMerge, GoalAddressed, GoalProgress,
@@ -49,4 +55,5 @@ pub use search::{find_matches, matches};
 pub use service::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
 pub use template::{Section, Template};
+pub use treatment_plan::{TreatmentPlan, TreatmentPlanId};
 pub use validation::ValidationIssue;
