@@ -22,6 +22,7 @@ pub mod clinician;
 pub mod date;
 pub mod error;
 pub mod exportable;
+pub mod icd10;
 pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
@@ -37,6 +38,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
+pub use icd10::{CodeList, CodedDiagnosis, Icd10Code};
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
