@@ -26,6 +26,7 @@ pub mod icd10;
 pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
+pub mod record_check;
 pub mod risk;
 pub mod search;
 pub mod session;
