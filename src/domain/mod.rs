@@ -28,6 +28,7 @@ pub mod progress_note;
 pub mod psychotherapy_note;
 pub mod record_check;
 pub mod risk;
+pub mod safety_plan;
 pub mod search;
 pub mod session;
 pub mod settings;
@@ -47,6 +48,7 @@ pub use progress_note::{
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use risk::{Ideation, RiskAssessment};
+pub use safety_plan::{SafetyPlan, SafetyPlanContent, SafetyPlanLink, SafetyPlanVersion};
 pub use search::{find_matches, matches};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
