@@ -19,6 +19,7 @@
 
 pub mod client;
 pub mod clinician;
+pub mod course_of_care;
 pub mod date;
 pub mod error;
 pub mod exportable;
