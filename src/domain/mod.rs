@@ -10,6 +10,10 @@
 //! - Text search with highlight ranges: [`search`]; preferences: [`settings`].
 //! - What lists need to know of a client's notes, without their text:
 //!   [`note_index`].
+//! - The course of care: the bundled ICD-10-CM list ([`icd10`]), the intake
+//!   assessment and discharge summary ([`course_of_care`]), the client's safety
+//!   plan ([`safety_plan`]), and the 164.501 record check that advises which note
+//!   a sentence belongs in ([`record_check`]).
 //!
 //! Pure Rust on purpose (std, serde, thiserror and sha2 for the signed-content
 //! digest): no browser APIs, no keys, no randomness and no clock. Callers pass ids
