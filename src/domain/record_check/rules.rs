@@ -21,6 +21,8 @@
 //! tokenizer and a phrase matcher are about a hundred lines, keep the wasm smaller,
 //! and are easier to read as clinical rules than regular expressions.
 
+use std::collections::HashSet;
+
 use super::{Category, Span};
 
 /// What a rule looks for, beyond its phrase lists.
@@ -1055,6 +1057,11 @@ pub(super) struct Sentence<'a> {
     text: &'a str,
     base: usize,
     tokens: Vec<Token<'a>>,
+    /// The lowercase words, to reject most phrases by their first word at once: the
+    /// check runs as the clinician types, over hundreds of phrases per sentence.
+    lower_words: HashSet<String>,
+    /// The words as written, for exact (`=`) phrase words.
+    exact_words: HashSet<&'a str>,
     /// Byte ranges (in the whole text) between quotation marks.
     quoted: Vec<Span>,
 }
@@ -1083,6 +1090,8 @@ impl<'a> Sentence<'a> {
         Sentence {
             text,
             base: span.start,
+            lower_words: tokens.iter().map(|t| t.lower.clone()).collect(),
+            exact_words: tokens.iter().map(|t| t.text).collect(),
             tokens,
             quoted: quoted(text, span.start),
         }
@@ -1153,15 +1162,18 @@ impl<'a> Sentence<'a> {
     /// overlapping `outside` when given, and not inside quotation marks when
     /// `skip_quoted`.
     fn find(&self, phrase: &str, outside: Option<Span>, skip_quoted: bool) -> Option<Span> {
-        let words: Vec<&str> = phrase.split(' ').collect();
-        let n = words.len();
-        if n == 0 || self.tokens.len() < n {
+        let first = phrase.split(' ').next()?;
+        if !self.may_contain(first) {
+            return None;
+        }
+        let n = phrase.split(' ').count();
+        if self.tokens.len() < n {
             return None;
         }
         (0..=self.tokens.len() - n)
             .filter(|&i| {
-                words
-                    .iter()
+                phrase
+                    .split(' ')
                     .zip(&self.tokens[i..i + n])
                     .all(|(word, token)| word_matches(word, token))
             })
@@ -1177,6 +1189,16 @@ impl<'a> Sentence<'a> {
                         .iter()
                         .any(|q| q.start <= span.start && span.end <= q.end)
             })
+    }
+
+    /// Whether some word of the sentence matches this phrase word: a quick test
+    /// that rejects most phrases before any scan.
+    fn may_contain(&self, word: &str) -> bool {
+        match (word.strip_prefix('='), word.strip_suffix('*')) {
+            (None, None) => self.lower_words.contains(word),
+            (Some(exact), _) if !exact.ends_with('*') => self.exact_words.contains(exact),
+            _ => self.tokens.iter().any(|token| word_matches(word, token)),
+        }
     }
 
     fn has_digit_outside(&self, outside: Span) -> bool {
