@@ -13,6 +13,10 @@
 //! - Questionnaires (PHQ-9, GAD-7) as data, their scoring, risk flags and trends:
 //!   [`measure`]; the treatment plan, its signed versions and reviews:
 //!   [`treatment_plan`].
+//! - The course of care: the bundled ICD-10-CM list ([`icd10`]), the intake
+//!   assessment and discharge summary ([`course_of_care`]), the client's safety
+//!   plan ([`safety_plan`]), and the 164.501 record check that advises which note
+//!   a sentence belongs in ([`record_check`]).
 //!
 //! Pure Rust on purpose (std, serde, thiserror and sha2 for the signed-content
 //! digest): no browser APIs, no keys, no randomness and no clock. Callers pass ids
@@ -22,14 +26,18 @@
 
 pub mod client;
 pub mod clinician;
+pub mod course_of_care;
 pub mod date;
 pub mod error;
 pub mod exportable;
+pub mod icd10;
 pub mod measure;
 pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
+pub mod record_check;
 pub mod risk;
+pub mod safety_plan;
 pub mod search;
 pub mod service;
 pub mod settings;
@@ -42,6 +50,7 @@ pub use clinician::ClinicianProfile;
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
+pub use icd10::{CodeList, CodedDiagnosis, Icd10Code};
 pub use measure::{MeasureRecord, MeasureResult, MeasureResultId, QuestionnaireDraft};
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
@@ -51,6 +60,7 @@ pub use progress_note::{
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use risk::{Ideation, RiskAnswers, RiskAssessment};
+pub use safety_plan::{SafetyPlan, SafetyPlanContent, SafetyPlanLink, SafetyPlanVersion};
 pub use search::{find_matches, matches};
 pub use service::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
