@@ -12,12 +12,14 @@
 //!
 //! The parts are in files of their own: `draft` (the form and its checks),
 //! `canonical` (the exact text a signature covers), `late_entry`, `signing`,
-//! `signed` and `addendum`.
+//! `signed`, `addendum` and `seal` (the digest over signature, late entry and
+//! addendum chain that exports carry).
 
 mod addendum;
 mod canonical;
 mod draft;
 mod late_entry;
+mod seal;
 mod signed;
 mod signing;
 
@@ -31,6 +33,7 @@ pub use super::validation::ValidationIssue;
 pub use addendum::Addendum;
 pub use draft::ProgressNoteDraft;
 pub use late_entry::{is_late, LateEntry};
+pub use seal::SIGNED_RECORD_V1;
 pub use signed::SignedProgressNote;
 pub use signing::{SignError, Signature};
 
