@@ -7,6 +7,8 @@
 //!   ([`risk`]), drafts, signing, late entries and addenda ([`progress_note`]).
 //! - Psychotherapy notes, the clinician's private notes, kept apart by type:
 //!   [`psychotherapy_note`]; what may be exported: [`exportable`].
+//! - The client's rights of access and amendment, with their clocks, and the
+//!   disclosures made: [`rights`].
 //! - Text search with highlight ranges: [`search`]; preferences: [`settings`].
 //! - What lists need to know of a client's notes, without their text:
 //!   [`note_index`].
@@ -25,6 +27,7 @@ pub mod exportable;
 pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
+pub mod rights;
 pub mod risk;
 pub mod search;
 pub mod session;
@@ -43,6 +46,7 @@ pub use progress_note::{
     ProgressNoteId, SignError, Signature, SignedProgressNote,
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
+pub use rights::{AccessRequest, AmendmentOutcome, AmendmentRequest, Disclosure, RightsRequest};
 pub use risk::{Ideation, RiskAssessment};
 pub use search::{find_matches, matches};
 pub use session::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
