@@ -43,7 +43,7 @@ pub use exportable::Exportable;
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, Addendum, GoalAddressed, GoalProgress, LateEntry, ProgressNote, ProgressNoteDraft,
-    ProgressNoteId, SignError, Signature, SignedProgressNote,
+    ProgressNoteId, SignError, Signature, SignedProgressNote, SIGNED_RECORD_V1,
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use rights::{AccessRequest, AmendmentOutcome, AmendmentRequest, Disclosure, RightsRequest};
