@@ -43,7 +43,7 @@ test-native:
 
 ## test-node: sample exports (written by a native test) checked in Node: every FHIR
 ## bundle against the official FHIR R4 JSON schema, and the recipient's verifier
-## (public/verify.js) on every JSON and FHIR sample. A few seconds.
+## (public/verify.js) on every JSON and FHIR sample. About ten seconds.
 test-node:
 	cargo test --quiet --lib export::samples
 	node --test tests/node/
