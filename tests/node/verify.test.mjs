@@ -251,3 +251,12 @@ test("a format from a newer app is reported as not checkable, not as verified", 
   assert.equal(result.status, "unknown-format");
   assert.deepEqual(result.unknownFormats, ["psynotes/progress-note/v9"]);
 });
+
+test("the example in docs/export-format.md verifies", async () => {
+  const doc = readFileSync(join(root, "docs", "export-format.md"), "utf8");
+  const example = doc.slice(doc.indexOf("## Example")).match(/```json\n([\s\S]*?)\n```/);
+  assert.ok(example, "the example is there");
+  const report = await verifyExport(JSON.parse(example[1]));
+  assert.ok(report.notes.length > 0);
+  for (const note of report.notes) assert.equal(note.status, "verified", note.problems.join("; "));
+});
