@@ -348,6 +348,39 @@ mod tests {
         assert_eq!(amendment.kind().label(), "Amendment");
     }
 
+    /// The ledger speaks of progress notes only: psychotherapy notes are outside
+    /// the right of access (164.524(a)(1)(i)) and outside the record a request can
+    /// amend or disclose. This fails if any code line here names their type or
+    /// module. Native only: the browser has no file system.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_ledger_source_names_only_progress_notes() {
+        const FORBIDDEN: [&str; 2] = ["psychotherapy", "domain::*"];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/rights");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("src/domain/rights is readable") {
+            let path = entry.expect("directory entry").path();
+            let source = std::fs::read_to_string(&path).expect("source is readable");
+            for (number, line) in source.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") || code.contains("const FORBIDDEN") {
+                    continue;
+                }
+                let lower = code.to_lowercase();
+                for word in FORBIDDEN {
+                    assert!(
+                        !lower.contains(word),
+                        "{}:{}: `{word}` in `{line}`",
+                        path.display(),
+                        number + 1
+                    );
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked >= 7, "only {checked} files checked");
+    }
+
     #[test]
     fn the_umbrella_extends_once_and_round_trips() {
         let mut request: RightsRequest = amendment("a1", "2024-03-01", &["n1"]).into();
