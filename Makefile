@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export PSYNOTES_BUILD ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 PORT ?= 8080
 
-.PHONY: run build serve test tools tools-test lint fmt-check clippy test-native test-browser test-e2e test-bench-smoke bench-build size bench clean
+.PHONY: run build serve test tools tools-test lint fmt-check clippy test-native test-node test-browser test-e2e test-bench-smoke bench-build size bench clean
 
 ## run: install what is missing, build the release bundle, serve it on 127.0.0.1:$(PORT)
 run: build
@@ -20,7 +20,7 @@ build: tools
 	trunk build --release
 
 ## test: every check and test layer; non-zero on any failure
-test: tools-test lint test-native test-browser test-e2e test-bench-smoke
+test: tools-test lint test-native test-node test-browser test-e2e test-bench-smoke
 
 tools:
 	bash scripts/install-tools.sh build
@@ -40,6 +40,13 @@ clippy:
 ## test-native: domain and crypto, natively
 test-native:
 	cargo test
+
+## test-node: sample exports (written by a native test) checked in Node: every FHIR
+## bundle against the official FHIR R4 JSON schema, and the recipient's verifier
+## (public/verify.js) on every JSON and FHIR sample. About ten seconds.
+test-node:
+	cargo test --quiet --lib export::samples
+	node --test tests/node/
 
 ## test-browser: wasm-bindgen-test in headless Chromium
 test-browser:

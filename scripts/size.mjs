@@ -9,7 +9,8 @@ const dir = process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[
 const asJson = process.argv.includes("--json");
 const kinds = new Set([".wasm", ".js", ".css", ".html"]);
 const rows = readdirSync(dir)
-  .filter((f) => kinds.has(extname(f)) && f !== "sw.js" && statSync(join(dir, f)).isFile())
+  // sw.js and the export checker (verify.*) are not loaded by the app's pages.
+  .filter((f) => kinds.has(extname(f)) && f !== "sw.js" && !f.startsWith("verify.") && statSync(join(dir, f)).isFile())
   .sort()
   .map((f) => {
     const data = readFileSync(join(dir, f));

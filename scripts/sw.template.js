@@ -40,10 +40,13 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
 
   if (request.mode === "navigate") {
+    // A page of its own (verify.html, the export checker) is served as itself;
+    // every other navigation is the app.
+    const page = url.pathname.endsWith(".html") && PRECACHED.has(url.pathname) ? url.pathname : "/index.html";
     event.respondWith(
       caches
         .open(CACHE)
-        .then((cache) => cache.match("/index.html"))
+        .then((cache) => cache.match(page))
         .then((hit) => hit || fetch(request)),
     );
     return;

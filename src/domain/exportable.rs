@@ -45,7 +45,7 @@
 //! impl psynotes::domain::Exportable for Smuggled {}
 //! ```
 
-use super::{Client, ProgressNote, ProgressNoteDraft, SignedProgressNote};
+use super::{AmendmentOutcome, Client, ProgressNote, ProgressNoteDraft, SignedProgressNote};
 
 mod sealed {
     /// Implemented here only; nameable nowhere else.
@@ -63,3 +63,7 @@ impl sealed::Sealed for SignedProgressNote {}
 impl Exportable for SignedProgressNote {}
 impl sealed::Sealed for ProgressNoteDraft {}
 impl Exportable for ProgressNoteDraft {}
+// The client's and clinician's words about an amendment of a progress note, which
+// must travel with that note (45 CFR 164.526(d)(5)).
+impl sealed::Sealed for AmendmentOutcome {}
+impl Exportable for AmendmentOutcome {}

@@ -7,6 +7,8 @@
 //!   ([`risk`]), drafts, signing, late entries and addenda ([`progress_note`]).
 //! - Psychotherapy notes, the clinician's private notes, kept apart by type:
 //!   [`psychotherapy_note`]; what may be exported: [`exportable`].
+//! - The client's rights of access and amendment, with their clocks, and the
+//!   disclosures made: [`rights`].
 //! - Text search with highlight ranges: [`search`]; preferences: [`settings`].
 //! - What lists need to know of a client's notes, without their text:
 //!   [`note_index`].
@@ -36,6 +38,7 @@ pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
 pub mod record_check;
+pub mod rights;
 pub mod risk;
 pub mod safety_plan;
 pub mod search;
@@ -56,9 +59,10 @@ pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary}
 pub use progress_note::{
     is_late, merge_drafts, typed_after_signing, Addendum, DraftMerge, GoalAddressed, GoalProgress,
     LateEntry, ProgressNote, ProgressNoteDraft, ProgressNoteId, SignError, Signature,
-    SignedProgressNote,
+    SignedProgressNote, SIGNED_RECORD_V1,
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
+pub use rights::{AccessRequest, AmendmentOutcome, AmendmentRequest, Disclosure, RightsRequest};
 pub use risk::{Ideation, RiskAnswers, RiskAssessment};
 pub use safety_plan::{SafetyPlan, SafetyPlanContent, SafetyPlanLink, SafetyPlanVersion};
 pub use search::{find_matches, matches};

@@ -12,13 +12,15 @@
 //!
 //! The parts are in files of their own: `draft` (the form and its checks),
 //! `canonical` (the exact text a signature covers), `late_entry`, `signing`,
-//! `signed`, `addendum`, and `merge` (two edits of one draft).
+//! `signed`, `addendum`, `seal` (the digest over signature, late entry and
+//! addendum chain that exports carry), and `merge` (two edits of one draft).
 
 mod addendum;
 mod canonical;
 mod draft;
 mod late_entry;
 mod merge;
+mod seal;
 mod signed;
 mod signing;
 
@@ -33,6 +35,7 @@ pub use addendum::Addendum;
 pub use draft::ProgressNoteDraft;
 pub use late_entry::{is_late, LateEntry};
 pub use merge::{merge_drafts, typed_after_signing, DraftMerge};
+pub use seal::SIGNED_RECORD_V1;
 pub use signed::SignedProgressNote;
 pub use signing::{SignError, Signature};
 

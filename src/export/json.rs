@@ -170,6 +170,24 @@ mod tests {
     }
 
     #[test]
+    fn a_signed_note_names_its_canonical_formats_and_carries_its_seal() {
+        let signed = late_note_with_two_addenda();
+        let note = ProgressNote::Signed(signed.clone());
+        let draft = ProgressNote::Draft(draft("d-1", "2024-03-12"));
+        let value = export(&[&note, &draft], &ExportOptions::default());
+        let n = &value["progress_notes"][0];
+        assert_eq!(
+            n["signature"]["content_format"],
+            "psynotes/progress-note/v1"
+        );
+        assert_eq!(n["addenda"][0]["format"], "psynotes/addendum/v1");
+        assert_eq!(n["addenda"][1]["format"], "psynotes/addendum/v1");
+        assert_eq!(n["seal"]["format"], "psynotes/signed-record/v1");
+        assert_eq!(n["seal"]["sha256"], signed.seal_sha256().as_str());
+        assert_eq!(value["progress_notes"][1]["seal"], Value::Null);
+    }
+
+    #[test]
     fn present_ideation_keeps_its_detail_and_the_safety_plan() {
         let mut draft = draft("n-1", "2024-03-05");
         draft.risk = RiskAssessment {

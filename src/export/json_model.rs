@@ -15,7 +15,8 @@ use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
 use crate::domain::{
     Addendum, Client, ClinicianProfile, Diagnosis, Goal, GoalAddressed, GoalProgress, GoalStatus,
-    Ideation, LateEntry, PlaceOfService, ProgressNote, RiskAnswers, ServiceCode, Signature,
+    Ideation, LateEntry, PlaceOfService, ProgressNote, RiskAnswers, ServiceCode,
+    SignedProgressNote, SIGNED_RECORD_V1,
 };
 
 /// The whole file.
@@ -158,6 +159,8 @@ pub(super) struct JsonNote<'a> {
     signature: Option<JsonSignature<'a>>,
     late_entry: Option<JsonLateEntry<'a>>,
     addenda: Vec<JsonAddendum<'a>>,
+    /// Added after version 1 was published (additive, so still version 1).
+    seal: Option<JsonSeal>,
 }
 
 impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
@@ -197,11 +200,15 @@ impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
                 .collect(),
             created_at: iso_local(content.created_at),
             updated_at: iso_local(content.updated_at),
-            signature: signed.map(|s| JsonSignature::from(s.signature())),
+            signature: signed.map(JsonSignature::from),
             late_entry: signed.and_then(|s| s.late_entry()).map(JsonLateEntry::from),
             addenda: signed
                 .map(|s| s.addenda().iter().map(JsonAddendum::from).collect())
                 .unwrap_or_default(),
+            seal: signed.map(|s| JsonSeal {
+                format: SIGNED_RECORD_V1,
+                sha256: s.seal_sha256(),
+            }),
         }
     }
 }
@@ -307,17 +314,30 @@ struct JsonSignature<'a> {
     credentials: &'a str,
     signed_at: String,
     content_sha256: &'a str,
+    /// The canonical format `content_sha256` covers, so a verifier knows which
+    /// encoding to rebuild (added after version 1 was published).
+    content_format: String,
 }
 
-impl<'a> From<&'a Signature> for JsonSignature<'a> {
-    fn from(signature: &'a Signature) -> Self {
+impl<'a> From<&'a SignedProgressNote> for JsonSignature<'a> {
+    fn from(note: &'a SignedProgressNote) -> Self {
+        let signature = note.signature();
         JsonSignature {
             signer_name: &signature.signer_name,
             credentials: &signature.credentials,
             signed_at: iso_local(signature.signed_at),
             content_sha256: &signature.content_sha256,
+            content_format: note.content_format(),
         }
     }
+}
+
+/// The digest over signature, late entry and addendum chain (see the domain's
+/// `seal`), so a verifier can tell those were not edited in the file.
+#[derive(Serialize)]
+struct JsonSeal {
+    format: &'static str,
+    sha256: String,
 }
 
 #[derive(Serialize)]
@@ -344,6 +364,8 @@ struct JsonAddendum<'a> {
     credentials: &'a str,
     signed_at: String,
     content_sha256: &'a str,
+    /// The canonical format its digest covers (added after version 1).
+    format: &'static str,
 }
 
 impl<'a> From<&'a Addendum> for JsonAddendum<'a> {
@@ -354,6 +376,7 @@ impl<'a> From<&'a Addendum> for JsonAddendum<'a> {
             credentials: addendum.credentials(),
             signed_at: iso_local(addendum.signed_at()),
             content_sha256: addendum.content_sha256(),
+            format: addendum.format(),
         }
     }
 }

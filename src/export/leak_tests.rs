@@ -10,7 +10,8 @@ use crate::domain::{
 };
 use crate::export::fixtures::*;
 use crate::export::{
-    print_document, select, to_json, ExportFormat, ExportOptions, ExportRequest, ExportScope,
+    print_document, select, to_fhir, to_json, ExportFormat, ExportOptions, ExportRequest,
+    ExportScope,
 };
 
 const PROGRESS_CANARY: &str = "PROGRESSCANARY";
@@ -70,17 +71,59 @@ fn no_export_path_carries_a_psychotherapy_note() {
         "{:?}",
         print_document(&clinician, &client, &chosen, exported_at())
     );
-    for (name, output) in [("JSON", &json), ("print", &printed)] {
+    // The FHIR bundle carries note text base64-encoded inside its attachments, so
+    // decode every attachment before looking for the canaries.
+    let fhir_request = ExportRequest {
+        format: ExportFormat::Fhir,
+        ..request.clone()
+    };
+    let fhir_options = fhir_request.effective_options();
+    let fhir_chosen = select(&notes, fhir_request.scope.client_id(), &fhir_options);
+    let fhir = to_fhir(
+        &clinician,
+        &[&client],
+        &fhir_chosen,
+        exported_at(),
+        &fhir_request.scope,
+        &fhir_options,
+    );
+    let fhir = format!("{fhir}\n{}", decoded_attachments(&fhir));
+    for (name, output) in [("JSON", &json), ("print", &printed), ("FHIR", &fhir)] {
         assert!(output.contains(PROGRESS_CANARY), "{name} lost the record");
         assert!(!output.contains(PSYCHO_CANARY), "{name} leaked");
     }
 
     let audit_line = request.describe(chosen.len());
+    assert!(!fhir_request
+        .describe(fhir_chosen.len())
+        .contains(PSYCHO_CANARY));
     assert!(!audit_line.contains(PSYCHO_CANARY));
     assert!(
         !audit_line.contains(PROGRESS_CANARY),
         "the audit line holds no text"
     );
+}
+
+/// The text of every base64 attachment in a FHIR bundle, one per line.
+fn decoded_attachments(bundle: &str) -> String {
+    use base64::Engine as _;
+    let value: serde_json::Value = serde_json::from_str(bundle).expect("the bundle is JSON");
+    let mut out = String::new();
+    for entry in value["entry"].as_array().into_iter().flatten() {
+        for content in entry["resource"]["content"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let data = content["attachment"]["data"].as_str().unwrap_or_default();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .expect("attachments are base64");
+            out.push_str(&String::from_utf8_lossy(&bytes));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Reads the export layer's source (every file but this one) and fails if any
@@ -128,6 +171,7 @@ fn the_export_source_names_no_key_store_or_psychotherapy_type() {
         }
         checked += 1;
     }
-    // mod, scope, selection, sections, time_format, json, json_model, print, fixtures.
-    assert!(checked >= 9, "only {checked} files checked");
+    // mod, scope, selection, sections, time_format, json, json_model, print, fixtures,
+    // access, fhir, fhir_model, fhir_tests, samples.
+    assert!(checked >= 14, "only {checked} files checked");
 }

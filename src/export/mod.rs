@@ -7,6 +7,9 @@
 //!   `docs/export-format.md`.
 //! - [`print`]: the printable record, as a view model for the UI
 //!   ([`print_document`]).
+//! - [`fhir`]: a FHIR R4 Bundle of the signed record ([`to_fhir`],
+//!   [`FhirExport`]); mapping in `docs/fhir.md`.
+//! - [`access`]: the export that fulfils a right-of-access request.
 //!
 //! # Why psychotherapy notes cannot leak through here
 //! Psychotherapy notes are excluded from the right of access and need their own
@@ -83,6 +86,9 @@
 // one above was checked by removing `compile_fail`: it fails with exactly the error
 // code given, once, at the marked line.
 
+pub mod access;
+pub mod fhir;
+mod fhir_model;
 pub mod json;
 mod json_model;
 pub mod print;
@@ -92,10 +98,16 @@ pub mod selection;
 mod time_format;
 
 #[cfg(test)]
+mod fhir_tests;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod leak_tests;
+#[cfg(test)]
+mod samples;
 
+pub use access::export_request_for;
+pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};
 pub use json::{to_json, EXPORT_FORMAT, EXPORT_VERSION};
 pub use print::{print_document, PrintAddendum, PrintDocument, PrintNote};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};

@@ -90,6 +90,8 @@ pub enum ExportFormat {
     Json,
     /// The printable record ([`print_document`](super::print_document)).
     Print,
+    /// A FHIR R4 Bundle ([`to_fhir`](super::to_fhir)): signed notes only.
+    Fhir,
 }
 
 impl ExportFormat {
@@ -97,7 +99,14 @@ impl ExportFormat {
         match self {
             ExportFormat::Json => "JSON",
             ExportFormat::Print => "print",
+            ExportFormat::Fhir => "FHIR",
         }
+    }
+
+    /// Whether this format can carry unsigned drafts. A FHIR bundle carries the
+    /// signed record only.
+    pub fn carries_drafts(&self) -> bool {
+        !matches!(self, ExportFormat::Fhir)
     }
 }
 
@@ -110,6 +119,16 @@ pub struct ExportRequest {
 }
 
 impl ExportRequest {
+    /// The options as the format can honour them: drafts are dropped for a format
+    /// that cannot carry them. Select notes with these, so the audit line, the
+    /// disclosure entry and the file agree.
+    pub fn effective_options(&self) -> ExportOptions {
+        ExportOptions {
+            include_drafts: self.options.include_drafts && self.format.carries_drafts(),
+            ..self.options
+        }
+    }
+
     /// A line for the audit log, such as
     /// "JSON, one client, 12 notes, 2024-01-01 to 2024-03-31".
     ///
@@ -125,7 +144,7 @@ impl ExportRequest {
             1 => "1 note".to_owned(),
             n => format!("{n} notes"),
         };
-        let drafts = if self.options.include_drafts {
+        let drafts = if self.effective_options().include_drafts {
             ", drafts included"
         } else {
             ""
@@ -205,6 +224,25 @@ mod tests {
             practice.describe(1),
             "print, all clients, 1 note, up to 2024-03-31, drafts included"
         );
+    }
+
+    #[test]
+    fn fhir_never_carries_drafts_and_says_so() {
+        let request = ExportRequest {
+            format: ExportFormat::Fhir,
+            scope: ExportScope::Practice,
+            options: ExportOptions {
+                range: DateRange::ALL,
+                include_drafts: true,
+            },
+        };
+        assert!(!request.effective_options().include_drafts);
+        assert_eq!(request.describe(2), "FHIR, all clients, 2 notes, all dates");
+        let json = ExportRequest {
+            format: ExportFormat::Json,
+            ..request
+        };
+        assert!(json.effective_options().include_drafts);
     }
 
     #[test]

@@ -1,0 +1,217 @@
+//! Sample exports written to `target/export-samples/`, for the checks that run
+//! outside Rust (`make test-node`):
+//! - every FHIR bundle is validated against the official FHIR R4 JSON schema
+//!   (`tests/node/fhir-schema.test.mjs`);
+//! - every signed note in every file is verified by the recipient's verifier,
+//!   `public/verify.js`, and every single-character change to a note's text,
+//!   signer, time or addenda must be caught (`tests/node/verify.test.mjs`).
+//!
+//! The samples cover what could trip either check: a late entry, addendum
+//! chains, present ideation, multi-line and non-ASCII text (4-byte characters,
+//! CR LF, tabs), a session across midnight, a template change with a blank
+//! leftover section, a client with a code and no name, several clients, a
+//! draft (JSON only), and an empty scope. Native only: the browser has no file
+//! system.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+
+use crate::domain::{
+    Addendum, Client, ClientId, Ideation, ProgressNote, RiskAssessment, SignedProgressNote,
+    Template, Timestamp,
+};
+use crate::export::fixtures::*;
+use crate::export::{
+    select, to_fhir, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
+};
+
+/// `target/export-samples` under the crate root, where the node tests look.
+pub fn samples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/export-samples")
+}
+
+fn second_client() -> Client {
+    let mut client = Client::new(ClientId("client-2".into()), "");
+    client.code = Some("JM-12".into());
+    client.archived = true;
+    client
+}
+
+/// Multi-line, non-ASCII, with ideation present, signed, then amended once.
+fn tricky_note() -> SignedProgressNote {
+    let mut d = draft("n-tricky", "2024-03-12");
+    d.set_section(
+        "subjective",
+        "Client said: \"I can't sleep\".\r\nSecond line\twith a tab — é, 日本語, \u{1F600}, </script>",
+    );
+    d.participants = "Client and mère".into();
+    d.risk = RiskAssessment {
+        suicidal: Ideation::Present {
+            detail: "Passive ideation, no plan or intent.".into(),
+        },
+        homicidal: Ideation::Denied,
+        safety_plan: "Call the crisis line; remove means.".into(),
+    }
+    .into();
+    let end = Timestamp::from_date_time(date("2024-03-12"), d.end.expect("fixture has an end"));
+    let mut note = d
+        .sign(&clinician(), Timestamp(end.0 + HOUR), 72, None)
+        .expect("tricky note signs");
+    note.add_addendum(
+        Addendum::new(
+            "Ünïcödé addendum,\nover two lines.",
+            &clinician(),
+            Timestamp(end.0 + 5 * HOUR + 123),
+        )
+        .expect("addendum is valid"),
+    );
+    note
+}
+
+/// A session from 23:30 to 00:20, on a DAP note that still holds a blank SOAP
+/// section from before the template change.
+fn midnight_dap_note() -> SignedProgressNote {
+    let mut d = draft("n-midnight", "2024-03-19");
+    d.start = Some(crate::domain::TimeOfDay::parse("23:30").expect("time"));
+    d.end = Some(crate::domain::TimeOfDay::parse("00:20").expect("time"));
+    d.template = Template::Dap;
+    d.sections.clear();
+    d.set_section("data", "Crisis call, client safe at home.");
+    d.set_section("assessment", "Acute distress, resolved.");
+    d.set_section("plan", "Session on Friday.");
+    d.set_section("subjective", "");
+    let end = Timestamp::from_date_time(date("2024-03-20"), d.end.expect("end"));
+    d.sign(&clinician(), Timestamp(end.0 + HOUR), 72, None)
+        .expect("midnight note signs")
+}
+
+fn write(kind: &str, name: &str, text: &str) {
+    let dir = samples_dir().join(kind);
+    std::fs::create_dir_all(&dir).expect("target/export-samples is writable");
+    std::fs::write(dir.join(format!("{name}.json")), text).expect("sample is written");
+}
+
+/// Writes one sample in both formats, choosing notes as the app does.
+fn write_both(
+    name: &str,
+    clients: &[&Client],
+    notes: &[ProgressNote],
+    scope: ExportScope,
+    options: ExportOptions,
+) {
+    for format in [ExportFormat::Json, ExportFormat::Fhir] {
+        let request = ExportRequest {
+            format,
+            scope: scope.clone(),
+            options,
+        };
+        let options = request.effective_options();
+        let chosen = select(notes, request.scope.client_id(), &options);
+        let text = match format {
+            ExportFormat::Fhir => to_fhir(
+                &clinician(),
+                clients,
+                &chosen,
+                exported_at(),
+                &request.scope,
+                &options,
+            ),
+            _ => to_json(
+                &clinician(),
+                clients,
+                &chosen,
+                exported_at(),
+                &request.scope,
+                &options,
+            ),
+        };
+        let kind = if format == ExportFormat::Fhir {
+            "fhir"
+        } else {
+            "json"
+        };
+        write(kind, name, &text);
+    }
+}
+
+#[test]
+fn write_sample_exports() {
+    let one = client();
+    let two = second_client();
+    let client_scope = ExportScope::Client {
+        client_id: one.id.clone(),
+    };
+
+    write_both(
+        "late-note-with-two-addenda",
+        &[&one],
+        &[ProgressNote::Signed(late_note_with_two_addenda())],
+        client_scope.clone(),
+        ExportOptions::default(),
+    );
+
+    let mut other = signed("n-other", "2024-02-01");
+    let mut other_draft = other.content().clone();
+    other_draft.client_id = two.id.clone();
+    other_draft.id = crate::domain::ProgressNoteId("n-other".into());
+    other = other_draft
+        .sign(
+            &clinician(),
+            Timestamp(other.signature().signed_at.0),
+            72,
+            None,
+        )
+        .expect("other client's note signs");
+    let practice_notes = vec![
+        ProgressNote::Signed(late_note_with_two_addenda()),
+        ProgressNote::Signed(tricky_note()),
+        ProgressNote::Signed(midnight_dap_note()),
+        ProgressNote::Signed(signed("n-plain", "2024-01-09")),
+        ProgressNote::Signed(other),
+        ProgressNote::Draft(draft("d-draft", "2024-03-26")),
+    ];
+    write_both(
+        "practice-with-drafts-asked-for",
+        &[&one, &two],
+        &practice_notes,
+        ExportScope::Practice,
+        ExportOptions {
+            range: DateRange::ALL,
+            include_drafts: true,
+        },
+    );
+    write_both(
+        "first-quarter",
+        &[&one],
+        &practice_notes,
+        client_scope.clone(),
+        ExportOptions {
+            range: DateRange {
+                from: Some(date("2024-01-01")),
+                to: Some(date("2024-03-15")),
+            },
+            include_drafts: false,
+        },
+    );
+    write_both(
+        "no-notes",
+        &[&one],
+        &[],
+        client_scope,
+        ExportOptions::default(),
+    );
+
+    // Every sample is JSON that parses, and each format has all four.
+    for kind in ["json", "fhir"] {
+        let files: Vec<_> = std::fs::read_dir(samples_dir().join(kind))
+            .expect("samples were written")
+            .map(|entry| entry.expect("entry").path())
+            .collect();
+        assert!(files.len() >= 4, "{kind}: {files:?}");
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            serde_json::from_str::<serde_json::Value>(&text).expect("sample is JSON");
+        }
+    }
+}
