@@ -35,9 +35,10 @@ fn err(e: impl ToString) -> JsValue {
 async fn opened(entry: Entry) -> Result<Vault, JsValue> {
     match entry {
         Entry::Open(vault) => Ok(vault),
-        Entry::ShowRecoveryKey(handover) => {
-            handover.kept(js_sys::Date::now() as i64).await.map_err(err)
-        }
+        Entry::ShowRecoveryKey(handover) => handover
+            .kept(js_sys::Date::now() as i64)
+            .await
+            .map_err(|(_, e)| err(e)),
         Entry::ChooseNewPassphrase(_) => Err(err("the benchmark never uses the recovery key")),
     }
 }
@@ -213,7 +214,7 @@ pub async fn bench_vault(
         .await
         .map_err(err)?;
     let restore_ms = now() - started;
-    restored.vault().lock();
+    restored.locker().lock();
     target.close();
     let _ = rexie::Rexie::delete(name).await;
     vault.close();

@@ -2,13 +2,11 @@
 //! browser, a merge with conflicts, and bad files that change nothing.
 #![cfg(target_arch = "wasm32")]
 
-use psynotes::crypto::random_id;
-use psynotes::domain::{PsychotherapyNote, PsychotherapyNoteId, Timestamp};
-use psynotes::vault::backup::{restore_into_new, RestoreSecret};
+use psynotes::vault::audit::AuditAction;
+use psynotes::vault::door::DoorState;
+use psynotes::vault::open_vault::Vault;
 use psynotes::vault::record::SealedRecord;
-use psynotes::vault::repository::Loaded;
-use psynotes::vault::schema::{open_named, DB_VERSION};
-use psynotes::vault::session::Vault;
+use psynotes::vault::restore::RestoreSecret;
 use psynotes::vault::store::ALL_STORES;
 use psynotes::vault::VaultError;
 use wasm_bindgen_test::*;
@@ -19,39 +17,39 @@ use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn everything(
-    vault: &Vault,
-    client_id: &str,
-) -> (Vec<String>, Vec<(u64, String)>, Vec<String>) {
-    let mut clients: Vec<String> = vault
-        .clients()
-        .await
-        .unwrap()
+/// What the vault shows: clients, progress notes and one client's
+/// psychotherapy notes, each sorted.
+async fn everything(vault: &Vault, client_id: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut clients: Vec<String> = readable(vault.clients().await.unwrap())
         .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|c| format!("{}@{}:{}", c.id, c.rev, c.value.name))
+        .map(|c| format!("{}:{}:{}", c.id.0, c.name, c.pronouns))
         .collect();
     clients.sort();
-    let mut notes: Vec<(u64, String)> = vault
-        .progress_notes()
+    let mut notes: Vec<String> = notes(vault)
         .await
-        .unwrap()
         .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|n| (n.rev, format!("{}:{}", n.id, n.value.section("subjective"))))
+        .map(|n| format!("{}:{}", n.id().0, n.section("subjective")))
         .collect();
     notes.sort();
-    let psy = vault
-        .psychotherapy_notes_for(client_id)
-        .await
-        .unwrap()
+    let psy = readable(vault.psychotherapy_notes_for(client_id).await.unwrap())
         .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|n| n.value.text)
+        .map(|n| n.text)
         .collect();
     (clients, notes, psy)
 }
 
+/// The sealed records of the stores that hold the record, exactly as stored.
+async fn sealed_records(name: &str) -> Vec<Vec<SealedRecord>> {
+    let mut all = Vec::new();
+    for store in ["clients", "progress_notes", "psychotherapy_notes"] {
+        let mut records = sealed(raw_values(name, store).await);
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        all.push(records);
+    }
+    all
+}
+
+/// Every sealed record of every store.
 async fn raw_snapshot(name: &str) -> Vec<Vec<SealedRecord>> {
     let mut all = Vec::new();
     for store in ALL_STORES {
@@ -68,26 +66,22 @@ async fn raw_snapshot(name: &str) -> Vec<Vec<SealedRecord>> {
 
 #[wasm_bindgen_test]
 async fn backup_wipe_restore_gives_identical_content_and_holds_no_plaintext() {
-    let (_, db, recovery) = created("backup").await;
-    let vault = open_vault(db).await;
-    let c = client("BACKUPCANARYNAME");
-    let rev = vault.create_client(&c, NOW).await.unwrap();
+    let Created {
+        name,
+        vault,
+        recovery,
+        ..
+    } = created("backup").await;
+    let c = add_client(&vault, "BACKUPCANARYNAME").await;
+    let editing = vault.edit_client(c.id.as_str()).await.unwrap();
     let mut renamed = c.clone();
     renamed.pronouns = "they/them".into();
-    vault.save_client(&renamed, rev).await.unwrap();
-    let note = soap_note(&c, "BACKUPCANARYPROGRESS");
-    vault
-        .commit_progress_note(&note, 0, 0, None, NOW)
-        .await
-        .unwrap();
-    let mut psy = PsychotherapyNote::new(
-        PsychotherapyNoteId(random_id().unwrap()),
-        c.id.clone(),
-        Timestamp(NOW),
-    );
-    psy.text = "BACKUPCANARYPSYCHO".into();
-    vault.save_psychotherapy_note(&psy, 0, NOW).await.unwrap();
-    let before = everything(&vault, &c.id.0).await;
+    editing.save(&renamed, NOW).await.unwrap();
+    save_note(&vault, &c, "BACKUPCANARYPROGRESS").await;
+    add_psychotherapy_note(&vault, &c, "BACKUPCANARYPSYCHO").await;
+    let before = everything(&vault, c.id.as_str()).await;
+    assert_eq!(before.0.len(), 1);
+    assert_eq!((before.1.len(), before.2.len()), (1, 1));
 
     let file = vault.create_backup(NOW, "2025-06-15").await.unwrap();
     assert_eq!(file.file_name, "psynotes-backup-2025-06-15.psybak");
@@ -104,127 +98,154 @@ async fn backup_wipe_restore_gives_identical_content_and_holds_no_plaintext() {
             "{canary} in backup"
         );
     }
+    assert!(audit_events(&vault)
+        .await
+        .iter()
+        .any(|e| matches!(e.action, AuditAction::BackupCreated { records } if records as usize == file.records)));
     // Making the file is not yet a backup: only a started download counts.
     assert_eq!(vault.last_backup_ms().await.unwrap(), None);
     vault.mark_backed_up(NOW).await.unwrap();
     assert_eq!(vault.last_backup_ms().await.unwrap(), Some(NOW));
 
     // Into a new, empty browser (another database), with the passphrase.
-    let (other, db2) = fresh_db("restored").await;
-    let keyring = restore_into_new(&db2, &file.bytes, RestoreSecret::Passphrase(pass(PASS)))
-        .await
-        .unwrap()
-        .keyring;
-    let restored = Vault::new(db2, keyring);
-    assert_eq!(everything(&restored, &c.id.0).await, before);
-    // Exactly the same revisions: a client at revision 2.
-    assert!(before.0[0].contains("@2:"));
-    // And with the recovery key into yet another.
-    let (_, db3) = fresh_db("restored-recovery").await;
-    let keyring = restore_into_new(&db3, &file.bytes, RestoreSecret::RecoveryKey(recovery))
-        .await
-        .unwrap()
-        .keyring;
-    assert_eq!(everything(&Vault::new(db3, keyring), &c.id.0).await, before);
-    // The restored vault unlocks with the same passphrase.
-    let db4 = open_named(&other, DB_VERSION).await.unwrap();
-    assert!(psynotes::vault::unlock::unlock(&db4, &pass(PASS), NOW)
-        .await
-        .is_ok());
+    let (other, door2) = fresh_door("restored").await;
+    let restored = expect_open(
+        door2
+            .restore(&file.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+    assert_eq!(everything(&restored, c.id.as_str()).await, before);
+    // Exactly the same records: the client at revision 2, byte for byte.
+    assert_eq!(sealed_records(&other).await, sealed_records(&name).await);
+    assert_eq!(raw_rev(&other, "clients", c.id.as_str()).await, 2);
+    // And with the recovery key into yet another, once a new passphrase is set.
+    let (third, door3) = fresh_door("restored-recovery").await;
+    let reset = expect_reset(
+        door3
+            .restore(&file.bytes, RestoreSecret::RecoveryKey(recovery), NOW)
+            .await,
+    );
+    let from_key = expect_open(
+        reset
+            .set_passphrase(&new_pass("after the restore"), NOW)
+            .await,
+    );
+    assert_eq!(everything(&from_key, c.id.as_str()).await, before);
+    assert_eq!(sealed_records(&third).await, sealed_records(&name).await);
+    // The restored vault unlocks with the same passphrase after a reload.
+    restored.close();
+    let reloaded = door(&other).await;
+    assert_eq!(reloaded.state().await.unwrap(), DoorState::Locked);
+    let vault = unlocked(&reloaded).await;
+    assert_eq!(everything(&vault, c.id.as_str()).await, before);
 }
 
 #[wasm_bindgen_test]
 async fn restoring_over_an_existing_vault_is_refused_and_a_wrong_passphrase_writes_nothing() {
-    let (_, db, _) = created("refuse-a").await;
-    let vault = open_vault(db).await;
-    let file = vault.create_backup(NOW, "2025-06-15").await.unwrap();
-    let (name_b, db_b, _) = created("refuse-b").await;
-    let before = raw_snapshot(&name_b).await;
-    assert!(matches!(
-        restore_into_new(&db_b, &file.bytes, RestoreSecret::Passphrase(pass(PASS))).await,
-        Err(VaultError::DataExists)
-    ));
-    let (empty, db_c) = fresh_db("refuse-c").await;
-    assert!(matches!(
-        restore_into_new(
-            &db_c,
-            &file.bytes,
-            RestoreSecret::Passphrase(pass("wrong passphrase here"))
-        )
-        .await,
-        Err(VaultError::WrongPassphrase { .. })
-    ));
-    assert_eq!(raw_snapshot(&name_b).await, before);
-    assert!(raw_snapshot(&empty).await.iter().all(Vec::is_empty));
+    let a = created("refuse-a").await;
+    let file = a.vault.create_backup(NOW, "2025-06-15").await.unwrap();
+    let b = created("refuse-b").await;
+    let before = raw_snapshot(&b.name).await;
+    let header = raw_get(&b.name, "vault_meta", "header").await;
+    assert_eq!(
+        b.door
+            .restore(&file.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await
+            .err(),
+        Some(VaultError::DataExists)
+    );
+    assert_eq!(raw_snapshot(&b.name).await, before);
+    assert_eq!(
+        js_sys::JSON::stringify(&raw_get(&b.name, "vault_meta", "header").await).unwrap(),
+        js_sys::JSON::stringify(&header).unwrap()
+    );
+    let (empty, door_c) = fresh_door("refuse-c").await;
+    assert_eq!(
+        door_c
+            .restore(
+                &file.bytes,
+                RestoreSecret::Passphrase(pass("wrong passphrase here")),
+                NOW
+            )
+            .await
+            .err(),
+        Some(VaultError::WrongBackupPassphrase)
+    );
+    assert_eq!(raw_counts(&empty).await, [0; 8]);
+    assert_eq!(door_c.state().await.unwrap(), DoorState::NoVault);
 }
 
 #[wasm_bindgen_test]
 async fn merge_keeps_newer_revisions_adds_missing_records_and_keeps_both_sides_of_a_conflict() {
-    let (_, db, _) = created("merge").await;
-    let vault = open_vault(db).await;
-    let c = client("Merged Client");
-    let rev = vault.create_client(&c, NOW).await.unwrap();
+    let Created { name, vault, .. } = created("merge").await;
+    let c = add_client(&vault, "Merged Client").await;
     let base = vault.create_backup(NOW, "2025-06-15").await.unwrap();
 
     // This side: the client is edited (rev 2, "X").
     let mut x = c.clone();
     x.pronouns = "X".into();
-    vault.save_client(&x, rev).await.unwrap();
+    vault
+        .edit_client(c.id.as_str())
+        .await
+        .unwrap()
+        .save(&x, NOW)
+        .await
+        .unwrap();
     let this_side = vault.create_backup(NOW, "2025-06-15").await.unwrap();
 
     // The other side: the same vault restored from the base backup elsewhere, where
     // the client is edited differently (also rev 2, "Y") and a note is added.
-    let (_, db2) = fresh_db("merge-other").await;
-    let keyring = restore_into_new(&db2, &base.bytes, RestoreSecret::Passphrase(pass(PASS)))
-        .await
-        .unwrap()
-        .keyring;
-    let other = Vault::new(db2, keyring);
+    let (_, door2) = fresh_door("merge-other").await;
+    let other = expect_open(
+        door2
+            .restore(&base.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
     let mut y = c.clone();
     y.pronouns = "Y".into();
-    other.save_client(&y, rev).await.unwrap();
-    let note = soap_note(&c, "only on the other side");
     other
-        .commit_progress_note(&note, 0, 0, None, NOW)
+        .edit_client(c.id.as_str())
+        .await
+        .unwrap()
+        .save(&y, NOW)
         .await
         .unwrap();
+    let note = save_note(&other, &c, "only on the other side").await;
     let other_file = other.create_backup(NOW, "2025-06-16").await.unwrap();
 
     // The index is checked before the merge, so only the merge can bring the
     // new note into it.
-    assert!(vault.note_overview().await.unwrap().of(&c.id.0).is_none());
-    let report = vault.merge_backup(&other_file.bytes, NOW).await.unwrap();
-    assert_eq!(report.conflicts, 1, "{report:?}");
-    let overview = vault.note_overview().await.unwrap();
-    assert_eq!(overview.of(&c.id.0).map(|t| t.notes), Some(1));
-    let index = vault.client_note_index(&c.id.0).await.unwrap();
-    assert!(
-        index.get(&note.id().0).is_some(),
-        "the merged note is in its client's index"
-    );
-    assert!(report.added >= 1, "{report:?}");
-    let mut pronouns: Vec<String> = vault
-        .clients()
+    assert!(vault
+        .note_overview()
         .await
         .unwrap()
+        .of(c.id.as_str())
+        .is_none());
+    let report = vault.merge_backup(&other_file.bytes, NOW).await.unwrap();
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    assert!(report.added >= 1, "{report:?}");
+    // The merge is in the audit log.
+    let merged = report.added + report.updated + report.conflicts;
+    assert_eq!(
+        audited(&vault, &AuditAction::Merged { records: merged }).await,
+        1
+    );
+    let overview = vault.note_overview().await.unwrap();
+    assert_eq!(overview.of(c.id.as_str()).map(|t| t.notes), Some(1));
+    let index = vault.client_note_index(c.id.as_str()).await.unwrap();
+    assert!(
+        index.get(note.id.as_str()).is_some(),
+        "the merged note is in its client's index"
+    );
+    let mut pronouns: Vec<String> = readable(vault.clients().await.unwrap())
         .into_iter()
-        .filter_map(Loaded::ok)
-        .map(|c| c.value.pronouns)
+        .map(|c| c.pronouns)
         .collect();
     pronouns.sort();
     assert_eq!(pronouns, ["X", "Y"], "both sides of the conflict are kept");
-    let notes: Vec<_> = vault
-        .progress_notes()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(Loaded::ok)
-        .collect();
+    let notes = notes(&vault).await;
     assert_eq!(notes.len(), 1);
-    assert_eq!(
-        notes[0].value.section("subjective"),
-        "only on the other side"
-    );
+    assert_eq!(notes[0].section("subjective"), "only on the other side");
 
     // Merging an older backup changes nothing that is newer here.
     let again = vault.merge_backup(&this_side.bytes, NOW).await.unwrap();
@@ -233,25 +254,18 @@ async fn merge_keeps_newer_revisions_adds_missing_records_and_keeps_both_sides_o
         (0, 0, 0),
         "{again:?}"
     );
-    let client_now = vault.client(&c.id.0).await.unwrap();
-    assert_eq!(
-        (client_now.rev, client_now.value.pronouns.as_str()),
-        (2, "X")
-    );
+    assert_eq!(vault.client(c.id.as_str()).await.unwrap().pronouns, "X");
+    assert_eq!(raw_rev(&name, "clients", c.id.as_str()).await, 2);
 }
 
 #[wasm_bindgen_test]
 async fn bad_backup_files_are_refused_and_leave_every_byte_as_it_was() {
-    let (name, db, _) = created("bad-files").await;
-    let vault = open_vault(db).await;
-    vault
-        .create_client(&client("Untouched"), NOW)
-        .await
-        .unwrap();
+    let Created { name, vault, .. } = created("bad-files").await;
+    add_client(&vault, "Untouched").await;
     let file = vault.create_backup(NOW, "2025-06-15").await.unwrap();
-    let (_, other_db, _) = created("bad-files-foreign").await;
-    let foreign = open_vault(other_db)
+    let foreign = created("bad-files-foreign")
         .await
+        .vault
         .create_backup(NOW, "2025-06-15")
         .await
         .unwrap();
@@ -273,12 +287,61 @@ async fn bad_backup_files_are_refused_and_leave_every_byte_as_it_was() {
             matches!(result, Err(VaultError::Backup(_))),
             "{what}: {result:?}"
         );
-        let (_, empty) = fresh_db("bad-files-empty").await;
-        let into_new =
-            restore_into_new(&empty, &bytes, RestoreSecret::Passphrase(pass(PASS))).await;
-        if what != "another vault" {
+        let (empty, door) = fresh_door("bad-files-empty").await;
+        let into_new = door
+            .restore(&bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await;
+        if what == "another vault" {
+            // A whole, valid file of another vault restores into an empty browser.
+            expect_open(into_new);
+        } else {
             assert!(into_new.is_err(), "{what} restored into a new browser");
+            assert_eq!(raw_counts(&empty).await, [0; 8], "{what}");
         }
     }
     assert_eq!(raw_snapshot(&name).await, before);
+}
+
+#[wasm_bindgen_test]
+async fn a_vault_whose_header_was_lost_is_restored_without_overwriting_newer_records() {
+    let Created { name, vault, .. } = created("lost-header").await;
+    let c = add_client(&vault, "Header Lost").await;
+    let note = save_note(&vault, &c, "as backed up").await;
+    let file = vault.create_backup(NOW, "2025-06-15").await.unwrap();
+    // After the backup, the note is edited (revision 2) and a client added.
+    let handle = open_draft(&vault, &c, note.id.as_str()).await;
+    let mut edited = handle.start();
+    edited.set_section("subjective", "edited after the backup");
+    handle.save(&edited, NOW).await.unwrap();
+    add_client(&vault, "Added After The Backup").await;
+    vault.close();
+    // Then the header is lost.
+    raw_delete(&name, "vault_meta", "header").await;
+
+    let door = door(&name).await;
+    assert_eq!(door.state().await.unwrap(), DoorState::HeaderMissing);
+    let restored = expect_open(
+        door.restore(&file.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+    let notes = notes(&restored).await;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].section("subjective"), "edited after the backup");
+    assert_eq!(raw_rev(&name, "progress_notes", note.id.as_str()).await, 2);
+    assert_eq!(readable(restored.clients().await.unwrap()).len(), 2);
+    // The index is rebuilt from the notes that are there (the home screen's
+    // overview comes first).
+    assert_eq!(
+        restored
+            .note_overview()
+            .await
+            .unwrap()
+            .of(c.id.as_str())
+            .map(|t| t.notes),
+        Some(1)
+    );
+    let index = restored.client_note_index(c.id.as_str()).await.unwrap();
+    assert_eq!(index.get(note.id.as_str()).map(|n| n.rev), Some(2));
+    restored.close();
+    expect_open(self::door(&name).await.unlock(&pass(PASS), NOW).await);
 }

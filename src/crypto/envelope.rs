@@ -6,6 +6,11 @@
 //! or id, replayed from an older revision, or changed by a single bit fails to open.
 //! A failure affects that one record only; the caller shows it as damaged and keeps
 //! going.
+//!
+//! Two AAD layouts exist: [`RecordAad`] (v1), with a numeric revision, which
+//! records sealed before revision histories still open under; and
+//! [`RevisionAad`] (v2), which binds the revision id (`3-9f2c…`) of a record's
+//! revision history. Every new revision is sealed under v2.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -39,6 +44,50 @@ pub struct RecordAad<'a> {
     pub id: &'a str,
     /// The record's revision; each save seals under a new revision.
     pub revision: u64,
+}
+
+/// Associated data a record is sealed under.
+pub trait Aad {
+    /// The exact bytes authenticated with the record.
+    fn to_bytes(&self) -> Vec<u8>;
+}
+
+impl Aad for RecordAad<'_> {
+    fn to_bytes(&self) -> Vec<u8> {
+        RecordAad::to_bytes(self)
+    }
+}
+
+/// Domain label at the start of every v2 record AAD.
+const REVISION_AAD_LABEL: &[u8] = b"psynotes/record/v2";
+
+/// Where a revision of a record lives (v2): the store, the record id and the
+/// revision id of its revision history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevisionAad<'a> {
+    /// The IndexedDB object store, e.g. `"progress_notes"`.
+    pub store: &'a str,
+    /// The record's id within the store.
+    pub id: &'a str,
+    /// The revision id, `generation-digest`.
+    pub revision: &'a str,
+}
+
+impl Aad for RevisionAad<'_> {
+    /// ```text
+    /// "psynotes/record/v2" || len(store) || store || len(id) || id || len(rev) || rev
+    /// ```
+    /// (lengths as u32 BE).
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(
+            REVISION_AAD_LABEL.len() + 12 + self.store.len() + self.id.len() + self.revision.len(),
+        );
+        bytes.extend_from_slice(REVISION_AAD_LABEL);
+        push_length_prefixed(&mut bytes, self.store.as_bytes());
+        push_length_prefixed(&mut bytes, self.id.as_bytes());
+        push_length_prefixed(&mut bytes, self.revision.as_bytes());
+        bytes
+    }
 }
 
 impl RecordAad<'_> {
@@ -79,7 +128,7 @@ fn push_length_prefixed(out: &mut Vec<u8>, field: &[u8]) {
 /// for a plaintext beyond AES-GCM's 64 GiB limit.
 pub fn seal<P: Purpose>(
     key: &DataKey<P>,
-    aad: &RecordAad,
+    aad: &impl Aad,
     plaintext: &[u8],
 ) -> Result<Envelope, CryptoError> {
     let (nonce, ciphertext) = aead::seal(key.as_bytes(), &aad.to_bytes(), plaintext)?;
@@ -93,7 +142,7 @@ pub fn seal<P: Purpose>(
 /// seal (other store, id or revision), or the envelope was changed at all.
 pub fn open<P: Purpose>(
     key: &DataKey<P>,
-    aad: &RecordAad,
+    aad: &impl Aad,
     envelope: &Envelope,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     aead::open(
@@ -300,6 +349,42 @@ mod tests {
         let json = serde_json::to_string(&envelope).unwrap();
         assert!(!json.contains("CANARY"));
         assert!(!json.contains("slept"));
+    }
+
+    #[test]
+    fn a_revision_sealed_under_one_id_opens_under_no_other() {
+        let key = key();
+        let aad = RevisionAad {
+            store: "progress_notes",
+            id: "n1",
+            revision: "2-00112233445566778899aabbccddeeff",
+        };
+        let sealed = seal(&key, &aad, NOTE).unwrap();
+        assert_eq!(&**open(&key, &aad, &sealed).unwrap(), NOTE);
+        for other in [
+            RevisionAad {
+                revision: "1-00112233445566778899aabbccddeeff",
+                ..aad
+            },
+            RevisionAad {
+                revision: "2-00112233445566778899aabbccddeefe",
+                ..aad
+            },
+            RevisionAad { id: "n2", ..aad },
+            RevisionAad {
+                store: "clients",
+                ..aad
+            },
+        ] {
+            assert_eq!(open(&key, &other, &sealed), Err(CryptoError::Decrypt));
+        }
+        // Nor under the v1 layout of the same place.
+        let v1 = RecordAad {
+            store: "progress_notes",
+            id: "n1",
+            revision: 2,
+        };
+        assert_eq!(open(&key, &v1, &sealed), Err(CryptoError::Decrypt));
     }
 
     #[test]

@@ -67,6 +67,10 @@ const DATA_KEY_BY_MASTER_LABEL: &[u8] = b"psynotes/data-key-by-master/v1";
 /// HKDF `info` for the key that authenticates backup manifests.
 const BACKUP_MAC_INFO: &[u8] = b"psynotes/backup-manifest/v1";
 
+/// HKDF info for the key that names a store's revisions (see
+/// [`DataKey::revision_digest`]).
+const REVISION_INFO: &[u8] = b"psynotes/revision-digest/v1";
+
 /// 32 secret bytes that are wiped when dropped. Every key type holds one of these,
 /// so the wiping is written once.
 #[derive(Zeroize, ZeroizeOnDrop)]
@@ -279,6 +283,31 @@ impl<P: Purpose> DataKey<P> {
     /// The raw key, for the envelope module only.
     pub(super) fn as_bytes(&self) -> &[u8; 32] {
         &self.bytes.0
+    }
+
+    /// The digest that names a revision: HMAC-SHA256, under a key derived from
+    /// this data key, over `parts` (each length-prefixed), cut to 16 bytes.
+    ///
+    /// Keyed, so a revision id a sync server sees says nothing about the
+    /// content; deterministic, so two devices making the same edit of the same
+    /// revision name it alike and do not conflict.
+    pub fn revision_digest(&self, parts: &[&[u8]]) -> [u8; 16] {
+        let mut key = SecretBytes::zeroed();
+        Hkdf::<Sha256>::new(None, &self.bytes.0)
+            .expand(REVISION_INFO, &mut key.0)
+            // HKDF-SHA256 can produce up to 255 * 32 bytes; we ask for 32.
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key.0)
+            .expect("HMAC-SHA256 takes a key of any length");
+        for part in parts {
+            let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
+            mac.update(&len.to_be_bytes());
+            mac.update(part);
+        }
+        let tag = mac.finalize().into_bytes();
+        let mut digest = [0u8; 16];
+        digest.copy_from_slice(&tag[..16]);
+        digest
     }
 }
 
@@ -599,6 +628,21 @@ mod tests {
             assert!(!lower.contains("171"), "{text}");
         }
         assert_eq!(format!("{data:?}"), "DataKey<psychotherapy>([redacted])");
+    }
+
+    #[test]
+    fn revision_digests_are_keyed_deterministic_and_unambiguous() {
+        let key = RecordsKey::generate().unwrap();
+        let a = key.revision_digest(&[b"notes", b"n1", b"1-ab", b"text"]);
+        assert_eq!(a, key.revision_digest(&[b"notes", b"n1", b"1-ab", b"text"]));
+        // Another key, or the same bytes split differently, names it otherwise.
+        let other = RecordsKey::generate().unwrap();
+        assert_ne!(
+            a,
+            other.revision_digest(&[b"notes", b"n1", b"1-ab", b"text"])
+        );
+        assert_ne!(a, key.revision_digest(&[b"notesn1", b"", b"1-ab", b"text"]));
+        assert_ne!(a, key.revision_digest(&[b"notes", b"n1", b"1-ab", b"texT"]));
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub mod keys;
 pub mod passphrase;
 pub mod recovery;
 
-pub use envelope::{open, seal, Envelope, RecordAad, FORMAT_VERSION};
+pub use envelope::{open, seal, Aad, Envelope, RecordAad, RevisionAad, FORMAT_VERSION};
 pub use error::CryptoError;
 /// See [`kdf::warm_up`].
 pub use kdf::warm_up as warm_up_kdf;

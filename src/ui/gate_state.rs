@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::vault::audit::LockReason;
 use crate::vault::door::{Entry, PassphraseReset, RecoveryKeyHandover, VaultDoor};
-use crate::vault::open_vault::Vault;
+use crate::vault::open_vault::{Vault, VaultLocker};
 
 use super::clock::now_ms;
 use super::session_context::LOCK_DEADLINE_MS;
@@ -37,7 +37,10 @@ pub enum Screen {
 pub struct Gate {
     pub screen: RwSignal<Screen>,
     door: StoredValue<Option<VaultDoor>, LocalStorage>,
+    /// The vault, once a procedure opened it for use.
     vault: StoredValue<Option<Vault>, LocalStorage>,
+    /// Locks whatever vault is open behind the current screen.
+    locker: StoredValue<Option<VaultLocker>, LocalStorage>,
     handover: StoredValue<Option<RecoveryKeyHandover>, LocalStorage>,
     reset: StoredValue<Option<PassphraseReset>, LocalStorage>,
 }
@@ -49,6 +52,7 @@ impl Gate {
             screen: RwSignal::new(Screen::Opening),
             door: StoredValue::new_local(None),
             vault: StoredValue::new_local(None),
+            locker: StoredValue::new_local(None),
             handover: StoredValue::new_local(None),
             reset: StoredValue::new_local(None),
         }
@@ -66,9 +70,12 @@ impl Gate {
 
     /// Shows what a door procedure handed back.
     pub fn enter(&self, entry: Entry) {
-        self.vault.set_value(Some(entry.vault().clone()));
+        self.locker.set_value(Some(entry.locker()));
         match entry {
-            Entry::Open(_) => self.screen.set(Screen::Unlocked),
+            Entry::Open(vault) => {
+                self.vault.set_value(Some(vault));
+                self.screen.set(Screen::Unlocked);
+            }
             Entry::ShowRecoveryKey(handover) => {
                 self.handover.set_value(Some(handover));
                 self.screen.set(Screen::RecoveryKey);
@@ -85,6 +92,11 @@ impl Gate {
         self.handover
             .with_value(|h| h.as_ref().map(RecoveryKeyHandover::key_groups))
             .unwrap_or_default()
+    }
+
+    /// Puts the handover back after a failed confirmation.
+    pub fn keep_handover(&self, handover: RecoveryKeyHandover) {
+        self.handover.set_value(Some(handover));
     }
 
     /// The recovery key handover, taken to confirm it.
@@ -109,19 +121,19 @@ impl Gate {
 
     /// Whether a vault is open behind the current screen.
     pub fn has_open_vault(&self) -> bool {
-        self.vault.with_value(Option::is_some)
+        self.locker.with_value(Option::is_some)
     }
 
     /// Locks from a screen before the app (the recovery key, the new
     /// passphrase): audits it, within the lock deadline, then closes.
     pub fn lock(&self, reason: LockReason) {
         let gate = *self;
-        let Some(vault) = gate.vault() else {
+        let Some(locker) = gate.locker.with_value(|l| l.clone()) else {
             gate.close();
             return;
         };
         leptos::task::spawn_local(async move {
-            let audit = Box::pin(vault.record_lock(reason, now_ms()));
+            let audit = Box::pin(locker.record_lock(reason, now_ms()));
             let deadline = Box::pin(gloo::timers::future::TimeoutFuture::new(LOCK_DEADLINE_MS));
             let _ = futures::future::select(audit, deadline).await;
             gate.close();
@@ -131,10 +143,11 @@ impl Gate {
     /// Drops the keys and shows the unlock screen. The unlocked shell saves
     /// open editors and writes the audit event first (see `Session::lock`).
     pub fn close(&self) {
-        if let Some(vault) = self.vault.with_value(|v| v.clone()) {
-            vault.lock();
+        if let Some(locker) = self.locker.with_value(|l| l.clone()) {
+            locker.lock();
         }
         self.vault.set_value(None);
+        self.locker.set_value(None);
         self.handover.set_value(None);
         self.reset.set_value(None);
         self.screen.set(Screen::Locked);

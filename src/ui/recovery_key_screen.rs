@@ -22,16 +22,14 @@ pub fn RecoveryKeyScreen() -> impl IntoView {
         let Some(handover) = gate.take_handover() else {
             return Ok(());
         };
-        let vault = handover.vault().clone();
         match handover.kept(now_ms()).await {
             Ok(vault) => {
                 gate.enter(crate::vault::door::Entry::Open(vault));
                 Ok(())
             }
-            Err(e) => {
-                // The key was shown and the vault is open; only the note that it
-                // was kept is missing, so the next unlock shows a new key. Say so.
-                gate.enter(crate::vault::door::Entry::Open(vault));
+            Err((handover, e)) => {
+                // Nothing was recorded: the screen stays, with the reason.
+                gate.keep_handover(handover);
                 Err(e.to_string())
             }
         }

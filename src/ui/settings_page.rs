@@ -215,7 +215,7 @@ fn NewRecoveryKey() -> impl IntoView {
             Ok(_) => {
                 Ok("New recovery key kept. The previous one no longer opens this vault.".into())
             }
-            Err(e) => Err(e.to_string()),
+            Err((_, e)) => Err(e.to_string()),
         }));
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

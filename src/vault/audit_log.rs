@@ -39,6 +39,18 @@ impl Vault {
             .await
     }
 
+    /// `events`, sealed under the audit key, for a transaction that writes them
+    /// itself.
+    pub(in crate::vault) fn seal_events(
+        &self,
+        events: &[AuditEvent],
+    ) -> Result<Vec<super::record::SealedRecord>, VaultError> {
+        self.with_keys(|keys| {
+            let sealer = Sealer::<AuditLog>::new(keys.audit());
+            events.iter().map(|e| sealer.seal_new(e)).collect()
+        })
+    }
+
     /// `batch` with `events` appended, sealed, so they commit with the
     /// change they describe.
     pub(in crate::vault) fn audit_batch(

@@ -48,10 +48,6 @@ enum Op {
         id: &'static str,
         json: String,
     },
-    /// Removes a plaintext entry of `vault_meta`.
-    RemoveMeta {
-        id: &'static str,
-    },
 }
 
 impl Op {
@@ -61,7 +57,7 @@ impl Op {
             | Op::Delete { store, .. }
             | Op::DeleteIfAt { store, .. }
             | Op::Clear { store } => store,
-            Op::Meta { .. } | Op::RemoveMeta { .. } => VAULT_META,
+            Op::Meta { .. } => VAULT_META,
         }
     }
 }
@@ -165,12 +161,6 @@ impl Batch {
         self
     }
 
-    /// Removes a plaintext `vault_meta` entry, if present.
-    pub(in crate::vault) fn remove_meta(mut self, id: &'static str) -> Batch {
-        self.ops.push(Op::RemoveMeta { id });
-        self
-    }
-
     /// Whether the batch writes nothing.
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
@@ -224,7 +214,6 @@ async fn run(tx: &WriteTransaction, ops: &[Op]) -> Result<(), VaultError> {
             }
             Op::Clear { store } => tx.clear(store).await?,
             Op::Meta { id, json } => tx.put(VAULT_META, &meta_value(id, json)).await?,
-            Op::RemoveMeta { id } => tx.delete(VAULT_META, id).await?,
         }
     }
     Ok(())

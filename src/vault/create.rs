@@ -17,6 +17,7 @@ use super::kdf_worker::derive_kek_off_thread;
 use super::keyring::{Keyring, NewKeys};
 use super::meta::{meta_value, HEADER_ID, RECOVERY_PENDING_ID};
 use super::open_vault::Vault;
+use super::recovery_key;
 use super::sealer::Sealer;
 use super::store::{AuditLog, EncryptedStore, ALL_STORES, VAULT_META};
 use super::write_transaction::{Durability, WriteTransaction};
@@ -35,6 +36,7 @@ impl VaultDoor {
             kek.wrap_master(&master, &master_aad(FORMAT_VERSION, &params, &salt))?;
         let master_by_recovery =
             recovery_key.wrap_master(&master, &recovery_aad(FORMAT_VERSION))?;
+        let fingerprint = recovery_key::fingerprint(&master_by_recovery);
         let NewKeys { keyring, wrapped } = Keyring::generate(master)?;
         let header = VaultHeader {
             format: FORMAT_VERSION,
@@ -58,8 +60,14 @@ impl VaultDoor {
             }
             tx.add(VAULT_META, &meta_value(HEADER_ID, &header.to_json()))
                 .await?;
-            tx.put(VAULT_META, &meta_value(RECOVERY_PENDING_ID, "true"))
-                .await?;
+            tx.put(
+                VAULT_META,
+                &meta_value(
+                    RECOVERY_PENDING_ID,
+                    &recovery_key::pending_json(&fingerprint),
+                ),
+            )
+            .await?;
             tx.put(AuditLog::NAME, &event.to_js()).await
         };
         let result = work.await;
@@ -69,6 +77,7 @@ impl VaultDoor {
         Ok(Entry::ShowRecoveryKey(RecoveryKeyHandover {
             vault,
             key: recovery_key.display(),
+            fingerprint,
         }))
     }
 }

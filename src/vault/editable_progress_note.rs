@@ -407,8 +407,12 @@ impl EditableProgressNote {
     /// Follows `theirs` from now on.
     fn adopt(&self, theirs: &Option<ProgressNote>, rev: u64) {
         let state = &self.inner;
-        if let Some(ProgressNote::Draft(draft)) = theirs {
-            *state.base.borrow_mut() = draft.clone();
+        match theirs {
+            Some(ProgressNote::Draft(draft)) => *state.base.borrow_mut() = draft.clone(),
+            // The note it follows is signed: this handle may write no draft
+            // over it, and discard nothing.
+            Some(ProgressNote::Signed(_)) => state.signed.set(true),
+            None => {}
         }
         state.rev.set(rev);
         *state.pending.borrow_mut() = None;

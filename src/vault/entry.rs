@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::Passphrase;
 
-use super::open_vault::Vault;
+use super::open_vault::{Vault, VaultLocker};
 use super::VaultError;
 use super::{passphrase_change, recovery_key};
 
@@ -26,12 +26,13 @@ pub enum Entry {
 }
 
 impl Entry {
-    /// The vault behind the entry, whatever step is owed (for locking it).
-    pub fn vault(&self) -> &Vault {
+    /// What locks the vault behind the entry, whatever step is owed. (It opens
+    /// nothing: only [`Entry::Open`] hands the vault itself out.)
+    pub fn locker(&self) -> VaultLocker {
         match self {
-            Entry::Open(vault) => vault,
-            Entry::ShowRecoveryKey(handover) => &handover.vault,
-            Entry::ChooseNewPassphrase(reset) => &reset.vault,
+            Entry::Open(vault) => vault.locker(),
+            Entry::ShowRecoveryKey(handover) => handover.vault.locker(),
+            Entry::ChooseNewPassphrase(reset) => reset.vault.locker(),
         }
     }
 }
@@ -44,23 +45,37 @@ impl Entry {
 pub struct RecoveryKeyHandover {
     pub(in crate::vault) vault: Vault,
     pub(in crate::vault) key: Zeroizing<String>,
+    /// Which wrapping of the master key this key opens.
+    pub(in crate::vault) fingerprint: String,
+}
+
+impl std::fmt::Debug for RecoveryKeyHandover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryKeyHandover([redacted])")
+    }
 }
 
 impl RecoveryKeyHandover {
+    /// What locks the vault behind the screen.
+    pub fn locker(&self) -> VaultLocker {
+        self.vault.locker()
+    }
+
     /// The key in groups of four separated by spaces, for writing down.
     pub fn key_groups(&self) -> String {
         self.key.split('-').collect::<Vec<_>>().join(" ")
     }
 
-    /// The vault behind the screen (to lock it).
-    pub fn vault(&self) -> &Vault {
-        &self.vault
-    }
-
     /// Records that the key was kept, and opens the vault.
-    pub async fn kept(self, now_ms: i64) -> Result<Vault, VaultError> {
-        recovery_key::confirm(&self.vault, now_ms).await?;
-        Ok(self.vault)
+    ///
+    /// # Errors
+    /// [`VaultError::RecoveryKeyReplaced`] when another tab made a newer key
+    /// meanwhile: this one no longer opens the vault, and nothing is recorded.
+    pub async fn kept(self, now_ms: i64) -> Result<Vault, (Self, VaultError)> {
+        match recovery_key::confirm(&self.vault, &self.fingerprint, now_ms).await {
+            Ok(()) => Ok(self.vault),
+            Err(e) => Err((self, e)),
+        }
     }
 }
 
@@ -70,9 +85,9 @@ pub struct PassphraseReset {
 }
 
 impl PassphraseReset {
-    /// The vault behind the screen (to lock it).
-    pub fn vault(&self) -> &Vault {
-        &self.vault
+    /// What locks the vault behind the screen.
+    pub fn locker(&self) -> VaultLocker {
+        self.vault.locker()
     }
 
     /// Sets the new passphrase (the old one stops working) and opens the vault,
@@ -95,8 +110,12 @@ pub(in crate::vault) async fn entry_for(vault: Vault, now_ms: i64) -> Result<Ent
     if !recovery_key::is_pending(&vault).await? {
         return Ok(Entry::Open(vault));
     }
-    let key = recovery_key::issue(&vault, now_ms).await?;
-    Ok(Entry::ShowRecoveryKey(RecoveryKeyHandover { vault, key }))
+    let (key, fingerprint) = recovery_key::issue(&vault, now_ms).await?;
+    Ok(Entry::ShowRecoveryKey(RecoveryKeyHandover {
+        vault,
+        key,
+        fingerprint,
+    }))
 }
 
 impl Vault {
@@ -111,8 +130,12 @@ impl Vault {
         passphrase: &Passphrase,
         now_ms: i64,
     ) -> Result<RecoveryKeyHandover, VaultError> {
-        self.check_passphrase(passphrase).await?;
-        let key = recovery_key::issue(&self, now_ms).await?;
-        Ok(RecoveryKeyHandover { vault: self, key })
+        self.check_passphrase(passphrase, now_ms).await?;
+        let (key, fingerprint) = recovery_key::issue(&self, now_ms).await?;
+        Ok(RecoveryKeyHandover {
+            vault: self,
+            key,
+            fingerprint,
+        })
     }
 }

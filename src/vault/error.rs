@@ -29,6 +29,9 @@ pub enum VaultError {
     /// The backup's passphrase did not open it (a restore, not an unlock).
     #[error("That passphrase does not open this backup. Use the passphrase that was in use when the backup was made, or your recovery key.")]
     WrongBackupPassphrase,
+    /// The recovery key on screen was replaced by a newer one (another tab).
+    #[error("A newer recovery key was made in another tab or window, so the one on this screen no longer opens your vault. Lock, then unlock, to see the newer key.")]
+    RecoveryKeyReplaced,
     /// The header asks for KDF parameters outside the accepted range.
     #[error("This vault's header has unsafe settings and was not used ({0}). If you did not change it, restore from a backup.")]
     UnsafeHeader(String),
@@ -158,8 +161,9 @@ fn wait_words(secs: u64) -> String {
 #[cfg(target_arch = "wasm32")]
 impl From<rexie::Error> for VaultError {
     fn from(e: rexie::Error) -> Self {
-        // The DOMException name is only available through the error's text.
-        let text = e.to_string();
+        // rexie's message is only "idb error"; the DOMException's name is in
+        // the debug form of its source.
+        let text = format!("{e:?}");
         if text.contains("QuotaExceededError") {
             VaultError::QuotaExceeded
         } else {
@@ -181,6 +185,7 @@ mod tests {
             VaultError::WrongRecoveryKey,
             VaultError::MalformedRecoveryKey,
             VaultError::WrongBackupPassphrase,
+            VaultError::RecoveryKeyReplaced,
             VaultError::from(CryptoError::KdfParamsOutOfRange {
                 what: "t",
                 value: 1,

@@ -56,3 +56,44 @@ pub(in crate::vault) fn meta_value(id: &str, json: &str) -> JsValue {
 pub(in crate::vault) fn meta_json(value: &JsValue) -> Option<String> {
     Reflect::get(value, &"json".into()).ok()?.as_string()
 }
+
+/// Rewrites the header in one read-write transaction: reads it, applies
+/// `change`, and writes it back with the `extra` entries and the sealed audit
+/// records, so a change to the header made in between (another tab replacing
+/// the recovery key while this one changes the passphrase) is never undone.
+/// Everything slow (the KDF, wrapping keys) happens before, in the caller.
+pub(in crate::vault) async fn update_header(
+    connection: &Connection,
+    change: impl FnOnce(&mut VaultHeader),
+    extra: &[(&str, String)],
+    audit: &[super::record::SealedRecord],
+) -> Result<(), VaultError> {
+    use super::store::{AuditLog, EncryptedStore};
+    use super::write_transaction::{Durability, WriteTransaction};
+
+    let tx = WriteTransaction::begin(
+        connection,
+        &[VAULT_META, AuditLog::NAME],
+        Durability::Strict,
+    )?;
+    let work = async {
+        let json = tx
+            .get(VAULT_META, HEADER_ID)
+            .await?
+            .and_then(|v| meta_json(&v))
+            .ok_or(VaultError::NoVault)?;
+        let mut header = VaultHeader::from_json(&json)?;
+        change(&mut header);
+        tx.put(VAULT_META, &meta_value(HEADER_ID, &header.to_json()))
+            .await?;
+        for (id, json) in extra {
+            tx.put(VAULT_META, &meta_value(id, json)).await?;
+        }
+        for record in audit {
+            tx.put(AuditLog::NAME, &record.to_js()).await?;
+        }
+        Ok(())
+    };
+    let result = work.await;
+    tx.end(result).await
+}

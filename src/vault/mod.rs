@@ -40,6 +40,7 @@ mod error;
 pub mod header;
 pub mod keyring;
 pub mod record;
+pub mod revision_tree;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]

@@ -203,6 +203,9 @@ impl Vault {
 
     /// One client's note index: what their timeline shows.
     pub async fn client_note_index(&self, client_id: &str) -> Result<ClientNoteIndex, VaultError> {
+        // After a restore or an upgrade the index is built first: a timeline
+        // opened straight away must not show an empty record.
+        self.verify_note_index().await?;
         let slot = self.index_slot(client_id).await?;
         if !slot.damaged {
             return Ok(slot.value);

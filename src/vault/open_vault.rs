@@ -55,6 +55,27 @@ struct Inner {
     unindexed_damaged: RefCell<Vec<String>>,
 }
 
+/// What a screen shown before the vault may be used (a recovery key to confirm,
+/// a new passphrase to choose) can do with the vault behind it: lock it.
+#[derive(Clone)]
+pub struct VaultLocker(Vault);
+
+impl VaultLocker {
+    /// Zeroizes the keys now.
+    pub fn lock(&self) {
+        self.0.lock();
+    }
+
+    /// Records a lock in the audit log, before the keys go.
+    pub async fn record_lock(
+        &self,
+        reason: super::audit::LockReason,
+        now_ms: i64,
+    ) -> Result<(), VaultError> {
+        self.0.record_lock(reason, now_ms).await
+    }
+}
+
 /// A decrypted record and the exact sealed bytes it came from. The cache is
 /// used only when the stored record is byte-for-byte the same, so a changed,
 /// moved or replaced record is always decrypted (and flagged if damaged) again.
@@ -98,6 +119,21 @@ impl Vault {
     pub fn close(self) {
         self.lock();
         self.inner.connection.close();
+    }
+
+    /// Fails with [`VaultError::Locked`] once the keys are gone: a locked vault
+    /// answers nothing, not even that a record does not exist.
+    pub(in crate::vault) fn require_keys(&self) -> Result<(), VaultError> {
+        if self.is_unlocked() {
+            Ok(())
+        } else {
+            Err(VaultError::Locked)
+        }
+    }
+
+    /// A handle that can only lock this vault.
+    pub fn locker(&self) -> VaultLocker {
+        VaultLocker(self.clone())
     }
 
     /// Whether the keys are still held.
@@ -161,6 +197,7 @@ impl Vault {
         &self,
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
+        self.require_keys()?;
         let raw = read_all(self.connection(), S::NAME).await?;
         self.open_listed::<S, T>(&raw, key_of)
     }
@@ -175,6 +212,7 @@ impl Vault {
         ids: &[String],
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
+        self.require_keys()?;
         let raw: Vec<RawRecord> = read_many(self.connection(), S::NAME, ids)
             .await?
             .into_iter()
@@ -246,6 +284,7 @@ impl Vault {
         id: &str,
         key_of: KeyOf<S>,
     ) -> Result<Stored<T>, VaultError> {
+        self.require_keys()?;
         let raw = read_one(self.connection(), S::NAME, id).await?;
         self.with_keys(|keys| match &raw {
             RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys)).open(record),

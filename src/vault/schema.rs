@@ -34,7 +34,9 @@ pub(in crate::vault) async fn open_and_upgrade(
         builder = builder.add_object_store(ObjectStore::new(store).key_path("id"));
     }
     builder.build().await.map_err(|e| {
-        let text = e.to_string();
+        // rexie's message is only "idb error"; the DOMException's name is in
+        // the debug form of its source.
+        let text = format!("{e:?}");
         if text.contains("VersionError") {
             // A newer app upgraded the database in another tab.
             VaultError::NewerDatabase

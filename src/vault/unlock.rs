@@ -129,7 +129,10 @@ impl VaultDoor {
 
 /// Step 2 of the module doc: in one transaction, refuses while a wait applies,
 /// else counts this try as failed. Returns the counter as it was before.
-async fn count_attempt(connection: &Connection, now_ms: i64) -> Result<Attempts, VaultError> {
+pub(in crate::vault) async fn count_attempt(
+    connection: &Connection,
+    now_ms: i64,
+) -> Result<Attempts, VaultError> {
     let tx = WriteTransaction::begin(connection, &[VAULT_META], Durability::Default)?;
     let work = async {
         let before: Attempts = tx
