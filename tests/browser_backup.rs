@@ -2,11 +2,14 @@
 //! browser, a merge with conflicts, and bad files that change nothing.
 #![cfg(target_arch = "wasm32")]
 
-use psynotes::vault::audit::AuditAction;
+use psynotes::domain::{ProgressNote, ProgressNoteDraft};
+use psynotes::vault::audit::{AuditAction, RecordKind};
+use psynotes::vault::conflicts::ConflictSides;
 use psynotes::vault::door::DoorState;
 use psynotes::vault::open_vault::Vault;
-use psynotes::vault::record::SealedRecord;
+use psynotes::vault::record::StoredRecord;
 use psynotes::vault::restore::RestoreSecret;
+use psynotes::vault::sealer::Loaded;
 use psynotes::vault::store::ALL_STORES;
 use psynotes::vault::VaultError;
 use wasm_bindgen_test::*;
@@ -39,7 +42,7 @@ async fn everything(vault: &Vault, client_id: &str) -> (Vec<String>, Vec<String>
 }
 
 /// The sealed records of the stores that hold the record, exactly as stored.
-async fn sealed_records(name: &str) -> Vec<Vec<SealedRecord>> {
+async fn sealed_records(name: &str) -> Vec<Vec<StoredRecord>> {
     let mut all = Vec::new();
     for store in ["clients", "progress_notes", "psychotherapy_notes"] {
         let mut records = sealed(raw_values(name, store).await);
@@ -50,14 +53,14 @@ async fn sealed_records(name: &str) -> Vec<Vec<SealedRecord>> {
 }
 
 /// Every sealed record of every store.
-async fn raw_snapshot(name: &str) -> Vec<Vec<SealedRecord>> {
+async fn raw_snapshot(name: &str) -> Vec<Vec<StoredRecord>> {
     let mut all = Vec::new();
     for store in ALL_STORES {
         all.push(
             raw_values(name, store)
                 .await
                 .iter()
-                .filter_map(SealedRecord::from_js)
+                .filter_map(StoredRecord::from_js)
                 .collect(),
         );
     }
@@ -237,12 +240,30 @@ async fn merge_keeps_newer_revisions_adds_missing_records_and_keeps_both_sides_o
         index.get(note.id.as_str()).is_some(),
         "the merged note is in its client's index"
     );
-    let mut pronouns: Vec<String> = readable(vault.clients().await.unwrap())
+    // One client, with two versions to settle; neither is lost.
+    let clients: Vec<_> = vault
+        .clients()
+        .await
+        .unwrap()
         .into_iter()
-        .map(|c| c.pronouns)
+        .filter_map(Loaded::ok)
+        .collect();
+    assert_eq!(clients.len(), 1);
+    assert_eq!(clients[0].conflicts, 1);
+    let conflicts = vault.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].id, c.id.0);
+    let open = vault.open_conflict(&conflicts[0], NOW).await.unwrap();
+    let ConflictSides::Client(sides) = open.sides() else {
+        panic!("a client's versions")
+    };
+    let mut pronouns: Vec<String> = sides
+        .iter()
+        .map(|s| s.value.as_ref().unwrap().pronouns.clone())
         .collect();
     pronouns.sort();
     assert_eq!(pronouns, ["X", "Y"], "both sides of the conflict are kept");
+    assert!(open.may_keep_both());
     let notes = notes(&vault).await;
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].section("subjective"), "only on the other side");
@@ -254,8 +275,139 @@ async fn merge_keeps_newer_revisions_adds_missing_records_and_keeps_both_sides_o
         (0, 0, 0),
         "{again:?}"
     );
-    assert_eq!(vault.client(c.id.as_str()).await.unwrap().pronouns, "X");
     assert_eq!(raw_rev(&name, "clients", c.id.as_str()).await, 2);
+
+    // Keeping both: the version not shown becomes a client of its own.
+    let copies = open.keep_both(NOW).await.unwrap();
+    assert_eq!(copies.len(), 1);
+    assert!(vault.conflicts().await.unwrap().is_empty());
+    let mut names: Vec<(String, String)> = readable(vault.clients().await.unwrap())
+        .into_iter()
+        .map(|c| (c.name, c.pronouns))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2);
+    assert!(names.iter().any(|(n, _)| n == "Merged Client"));
+    assert!(names.iter().any(|(n, _)| n == "Merged Client (copy)"));
+    assert!(
+        audited_about(
+            &vault,
+            &AuditAction::SettledConflict(RecordKind::Client),
+            c.id.as_str()
+        )
+        .await
+    );
+    // Settled is settled: the record has one live version, and merging the
+    // other side again brings nothing back.
+    let report = vault.merge_backup(&other_file.bytes, NOW).await.unwrap();
+    assert_eq!(report.conflicts, 0, "{report:?}");
+    assert!(vault.conflicts().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_edited_on_another_device_never_replaces_the_signed_note() {
+    // Device A signs a draft; device B, restored from a backup taken before,
+    // edits the same draft twice. B's backup is merged into A.
+    let Created { vault: a, .. } = created("two-devices-a").await;
+    a.save_settings(&psynotes::domain::Settings {
+        clinician: clinician(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let c = add_client(&a, "Two Devices").await;
+    let draft = save_note(&a, &c, "written on A").await;
+    let base = a.create_backup(NOW, "2025-06-15").await.unwrap();
+
+    let (_, door_b) = fresh_door("two-devices-b").await;
+    let b = expect_open(
+        door_b
+            .restore(&base.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+    let on_b = open_draft(&b, &c, draft.id.as_str()).await;
+    let mut words = on_b.start();
+    words.set_section("subjective", "B's first words");
+    on_b.save(&words, NOW).await.unwrap();
+    words.set_section("subjective", "B's words");
+    on_b.save(&words, NOW).await.unwrap();
+    let b_file = b.create_backup(NOW, "2025-06-16").await.unwrap();
+
+    let on_a = open_draft(&a, &c, draft.id.as_str()).await;
+    let signed_on_a = on_a.sign(signed(on_a.start()), NOW).await;
+    assert!(signed_on_a.is_ok(), "{:?}", signed_on_a.err());
+
+    let report = a.merge_backup(&b_file.bytes, NOW).await.unwrap();
+    assert_eq!(report.damaged, 0, "{report:?}");
+    // The signed note stands, with its signature.
+    let shown = open_signed(&a, &c, draft.id.as_str()).await;
+    assert_eq!(shown.note().content().section("subjective"), "written on A");
+    // B's words survive as a flagged draft of their own.
+    let copies: Vec<ProgressNoteDraft> = notes(&a)
+        .await
+        .into_iter()
+        .filter_map(|n| match n {
+            ProgressNote::Draft(d) if d.conflict_of.is_some() => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0].section("subjective"), "B's words");
+    assert_eq!(copies[0].conflict_of.as_ref(), Some(&draft.id));
+    // On the timeline, flagged.
+    let index = a.client_note_index(c.id.as_str()).await.unwrap();
+    assert!(index
+        .get(copies[0].id.as_str())
+        .is_some_and(|n| n.conflict_copy));
+
+    // The same merge the other way round ends the same on B.
+    let a_file = a.create_backup(NOW, "2025-06-16").await.unwrap();
+    b.merge_backup(&a_file.bytes, NOW).await.unwrap();
+    let on_b_now: Vec<ProgressNote> = notes(&b).await;
+    assert_eq!(on_b_now.len(), 2);
+    assert!(on_b_now
+        .iter()
+        .any(|n| matches!(n, ProgressNote::Signed(s) if s.id() == &draft.id)));
+    assert!(on_b_now.iter().any(
+        |n| matches!(n, ProgressNote::Draft(d) if d.id == copies[0].id && d.section("subjective") == "B's words")
+    ));
+
+    // Settled on A by keeping the signed note: the copy goes, the note stays.
+    let conflicts = a.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].copy_of.as_deref(), Some(draft.id.as_str()));
+    let open = a.open_conflict(&conflicts[0], NOW).await.unwrap();
+    let ConflictSides::ProgressNote(sides) = open.sides() else {
+        panic!("a note's versions")
+    };
+    assert!(matches!(sides[0].value, Some(ProgressNote::Signed(_))));
+    assert!(sides[0].may_keep);
+    assert!(!sides[1].may_keep, "a draft never replaces the signed note");
+    open.keep(0, NOW).await.unwrap();
+    assert!(a.conflicts().await.unwrap().is_empty());
+    assert_eq!(notes(&a).await.len(), 1);
+    open_signed(&a, &c, draft.id.as_str()).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_deleted_record_stays_deleted_when_an_older_backup_is_merged() {
+    let Created { vault, .. } = created("deleted-stays").await;
+    let c = add_client(&vault, "Deleted Later").await;
+    let file = vault.create_backup(NOW, "2025-06-15").await.unwrap();
+    vault
+        .edit_client(c.id.as_str())
+        .await
+        .unwrap()
+        .delete(NOW)
+        .await
+        .unwrap();
+    let report = vault.merge_backup(&file.bytes, NOW).await.unwrap();
+    assert_eq!((report.added, report.updated), (0, 0), "{report:?}");
+    assert!(readable(vault.clients().await.unwrap()).is_empty());
+    assert_eq!(
+        vault.client(c.id.as_str()).await.err(),
+        Some(VaultError::NotFound)
+    );
 }
 
 #[wasm_bindgen_test]

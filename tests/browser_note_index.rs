@@ -265,9 +265,7 @@ async fn a_note_that_does_not_open_is_reported_and_the_others_still_list() {
     vault.close();
     // The bad note's bytes flipped, and the index gone (as after an upgrade).
     let raw = raw_get(&name, "progress_notes", bad.id.as_str()).await;
-    let last = js_sys::Uint8Array::new(&js_sys::Reflect::get(&raw, &"ct".into()).unwrap()).length()
-        as usize
-        - 1;
+    let last = js_sys::Uint8Array::new(&leaf_field(&raw, "ct")).length() as usize - 1;
     raw_put(&name, "progress_notes", &with_flipped_bit(&raw, last)).await;
     raw_clear(&name, &["note_index", "practice_summary"]).await;
 

@@ -7,7 +7,7 @@ use psynotes::vault::audit::AuditAction;
 use psynotes::vault::conflict::SaveError;
 use psynotes::vault::door::{DoorState, VaultDoor};
 use psynotes::vault::open_vault::Vault;
-use psynotes::vault::record::SealedRecord;
+use psynotes::vault::record::StoredRecord;
 use psynotes::vault::schema::DB_VERSION;
 use psynotes::vault::sealer::Loaded;
 use psynotes::vault::store::ALL_STORES;
@@ -213,10 +213,10 @@ async fn a_record_moved_copied_or_replayed_is_refused_and_the_rest_still_opens()
 
     // The old ciphertext put back under the current revision.
     let current = raw_get(&name, "progress_notes", &id).await;
-    let replay = with_field(
-        &first,
-        "rev",
-        &js_sys::Reflect::get(&current, &"rev".into()).unwrap(),
+    let replay = with_leaf_field(
+        &with_leaf_field(&current, "nonce", &leaf_field(&first, "nonce")),
+        "ct",
+        &leaf_field(&first, "ct"),
     );
     raw_put(&name, "progress_notes", &replay).await;
     assert!(matches!(
@@ -591,8 +591,8 @@ async fn a_newer_app_in_another_tab_is_not_blocked_and_this_tab_asks_for_a_reloa
     );
     assert_eq!(vault.clients().await.err(), Some(VaultError::NewerDatabase));
     // The record is as it was.
-    let stored = SealedRecord::from_js(&raw_get_at(&name, DB_VERSION + 1, c.id.as_str()).await);
-    assert_eq!(stored.map(|r| r.rev), Some(1));
+    let stored = StoredRecord::from_js(&raw_get_at(&name, DB_VERSION + 1, c.id.as_str()).await);
+    assert_eq!(stored.map(|r| r.tree.leaves()[0].rev.generation), Some(1));
 }
 
 /// A client record read at schema version `version`.
@@ -630,7 +630,7 @@ async fn a_signed_note_is_never_replaced_through_a_stale_draft_handle() {
     // The stale handle can neither discard it nor save a draft over it.
     assert!(matches!(
         stale.discard(NOW).await,
-        Err(VaultError::Conflict { .. })
+        Err(VaultError::Conflict)
     ));
     let mut edit = stale.start();
     edit.set_section("subjective", "edited after signing");

@@ -38,6 +38,7 @@ pub mod note_index;
 pub mod progress_note;
 pub mod psychotherapy_note;
 pub mod record_check;
+pub mod record_merge;
 pub mod rights;
 pub mod risk;
 pub mod safety_plan;

@@ -66,6 +66,16 @@ pub struct NoteSummary {
     /// Addenda written after signing.
     #[serde(rename = "a")]
     pub addenda: u32,
+    /// A draft kept from another device's edits to a note signed meanwhile.
+    #[serde(rename = "k", default, skip_serializing_if = "is_false")]
+    pub conflict_copy: bool,
+    /// Versions from different devices wait to be settled.
+    #[serde(rename = "v", default, skip_serializing_if = "is_false")]
+    pub unsettled: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl NoteSummary {
@@ -95,6 +105,8 @@ impl NoteSummary {
             signed: false,
             late_entry: false,
             addenda: 0,
+            conflict_copy: draft.conflict_of.is_some(),
+            unsettled: false,
         }
     }
 }

@@ -123,13 +123,18 @@ fn MergeSection() -> impl IntoView {
             .await
             .map_err(|e| e.to_string())?;
         confirmed.set(false);
+        let damaged = if report.damaged > 0 {
+            format!(
+                " {} in the backup could not be opened and {} left out.",
+                wording::count(report.damaged, "version", "versions"),
+                if report.damaged == 1 { "was" } else { "were" },
+            )
+        } else {
+            String::new()
+        };
         Ok::<String, String>(format!(
-            "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept), {} with different addenda (this device's version kept).",
-            report.added,
-            report.updated,
-            report.kept,
-            report.conflicts,
-            wording::count(report.unresolved, "signed note", "signed notes"),
+            "Restored: {} added, {} updated to a newer version, {} already up to date, {} changed on both sides (both versions kept: choose under Conflicts).{damaged}",
+            report.added, report.updated, report.kept, report.conflicts,
         ))
     });
     let status = Signal::derive(move || merge.value().get());
@@ -137,7 +142,7 @@ fn MergeSection() -> impl IntoView {
         <section class="card" aria-labelledby="merge-heading">
             <h2 id="merge-heading">"Restore from a backup of this vault"</h2>
             <p>
-                "Brings back records from a backup of this same vault. Nothing here is deleted. Records missing here are added; a newer version in the backup replaces the older one here; a record changed differently on both sides is kept twice (the backup's copy is marked). Settings and unsaved drafts on this device are left alone."
+                "Brings back records from a backup of this same vault. Nothing here is deleted. Records missing here are added; a newer version in the backup replaces the older one here; a record changed differently on both sides keeps both versions, for you to choose between under Conflicts; a signed note is never replaced by a draft. Settings and unsaved drafts on this device are left alone."
             </p>
             <label for="merge-file">"Backup file"</label>
             <input id="merge-file" type="file" accept=".psybak,application/octet-stream" node_ref=file_input />

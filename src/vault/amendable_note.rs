@@ -11,7 +11,7 @@
 //! was signed (in another tab, say): they are offered, to start an addendum
 //! with or to discard, never silently dropped.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::domain::{Addendum, ProgressNote, ProgressNoteDraft, SignedProgressNote};
@@ -22,6 +22,8 @@ use super::drafts::{addendum_buffer_id, AddendumBuffer};
 use super::keyring::Keyring;
 use super::note_commit::NoteWrite;
 use super::open_vault::Vault;
+use super::revision_tree::RevId;
+use super::sealer::Version;
 use super::store::DraftsStore;
 use super::VaultError;
 
@@ -34,32 +36,34 @@ pub struct AmendableNote {
 struct State {
     vault: Vault,
     note: RefCell<SignedProgressNote>,
-    rev: Cell<u64>,
-    /// The addendum buffer's revision as last written here (0: none).
-    addendum_rev: Cell<u64>,
+    rev: RefCell<Version>,
+    /// The addendum buffer's revision as last written here (`None`: none).
+    addendum_rev: RefCell<Option<Version>>,
     /// Addendum text kept from before, to put back in the form.
     kept_addendum: Option<String>,
     /// Draft changes kept from before the note was signed, and their buffer's
     /// revision.
-    unsaved_draft: RefCell<Option<(ProgressNoteDraft, u64)>>,
+    unsaved_draft: RefCell<Option<(ProgressNoteDraft, RevId)>>,
 }
 
 impl AmendableNote {
     pub(in crate::vault) async fn open(
         vault: Vault,
         note: SignedProgressNote,
-        rev: u64,
+        rev: Version,
     ) -> Result<AmendableNote, VaultError> {
         let id = note.id().0.clone();
         let (addendum, draft) = futures::join!(vault.addendum_buffer(&id), vault.draft_buffer(&id));
         let (kept_addendum, addendum_rev) = match addendum {
-            Ok(Some(buffer)) if buffer.value.note_id == id => (Some(buffer.value.text), buffer.rev),
+            Ok(Some(buffer)) if buffer.value.note_id == id => {
+                (Some(buffer.value.text), Some(buffer.version))
+            }
             Err(VaultError::Locked) => return Err(VaultError::Locked),
-            _ => (None, 0),
+            _ => (None, None),
         };
         let unsaved_draft = match draft {
             Ok(Some(buffer)) if buffer.value.note.id == *note.id() => {
-                Some((buffer.value.note, buffer.rev))
+                Some((buffer.value.note, buffer.version.rev))
             }
             _ => None,
         };
@@ -67,8 +71,8 @@ impl AmendableNote {
             inner: Rc::new(State {
                 vault,
                 note: RefCell::new(note),
-                rev: Cell::new(rev),
-                addendum_rev: Cell::new(addendum_rev),
+                rev: RefCell::new(rev),
+                addendum_rev: RefCell::new(addendum_rev),
                 kept_addendum,
                 unsaved_draft: RefCell::new(unsaved_draft),
             }),
@@ -79,14 +83,14 @@ impl AmendableNote {
     pub(in crate::vault) fn after_signing(
         vault: Vault,
         note: SignedProgressNote,
-        rev: u64,
+        rev: Version,
     ) -> AmendableNote {
         AmendableNote {
             inner: Rc::new(State {
                 vault,
                 note: RefCell::new(note),
-                rev: Cell::new(rev),
-                addendum_rev: Cell::new(0),
+                rev: RefCell::new(rev),
+                addendum_rev: RefCell::new(None),
                 kept_addendum: None,
                 unsaved_draft: RefCell::new(None),
             }),
@@ -129,14 +133,14 @@ impl AmendableNote {
         let state = &self.inner;
         let note_id = state.note.borrow().id().0.clone();
         let buffer_id = addendum_buffer_id(&note_id);
-        let rev = state.addendum_rev.get();
+        let rev = state.addendum_rev.borrow().clone();
         if text.trim().is_empty() {
-            if rev > 0 {
+            if let Some(rev) = rev {
                 Batch::new()
-                    .delete_if_at::<DraftsStore>(&buffer_id, rev)
+                    .delete_if_at::<DraftsStore>(&buffer_id, rev.rev)
                     .commit(state.vault.connection())
                     .await?;
-                state.addendum_rev.set(0);
+                *state.addendum_rev.borrow_mut() = None;
             }
             return Ok(());
         }
@@ -147,33 +151,35 @@ impl AmendableNote {
         };
         let written = state
             .vault
-            .put::<DraftsStore, _>(&buffer_id, rev, &buffer, Keyring::drafts, &[])
+            .put::<DraftsStore, _>(&buffer_id, rev.as_ref(), &buffer, Keyring::drafts, &[])
             .await;
         let new_rev = match written {
             Ok(rev) => rev,
-            // Another tab typed an addendum to this note too: its text is in
-            // that tab; this tab's text is the one on this screen. Keep writing.
-            Err(VaultError::Conflict { current_revision }) => {
+            // Another tab typed an addendum to this note too (or signed one):
+            // its text is in that tab; this tab's text is the one on this
+            // screen. Keep writing, over whatever the buffer holds now.
+            Err(VaultError::Conflict | VaultError::NotFound) => {
+                let current = state
+                    .vault
+                    .addendum_buffer(&buffer.note_id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|b| b.version);
                 state
                     .vault
                     .put::<DraftsStore, _>(
                         &buffer_id,
-                        current_revision,
+                        current.as_ref(),
                         &buffer,
                         Keyring::drafts,
                         &[],
                     )
                     .await?
             }
-            Err(VaultError::NotFound) => {
-                state
-                    .vault
-                    .put::<DraftsStore, _>(&buffer_id, 0, &buffer, Keyring::drafts, &[])
-                    .await?
-            }
             Err(e) => return Err(e),
         };
-        state.addendum_rev.set(new_rev);
+        *state.addendum_rev.borrow_mut() = Some(new_rev);
         Ok(())
     }
 
@@ -193,14 +199,16 @@ impl AmendableNote {
             let client_id = amended.client_id().0.clone();
             let note = ProgressNote::Signed(amended.clone());
             let buffer_id = addendum_buffer_id(&id);
+            let rev = state.rev.borrow().clone();
+            let buffer = state.addendum_rev.borrow().as_ref().map(|v| v.rev);
             let committed = state
                 .vault
                 .commit_note(&NoteWrite {
                     id: &id,
                     client_id: &client_id,
                     note: Some(&note),
-                    rev: state.rev.get(),
-                    buffers: &[(&buffer_id, state.addendum_rev.get())],
+                    version: Some(&rev),
+                    buffers: &[(&buffer_id, buffer)],
                     action: Some(AuditAction::Amended),
                     strict: true,
                     now_ms,
@@ -208,19 +216,19 @@ impl AmendableNote {
                 .await;
             match committed {
                 Ok(rev) => {
-                    state.rev.set(rev);
+                    *state.rev.borrow_mut() = rev;
                     *state.note.borrow_mut() = amended.clone();
-                    state.addendum_rev.set(0);
+                    *state.addendum_rev.borrow_mut() = None;
                     return Ok(amended);
                 }
-                Err(VaultError::Conflict { .. }) => {
+                Err(VaultError::Conflict) => {
                     // Another addendum went in first: read it and append after it.
                     let current = state.vault.current_note(&id).await?;
                     match current {
                         Some(stored) => match stored.value {
                             ProgressNote::Signed(signed) => {
                                 *state.note.borrow_mut() = signed;
-                                state.rev.set(stored.rev);
+                                *state.rev.borrow_mut() = stored.version;
                             }
                             ProgressNote::Draft(_) => return Err(VaultError::Damaged { id }),
                         },
@@ -230,25 +238,22 @@ impl AmendableNote {
                 Err(e) => return Err(e),
             }
         }
-        Err(VaultError::Conflict {
-            current_revision: state.rev.get(),
-        })
+        Err(VaultError::Conflict)
     }
 
     /// Throws away the addendum being typed; audited when text was kept.
     pub async fn discard_addendum(&self, now_ms: i64) -> Result<(), VaultError> {
-        let rev = self.inner.addendum_rev.replace(0);
-        if rev == 0 {
+        let Some(rev) = self.inner.addendum_rev.replace(None) else {
             return Ok(());
-        }
+        };
         let id = addendum_buffer_id(self.inner.note.borrow().id().as_str());
-        self.remove_buffer(&id, rev, now_ms).await
+        self.remove_buffer(&id, rev.rev, now_ms).await
     }
 
     async fn remove_buffer(
         &self,
         buffer_id: &str,
-        rev: u64,
+        rev: RevId,
         now_ms: i64,
     ) -> Result<(), VaultError> {
         let note_id = self.inner.note.borrow().id().0.clone();

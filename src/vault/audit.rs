@@ -118,6 +118,8 @@ pub enum AuditAction {
         /// Records added, updated or kept beside as conflict copies.
         records: u32,
     },
+    /// Versions of a record made on different devices were settled.
+    SettledConflict(RecordKind),
 }
 
 impl AuditAction {
@@ -161,6 +163,12 @@ impl AuditAction {
                 format!(
                     "Merged a backup into this vault ({})",
                     records_words(*records)
+                )
+            }
+            AuditAction::SettledConflict(kind) => {
+                format!(
+                    "Settled versions of a {} from different devices",
+                    kind.label()
                 )
             }
         }

@@ -44,7 +44,7 @@ impl Vault {
     pub(in crate::vault) fn seal_events(
         &self,
         events: &[AuditEvent],
-    ) -> Result<Vec<super::record::SealedRecord>, VaultError> {
+    ) -> Result<Vec<super::record::StoredRecord>, VaultError> {
         self.with_keys(|keys| {
             let sealer = Sealer::<AuditLog>::new(keys.audit());
             events.iter().map(|e| sealer.seal_new(e)).collect()

@@ -4,38 +4,36 @@
 //! and every sealed record, still encrypted, authenticated under a key derived
 //! from the master key; see [`super::backup_format`]. Restoring into a browser
 //! with no vault is a door procedure ([`super::restore`]). Merging into the open
-//! vault needs the same vault (its master key verifies the file), and merges by
-//! id and revision: the newer revision wins, nothing is deleted, and where both
-//! sides hold a different record at the same revision the backup's version is
-//! kept beside the current one as a conflict copy.
+//! vault needs the same vault (its master key verifies the file), and merges
+//! each record's revisions as replication does ([`super::incoming`]): a newer
+//! revision replaces the one it descends from, nothing else is replaced, and a
+//! record changed differently on both sides keeps both versions, as a conflict
+//! the clinician settles on the Conflicts page. A signed note is never replaced
+//! by a draft.
 //!
 //! A bad file (truncated, foreign, tampered, newer) is refused before anything is
 //! written; the merge and its audit event are one transaction, so a failure
 //! leaves the data as it was.
 
+use std::collections::HashMap;
+
 use js_sys::Reflect;
 use rexie::TransactionMode;
-
-use crate::crypto::random_id;
 
 use super::audit::{AuditAction, AuditEvent};
 use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
 use super::batch::{Batch, Expect};
+use super::conflicts::conflict_key;
 use super::connection::Connection;
-use super::keyring::Keyring;
+use super::incoming::{merge_into, Took, REPLICATED_STORES};
 use super::meta::{meta_json, read_meta, HEADER_ID, LAST_BACKUP_ID};
 use super::open_vault::Vault;
-use super::record::SealedRecord;
+use super::record::StoredRecord;
 use super::restore::{check_store_names, static_name};
-use super::sealer::Sealer;
 use super::store::{
-    Clients, DraftsStore, EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes,
-    PsychotherapyNotes, BACKED_UP_STORES, VAULT_META,
+    EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes, BACKED_UP_STORES, VAULT_META,
 };
 use super::VaultError;
-use crate::domain::{
-    Client, ClientId, ProgressNote, ProgressNoteId, PsychotherapyNote, PsychotherapyNoteId,
-};
 
 impl From<BackupError> for VaultError {
     fn from(e: BackupError) -> Self {
@@ -62,11 +60,10 @@ pub struct MergeReport {
     pub updated: u32,
     /// Records that were the same or newer here.
     pub kept: u32,
-    /// Records changed on both sides: the backup's version was added beside.
+    /// Records changed on both sides: both versions are kept, to settle.
     pub conflicts: u32,
-    /// Signed notes changed on both sides (different addenda): this device's
-    /// version was kept, since a signed note cannot be copied under a new id.
-    pub unresolved: u32,
+    /// Revisions in the backup that did not open (damaged): left out.
+    pub damaged: u32,
 }
 
 impl Vault {
@@ -119,57 +116,72 @@ impl Vault {
         let (_, current) = snapshot(self.connection()).await?;
         let mut report = MergeReport::default();
         // The progress notes written, which the note index must follow.
-        let mut notes_written: Vec<String> = Vec::new();
+        let mut notes_written = false;
+        let mut conflicted = Vec::new();
         let batch = self.with_keys(|keys| {
             let mut batch = Batch::new();
-            // Settings and drafts belong to this device: a backup's older settings or
-            // editor buffers must not replace them.
+            // Settings and drafts belong to this device, and the derived
+            // stores are rebuilt: only the stores that travel are merged.
             for incoming in backup
                 .stores
                 .iter()
-                .filter(|s| s.store != VAULT_META && s.store != DraftsStore::NAME)
+                .filter(|s| REPLICATED_STORES.contains(&s.store.as_str()))
             {
                 let store = static_name(&incoming.store)?;
-                let here = current.iter().find(|s| s.store == incoming.store);
-                let is_note = store == ProgressNotes::NAME;
-                for record in &incoming.records {
-                    let mine = here.and_then(|s| s.records.iter().find(|r| r.id == record.id));
-                    match mine {
-                        None => {
-                            report.added += 1;
-                            if is_note {
-                                notes_written.push(record.id.clone());
-                            }
-                            batch = batch.put_unchecked(store, record.clone(), Some(Expect::New));
+                let here: HashMap<&str, &StoredRecord> = current
+                    .iter()
+                    .find(|s| s.store == incoming.store)
+                    .map(|s| s.records.iter().map(|r| (r.id.as_str(), r)).collect())
+                    .unwrap_or_default();
+                // Conflict copies the merge makes are taken in like the
+                // backup's own records, after them.
+                let mut queue: std::collections::VecDeque<StoredRecord> =
+                    incoming.records.iter().cloned().collect();
+                let mut from_backup = incoming.records.len();
+                // What this merge will write, by id: a record met twice (a
+                // copy the backup holds too) is written once.
+                let mut pending: HashMap<String, StoredRecord> = HashMap::new();
+                while let Some(record) = queue.pop_front() {
+                    let counted = from_backup > 0;
+                    from_backup = from_backup.saturating_sub(1);
+                    let mine = pending
+                        .get(&record.id)
+                        .or_else(|| here.get(record.id.as_str()).copied());
+                    let merged = merge_into(keys, store, mine, &record)?;
+                    report.damaged += merged.refused as u32;
+                    if counted {
+                        match merged.took {
+                            Took::Nothing => report.kept += 1,
+                            Took::New => report.added += 1,
+                            Took::Updated => report.updated += 1,
+                            Took::Conflict => report.conflicts += 1,
                         }
-                        Some(m) if record.rev > m.rev => {
-                            report.updated += 1;
-                            if is_note {
-                                notes_written.push(record.id.clone());
-                            }
-                            batch = batch.put_unchecked(
-                                store,
-                                record.clone(),
-                                Some(Expect::Revision(m.rev)),
-                            );
-                        }
-                        Some(m) if record.rev == m.rev && record.envelope != m.envelope => {
-                            match conflict_copy(keys, store, record)? {
-                                Some(copy) => {
-                                    report.conflicts += 1;
-                                    if is_note {
-                                        notes_written.push(copy.id.clone());
-                                    }
-                                    batch = batch.put_unchecked(store, copy, Some(Expect::New));
-                                }
-                                None => report.unresolved += 1,
-                            }
-                        }
-                        Some(_) => report.kept += 1,
+                    } else if merged.took != Took::Nothing {
+                        report.conflicts += 1;
+                    }
+                    for copy in &merged.copies {
+                        conflicted.push(conflict_key(store, &copy.id));
+                    }
+                    queue.extend(merged.copies);
+                    if merged.took == Took::Conflict {
+                        conflicted.push(conflict_key(store, &record.id));
+                    }
+                    if let Some(record) = merged.record {
+                        notes_written |= store == ProgressNotes::NAME;
+                        pending.insert(record.id.clone(), record);
                     }
                 }
+                for (id, record) in pending {
+                    // Planned on the leaves read above: if another tab changed
+                    // the record since, the whole merge is refused, not half done.
+                    let expect = match here.get(id.as_str()) {
+                        None => Expect::New,
+                        Some(m) => Expect::Leaves(m.tree.leaves().iter().map(|l| l.rev).collect()),
+                    };
+                    batch = batch.put_record(store, record, expect);
+                }
             }
-            if !notes_written.is_empty() {
+            if notes_written {
                 // The merge may add notes or replace them with newer
                 // revisions: the note index and summary are emptied with it,
                 // in the same transaction, and rebuilt from the notes at their
@@ -177,7 +189,7 @@ impl Vault {
                 // is rare, and an index left behind would stay wrong.)
                 batch = batch.clear::<NoteIndex>().clear::<PracticeSummaryStore>();
             }
-            Ok(batch)
+            Ok(batch.conflicts(std::mem::take(&mut conflicted), Vec::new()))
         })?;
         // The audit event commits with the merge it describes.
         let event = AuditEvent::now(
@@ -189,58 +201,11 @@ impl Vault {
         self.audit_batch(batch, std::slice::from_ref(&event))?
             .commit(self.connection())
             .await?;
-        if !notes_written.is_empty() {
+        if notes_written {
             self.set_index_checked(None);
         }
         Ok(report)
     }
-}
-
-/// The backup's version of a record, given a fresh id (inside the record too, so
-/// the copy opens as itself) and sealed beside the current one. `None` when no
-/// copy can be made: a signed progress note's id is part of what was signed, so
-/// it cannot be renamed; the device's version is kept and the conflict reported.
-fn conflict_copy(
-    keys: &Keyring,
-    store: &'static str,
-    record: &SealedRecord,
-) -> Result<Option<SealedRecord>, VaultError> {
-    let id = random_id()?;
-    let sealed = match store {
-        s if s == Clients::NAME => {
-            let mut client: Client = Sealer::<Clients>::new(keys.records()).open(record)?.value;
-            client.id = ClientId(id.clone());
-            client.name = format!("{} (conflict copy)", client.name);
-            Sealer::<Clients>::new(keys.records()).seal(&id, 1, &client)?
-        }
-        s if s == ProgressNotes::NAME => {
-            let note: ProgressNote = Sealer::<ProgressNotes>::new(keys.records())
-                .open(record)?
-                .value;
-            match note {
-                ProgressNote::Draft(mut draft) => {
-                    draft.id = ProgressNoteId(id.clone());
-                    Sealer::<ProgressNotes>::new(keys.records()).seal(
-                        &id,
-                        1,
-                        &ProgressNote::Draft(draft),
-                    )?
-                }
-                ProgressNote::Signed(_) => return Ok(None),
-            }
-        }
-        s if s == PsychotherapyNotes::NAME => {
-            let mut note: PsychotherapyNote =
-                Sealer::<PsychotherapyNotes>::new(keys.psychotherapy())
-                    .open(record)?
-                    .value;
-            note.id = PsychotherapyNoteId(id.clone());
-            Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()).seal(&id, 1, &note)?
-        }
-        // Audit events never conflict (random ids, never rewritten); drafts are not merged.
-        _ => return Ok(None),
-    };
-    Ok(Some(sealed))
 }
 
 /// The header and every sealed record, read in one transaction.
@@ -262,7 +227,7 @@ async fn snapshot(connection: &Connection) -> Result<(String, Vec<StoreRecords>)
                 }
             }
             // Plaintext meta records (the header, counters) are not sealed records.
-            if let Some(record) = SealedRecord::from_js(value) {
+            if let Some(record) = StoredRecord::from_js(value) {
                 records.push(record);
             }
         }

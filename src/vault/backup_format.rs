@@ -18,12 +18,12 @@
 //! use it only to derive keys (the vault bounds-checks its KDF parameters before
 //! running the KDF), never as the vault's new header.
 //!
-//! # Layout, version 1
+//! # Layout, version 2
 //! All integers are big-endian. Lengths count bytes. Text is UTF-8.
 //!
 //! ```text
 //! magic            8 bytes   "PSYBAK\r\n"  (50 53 59 42 41 4B 0D 0A)
-//! version          u16       1
+//! version          u16       2
 //! header length    u32       at most 1 MiB
 //! header           bytes     the vault header's stored JSON, as stored
 //! store count      u16       at most 64
@@ -34,21 +34,36 @@
 //!   per record, in order (the store's "record section"):
 //!     id length    u16       1 to 256
 //!     id           bytes     no id twice within a store
-//!     revision     u64
-//!     nonce        12 bytes
-//!     ct length    u32       at most 64 MiB
-//!     ciphertext   bytes     AES-256-GCM ciphertext and tag, as stored
+//!     leaf count   u16       1 to 64: the record's revision leaves
+//!     per leaf, in order:
+//!       generation u64       at least 1
+//!       digest     16 bytes  the revision's digest; no revision twice
+//!       flags      u8        bit 0: deletes the record; bit 1: sealed under
+//!                            the v2 AAD (the revision id), else v1; no others
+//!       ancestors  u16       at most 100, and fewer than the generation
+//!       ancestry   16 bytes each, newest first
+//!       device     u8 length 0 or 16, then that many lowercase hex digits:
+//!                            the device that wrote it, if known
+//!       nonce      12 bytes
+//!       ct length  u32       at most 64 MiB
+//!       ciphertext bytes     AES-256-GCM ciphertext and tag, as stored
 //! manifest, per store in the same order:
 //!   name length    u16
 //!   name           bytes     equal to the store's name above
 //!   record count   u32       equal to the store's record count above
 //!   sha256         32 bytes  SHA-256 of the store's record section: the bytes from
 //!                            its first record's id length to its last record's
-//!                            ciphertext (SHA-256 of nothing for an empty store)
+//!                            last ciphertext (SHA-256 of nothing for an empty store)
 //! created at       i64       Unix milliseconds
 //! tag              32 bytes  HMAC-SHA256 under the backup MAC key of every byte
 //!                            before it, from the magic to "created at"
 //! ```
+//!
+//! Version 1, written before revision histories, is still read: the same but
+//! for each record, which was `id length, id, revision u64, nonce, ct length,
+//! ciphertext`, one revision sealed under the v1 AAD. It reads as a record with
+//! one leaf, named as the vault names such records (see
+//! [`StoredRecord::legacy`]).
 //!
 //! Nothing may follow the tag. Every value has exactly one encoding, so a file is
 //! either this layout or refused. The `\r\n` in the magic makes a transfer that
@@ -62,13 +77,16 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::record::SealedRecord;
+use super::record::{AadVersion, DeviceId, Sealed, StoredRecord};
+use super::revision_tree::{Digest as RevDigest, Leaf, RevId, RevTree, REVS_LIMIT};
 use crate::crypto::{BackupMacKey, Envelope};
 
 /// The first eight bytes of every backup.
 pub const MAGIC: [u8; 8] = *b"PSYBAK\r\n";
 /// The layout this build writes and the newest it reads.
-pub const BACKUP_VERSION: u16 = 1;
+pub const BACKUP_VERSION: u16 = 2;
+/// The layout from before revision histories, still read.
+const BACKUP_VERSION_1: u16 = 1;
 /// File name extension, without the dot.
 pub const FILE_EXTENSION: &str = "psybak";
 
@@ -82,13 +100,20 @@ pub const MAX_STORE_NAME_BYTES: usize = 64;
 pub const MAX_ID_BYTES: usize = 256;
 /// One record is one note or client; 64 MiB is far beyond any real one.
 pub const MAX_CIPHERTEXT_BYTES: usize = 64 << 20;
+/// A record's leaves: one, or a few while devices' edits conflict.
+pub const MAX_LEAVES: usize = 64;
 
 const NONCE_BYTES: usize = 12;
 const SHA256_BYTES: usize = 32;
 const TAG_BYTES: usize = 32;
-/// The smallest a record can be (empty id and ciphertext), to bound how many
-/// records the remaining input can possibly hold.
-const MIN_RECORD_BYTES: usize = 2 + 8 + NONCE_BYTES + 4;
+const DIGEST_BYTES: usize = 16;
+/// The smallest a record can be (empty id, one leaf with no ancestry and an
+/// empty ciphertext), to bound how many records the remaining input can hold.
+const MIN_RECORD_BYTES: usize = 2 + 2 + 8 + DIGEST_BYTES + 1 + 2 + 1 + NONCE_BYTES + 4;
+/// The same in version 1.
+const MIN_RECORD_BYTES_V1: usize = 2 + 8 + NONCE_BYTES + 4;
+const FLAG_DELETED: u8 = 1;
+const FLAG_AAD_V2: u8 = 2;
 
 /// Why a backup file could not be written or read. Messages say what happened and
 /// what to do; none contains note text, names or key material.
@@ -144,7 +169,7 @@ pub struct StoreRecords {
     /// The IndexedDB store name, as bound into each record's AAD.
     pub store: String,
     /// The records, ciphertext as stored.
-    pub records: Vec<SealedRecord>,
+    pub records: Vec<StoredRecord>,
 }
 
 impl Backup {
@@ -214,16 +239,7 @@ pub fn encode(backup: &Backup, mac_key: &BackupMacKey) -> Result<Vec<u8>, Backup
             if !ids.insert(record.id.as_str()) {
                 return Err(BackupError::Unencodable("a record id is listed twice"));
             }
-            out.extend_from_slice(&record.rev.to_be_bytes());
-            out.extend_from_slice(&record.envelope.nonce);
-            let ciphertext = &record.envelope.ciphertext;
-            put_u32_len(
-                &mut out,
-                ciphertext.len(),
-                MAX_CIPHERTEXT_BYTES,
-                "record over 64 MiB",
-            )?;
-            out.extend_from_slice(ciphertext);
+            put_leaves(&mut out, record.tree.leaves())?;
         }
         let digest: [u8; SHA256_BYTES] = Sha256::digest(&out[section_start..]).into();
         manifest.push((store.store.as_str(), count, digest));
@@ -237,6 +253,65 @@ pub fn encode(backup: &Backup, mac_key: &BackupMacKey) -> Result<Vec<u8>, Backup
     let tag = mac_key.mac(&out);
     out.extend_from_slice(&tag);
     Ok(out)
+}
+
+fn put_leaves(out: &mut Vec<u8>, leaves: &[Leaf<Sealed>]) -> Result<(), BackupError> {
+    if leaves.is_empty() {
+        return Err(BackupError::Unencodable("a record has no revision"));
+    }
+    put_u16_len(
+        out,
+        leaves.len(),
+        MAX_LEAVES,
+        "too many revisions of one record",
+    )?;
+    let mut revs = BTreeSet::new();
+    for leaf in leaves {
+        if !revs.insert(leaf.rev) {
+            return Err(BackupError::Unencodable("a revision is listed twice"));
+        }
+        if !ancestry_fits(leaf.rev.generation, leaf.ancestry.len()) {
+            return Err(BackupError::Unencodable(
+                "a revision's history is out of bounds",
+            ));
+        }
+        out.extend_from_slice(&leaf.rev.generation.to_be_bytes());
+        out.extend_from_slice(&leaf.rev.digest);
+        let mut flags = 0;
+        if leaf.deleted {
+            flags |= FLAG_DELETED;
+        }
+        if leaf.payload.aad == AadVersion::V2 {
+            flags |= FLAG_AAD_V2;
+        }
+        out.push(flags);
+        out.extend_from_slice(&(leaf.ancestry.len() as u16).to_be_bytes());
+        for digest in &leaf.ancestry {
+            out.extend_from_slice(digest);
+        }
+        match &leaf.payload.device {
+            Some(device) => {
+                out.push(device.as_str().len() as u8);
+                out.extend_from_slice(device.as_str().as_bytes());
+            }
+            None => out.push(0),
+        }
+        out.extend_from_slice(&leaf.payload.envelope.nonce);
+        let ciphertext = &leaf.payload.envelope.ciphertext;
+        put_u32_len(
+            out,
+            ciphertext.len(),
+            MAX_CIPHERTEXT_BYTES,
+            "record over 64 MiB",
+        )?;
+        out.extend_from_slice(ciphertext);
+    }
+    Ok(())
+}
+
+/// Whether a leaf of `generation` may remember `ancestors` revisions before it.
+fn ancestry_fits(generation: u64, ancestors: usize) -> bool {
+    generation >= 1 && ancestors <= REVS_LIMIT && (ancestors as u64) < generation
 }
 
 fn put_name(out: &mut Vec<u8>, name: &str) -> Result<(), BackupError> {
@@ -361,11 +436,11 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedBackup, BackupError> {
         pos: MAGIC.len(),
     };
 
-    match r.u16()? {
-        BACKUP_VERSION => {}
+    let version = match r.u16()? {
+        v @ (BACKUP_VERSION | BACKUP_VERSION_1) => v,
         0 => return Err(BackupError::Malformed("format version 0")),
         newer => return Err(BackupError::UnsupportedVersion(newer)),
-    }
+    };
 
     let header_len = r.u32_len(MAX_HEADER_BYTES, "vault header")?;
     let header_json = text(r.take(header_len)?, "the vault header is not text")?;
@@ -382,7 +457,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedBackup, BackupError> {
         if !names.insert(name.clone()) {
             return Err(BackupError::Malformed("a store is listed twice"));
         }
-        let (records, digest) = read_record_section(&mut r)?;
+        let (records, digest) = read_record_section(&mut r, version)?;
         stores.push(StoreRecords {
             store: name,
             records,
@@ -431,14 +506,20 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedBackup, BackupError> {
 /// Reads one store's records and the SHA-256 of their bytes.
 fn read_record_section(
     r: &mut Reader<'_>,
-) -> Result<(Vec<SealedRecord>, [u8; SHA256_BYTES]), BackupError> {
+    version: u16,
+) -> Result<(Vec<StoredRecord>, [u8; SHA256_BYTES]), BackupError> {
     let count = r.u32()?;
     let start = r.pos;
     // The declared count is not trusted for allocation: no more records can
     // follow than the remaining bytes could hold.
+    let min_record = if version == BACKUP_VERSION_1 {
+        MIN_RECORD_BYTES_V1
+    } else {
+        MIN_RECORD_BYTES
+    };
     let capacity = usize::try_from(count)
         .unwrap_or(usize::MAX)
-        .min(r.remaining() / MIN_RECORD_BYTES);
+        .min(r.remaining() / min_record);
     let mut records = Vec::with_capacity(capacity);
     let mut ids = BTreeSet::new();
     for _ in 0..count {
@@ -447,23 +528,90 @@ fn read_record_section(
         if id.is_empty() {
             return Err(BackupError::Malformed("a record has no id"));
         }
-        let rev = r.u64()?;
-        let nonce: [u8; NONCE_BYTES] = r.array()?;
-        let ct_len = r.u32_len(MAX_CIPHERTEXT_BYTES, "record")?;
-        let ciphertext = r.take(ct_len)?.to_vec();
-        if !ids.insert(id.clone()) {
+        let record = if version == BACKUP_VERSION_1 {
+            let rev = r.u64()?;
+            if rev == 0 {
+                return Err(BackupError::Malformed("a record has revision 0"));
+            }
+            let nonce: [u8; NONCE_BYTES] = r.array()?;
+            let ct_len = r.u32_len(MAX_CIPHERTEXT_BYTES, "record")?;
+            let ciphertext = r.take(ct_len)?.to_vec();
+            StoredRecord::legacy(id.clone(), rev, Envelope { nonce, ciphertext })
+        } else {
+            StoredRecord {
+                id: id.clone(),
+                tree: RevTree::from_leaves(read_leaves(r)?),
+            }
+        };
+        if !ids.insert(id) {
             return Err(BackupError::Malformed(
                 "a record is listed twice in one store",
             ));
         }
-        records.push(SealedRecord {
-            id,
-            rev,
-            envelope: Envelope { nonce, ciphertext },
-        });
+        records.push(record);
     }
     let digest = Sha256::digest(r.since(start)).into();
     Ok((records, digest))
+}
+
+/// One record's leaves (version 2).
+fn read_leaves(r: &mut Reader<'_>) -> Result<Vec<Leaf<Sealed>>, BackupError> {
+    let count = r.u16_len(MAX_LEAVES, "number of revisions")?;
+    if count == 0 {
+        return Err(BackupError::Malformed("a record has no revision"));
+    }
+    let mut leaves = Vec::with_capacity(count);
+    let mut revs = BTreeSet::new();
+    for _ in 0..count {
+        let generation = r.u64()?;
+        let digest: RevDigest = r.array()?;
+        let flags = r.array::<1>()?[0];
+        if flags & !(FLAG_DELETED | FLAG_AAD_V2) != 0 {
+            return Err(BackupError::Malformed("a revision has unknown flags"));
+        }
+        let ancestors = r.u16_len(REVS_LIMIT, "revision history")?;
+        if !ancestry_fits(generation, ancestors) {
+            return Err(BackupError::Malformed(
+                "a revision's history is out of bounds",
+            ));
+        }
+        let mut ancestry = Vec::with_capacity(ancestors);
+        for _ in 0..ancestors {
+            ancestry.push(r.array::<DIGEST_BYTES>()?);
+        }
+        let device = match r.array::<1>()?[0] {
+            0 => None,
+            16 => Some(
+                std::str::from_utf8(r.take(16)?)
+                    .ok()
+                    .and_then(DeviceId::parse)
+                    .ok_or(BackupError::Malformed("a device id is not 16 hex digits"))?,
+            ),
+            _ => return Err(BackupError::Malformed("a device id is not 16 hex digits")),
+        };
+        let nonce: [u8; NONCE_BYTES] = r.array()?;
+        let ct_len = r.u32_len(MAX_CIPHERTEXT_BYTES, "record")?;
+        let ciphertext = r.take(ct_len)?.to_vec();
+        let rev = RevId { generation, digest };
+        if !revs.insert(rev) {
+            return Err(BackupError::Malformed("a revision is listed twice"));
+        }
+        leaves.push(Leaf {
+            rev,
+            ancestry,
+            deleted: flags & FLAG_DELETED != 0,
+            payload: Sealed {
+                aad: if flags & FLAG_AAD_V2 != 0 {
+                    AadVersion::V2
+                } else {
+                    AadVersion::V1
+                },
+                envelope: Envelope { nonce, ciphertext },
+                device,
+            },
+        });
+    }
+    Ok(leaves)
 }
 
 fn text(bytes: &[u8], what: &'static str) -> Result<String, BackupError> {
@@ -551,18 +699,33 @@ mod tests {
     use super::*;
     use crate::crypto::MasterKey;
 
-    fn record(id: &str, rev: u64, fill: u8, len: usize) -> SealedRecord {
-        SealedRecord {
-            id: id.to_owned(),
-            rev,
-            envelope: Envelope {
-                nonce: [fill; NONCE_BYTES],
-                ciphertext: (0..len).map(|i| fill.wrapping_add(i as u8)).collect(),
+    fn leaf(generation: u64, fill: u8, len: usize) -> Leaf<Sealed> {
+        Leaf {
+            rev: RevId {
+                generation,
+                digest: [fill; 16],
+            },
+            ancestry: (1..generation.min(3)).map(|g| [g as u8; 16]).collect(),
+            deleted: false,
+            payload: Sealed {
+                aad: AadVersion::V2,
+                envelope: Envelope {
+                    nonce: [fill; NONCE_BYTES],
+                    ciphertext: (0..len).map(|i| fill.wrapping_add(i as u8)).collect(),
+                },
+                device: DeviceId::parse("0123456789abcdef"),
             },
         }
     }
 
-    fn store(name: &str, records: Vec<SealedRecord>) -> StoreRecords {
+    fn record(id: &str, rev: u64, fill: u8, len: usize) -> StoredRecord {
+        StoredRecord {
+            id: id.to_owned(),
+            tree: RevTree::new(leaf(rev, fill, len)),
+        }
+    }
+
+    fn store(name: &str, records: Vec<StoredRecord>) -> StoreRecords {
         StoreRecords {
             store: name.to_owned(),
             records,
@@ -578,11 +741,25 @@ mod tests {
                     "clients",
                     vec![record("0a1b", 1, 1, 20), record("Zoë-日本-🙂", 7, 2, 17)],
                 ),
-                store("progress_notes", vec![record("9f2c", 3, 3, 24)]),
+                store(
+                    "progress_notes",
+                    vec![record("9f2c", 3, 3, 24), conflicted()],
+                ),
                 store("psychotherapy_notes", vec![record("77aa", 2, 4, 18)]),
                 store("audit_log", Vec::new()),
             ],
             created_at_ms: 1_709_649_000_000,
+        }
+    }
+
+    /// A record with two leaves, one of them a deletion sealed under v1.
+    fn conflicted() -> StoredRecord {
+        let mut gone = leaf(2, 6, 16);
+        gone.deleted = true;
+        gone.payload.aad = AadVersion::V1;
+        StoredRecord {
+            id: "c0ff".to_owned(),
+            tree: RevTree::from_leaves(vec![leaf(2, 5, 16), gone]),
         }
     }
 
@@ -595,14 +772,15 @@ mod tests {
         let key = mac_key();
         let backup = small_backup();
         let bytes = encode(&backup, &key).unwrap();
-        assert!(bytes.starts_with(b"PSYBAK\r\n\x00\x01"));
+        assert!(bytes.starts_with(b"PSYBAK\r\n\x00\x02"));
         let parsed = parse(&bytes).unwrap();
         assert_eq!(parsed.header_json(), backup.header_json);
-        assert_eq!(parsed.record_count(), 4);
+        assert_eq!(parsed.record_count(), 5);
         assert_eq!(parsed.created_at_ms(), backup.created_at_ms);
         let restored = parsed.verify(&key).unwrap();
         assert_eq!(restored, backup);
-        assert_eq!(restored.record_count(), 4);
+        assert_eq!(restored.record_count(), 5);
+        assert_eq!(restored.stores[1].records[1].tree.leaves().len(), 2);
         assert_eq!(restored.stores[3].records, Vec::new());
         assert_eq!(restored.stores[0].records[1].id, "Zoë-日本-🙂");
     }
@@ -622,16 +800,32 @@ mod tests {
     #[test]
     fn the_layout_is_the_documented_one() {
         let key = mac_key();
+        let mut only = leaf(5, 9, 2);
+        only.ancestry = vec![[4; 16]];
+        only.deleted = true;
+        only.payload.device = None;
         let backup = Backup {
             header_json: "{}".to_owned(),
-            stores: vec![store("s", vec![record("i", 5, 9, 2)])],
+            stores: vec![store(
+                "s",
+                vec![StoredRecord {
+                    id: "i".into(),
+                    tree: RevTree::new(only),
+                }],
+            )],
             created_at_ms: 258,
         };
         let bytes = encode(&backup, &key).unwrap();
         let section: Vec<u8> = [
             &[0, 1][..],               // id length
             b"i",                      // id
-            &[0, 0, 0, 0, 0, 0, 0, 5], // revision
+            &[0, 1],                   // leaf count
+            &[0, 0, 0, 0, 0, 0, 0, 5], // generation
+            &[9; 16],                  // digest
+            &[3],                      // flags: deleted, v2 AAD
+            &[0, 1],                   // ancestors
+            &[4; 16],                  // ancestry
+            &[0],                      // no device
             &[9; 12],                  // nonce
             &[0, 0, 0, 2],             // ciphertext length
             &[9, 10],                  // ciphertext
@@ -640,7 +834,7 @@ mod tests {
         let digest: [u8; 32] = Sha256::digest(&section).into();
         let body: Vec<u8> = [
             &b"PSYBAK\r\n"[..],
-            &[0, 1],       // version
+            &[0, 2],       // version
             &[0, 0, 0, 2], // header length
             b"{}",
             &[0, 1], // store count
@@ -661,9 +855,53 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_file_reads_as_records_of_one_legacy_leaf() {
+        let key = mac_key();
+        let section: Vec<u8> = [
+            &[0, 1][..],               // id length
+            b"i",                      // id
+            &[0, 0, 0, 0, 0, 0, 0, 5], // revision
+            &[9; 12],                  // nonce
+            &[0, 0, 0, 2],             // ciphertext length
+            &[9, 10],                  // ciphertext
+        ]
+        .concat();
+        let digest: [u8; 32] = Sha256::digest(&section).into();
+        let mut bytes: Vec<u8> = [
+            &b"PSYBAK\r\n"[..],
+            &[0, 1],
+            &[0, 0, 0, 2],
+            b"{}",
+            &[0, 1],
+            &[0, 1],
+            b"s",
+            &[0, 0, 0, 1],
+            &section,
+            &[0, 1],
+            b"s",
+            &[0, 0, 0, 1],
+            &digest,
+            &[0, 0, 0, 0, 0, 0, 1, 2],
+        ]
+        .concat();
+        let tag = key.mac(&bytes);
+        bytes.extend_from_slice(&tag);
+        let backup = parse(&bytes).unwrap().verify(&key).unwrap();
+        let expected = StoredRecord::legacy(
+            "i".into(),
+            5,
+            Envelope {
+                nonce: [9; 12],
+                ciphertext: vec![9, 10],
+            },
+        );
+        assert_eq!(backup.stores[0].records, vec![expected]);
+    }
+
+    #[test]
     fn every_truncation_is_refused() {
         let bytes = encode(&small_backup(), &mac_key()).unwrap();
-        assert!(bytes.len() > 300 && bytes.len() < 700, "{}", bytes.len());
+        assert!(bytes.len() > 300 && bytes.len() < 1000, "{}", bytes.len());
         for len in 0..bytes.len() {
             let result = parse(&bytes[..len]);
             let error = result.expect_err("a prefix must be refused");
@@ -704,7 +942,10 @@ mod tests {
         let backup = small_backup();
         let bytes = encode(&backup, &key).unwrap();
 
-        let ciphertext = &backup.stores[1].records[0].envelope.ciphertext;
+        let ciphertext = &backup.stores[1].records[0].tree.leaves()[0]
+            .payload
+            .envelope
+            .ciphertext;
         let at = bytes
             .windows(ciphertext.len())
             .position(|w| w == &ciphertext[..])
@@ -755,18 +996,18 @@ mod tests {
         );
 
         let mut bytes = encode(&small_backup(), &mac_key()).unwrap();
-        bytes[9] = 2;
+        bytes[9] = 3;
         assert_eq!(
             parse(&bytes).unwrap_err(),
-            BackupError::UnsupportedVersion(2)
+            BackupError::UnsupportedVersion(3)
         );
         bytes[9] = 0;
         assert!(matches!(parse(&bytes), Err(BackupError::Malformed(_))));
     }
 
-    /// The magic, version 1, then `rest`.
+    /// The magic, version 2, then `rest`.
     fn file(rest: &[&[u8]]) -> Vec<u8> {
-        let mut bytes = b"PSYBAK\r\n\x00\x01".to_vec();
+        let mut bytes = b"PSYBAK\r\n\x00\x02".to_vec();
         for part in rest {
             bytes.extend_from_slice(part);
         }
@@ -798,7 +1039,18 @@ mod tests {
             BackupError::Truncated
         );
         // A 4 GiB ciphertext.
-        let record_head = [&[0, 1][..], b"i", &[0; 8], &[0; 12]].concat();
+        let record_head = [
+            &[0, 1][..],
+            b"i",
+            &[0, 1],
+            &[0, 0, 0, 0, 0, 0, 0, 1],
+            &[0; 16],
+            &[2],
+            &[0, 0],
+            &[0],
+            &[0; 12],
+        ]
+        .concat();
         assert_eq!(
             parse(&file(&[
                 &one_store,
@@ -813,6 +1065,62 @@ mod tests {
         assert_eq!(
             parse(&file(&[&one_store, &1u32.to_be_bytes(), &[0xff, 0xff]])).unwrap_err(),
             BackupError::TooLarge("record id")
+        );
+        // 65 leaves.
+        assert_eq!(
+            parse(&file(&[
+                &one_store,
+                &1u32.to_be_bytes(),
+                &[0, 1],
+                b"i",
+                &[0, 65]
+            ]))
+            .unwrap_err(),
+            BackupError::TooLarge("number of revisions")
+        );
+        // A history longer than the revision's generation allows.
+        let leaf_head = [
+            &[0, 1][..],
+            b"i",
+            &[0, 1],
+            &[0, 0, 0, 0, 0, 0, 0, 2],
+            &[0; 16],
+            &[2],
+        ]
+        .concat();
+        assert_eq!(
+            parse(&file(&[
+                &one_store,
+                &1u32.to_be_bytes(),
+                &leaf_head,
+                &[0, 2]
+            ]))
+            .unwrap_err(),
+            BackupError::Malformed("a revision's history is out of bounds")
+        );
+        assert_eq!(
+            parse(&file(&[
+                &one_store,
+                &1u32.to_be_bytes(),
+                &leaf_head,
+                &[0, 101]
+            ]))
+            .unwrap_err(),
+            BackupError::TooLarge("revision history")
+        );
+        // Unknown flags.
+        let odd = [
+            &[0, 1][..],
+            b"i",
+            &[0, 1],
+            &[0, 0, 0, 0, 0, 0, 0, 1],
+            &[0; 16],
+            &[4],
+        ]
+        .concat();
+        assert_eq!(
+            parse(&file(&[&one_store, &1u32.to_be_bytes(), &odd])).unwrap_err(),
+            BackupError::Malformed("a revision has unknown flags")
         );
     }
 
@@ -851,6 +1159,12 @@ mod tests {
         refuse(&b);
         let mut b = small_backup();
         b.stores[0].records[0].id = String::new();
+        refuse(&b);
+        let mut b = small_backup();
+        b.stores[0].records[0].tree = RevTree::from_leaves(Vec::new());
+        refuse(&b);
+        let mut b = small_backup();
+        b.stores[0].records[0].tree = RevTree::from_leaves(vec![leaf(1, 1, 2), leaf(1, 1, 3)]);
         refuse(&b);
         let mut b = small_backup();
         b.stores[0].store = String::new();

@@ -1,44 +1,62 @@
 //! Writes that commit together or not at all.
 //!
-//! A [`Batch`] is built from records sealed beforehand, then [`Batch::commit`]
+//! A [`Batch`] is built from revisions sealed beforehand, then [`Batch::commit`]
 //! runs it in one read-write transaction: each write first checks what it
 //! expects to find ([`Expect`]), a failed check aborts everything, and the
 //! batch reports success only after the transaction's `complete` event.
+//!
+//! Writes work on a record's revision leaves: an edit replaces the one leaf it
+//! was made from and keeps every other (a conflict from another device stays
+//! until the clinician settles it); a deletion is a tombstone leaf.
 
 use std::collections::BTreeSet;
 
 use super::connection::Connection;
-use super::meta::meta_value;
-use super::record::SealedRecord;
+use super::meta::{device_id, meta_json, meta_value, CONFLICTS_ID};
+use super::record::{Sealed, StoredRecord};
+use super::revision_tree::{Leaf, RevId, RevTree};
 use super::store::{EncryptedStore, VAULT_META};
 use super::write_transaction::{Durability, WriteTransaction};
 use super::VaultError;
 
 /// What must be true of a record before a batch writes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expect {
     /// The id must be free: a new record.
     New,
-    /// The stored record must be at this revision: nobody saved in between.
-    Revision(u64),
+    /// The revision must still be a leaf: nobody saved over it in between.
+    Leaf(RevId),
+    /// The record's leaves must be exactly these (a merge planned on them).
+    Leaves(Vec<RevId>),
+    /// No check: derived records and appended audit events.
+    Nothing,
 }
 
 enum Op {
+    /// A revision, replacing the leaf it was made from.
     Put {
         store: &'static str,
-        record: SealedRecord,
-        expect: Option<Expect>,
+        id: String,
+        leaf: Leaf<Sealed>,
+        expect: Expect,
     },
+    /// A whole record (a restore, a merge): its leaves as given.
+    PutRecord {
+        store: &'static str,
+        record: StoredRecord,
+        expect: Expect,
+    },
+    /// Removes a record for good (stores that stay on this device).
     Delete {
         store: &'static str,
         id: String,
-        expect: Option<Expect>,
+        expect: Expect,
     },
     /// Deletes only if the record is still at `rev`; otherwise leaves it.
     DeleteIfAt {
         store: &'static str,
         id: String,
-        rev: u64,
+        rev: RevId,
     },
     Clear {
         store: &'static str,
@@ -48,16 +66,23 @@ enum Op {
         id: &'static str,
         json: String,
     },
+    /// Records to add to, or drop from, the list of records that may have
+    /// versions to settle (see [`super::conflicts`]).
+    Conflicts {
+        add: Vec<String>,
+        remove: Vec<String>,
+    },
 }
 
 impl Op {
     fn store(&self) -> &'static str {
         match self {
             Op::Put { store, .. }
+            | Op::PutRecord { store, .. }
             | Op::Delete { store, .. }
             | Op::DeleteIfAt { store, .. }
             | Op::Clear { store } => store,
-            Op::Meta { .. } => VAULT_META,
+            Op::Meta { .. } | Op::Conflicts { .. } => VAULT_META,
         }
     }
 }
@@ -91,32 +116,51 @@ impl Batch {
         self
     }
 
-    /// Puts a sealed record of store `S`, checking `expect` first.
-    pub fn put<S: EncryptedStore>(mut self, record: SealedRecord, expect: Expect) -> Batch {
+    /// Puts revision `leaf` of record `id` of store `S`, checking `expect`
+    /// first: a new record, or a child of the leaf it names.
+    pub fn put<S: EncryptedStore>(mut self, id: &str, leaf: Leaf<Sealed>, expect: Expect) -> Batch {
         self.ops.push(Op::Put {
             store: S::NAME,
-            record,
-            expect: Some(expect),
+            id: id.to_owned(),
+            leaf,
+            expect,
         });
         self
     }
 
-    /// Appends a record that needs no check (an audit event with a fresh id).
-    pub fn append<S: EncryptedStore>(mut self, record: SealedRecord) -> Batch {
-        self.ops.push(Op::Put {
+    /// Appends a new record that needs no check (an audit event with a fresh id).
+    pub fn append<S: EncryptedStore>(mut self, record: StoredRecord) -> Batch {
+        self.ops.push(Op::PutRecord {
             store: S::NAME,
             record,
-            expect: None,
+            expect: Expect::Nothing,
         });
         self
     }
 
-    /// Deletes a record of store `S`, if it is still at revision `rev`.
-    pub fn delete<S: EncryptedStore>(mut self, id: &str, rev: u64) -> Batch {
+    /// Puts a whole record into a store named at run time (restore and merge).
+    pub(in crate::vault) fn put_record(
+        mut self,
+        store: &'static str,
+        record: StoredRecord,
+        expect: Expect,
+    ) -> Batch {
+        self.ops.push(Op::PutRecord {
+            store,
+            record,
+            expect,
+        });
+        self
+    }
+
+    /// Deletes a record of store `S` for good, if `rev` is still a leaf. Only
+    /// for stores that never leave this device: records that replicate are
+    /// deleted with a tombstone revision instead.
+    pub fn delete<S: EncryptedStore>(mut self, id: &str, rev: RevId) -> Batch {
         self.ops.push(Op::Delete {
             store: S::NAME,
             id: id.to_owned(),
-            expect: Some(Expect::Revision(rev)),
+            expect: Expect::Leaf(rev),
         });
         self
     }
@@ -124,7 +168,11 @@ impl Batch {
     /// Deletes a record of store `S` if it is still at revision `rev`, and
     /// leaves it otherwise: an editor buffer another tab wrote since is that
     /// tab's unsaved work, not this commit's to drop.
-    pub(in crate::vault) fn delete_if_at<S: EncryptedStore>(mut self, id: &str, rev: u64) -> Batch {
+    pub(in crate::vault) fn delete_if_at<S: EncryptedStore>(
+        mut self,
+        id: &str,
+        rev: RevId,
+    ) -> Batch {
         self.ops.push(Op::DeleteIfAt {
             store: S::NAME,
             id: id.to_owned(),
@@ -139,25 +187,18 @@ impl Batch {
         self
     }
 
-    /// Puts a sealed record into a store named at run time (restore and merge),
-    /// with an optional check.
-    pub(in crate::vault) fn put_unchecked(
-        mut self,
-        store: &'static str,
-        record: SealedRecord,
-        expect: Option<Expect>,
-    ) -> Batch {
-        self.ops.push(Op::Put {
-            store,
-            record,
-            expect,
-        });
-        self
-    }
-
     /// Writes a plaintext `vault_meta` entry (see [`super::meta`]).
     pub(in crate::vault) fn meta(mut self, id: &'static str, json: String) -> Batch {
         self.ops.push(Op::Meta { id, json });
+        self
+    }
+
+    /// Notes records (as `store/id`) that may now have versions to settle,
+    /// and records that no longer do.
+    pub(in crate::vault) fn conflicts(mut self, add: Vec<String>, remove: Vec<String>) -> Batch {
+        if !add.is_empty() || !remove.is_empty() {
+            self.ops.push(Op::Conflicts { add, remove });
+        }
         self
     }
 
@@ -174,46 +215,104 @@ impl Batch {
         if self.ops.is_empty() {
             return Ok(());
         }
-        let stores: BTreeSet<&str> = self.ops.iter().map(Op::store).collect();
+        let mut ops = self.ops;
+        if ops.iter().any(|op| matches!(op, Op::Put { .. })) {
+            // New revisions say which device wrote them.
+            let device = device_id(connection).await?;
+            for op in &mut ops {
+                if let Op::Put { leaf, .. } = op {
+                    leaf.payload.device = Some(device.clone());
+                }
+            }
+        }
+        let stores: BTreeSet<&str> = ops.iter().map(Op::store).collect();
         let stores: Vec<&str> = stores.into_iter().collect();
         let tx = WriteTransaction::begin(connection, &stores, self.durability)?;
-        let result = run(&tx, &self.ops).await;
+        let result = run(&tx, ops).await;
         tx.end(result).await
     }
 }
 
-async fn run(tx: &WriteTransaction, ops: &[Op]) -> Result<(), VaultError> {
+async fn current(
+    tx: &WriteTransaction,
+    store: &str,
+    id: &str,
+) -> Result<Option<StoredRecord>, VaultError> {
+    Ok(tx
+        .get(store, id)
+        .await?
+        .as_ref()
+        .and_then(StoredRecord::from_js))
+}
+
+async fn run(tx: &WriteTransaction, ops: Vec<Op>) -> Result<(), VaultError> {
     for op in ops {
         match op {
             Op::Put {
                 store,
+                id,
+                leaf,
+                expect,
+            } => {
+                let record = match (expect, current(tx, store, &id).await?) {
+                    (Expect::Nothing, _) => StoredRecord {
+                        id,
+                        tree: RevTree::new(leaf),
+                    },
+                    (Expect::New, None) => StoredRecord {
+                        id,
+                        tree: RevTree::new(leaf),
+                    },
+                    (Expect::New, Some(_)) => return Err(VaultError::Conflict),
+                    (Expect::Leaf(parent), Some(mut record)) => {
+                        record
+                            .tree
+                            .edit(&parent, leaf)
+                            .ok_or(VaultError::Conflict)?;
+                        record
+                    }
+                    (Expect::Leaf(_), None) => return Err(VaultError::NotFound),
+                    (Expect::Leaves(_), _) => return Err(VaultError::Conflict),
+                };
+                tx.put(store, &record.to_js()).await?;
+            }
+            Op::PutRecord {
+                store,
                 record,
                 expect,
             } => {
-                if let Some(expect) = expect {
-                    check(tx, store, &record.id, *expect).await?;
-                }
+                check(tx, store, &record.id, &expect).await?;
                 tx.put(store, &record.to_js()).await?;
             }
             Op::Delete { store, id, expect } => {
-                if let Some(expect) = expect {
-                    check(tx, store, id, *expect).await?;
-                }
-                tx.delete(store, id).await?;
+                check(tx, store, &id, &expect).await?;
+                tx.delete(store, &id).await?;
             }
             Op::DeleteIfAt { store, id, rev } => {
-                let current = tx.get(store, id).await?;
+                let current = current(tx, store, &id).await?;
                 if current
-                    .as_ref()
-                    .and_then(SealedRecord::from_js)
-                    .map(|r| r.rev)
-                    == Some(*rev)
+                    .is_some_and(|r| r.tree.leaves().len() == 1 && r.tree.leaves()[0].rev == rev)
                 {
-                    tx.delete(store, id).await?;
+                    tx.delete(store, &id).await?;
                 }
             }
             Op::Clear { store } => tx.clear(store).await?,
-            Op::Meta { id, json } => tx.put(VAULT_META, &meta_value(id, json)).await?,
+            Op::Meta { id, json } => tx.put(VAULT_META, &meta_value(id, &json)).await?,
+            Op::Conflicts { add, remove } => {
+                let current = tx.get(VAULT_META, CONFLICTS_ID).await?;
+                let mut list: BTreeSet<String> = current
+                    .as_ref()
+                    .and_then(meta_json)
+                    .and_then(|json| serde_json::from_str(&json).ok())
+                    .unwrap_or_default();
+                list.extend(add);
+                for key in &remove {
+                    list.remove(key);
+                }
+                let json =
+                    serde_json::to_string(&list).map_err(|e| VaultError::Storage(e.to_string()))?;
+                tx.put(VAULT_META, &meta_value(CONFLICTS_ID, &json)).await?;
+            }
         }
     }
     Ok(())
@@ -224,22 +323,31 @@ async fn check(
     tx: &WriteTransaction,
     store: &str,
     id: &str,
-    expect: Expect,
+    expect: &Expect,
 ) -> Result<(), VaultError> {
-    let current = tx.get(store, id).await?;
-    let current_rev = current
-        .as_ref()
-        .and_then(SealedRecord::from_js)
-        .map(|r| r.rev);
-    match (expect, current_rev) {
+    if *expect == Expect::Nothing {
+        return Ok(());
+    }
+    let current = current(tx, store, id).await?;
+    match (expect, current) {
         (Expect::New, None) => Ok(()),
-        (Expect::New, Some(rev)) => Err(VaultError::Conflict {
-            current_revision: rev,
-        }),
-        (Expect::Revision(want), Some(rev)) if want == rev => Ok(()),
-        (Expect::Revision(_), Some(rev)) => Err(VaultError::Conflict {
-            current_revision: rev,
-        }),
-        (Expect::Revision(_), None) => Err(VaultError::NotFound),
+        (Expect::New, Some(_)) => Err(VaultError::Conflict),
+        (Expect::Leaf(rev), Some(record)) if record.tree.leaf(rev).is_some() => Ok(()),
+        (Expect::Leaf(_), Some(_)) => Err(VaultError::Conflict),
+        (Expect::Leaf(_), None) => Err(VaultError::NotFound),
+        (Expect::Leaves(revs), current) => {
+            let mut found: Vec<RevId> = current
+                .map(|r| r.tree.leaves().iter().map(|l| l.rev).collect())
+                .unwrap_or_default();
+            found.sort();
+            let mut wanted = revs.clone();
+            wanted.sort();
+            if found == wanted {
+                Ok(())
+            } else {
+                Err(VaultError::Conflict)
+            }
+        }
+        (Expect::Nothing, _) => Ok(()),
     }
 }

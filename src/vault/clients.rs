@@ -26,12 +26,16 @@ impl Vault {
     /// One client, open for editing.
     pub async fn edit_client(&self, id: &str) -> Result<EditableClient, VaultError> {
         let stored = self.get::<Clients, Client>(id, Keyring::records).await?;
-        Ok(EditableClient::new(self.clone(), stored.value, stored.rev))
+        Ok(EditableClient::new(
+            self.clone(),
+            stored.value,
+            Some(stored.version),
+        ))
     }
 
     /// A new client with a fresh id, not stored until saved.
     pub fn new_client(&self) -> Result<EditableClient, VaultError> {
         let client = Client::new(crate::domain::ClientId(self.new_record_id()?), "");
-        Ok(EditableClient::new(self.clone(), client, 0))
+        Ok(EditableClient::new(self.clone(), client, None))
     }
 }

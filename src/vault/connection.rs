@@ -31,6 +31,8 @@ pub struct Connection {
     reads: RefCell<Option<Rc<Rexie>>>,
     writes: IdbDatabase,
     closed: Rc<Cell<bool>>,
+    /// This browser's device id, once read (see [`super::meta::device_id`]).
+    pub(in crate::vault) device: RefCell<Option<super::record::DeviceId>>,
     _versionchange: EventListener,
 }
 
@@ -61,6 +63,7 @@ impl Connection {
             reads,
             writes,
             closed,
+            device: RefCell::new(None),
             _versionchange: listener,
         };
         Ok(connection)

@@ -20,6 +20,7 @@ use crate::domain::ProgressNoteDraft;
 
 use super::keyring::Keyring;
 use super::open_vault::Vault;
+use super::revision_tree::RevId;
 use super::sealer::{Loaded, Stored};
 use super::store::DraftsStore;
 use super::VaultError;
@@ -29,10 +30,40 @@ use super::VaultError;
 pub struct DraftBuffer {
     /// The form as last typed.
     pub note: ProgressNoteDraft,
-    /// The note's revision in `progress_notes` when editing began (0: never saved).
+    /// The note's revision when editing began (`None`: never saved).
+    #[serde(default)]
+    pub base: Option<RevId>,
+    /// The same, as buffers written before revision histories kept it: a
+    /// revision number (0: never saved). Read only when `base` is absent.
+    #[serde(default)]
     pub base_rev: u64,
     /// When this buffer was sealed, Unix milliseconds.
     pub saved_at_ms: i64,
+}
+
+impl DraftBuffer {
+    /// A buffer of `note`, edited from revision `base`.
+    pub fn new(note: ProgressNoteDraft, base: Option<RevId>, saved_at_ms: i64) -> DraftBuffer {
+        DraftBuffer {
+            note,
+            base,
+            base_rev: 0,
+            saved_at_ms,
+        }
+    }
+
+    /// Whether the editing this buffer keeps started from revision `rev` of the
+    /// note (`None`: a note never saved).
+    pub fn is_based_on(&self, rev: Option<&RevId>) -> bool {
+        match (&self.base, rev) {
+            (Some(base), Some(rev)) => base == rev,
+            (None, None) => self.base_rev == 0,
+            // A buffer from before revision histories names a number, which
+            // the note's first revision under them keeps as its generation.
+            (None, Some(rev)) => self.base_rev > 0 && self.base_rev == rev.generation,
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// An addendum being written to a signed note, not signed yet.
@@ -102,7 +133,7 @@ impl Vault {
         let buffers = self.draft_buffers().await?;
         let mut out = Vec::new();
         for buffer in buffers.into_iter().filter_map(Loaded::ok) {
-            if buffer.value.base_rev == 0 && buffer.value.note.client_id.as_str() == client_id {
+            if buffer.value.is_based_on(None) && buffer.value.note.client_id.as_str() == client_id {
                 out.push(crate::domain::NoteSummary::of_draft(&buffer.value.note, 0));
             }
         }

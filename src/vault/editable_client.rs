@@ -6,7 +6,7 @@
 //! known, so it might be theirs). The check and the deletion are one
 //! transaction: a note saved in another tab in between cannot slip past it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::domain::{Client, ProgressNote, PsychotherapyNote};
@@ -16,8 +16,8 @@ use super::conflict::{Conflict, SaveError};
 use super::keyring::Keyring;
 use super::open_vault::Vault;
 use super::reads::raw;
-use super::record::SealedRecord;
-use super::sealer::{Loaded, Sealer};
+use super::record::StoredRecord;
+use super::sealer::{Loaded, Sealer, Version};
 use super::store::{
     AuditLog, Clients, EncryptedStore, NoteIndex, ProgressNotes, PsychotherapyNotes,
 };
@@ -32,19 +32,22 @@ pub struct EditableClient {
 
 struct State {
     vault: Vault,
-    rev: Cell<u64>,
+    /// The revision stored (`None`: never saved).
+    rev: RefCell<Option<Version>>,
     base: RefCell<Client>,
-    pending: Cell<Option<u64>>,
+    /// A conflict waiting for the clinician: the other version's revision
+    /// (`None` inside: the record is gone).
+    pending: RefCell<Option<Option<Version>>>,
 }
 
 impl EditableClient {
-    pub(in crate::vault) fn new(vault: Vault, client: Client, rev: u64) -> Self {
+    pub(in crate::vault) fn new(vault: Vault, client: Client, rev: Option<Version>) -> Self {
         EditableClient {
             inner: Rc::new(State {
                 vault,
-                rev: Cell::new(rev),
+                rev: RefCell::new(rev),
                 base: RefCell::new(client),
-                pending: Cell::new(None),
+                pending: RefCell::new(None),
             }),
         }
     }
@@ -56,7 +59,7 @@ impl EditableClient {
 
     /// Whether the client was ever stored.
     pub fn is_saved(&self) -> bool {
-        self.inner.rev.get() > 0
+        self.inner.rev.borrow().is_some()
     }
 
     /// Saves `client` (its id is the handle's). The first save creates the
@@ -66,15 +69,13 @@ impl EditableClient {
         let state = &self.inner;
         let mut client = client.clone();
         client.id = state.base.borrow().id.clone();
-        let rev = match state.pending.get() {
-            Some(_) => return Err(self.conflict(client).await),
-            None => state.rev.get(),
-        };
-        match self.write(&client, rev, now_ms).await {
+        if state.pending.borrow().is_some() {
+            return Err(self.conflict(client).await);
+        }
+        let rev = state.rev.borrow().clone();
+        match self.write(&client, rev.as_ref(), now_ms).await {
             Ok(()) => Ok(()),
-            Err(VaultError::Conflict { .. } | VaultError::NotFound) => {
-                Err(self.conflict(client).await)
-            }
+            Err(VaultError::Conflict | VaultError::NotFound) => Err(self.conflict(client).await),
             Err(e) => Err(e.into()),
         }
     }
@@ -87,9 +88,7 @@ impl EditableClient {
             .await
         {
             Ok(theirs) => {
-                state
-                    .pending
-                    .set(Some(theirs.as_ref().map_or(0, |t| t.rev)));
+                *state.pending.borrow_mut() = Some(theirs.as_ref().map(|t| t.version.clone()));
                 SaveError::Conflict(Box::new(Conflict {
                     mine,
                     theirs: theirs.map(|t| t.value),
@@ -100,9 +99,14 @@ impl EditableClient {
         }
     }
 
-    async fn write(&self, client: &Client, rev: u64, now_ms: i64) -> Result<(), VaultError> {
+    async fn write(
+        &self,
+        client: &Client,
+        rev: Option<&Version>,
+        now_ms: i64,
+    ) -> Result<(), VaultError> {
         let state = &self.inner;
-        let events = if rev == 0 {
+        let events = if rev.is_none() {
             vec![AuditEvent::about(
                 now_ms,
                 AuditAction::Created(RecordKind::Client),
@@ -115,7 +119,7 @@ impl EditableClient {
             .vault
             .put::<Clients, _>(client.id.as_str(), rev, client, Keyring::records, &events)
             .await?;
-        state.rev.set(new_rev);
+        *state.rev.borrow_mut() = Some(new_rev);
         *state.base.borrow_mut() = client.clone();
         Ok(())
     }
@@ -123,7 +127,7 @@ impl EditableClient {
     /// Settles a pending conflict with this screen's version.
     pub async fn keep_mine(&self, mine: &Client, now_ms: i64) -> Result<(), VaultError> {
         let theirs_rev = self.inner.pending.take().ok_or(VaultError::NotFound)?;
-        self.write(mine, theirs_rev, now_ms).await
+        self.write(mine, theirs_rev.as_ref(), now_ms).await
     }
 
     /// Settles a pending conflict with the other version; returns it.
@@ -136,7 +140,7 @@ impl EditableClient {
             .get_optional::<Clients, Client>(&id, Keyring::records)
             .await?;
         if let Some(theirs) = &current {
-            state.rev.set(theirs.rev);
+            *state.rev.borrow_mut() = Some(theirs.version.clone());
             *state.base.borrow_mut() = theirs.value.clone();
         }
         Ok(current.map(|c| c.value))
@@ -152,16 +156,19 @@ impl EditableClient {
         let state = &self.inner;
         let vault = &state.vault;
         let id = state.base.borrow().id.0.clone();
-        let rev = state.rev.get();
-        if rev == 0 {
+        let Some(rev) = state.rev.borrow().clone() else {
             return Ok(());
-        }
-        let event = vault.with_keys(|keys| {
-            Sealer::<AuditLog>::new(keys.audit()).seal_new(&AuditEvent::about(
+        };
+        // Deleted with a tombstone revision, so the deletion replicates and
+        // an older revision from another device does not bring them back.
+        let (tombstone, event) = vault.with_keys(|keys| {
+            let tombstone = Sealer::<Clients>::new(keys.records()).seal_tombstone(&id, &rev)?;
+            let event = Sealer::<AuditLog>::new(keys.audit()).seal_new(&AuditEvent::about(
                 now_ms,
                 AuditAction::Deleted(RecordKind::Client),
                 &id,
-            ))
+            ))?;
+            Ok((tombstone, event))
         })?;
         let stores = [
             Clients::NAME,
@@ -173,28 +180,26 @@ impl EditableClient {
         let tx = WriteTransaction::begin(vault.connection(), &stores, Durability::Default)?;
         let work = async {
             let current = tx.get(Clients::NAME, &id).await?;
-            match current.as_ref().and_then(SealedRecord::from_js) {
-                Some(r) if r.rev == rev => {}
-                Some(r) => {
-                    return Err(VaultError::Conflict {
-                        current_revision: r.rev,
-                    })
-                }
-                None => return Err(VaultError::NotFound),
-            }
+            let Some(mut record) = current.as_ref().and_then(StoredRecord::from_js) else {
+                return Err(VaultError::NotFound);
+            };
+            record
+                .tree
+                .edit(&rev.rev, tombstone)
+                .ok_or(VaultError::Conflict)?;
             let progress = tx.get_all(ProgressNotes::NAME).await?;
             let private = tx.get_all(PsychotherapyNotes::NAME).await?;
             let notes = notes_of(vault, &id, &progress, &private)?;
             if notes > 0 {
                 return Err(VaultError::ClientHasNotes { notes });
             }
-            tx.delete(Clients::NAME, &id).await?;
+            tx.put(Clients::NAME, &record.to_js()).await?;
             tx.delete(NoteIndex::NAME, &id).await?;
             tx.put(AuditLog::NAME, &event.to_js()).await
         };
         let result = work.await;
         tx.end(result).await?;
-        state.rev.set(0);
+        *state.rev.borrow_mut() = None;
         Ok(())
     }
 }

@@ -34,6 +34,8 @@ use super::drafts::DraftBuffer;
 use super::keyring::Keyring;
 use super::note_commit::NoteWrite;
 use super::open_vault::Vault;
+use super::revision_tree::RevId;
+use super::sealer::Version;
 use super::store::DraftsStore;
 use super::VaultError;
 
@@ -72,40 +74,40 @@ struct State {
     vault: Vault,
     id: String,
     client_id: String,
-    /// The note's revision in `progress_notes` (0: never committed).
-    rev: Cell<u64>,
+    /// The note's revision in `progress_notes` (`None`: never committed).
+    rev: RefCell<Option<Version>>,
     /// The committed version editing started from: the base of merges.
     base: RefCell<ProgressNoteDraft>,
-    /// The buffer's revision as this editor last wrote it (0: none).
-    buffer_rev: Cell<u64>,
+    /// The buffer's revision as this editor last wrote it (`None`: none).
+    buffer_rev: RefCell<Option<Version>>,
     /// What the form should show on opening.
     start: ProgressNoteDraft,
     recovered: Recovered,
     /// A conflict found on opening (unsaved changes older than the saved note),
     /// or met by a save, still waiting for the clinician's choice.
-    pending: RefCell<Option<(NoteConflict, u64)>>,
+    pending: RefCell<Option<(NoteConflict, Option<Version>)>>,
     /// Signed through this handle: nothing more may be written as a draft.
     signed: Cell<bool>,
 }
 
 impl EditableProgressNote {
-    /// Opens `draft`, stored at `rev` (0: never committed), with whatever the
-    /// editor buffer kept for it.
+    /// Opens `draft`, stored at `rev` (`None`: never committed), with whatever
+    /// the editor buffer kept for it.
     pub(in crate::vault) async fn open(
         vault: Vault,
         draft: ProgressNoteDraft,
-        rev: u64,
+        rev: Option<Version>,
     ) -> Result<EditableProgressNote, VaultError> {
         let id = draft.id.0.clone();
         let client_id = draft.client_id.0.clone();
         let mut start = draft.clone();
         let mut recovered = Recovered::Nothing;
         let mut pending = None;
-        let mut buffer_rev = 0;
+        let mut buffer_rev = None;
         match vault.draft_buffer(&id).await {
             Ok(Some(buffer)) if buffer.value.note.client_id == draft.client_id => {
-                buffer_rev = buffer.rev;
-                if buffer.value.base_rev == rev {
+                buffer_rev = Some(buffer.version);
+                if buffer.value.is_based_on(rev.as_ref().map(|v| &v.rev)) {
                     start = buffer.value.note;
                     recovered = Recovered::UnsavedChanges;
                 } else {
@@ -117,7 +119,7 @@ impl EditableProgressNote {
                             theirs: Some(ProgressNote::Draft(draft.clone())),
                             clashes: Vec::new(),
                         },
-                        rev,
+                        rev.clone(),
                     ));
                 }
             }
@@ -130,9 +132,9 @@ impl EditableProgressNote {
                 vault,
                 id,
                 client_id,
-                rev: Cell::new(rev),
+                rev: RefCell::new(rev),
                 base: RefCell::new(draft),
-                buffer_rev: Cell::new(buffer_rev),
+                buffer_rev: RefCell::new(buffer_rev),
                 start,
                 recovered,
                 pending: RefCell::new(pending),
@@ -159,7 +161,7 @@ impl EditableProgressNote {
 
     /// Whether the note was ever committed to the record.
     pub fn is_saved(&self) -> bool {
-        self.inner.rev.get() > 0
+        self.inner.rev.borrow().is_some()
     }
 
     /// A conflict still waiting for the clinician's choice, if any.
@@ -188,18 +190,16 @@ impl EditableProgressNote {
     ) -> Result<Saved, SaveError<ProgressNoteDraft, ProgressNote>> {
         self.refuse_while_pending()?;
         let state = &self.inner;
-        match self
-            .write_buffer(draft, state.buffer_rev.get(), now_ms)
-            .await
-        {
+        let buffer_rev = state.buffer_rev.borrow().clone();
+        match self.write_buffer(draft, buffer_rev.as_ref(), now_ms).await {
             Ok(()) => Ok(Saved::AsIs),
-            Err(VaultError::Conflict { .. } | VaultError::NotFound) => {
+            Err(VaultError::Conflict | VaultError::NotFound) => {
                 // Another tab wrote or committed this note's buffer since.
                 let theirs = match state.vault.draft_buffer(&state.id).await? {
                     Some(buffer) => buffer,
                     None => {
                         // Committed and removed: write ours afresh.
-                        self.write_buffer(draft, 0, now_ms).await?;
+                        self.write_buffer(draft, None, now_ms).await?;
                         return Ok(Saved::AsIs);
                     }
                 };
@@ -212,7 +212,8 @@ impl EditableProgressNote {
                         clashes: merge.clashes,
                     })));
                 }
-                self.write_buffer(&merge.merged, theirs.rev, now_ms).await?;
+                self.write_buffer(&merge.merged, Some(&theirs.version), now_ms)
+                    .await?;
                 Ok(Saved::Merged(merge.merged))
             }
             Err(e) => Err(e.into()),
@@ -222,20 +223,17 @@ impl EditableProgressNote {
     async fn write_buffer(
         &self,
         draft: &ProgressNoteDraft,
-        rev: u64,
+        rev: Option<&Version>,
         now_ms: i64,
     ) -> Result<(), VaultError> {
         let state = &self.inner;
-        let buffer = DraftBuffer {
-            note: draft.clone(),
-            base_rev: state.rev.get(),
-            saved_at_ms: now_ms,
-        };
+        let base = state.rev.borrow().as_ref().map(|v| v.rev);
+        let buffer = DraftBuffer::new(draft.clone(), base, now_ms);
         let new_rev = state
             .vault
             .put::<DraftsStore, _>(&state.id, rev, &buffer, Keyring::drafts, &[])
             .await?;
-        state.buffer_rev.set(new_rev);
+        *state.buffer_rev.borrow_mut() = Some(new_rev);
         Ok(())
     }
 
@@ -248,9 +246,10 @@ impl EditableProgressNote {
         now_ms: i64,
     ) -> Result<Saved, SaveError<ProgressNoteDraft, ProgressNote>> {
         self.refuse_while_pending()?;
-        match self.commit(draft, self.inner.rev.get(), now_ms).await {
+        let rev = self.inner.rev.borrow().clone();
+        match self.commit(draft, rev.as_ref(), now_ms).await {
             Ok(()) => Ok(Saved::AsIs),
-            Err(VaultError::Conflict { .. } | VaultError::NotFound) => {
+            Err(VaultError::Conflict | VaultError::NotFound) => {
                 let (theirs, theirs_rev) = self.current().await?;
                 let base = self.inner.base.borrow().clone();
                 let conflict = |clashes| {
@@ -261,15 +260,16 @@ impl EditableProgressNote {
                     }))
                 };
                 let Some(ProgressNote::Draft(their_draft)) = &theirs else {
-                    self.remember(conflict(Vec::new()), theirs_rev);
+                    self.remember(conflict(Vec::new()), theirs_rev.clone());
                     return Err(conflict(Vec::new()));
                 };
                 let merge = merge_drafts(&base, draft, their_draft);
                 if !merge.is_clean() {
-                    self.remember(conflict(merge.clashes.clone()), theirs_rev);
+                    self.remember(conflict(merge.clashes.clone()), theirs_rev.clone());
                     return Err(conflict(merge.clashes));
                 }
-                self.commit(&merge.merged, theirs_rev, now_ms).await?;
+                self.commit(&merge.merged, theirs_rev.as_ref(), now_ms)
+                    .await?;
                 Ok(Saved::Merged(merge.merged))
             }
             Err(e) => Err(e.into()),
@@ -280,39 +280,49 @@ impl EditableProgressNote {
     async fn commit(
         &self,
         draft: &ProgressNoteDraft,
-        rev: u64,
+        rev: Option<&Version>,
         now_ms: i64,
     ) -> Result<(), VaultError> {
         let state = &self.inner;
         let note = ProgressNote::Draft(draft.clone());
+        let buffer = self.buffer_rev();
         let new_rev = state
             .vault
             .commit_note(&NoteWrite {
                 id: &state.id,
                 client_id: &state.client_id,
                 note: Some(&note),
-                rev,
-                buffers: &[(&state.id, state.buffer_rev.get())],
+                version: rev,
+                buffers: &[(&state.id, buffer)],
                 action: None,
                 strict: false,
                 now_ms,
             })
             .await?;
-        state.rev.set(new_rev);
+        *state.rev.borrow_mut() = Some(new_rev);
         *state.base.borrow_mut() = draft.clone();
-        state.buffer_rev.set(0);
+        *state.buffer_rev.borrow_mut() = None;
         Ok(())
     }
 
-    /// The note as stored now, and its revision (0 when it is gone).
-    async fn current(&self) -> Result<(Option<ProgressNote>, u64), VaultError> {
+    /// The revision this editor last wrote its buffer at.
+    fn buffer_rev(&self) -> Option<RevId> {
+        self.inner.buffer_rev.borrow().as_ref().map(|v| v.rev)
+    }
+
+    /// The note as stored now, and its revision (`None` when it is gone).
+    async fn current(&self) -> Result<(Option<ProgressNote>, Option<Version>), VaultError> {
         Ok(match self.inner.vault.current_note(&self.inner.id).await? {
-            Some(stored) => (Some(stored.value), stored.rev),
-            None => (None, 0),
+            Some(stored) => (Some(stored.value), Some(stored.version)),
+            None => (None, None),
         })
     }
 
-    fn remember(&self, error: SaveError<ProgressNoteDraft, ProgressNote>, theirs_rev: u64) {
+    fn remember(
+        &self,
+        error: SaveError<ProgressNoteDraft, ProgressNote>,
+        theirs_rev: Option<Version>,
+    ) {
         if let SaveError::Conflict(conflict) = error {
             *self.inner.pending.borrow_mut() = Some((*conflict, theirs_rev));
         }
@@ -327,13 +337,11 @@ impl EditableProgressNote {
             return Err(VaultError::SignedNoteIsPermanent);
         }
         let (_, current_rev) = self.current().await?;
-        if current_rev != theirs_rev {
+        if current_rev.as_ref().map(|v| v.rev) != theirs_rev.as_ref().map(|v| v.rev) {
             // Changed again while the clinician compared: compare again.
-            return Err(VaultError::Conflict {
-                current_revision: current_rev,
-            });
+            return Err(VaultError::Conflict);
         }
-        self.commit(mine, theirs_rev, now_ms).await?;
+        self.commit(mine, theirs_rev.as_ref(), now_ms).await?;
         *self.inner.pending.borrow_mut() = None;
         Ok(())
     }
@@ -369,7 +377,7 @@ impl EditableProgressNote {
                 id: &copy_id,
                 client_id: &state.client_id,
                 note: Some(&note),
-                rev: 0,
+                version: None,
                 buffers: &[],
                 action: None,
                 strict: false,
@@ -382,12 +390,12 @@ impl EditableProgressNote {
         Ok(copy_id)
     }
 
-    fn pending_rev(&self) -> Result<u64, VaultError> {
+    fn pending_rev(&self) -> Result<Option<Version>, VaultError> {
         self.inner
             .pending
             .borrow()
             .as_ref()
-            .map(|(_, rev)| *rev)
+            .map(|(_, rev)| rev.clone())
             .ok_or(VaultError::NotFound)
     }
 
@@ -405,7 +413,7 @@ impl EditableProgressNote {
     }
 
     /// Follows `theirs` from now on.
-    fn adopt(&self, theirs: &Option<ProgressNote>, rev: u64) {
+    fn adopt(&self, theirs: &Option<ProgressNote>, rev: Option<Version>) {
         let state = &self.inner;
         match theirs {
             Some(ProgressNote::Draft(draft)) => *state.base.borrow_mut() = draft.clone(),
@@ -414,17 +422,16 @@ impl EditableProgressNote {
             Some(ProgressNote::Signed(_)) => state.signed.set(true),
             None => {}
         }
-        state.rev.set(rev);
+        *state.rev.borrow_mut() = rev;
         *state.pending.borrow_mut() = None;
     }
 
     /// Removes this editor's buffer, audited as discarded unsaved changes.
     async fn drop_buffer(&self, now_ms: i64) -> Result<(), VaultError> {
         let state = &self.inner;
-        let rev = state.buffer_rev.get();
-        if rev == 0 {
+        let Some(rev) = self.buffer_rev() else {
             return Ok(());
-        }
+        };
         let event = AuditEvent::about(
             now_ms,
             AuditAction::DiscardedUnsavedChanges(RecordKind::ProgressNote),
@@ -438,7 +445,7 @@ impl EditableProgressNote {
             )?
             .commit(state.vault.connection())
             .await?;
-        state.buffer_rev.set(0);
+        *state.buffer_rev.borrow_mut() = None;
         Ok(())
     }
 
@@ -457,14 +464,16 @@ impl EditableProgressNote {
             return Err(SaveError::Failed(VaultError::NotFound));
         }
         let note = ProgressNote::Signed(signed.clone());
+        let rev = state.rev.borrow().clone();
+        let buffer = self.buffer_rev();
         let committed = state
             .vault
             .commit_note(&NoteWrite {
                 id: &state.id,
                 client_id: &state.client_id,
                 note: Some(&note),
-                rev: state.rev.get(),
-                buffers: &[(&state.id, state.buffer_rev.get())],
+                version: rev.as_ref(),
+                buffers: &[(&state.id, buffer)],
                 action: Some(AuditAction::Signed),
                 strict: true,
                 now_ms,
@@ -472,15 +481,16 @@ impl EditableProgressNote {
             .await;
         match committed {
             Ok(new_rev) => {
-                state.rev.set(new_rev);
-                state.buffer_rev.set(0);
+                *state.rev.borrow_mut() = Some(new_rev.clone());
+                *state.buffer_rev.borrow_mut() = None;
+                state.signed.set(true);
                 Ok(AmendableNote::after_signing(
                     state.vault.clone(),
                     signed,
                     new_rev,
                 ))
             }
-            Err(VaultError::Conflict { .. } | VaultError::NotFound) => {
+            Err(VaultError::Conflict | VaultError::NotFound) => {
                 let (theirs, theirs_rev) = self.current().await?;
                 let error = SaveError::Conflict(Box::new(Conflict {
                     mine: signed.content().clone(),
@@ -502,24 +512,25 @@ impl EditableProgressNote {
         if state.signed.get() {
             return Err(VaultError::SignedNoteIsPermanent);
         }
-        if state.rev.get() == 0 {
+        let Some(rev) = state.rev.borrow().clone() else {
             return self.drop_buffer(now_ms).await;
-        }
+        };
+        let buffer = self.buffer_rev();
         state
             .vault
             .commit_note(&NoteWrite {
                 id: &state.id,
                 client_id: &state.client_id,
                 note: None,
-                rev: state.rev.get(),
-                buffers: &[(&state.id, state.buffer_rev.get())],
+                version: Some(&rev),
+                buffers: &[(&state.id, buffer)],
                 action: Some(AuditAction::Deleted(RecordKind::ProgressNote)),
                 strict: false,
                 now_ms,
             })
             .await?;
-        state.rev.set(0);
-        state.buffer_rev.set(0);
+        *state.rev.borrow_mut() = None;
+        *state.buffer_rev.borrow_mut() = None;
         Ok(())
     }
 }

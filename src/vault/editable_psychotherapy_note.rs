@@ -6,7 +6,7 @@
 //! from; a save over a version saved meanwhile is a [`Conflict`] unless the
 //! other side changed nothing this side changed.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::domain::{PsychotherapyNote, PsychotherapyNoteId};
@@ -15,6 +15,7 @@ use super::audit::{AuditAction, AuditEvent, RecordKind};
 use super::conflict::{Conflict, SaveError};
 use super::keyring::Keyring;
 use super::open_vault::Vault;
+use super::sealer::Version;
 use super::store::PsychotherapyNotes;
 use super::VaultError;
 
@@ -26,20 +27,26 @@ pub struct EditablePsychotherapyNote {
 
 struct State {
     vault: Vault,
-    rev: Cell<u64>,
+    /// The revision stored (`None`: never saved).
+    rev: RefCell<Option<Version>>,
     base: RefCell<PsychotherapyNote>,
-    /// The revision of the version a pending conflict was against.
-    pending: Cell<Option<u64>>,
+    /// The revision of the version a pending conflict was against (`None`
+    /// inside: the note is gone).
+    pending: RefCell<Option<Option<Version>>>,
 }
 
 impl EditablePsychotherapyNote {
-    pub(in crate::vault) fn new(vault: Vault, note: PsychotherapyNote, rev: u64) -> Self {
+    pub(in crate::vault) fn new(
+        vault: Vault,
+        note: PsychotherapyNote,
+        rev: Option<Version>,
+    ) -> Self {
         EditablePsychotherapyNote {
             inner: Rc::new(State {
                 vault,
-                rev: Cell::new(rev),
+                rev: RefCell::new(rev),
                 base: RefCell::new(note),
-                pending: Cell::new(None),
+                pending: RefCell::new(None),
             }),
         }
     }
@@ -56,7 +63,7 @@ impl EditablePsychotherapyNote {
 
     /// Whether the note was ever stored.
     pub fn is_saved(&self) -> bool {
-        self.inner.rev.get() > 0
+        self.inner.rev.borrow().is_some()
     }
 
     /// Saves `note` (its id and client are the handle's). The first save
@@ -67,7 +74,7 @@ impl EditablePsychotherapyNote {
         now_ms: i64,
     ) -> Result<(), SaveError<PsychotherapyNote>> {
         let state = &self.inner;
-        if state.pending.get().is_some() {
+        if state.pending.borrow().is_some() {
             return Err(self.conflict_with_current(note).await);
         }
         let mut note = note.clone();
@@ -76,9 +83,10 @@ impl EditablePsychotherapyNote {
             note.id = base.id.clone();
             note.client_id = base.client_id.clone();
         }
-        match self.write(&note, state.rev.get(), now_ms).await {
+        let rev = state.rev.borrow().clone();
+        match self.write(&note, rev.as_ref(), now_ms).await {
             Ok(()) => Ok(()),
-            Err(VaultError::Conflict { .. } | VaultError::NotFound) => {
+            Err(VaultError::Conflict | VaultError::NotFound) => {
                 let current = state
                     .vault
                     .get_optional::<PsychotherapyNotes, PsychotherapyNote>(
@@ -94,11 +102,11 @@ impl EditablePsychotherapyNote {
                         if theirs.value.text == base.text
                             && theirs.value.session_date == base.session_date =>
                     {
-                        self.write(&note, theirs.rev, now_ms).await?;
+                        self.write(&note, Some(&theirs.version), now_ms).await?;
                         Ok(())
                     }
                     Some(theirs) => {
-                        state.pending.set(Some(theirs.rev));
+                        *state.pending.borrow_mut() = Some(Some(theirs.version));
                         Err(SaveError::Conflict(Box::new(Conflict {
                             mine: note,
                             theirs: Some(theirs.value),
@@ -106,7 +114,7 @@ impl EditablePsychotherapyNote {
                         })))
                     }
                     None => {
-                        state.pending.set(Some(0));
+                        *state.pending.borrow_mut() = Some(None);
                         Err(SaveError::Conflict(Box::new(Conflict {
                             mine: note,
                             theirs: None,
@@ -145,11 +153,11 @@ impl EditablePsychotherapyNote {
     async fn write(
         &self,
         note: &PsychotherapyNote,
-        rev: u64,
+        rev: Option<&Version>,
         now_ms: i64,
     ) -> Result<(), VaultError> {
         let state = &self.inner;
-        let events = if rev == 0 {
+        let events = if rev.is_none() {
             vec![AuditEvent::about(
                 now_ms,
                 AuditAction::Created(RecordKind::PsychotherapyNote),
@@ -168,7 +176,7 @@ impl EditablePsychotherapyNote {
                 &events,
             )
             .await?;
-        state.rev.set(new_rev);
+        *state.rev.borrow_mut() = Some(new_rev);
         *state.base.borrow_mut() = note.clone();
         Ok(())
     }
@@ -176,7 +184,7 @@ impl EditablePsychotherapyNote {
     /// Settles a pending conflict with this screen's version.
     pub async fn keep_mine(&self, mine: &PsychotherapyNote, now_ms: i64) -> Result<(), VaultError> {
         let theirs_rev = self.inner.pending.take().ok_or(VaultError::NotFound)?;
-        self.write(mine, theirs_rev, now_ms).await
+        self.write(mine, theirs_rev.as_ref(), now_ms).await
     }
 
     /// Settles a pending conflict with the other version; returns it.
@@ -192,7 +200,7 @@ impl EditablePsychotherapyNote {
             )
             .await?;
         if let Some(theirs) = &current {
-            state.rev.set(theirs.rev);
+            *state.rev.borrow_mut() = Some(theirs.version.clone());
             *state.base.borrow_mut() = theirs.value.clone();
         }
         Ok(current.map(|c| c.value))
@@ -217,7 +225,7 @@ impl EditablePsychotherapyNote {
             .vault
             .put::<PsychotherapyNotes, _>(
                 copy.id.as_str(),
-                0,
+                None,
                 &copy,
                 Keyring::psychotherapy,
                 &[event],
@@ -230,10 +238,9 @@ impl EditablePsychotherapyNote {
     /// Deletes the note for good, with an audit event. The screen asks first.
     pub async fn delete(&self, now_ms: i64) -> Result<(), VaultError> {
         let state = &self.inner;
-        let rev = state.rev.get();
-        if rev == 0 {
+        let Some(rev) = state.rev.borrow().clone() else {
             return Ok(());
-        }
+        };
         let id = self.id();
         let event = AuditEvent::about(
             now_ms,
@@ -242,9 +249,9 @@ impl EditablePsychotherapyNote {
         );
         state
             .vault
-            .remove::<PsychotherapyNotes>(id.as_str(), rev, &event)
+            .remove::<PsychotherapyNotes>(id.as_str(), &rev, Keyring::psychotherapy, &event)
             .await?;
-        state.rev.set(0);
+        *state.rev.borrow_mut() = None;
         Ok(())
     }
 }

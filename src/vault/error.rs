@@ -55,10 +55,7 @@ pub enum VaultError {
     Locked,
     /// Another tab saved this record first.
     #[error("This record was changed in another tab or window, so this version was not saved over it. Compare the two versions and choose what to keep.")]
-    Conflict {
-        /// The revision now stored.
-        current_revision: u64,
-    },
+    Conflict,
     /// The browser's storage is full.
     #[error("This device's storage for Psynotes is full, so nothing was saved. Your text is still on screen. Free space on the device, download an encrypted backup, or delete old data you no longer need, then try again.")]
     QuotaExceeded,
@@ -198,9 +195,7 @@ mod tests {
             VaultError::DataExists,
             VaultError::NoVault,
             VaultError::Locked,
-            VaultError::Conflict {
-                current_revision: 2,
-            },
+            VaultError::Conflict,
             VaultError::QuotaExceeded,
             VaultError::NotCommitted,
             VaultError::StorageUnavailable,

@@ -20,6 +20,51 @@ pub(in crate::vault) const ATTEMPTS_ID: &str = "attempts";
 pub(in crate::vault) const LAST_BACKUP_ID: &str = "last_backup";
 /// Present while the newest recovery key has not been confirmed as kept.
 pub(in crate::vault) const RECOVERY_PENDING_ID: &str = "recovery_key_pending";
+/// The records that may have versions to settle, as `store/id` (opaque ids,
+/// nothing about a client): kept so the home screen counts them without
+/// reading every record.
+pub(in crate::vault) const CONFLICTS_ID: &str = "conflicts";
+/// This browser's device id. Plaintext and local: never in a backup (only
+/// the header and sealed records are), so a restored copy is another device.
+pub(in crate::vault) const DEVICE_ID: &str = "device";
+
+/// This browser's device id, made the first time it is asked for. Two tabs
+/// asking at once agree: the first one stored wins.
+pub(in crate::vault) async fn device_id(
+    connection: &Connection,
+) -> Result<super::record::DeviceId, VaultError> {
+    use super::record::DeviceId;
+    use super::write_transaction::{Durability, WriteTransaction};
+
+    if let Some(device) = connection.device.borrow().clone() {
+        return Ok(device);
+    }
+    let stored = read_meta(connection, DEVICE_ID)
+        .await?
+        .and_then(|json| serde_json::from_str::<String>(&json).ok())
+        .and_then(|text| DeviceId::parse(&text));
+    let device = match stored {
+        Some(device) => device,
+        None => {
+            let fresh = crate::crypto::random_id()?[..16].to_owned();
+            let json =
+                serde_json::to_string(&fresh).map_err(|e| VaultError::Storage(e.to_string()))?;
+            let tx = WriteTransaction::begin(connection, &[VAULT_META], Durability::Default)?;
+            let result = tx.add(VAULT_META, &meta_value(DEVICE_ID, &json)).await;
+            match tx.end(result).await {
+                Ok(()) | Err(VaultError::Constraint) => {}
+                Err(e) => return Err(e),
+            }
+            read_meta(connection, DEVICE_ID)
+                .await?
+                .and_then(|json| serde_json::from_str::<String>(&json).ok())
+                .and_then(|text| DeviceId::parse(&text))
+                .ok_or_else(|| VaultError::Storage("the device id was not stored".into()))?
+        }
+    };
+    *connection.device.borrow_mut() = Some(device.clone());
+    Ok(device)
+}
 
 /// Reads and parses the header.
 pub(in crate::vault) async fn read_header(
@@ -66,7 +111,7 @@ pub(in crate::vault) async fn update_header(
     connection: &Connection,
     change: impl FnOnce(&mut VaultHeader),
     extra: &[(&str, String)],
-    audit: &[super::record::SealedRecord],
+    audit: &[super::record::StoredRecord],
 ) -> Result<(), VaultError> {
     use super::store::{AuditLog, EncryptedStore};
     use super::write_transaction::{Durability, WriteTransaction};

@@ -24,11 +24,14 @@
 //! - [`write_transaction`] and [`batch`]: every write, and the one place that
 //!   decides whether it was saved; [`reads`] and [`sealer`].
 //! - [`header`], [`keyring`], [`store`], [`record`], [`meta`]: the formats.
+//! - [`revision_tree`], [`sealer`] and [`incoming`]: each record's revision
+//!   leaves, sealed, and how revisions made elsewhere are taken in.
 //! - [`backup_format`]: the backup file's layout (pure, tested natively).
 //!
 //! The pure parts ([`backoff`], [`header`], [`keyring`], [`store`], [`audit`]'s
-//! event type, [`backup_format`]) build natively and are tested with `cargo
-//! test`; the IndexedDB parts exist only on wasm32 and are tested in the browser.
+//! event type, [`revision_tree`], [`sealer`], [`incoming`], [`backup_format`])
+//! build natively and are tested with `cargo test`; the IndexedDB parts exist
+//! only on wasm32 and are tested in the browser.
 
 pub mod audit;
 pub mod backoff;
@@ -38,9 +41,11 @@ mod boundary_tests;
 pub mod conflict;
 mod error;
 pub mod header;
+pub mod incoming;
 pub mod keyring;
 pub mod record;
 pub mod revision_tree;
+pub mod sealer;
 pub mod store;
 
 #[cfg(target_arch = "wasm32")]
@@ -53,6 +58,8 @@ pub mod backup;
 pub mod batch;
 #[cfg(target_arch = "wasm32")]
 mod clients;
+#[cfg(target_arch = "wasm32")]
+pub mod conflicts;
 #[cfg(target_arch = "wasm32")]
 pub mod connection;
 #[cfg(target_arch = "wasm32")]
@@ -95,8 +102,6 @@ mod recovery_key;
 pub mod restore;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;
-#[cfg(target_arch = "wasm32")]
-pub mod sealer;
 #[cfg(all(feature = "bench", target_arch = "wasm32"))]
 pub mod seed;
 #[cfg(target_arch = "wasm32")]

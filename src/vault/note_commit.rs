@@ -11,9 +11,9 @@ use super::audit::{AuditAction, AuditEvent, RecordKind};
 use super::batch::{Batch, Expect};
 use super::keyring::Keyring;
 use super::open_vault::Vault;
-use super::reads::{read_one, RawRecord};
-use super::sealer::{Sealer, Stored};
-use super::store::{AuditLog, DraftsStore, EncryptedStore, ProgressNotes};
+use super::revision_tree::RevId;
+use super::sealer::{Sealer, Stored, Version};
+use super::store::{DraftsStore, ProgressNotes};
 use super::VaultError;
 
 /// One write of a progress note, as [`Vault::commit_note`] takes it.
@@ -23,12 +23,12 @@ pub(in crate::vault) struct NoteWrite<'a> {
     pub client_id: &'a str,
     /// The new content; `None` removes the note (discarding an unsigned draft).
     pub note: Option<&'a ProgressNote>,
-    /// The revision it was read at (0: never committed).
-    pub rev: u64,
+    /// The revision it was read at (`None`: never committed).
+    pub version: Option<&'a Version>,
     /// Editor buffers this commit makes obsolete, by id and the revision this
     /// editor last wrote. Each goes with the commit unless another tab wrote
     /// it since.
-    pub buffers: &'a [(&'a str, u64)],
+    pub buffers: &'a [(&'a str, Option<RevId>)],
     /// What the audit log records, besides "created" for a first commit.
     pub action: Option<AuditAction>,
     /// Flush to disk before reporting success (a signature).
@@ -47,14 +47,13 @@ impl Vault {
     pub(in crate::vault) async fn commit_note(
         &self,
         write: &NoteWrite<'_>,
-    ) -> Result<u64, VaultError> {
+    ) -> Result<Version, VaultError> {
         const ATTEMPTS: usize = 3;
         let mut attempt = 1;
         loop {
             match self.try_commit_note(write).await {
-                Err(VaultError::Conflict { .. })
-                    if attempt < ATTEMPTS
-                        && self.is_at(ProgressNotes::NAME, write.id, write.rev).await =>
+                Err(VaultError::Conflict)
+                    if attempt < ATTEMPTS && self.note_is_at(write.id, write.version).await =>
                 {
                     attempt += 1;
                 }
@@ -63,81 +62,74 @@ impl Vault {
         }
     }
 
-    async fn try_commit_note(&self, write: &NoteWrite<'_>) -> Result<u64, VaultError> {
-        let new_rev = write.rev + 1;
+    async fn try_commit_note(&self, write: &NoteWrite<'_>) -> Result<Version, VaultError> {
         let (slot, summary) = futures::join!(self.index_slot(write.client_id), self.summary_slot());
         let (mut slot, mut summary) = (slot?, summary?);
         if slot.damaged() || summary.damaged() {
             // What they held is lost with them: have it found again.
             self.set_index_checked(None);
         }
-        match write.note {
-            Some(note) => {
-                slot.value.upsert(NoteSummary::of(note, new_rev));
-            }
-            None => {
-                slot.value.retain_existing(|id| id != write.id);
-            }
-        }
-        summary.value.update(&slot.value);
-        let batch = self.with_keys(|keys| {
+        let (batch, version) = self.with_keys(|keys| {
+            let sealer = Sealer::<ProgressNotes>::new(keys.records());
             let mut batch = if write.strict {
                 Batch::new().strict()
             } else {
                 Batch::new()
             };
-            match write.note {
-                Some(note) => {
-                    let sealed = Sealer::<ProgressNotes>::new(keys.records())
-                        .seal(write.id, new_rev, note)?;
-                    let expect = if write.rev == 0 {
-                        Expect::New
-                    } else {
-                        Expect::Revision(write.rev)
-                    };
-                    batch = batch.put::<ProgressNotes>(sealed, expect);
+            let expect = match write.version {
+                None => Expect::New,
+                Some(v) => Expect::Leaf(v.rev),
+            };
+            let leaf = match (write.note, write.version) {
+                (Some(note), parent) => Some(sealer.seal_next(write.id, parent, note)?),
+                (None, Some(parent)) => Some(sealer.seal_tombstone(write.id, parent)?),
+                (None, None) => None,
+            };
+            let version = leaf.as_ref().map(|l| l.as_ref().map(|_| ()));
+            match (write.note, &version) {
+                (Some(note), Some(v)) => {
+                    slot.value.upsert(NoteSummary::of(note, v.rev.generation));
                 }
-                None if write.rev > 0 => {
-                    batch = batch.delete::<ProgressNotes>(write.id, write.rev);
+                _ => {
+                    slot.value.retain_existing(|id| id != write.id);
                 }
-                None => {}
+            }
+            summary.value.update(&slot.value);
+            if let Some(leaf) = leaf {
+                batch = batch.put::<ProgressNotes>(write.id, leaf, expect);
             }
             batch = slot.write_index(batch, keys)?;
             batch = summary.write_summary(batch, keys)?;
             for (buffer_id, buffer_rev) in write.buffers {
-                if *buffer_rev > 0 {
-                    batch = batch.delete_if_at::<DraftsStore>(buffer_id, *buffer_rev);
+                if let Some(rev) = buffer_rev {
+                    batch = batch.delete_if_at::<DraftsStore>(buffer_id, *rev);
                 }
             }
-            let audit = Sealer::<AuditLog>::new(keys.audit());
-            if write.rev == 0 && write.note.is_some() {
-                let created = AuditEvent::about(
+            let mut events = Vec::with_capacity(2);
+            if write.version.is_none() && write.note.is_some() {
+                events.push(AuditEvent::about(
                     write.now_ms,
                     AuditAction::Created(RecordKind::ProgressNote),
                     write.id,
-                );
-                batch = batch.append::<AuditLog>(audit.seal_new(&created)?);
+                ));
             }
             if let Some(action) = &write.action {
-                batch = batch.append::<AuditLog>(audit.seal_new(&AuditEvent::about(
-                    write.now_ms,
-                    action.clone(),
-                    write.id,
-                ))?);
+                events.push(AuditEvent::about(write.now_ms, action.clone(), write.id));
             }
-            Ok(batch)
+            Ok((self.audit_batch(batch, &events)?, version))
         })?;
         batch.commit(self.connection()).await?;
-        Ok(new_rev)
+        // A removal leaves the tombstone's revision; the caller forgets it.
+        Ok(version.unwrap_or_else(|| Version::first([0; 16], true, ())))
     }
 
-    /// Whether record `id` of `store` is still at `rev` (0: absent), so a
+    /// Whether note `id` still shows revision `version` (`None`: absent), so a
     /// conflict came from elsewhere (the index or the summary).
-    pub(in crate::vault) async fn is_at(&self, store: &str, id: &str, rev: u64) -> bool {
-        match read_one(self.connection(), store, id).await {
-            Ok(RawRecord::Sealed(r)) => r.rev == rev,
-            Err(VaultError::NotFound) => rev == 0,
-            _ => false,
+    pub(in crate::vault) async fn note_is_at(&self, id: &str, version: Option<&Version>) -> bool {
+        match self.sealed::<ProgressNotes>(id).await {
+            Ok(Some(record)) => version.is_some_and(|v| record.tree.leaf(&v.rev).is_some()),
+            Ok(None) => version.is_none(),
+            Err(_) => false,
         }
     }
 

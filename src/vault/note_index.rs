@@ -34,7 +34,7 @@ use super::batch::{Batch, Expect};
 use super::keyring::Keyring;
 use super::open_vault::Vault;
 use super::reads::{count, read_all, read_ids, read_one, RawRecord};
-use super::sealer::{Loaded, Sealer};
+use super::sealer::{Loaded, Sealer, Stored, Version};
 use super::store::{EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes};
 use super::VaultError;
 
@@ -94,10 +94,18 @@ impl Checked {
     }
 }
 
+/// A progress note's new index entry (`None`: the note is gone), for
+/// [`Vault::index_changes`].
+pub(in crate::vault) struct NoteChange {
+    pub client_id: String,
+    pub note_id: String,
+    pub summary: Option<NoteSummary>,
+}
+
 /// A derived record as read for rewriting.
 pub(in crate::vault) struct Slot<T> {
-    /// Revision it was read at; 0 when there is none yet.
-    rev: u64,
+    /// The revision it was read at; `None` when there is none yet.
+    version: Option<Version>,
     /// The stored record would not open: it is overwritten without a check.
     damaged: bool,
     /// The content.
@@ -117,13 +125,16 @@ impl<T: Serialize> Slot<T> {
         keys: &Keyring,
         id: &str,
     ) -> Result<Batch, VaultError> {
-        let sealed = Sealer::<S>::new(keys.records()).seal(id, self.rev + 1, &self.value)?;
-        Ok(if self.damaged {
-            batch.put_unchecked(S::NAME, sealed, None)
-        } else if self.rev == 0 {
-            batch.put::<S>(sealed, Expect::New)
-        } else {
-            batch.put::<S>(sealed, Expect::Revision(self.rev))
+        let sealer = Sealer::<S>::new(keys.records());
+        Ok(match (&self.version, self.damaged) {
+            // A damaged record is overwritten, with a fresh history.
+            (_, true) => batch.put::<S>(id, sealer.seal_first(id, &self.value)?, Expect::Nothing),
+            (None, false) => batch.put::<S>(id, sealer.seal_first(id, &self.value)?, Expect::New),
+            (Some(version), false) => batch.put::<S>(
+                id,
+                sealer.seal_child(id, version, &self.value)?,
+                Expect::Leaf(version.rev),
+            ),
         })
     }
 }
@@ -132,9 +143,9 @@ impl<T: Serialize> Slot<T> {
 pub(in crate::vault) type IndexSlot = Slot<ClientNoteIndex>;
 
 impl IndexSlot {
-    fn empty(client_id: &str, rev: u64, damaged: bool) -> IndexSlot {
+    fn empty(client_id: &str, version: Option<Version>, damaged: bool) -> IndexSlot {
         Slot {
-            rev,
+            version,
             damaged,
             value: ClientNoteIndex::new(ClientId(client_id.to_owned())),
         }
@@ -170,7 +181,7 @@ impl Vault {
     /// vault. Built from the notes first if it is missing or does not open.
     pub async fn note_overview(&self) -> Result<NoteOverview, VaultError> {
         let slot = self.summary_slot().await?;
-        if slot.rev == 0 || slot.damaged {
+        if slot.version.is_none() || slot.damaged {
             return Ok(self.check_index().await?.overview);
         }
         Ok(NoteOverview {
@@ -187,7 +198,7 @@ impl Vault {
             return Ok(false);
         }
         let slot = self.summary_slot().await?;
-        if !slot.damaged && slot.rev > 0 {
+        if !slot.damaged && slot.version.is_some() {
             // Every path that writes a note writes the summary in the same
             // transaction, or clears it (restore): the count is the check.
             let stored = u64::from(count(self.connection(), ProgressNotes::NAME).await?);
@@ -260,10 +271,21 @@ impl Vault {
             Loaded::Ok(s) => s.value.client_id().as_str() == client_id,
             Loaded::Damaged { .. } => true,
         });
+        // A note older than its index entry was put back from before: every
+        // write through the vault moves both together, so it is shown as
+        // damaged, and the index keeps what it knew.
+        for n in &mut notes {
+            if let Loaded::Ok(s) = n {
+                let indexed = slot.value.get(&s.id).map_or(0, |e| e.rev);
+                if indexed > s.version.rev.generation {
+                    *n = Loaded::Damaged { id: s.id.clone() };
+                }
+            }
+        }
         let mut stale = false;
         for n in &notes {
             if let Loaded::Ok(s) = n {
-                stale |= slot.value.upsert(NoteSummary::of(&s.value, s.rev));
+                stale |= slot.value.upsert(summary_of(s));
             }
         }
         let found: HashSet<String> = notes
@@ -295,6 +317,57 @@ impl Vault {
         Ok((notes, corrected))
     }
 
+    /// `batch`, with the index entries of progress notes written other than
+    /// through the commit path (taken in from elsewhere, or settled): each
+    /// client's index and the practice summary, checked against the
+    /// revisions read here like any commit.
+    pub(in crate::vault) async fn index_changes(
+        &self,
+        batch: Batch,
+        changes: &[NoteChange],
+    ) -> Result<Batch, VaultError> {
+        if changes.is_empty() {
+            return Ok(batch);
+        }
+        let clients: std::collections::BTreeSet<&str> =
+            changes.iter().map(|c| c.client_id.as_str()).collect();
+        let mut slots = Vec::with_capacity(clients.len());
+        for client in clients {
+            slots.push(self.index_slot(client).await?);
+        }
+        let mut summary = self.summary_slot().await?;
+        if summary.damaged() || slots.iter().any(|s| s.damaged()) {
+            // What they held is lost with them: have it found again.
+            self.set_index_checked(None);
+        }
+        for change in changes {
+            let Some(slot) = slots
+                .iter_mut()
+                .find(|s| s.value.client_id().as_str() == change.client_id)
+            else {
+                continue;
+            };
+            match &change.summary {
+                Some(entry) => {
+                    slot.value.upsert(entry.clone());
+                }
+                None => {
+                    slot.value.retain_existing(|id| id != change.note_id);
+                }
+            }
+        }
+        for slot in &slots {
+            summary.value.update(&slot.value);
+        }
+        self.with_keys(|keys| {
+            let mut batch = batch;
+            for slot in &slots {
+                batch = slot.write_index(batch, keys)?;
+            }
+            summary.write_summary(batch, keys)
+        })
+    }
+
     /// A client's index as stored, for rewriting.
     pub(in crate::vault) async fn index_slot(
         &self,
@@ -302,7 +375,7 @@ impl Vault {
     ) -> Result<IndexSlot, VaultError> {
         let raw = match read_one(self.connection(), NoteIndex::NAME, client_id).await {
             Ok(raw) => raw,
-            Err(VaultError::NotFound) => return Ok(IndexSlot::empty(client_id, 0, false)),
+            Err(VaultError::NotFound) => return Ok(IndexSlot::empty(client_id, None, false)),
             Err(e) => return Err(e),
         };
         self.with_keys(|keys| Ok(open_index(keys, client_id, &raw)))
@@ -314,7 +387,7 @@ impl Vault {
             Ok(raw) => raw,
             Err(VaultError::NotFound) => {
                 return Ok(Slot {
-                    rev: 0,
+                    version: None,
                     damaged: false,
                     value: PracticeSummary::default(),
                 })
@@ -383,9 +456,9 @@ impl Vault {
                         let client = s.value.client_id().0.clone();
                         slots
                             .entry(client.clone())
-                            .or_insert_with(|| IndexSlot::empty(&client, 0, false))
+                            .or_insert_with(|| IndexSlot::empty(&client, None, false))
                             .value
-                            .upsert(NoteSummary::of(&s.value, s.rev));
+                            .upsert(summary_of(&s));
                         changed.insert(client);
                     }
                     Loaded::Damaged { id } => damaged.push(id),
@@ -395,7 +468,7 @@ impl Vault {
 
         let summary = PracticeSummary::of(slots.values().map(|s| &s.value));
         let summary_changed =
-            summary_slot.rev == 0 || summary_slot.damaged || summary_slot.value != summary;
+            summary_slot.version.is_none() || summary_slot.damaged || summary_slot.value != summary;
         let written = if changed.is_empty() && !summary_changed {
             Ok(())
         } else {
@@ -429,6 +502,13 @@ impl Vault {
     }
 }
 
+/// A stored note's index entry.
+pub(in crate::vault) fn summary_of(stored: &Stored<ProgressNote>) -> NoteSummary {
+    let mut summary = NoteSummary::of(&stored.value, stored.version.rev.generation);
+    summary.unsettled = stored.conflicts > 0;
+    summary
+}
+
 /// Opens a stored client index; one that does not open, or opens as another
 /// client's, is an empty slot to overwrite.
 fn open_index(keys: &Keyring, client_id: &str, raw: &RawRecord) -> IndexSlot {
@@ -448,19 +528,19 @@ fn open_slot<S: EncryptedStore<Purpose = Records>, T: DeserializeOwned>(
 ) -> Slot<T> {
     match raw {
         RawRecord::Sealed(sealed) => match Sealer::<S>::new(keys.records()).open::<T>(sealed) {
-            Ok(s) if valid(&s.value) => Slot {
-                rev: s.rev,
+            Ok(Some(s)) if valid(&s.value) => Slot {
+                version: Some(s.version),
                 damaged: false,
                 value: s.value,
             },
             _ => Slot {
-                rev: sealed.rev,
+                version: None,
                 damaged: true,
                 value: empty(),
             },
         },
         RawRecord::Unreadable { .. } => Slot {
-            rev: 0,
+            version: None,
             damaged: true,
             value: empty(),
         },

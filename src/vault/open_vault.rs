@@ -23,9 +23,9 @@ use super::batch::{Batch, Expect};
 use super::connection::Connection;
 use super::keyring::Keyring;
 use super::reads::{read_all, read_many, read_one, RawRecord};
-use super::record::SealedRecord;
-use super::sealer::{Loaded, Sealer, Stored};
-use super::store::{AuditLog, EncryptedStore};
+use super::record::StoredRecord;
+use super::sealer::{Loaded, Sealer, Stored, Version};
+use super::store::EncryptedStore;
 use super::VaultError;
 
 /// Picks the key of a store's purpose from the keyring.
@@ -44,7 +44,7 @@ struct Inner {
     /// What new passphrases are derived with (the door's choice).
     kdf_params: KdfParams,
     /// The settings record's revision as last read or written here.
-    settings_rev: Cell<u64>,
+    settings_rev: RefCell<Option<Version>>,
     /// Records already decrypted this session, so listing 10,000 notes again
     /// only decrypts what changed. Emptied on lock.
     opened: RefCell<HashMap<(&'static str, String), Opened>>,
@@ -76,11 +76,14 @@ impl VaultLocker {
     }
 }
 
-/// A decrypted record and the exact sealed bytes it came from. The cache is
+/// A decrypted record and the exact sealed record it came from. The cache is
 /// used only when the stored record is byte-for-byte the same, so a changed,
 /// moved or replaced record is always decrypted (and flagged if damaged) again.
 struct Opened {
-    sealed: SealedRecord,
+    sealed: StoredRecord,
+    /// The revision shown and the conflicts beside it.
+    version: Version,
+    conflicts: usize,
     value: Box<dyn Any>,
 }
 
@@ -97,7 +100,7 @@ impl Vault {
                 connection,
                 keys: RefCell::new(Some(keyring)),
                 kdf_params,
-                settings_rev: Cell::new(0),
+                settings_rev: RefCell::new(None),
                 opened: RefCell::new(HashMap::new()),
                 index_checked: Cell::new(false),
                 unindexed_damaged: RefCell::new(Vec::new()),
@@ -149,7 +152,7 @@ impl Vault {
         self.inner.kdf_params
     }
 
-    pub(in crate::vault) fn settings_rev(&self) -> &Cell<u64> {
+    pub(in crate::vault) fn settings_rev(&self) -> &RefCell<Option<Version>> {
         &self.inner.settings_rev
     }
 
@@ -246,25 +249,34 @@ impl Vault {
                 let cached = opened
                     .get(&key)
                     .filter(|o| o.sealed == *sealed)
-                    .and_then(|o| o.value.downcast_ref::<T>());
-                if let Some(value) = cached {
-                    out.push(Loaded::Ok(Stored {
-                        id: sealed.id.clone(),
-                        rev: sealed.rev,
-                        value: value.clone(),
-                    }));
+                    .and_then(|o| {
+                        Some(Stored {
+                            id: sealed.id.clone(),
+                            version: o.version.clone(),
+                            value: o.value.downcast_ref::<T>()?.clone(),
+                            conflicts: o.conflicts,
+                        })
+                    });
+                if let Some(stored) = cached {
+                    out.push(Loaded::Ok(stored));
                     continue;
                 }
                 match sealer.open::<T>(sealed) {
-                    Ok(stored) => {
+                    Ok(Some(stored)) => {
                         opened.insert(
                             key,
                             Opened {
                                 sealed: sealed.clone(),
+                                version: stored.version.clone(),
+                                conflicts: stored.conflicts,
                                 value: Box::new(stored.value.clone()),
                             },
                         );
                         out.push(Loaded::Ok(stored));
+                    }
+                    // Deleted: not listed.
+                    Ok(None) => {
+                        opened.remove(&key);
                     }
                     Err(_) => {
                         opened.remove(&key);
@@ -287,9 +299,24 @@ impl Vault {
         self.require_keys()?;
         let raw = read_one(self.connection(), S::NAME, id).await?;
         self.with_keys(|keys| match &raw {
-            RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys)).open(record),
+            RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys))
+                .open(record)?
+                .ok_or(VaultError::NotFound),
             RawRecord::Unreadable { id } => Err(VaultError::Damaged { id: id.clone() }),
         })
+    }
+
+    /// Record `id` of store `S` as stored, still sealed; `None` if there is none.
+    pub(in crate::vault) async fn sealed<S: EncryptedStore>(
+        &self,
+        id: &str,
+    ) -> Result<Option<StoredRecord>, VaultError> {
+        match read_one(self.connection(), S::NAME, id).await {
+            Ok(RawRecord::Sealed(record)) => Ok(Some(record)),
+            Ok(RawRecord::Unreadable { id }) => Err(VaultError::Damaged { id }),
+            Err(VaultError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// One record of store `S`, or `None` if there is none.
@@ -305,45 +332,47 @@ impl Vault {
         }
     }
 
-    /// Writes revision `rev + 1` of record `id` (or revision 1 when `rev` is 0),
-    /// with optional audit events in the same transaction. Returns the new revision.
+    /// Writes the next revision of record `id` after `parent` (its first when
+    /// `parent` is `None`), with optional audit events in the same transaction.
+    /// Returns the new revision.
     pub(in crate::vault) async fn put<S: EncryptedStore, T: Serialize>(
         &self,
         id: &str,
-        rev: u64,
+        parent: Option<&Version>,
         value: &T,
         key_of: KeyOf<S>,
         audit: &[AuditEvent],
-    ) -> Result<u64, VaultError> {
-        let new_rev = rev + 1;
-        let expect = if rev == 0 {
-            Expect::New
-        } else {
-            Expect::Revision(rev)
+    ) -> Result<Version, VaultError> {
+        let expect = match parent {
+            None => Expect::New,
+            Some(parent) => Expect::Leaf(parent.rev),
         };
-        let batch = self.with_keys(|keys| {
-            let record = Sealer::<S>::new(key_of(keys)).seal(id, new_rev, value)?;
-            let mut batch = Batch::new().put::<S>(record, expect);
-            for event in audit {
-                batch = batch
-                    .append::<AuditLog>(Sealer::<AuditLog>::new(keys.audit()).seal_new(event)?);
-            }
-            Ok(batch)
+        let (batch, version) = self.with_keys(|keys| {
+            let leaf = Sealer::<S>::new(key_of(keys)).seal_next(id, parent, value)?;
+            let version = leaf.as_ref().map(|_| ());
+            let batch = self.audit_batch(Batch::new().put::<S>(id, leaf, expect), audit)?;
+            Ok((batch, version))
         })?;
         batch.commit(self.connection()).await?;
-        Ok(new_rev)
+        Ok(version)
     }
 
-    /// Deletes record `id` at revision `rev`, with its audit event, in one transaction.
+    /// Deletes record `id`, shown at `version`, with its audit event, in one
+    /// transaction: a tombstone revision, so the deletion replicates and stays
+    /// deleted against older revisions.
     pub(in crate::vault) async fn remove<S: EncryptedStore>(
         &self,
         id: &str,
-        rev: u64,
+        version: &Version,
+        key_of: KeyOf<S>,
         audit: &AuditEvent,
     ) -> Result<(), VaultError> {
         let batch = self.with_keys(|keys| {
-            let event = Sealer::<AuditLog>::new(keys.audit()).seal_new(audit)?;
-            Ok(Batch::new().delete::<S>(id, rev).append::<AuditLog>(event))
+            let tombstone = Sealer::<S>::new(key_of(keys)).seal_tombstone(id, version)?;
+            self.audit_batch(
+                Batch::new().put::<S>(id, tombstone, Expect::Leaf(version.rev)),
+                std::slice::from_ref(audit),
+            )
         })?;
         batch.commit(self.connection()).await
     }

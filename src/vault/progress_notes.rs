@@ -71,17 +71,17 @@ impl Vault {
         match stored {
             Some(Stored {
                 value: ProgressNote::Signed(note),
-                rev,
+                version,
                 ..
             }) => Ok(OpenedNote::Signed(
-                AmendableNote::open(self.clone(), note, rev).await?,
+                AmendableNote::open(self.clone(), note, version).await?,
             )),
             Some(Stored {
                 value: ProgressNote::Draft(draft),
-                rev,
+                version,
                 ..
             }) => Ok(OpenedNote::Draft(
-                EditableProgressNote::open(self.clone(), draft, rev).await?,
+                EditableProgressNote::open(self.clone(), draft, Some(version)).await?,
             )),
             None => {
                 let draft = ProgressNoteDraft::new(
@@ -91,7 +91,7 @@ impl Vault {
                     now,
                 );
                 Ok(OpenedNote::Draft(
-                    EditableProgressNote::open(self.clone(), draft, 0).await?,
+                    EditableProgressNote::open(self.clone(), draft, None).await?,
                 ))
             }
         }

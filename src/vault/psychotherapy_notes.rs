@@ -65,7 +65,7 @@ impl Vault {
         Ok(EditablePsychotherapyNote::new(
             self.clone(),
             stored.value,
-            stored.rev,
+            Some(stored.version),
         ))
     }
 
@@ -80,6 +80,6 @@ impl Vault {
             ClientId(client_id.to_owned()),
             now,
         );
-        Ok(EditablePsychotherapyNote::new(self.clone(), note, 0))
+        Ok(EditablePsychotherapyNote::new(self.clone(), note, None))
     }
 }

@@ -8,14 +8,14 @@ use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
 use super::connection::Connection;
-use super::record::SealedRecord;
+use super::record::StoredRecord;
 use super::VaultError;
 
 /// A record as read from IndexedDB, before decryption.
 #[derive(Clone, Debug)]
 pub enum RawRecord {
     /// Has the stored shape.
-    Sealed(SealedRecord),
+    Sealed(StoredRecord),
     /// Something else sits under this key.
     Unreadable {
         /// The key, as text.
@@ -96,7 +96,7 @@ fn end_read(tx: rexie::Transaction) {
 
 /// A stored value as a [`RawRecord`].
 pub(in crate::vault) fn raw(value: &JsValue) -> RawRecord {
-    match SealedRecord::from_js(value) {
+    match StoredRecord::from_js(value) {
         Some(r) => RawRecord::Sealed(r),
         None => RawRecord::Unreadable {
             id: js_sys::Reflect::get(value, &"id".into())

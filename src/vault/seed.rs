@@ -8,7 +8,7 @@ use crate::domain::{
     PsychotherapyNoteId, RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
 };
 
-use super::batch::Batch;
+use super::batch::{Batch, Expect};
 use super::open_vault::Vault;
 use super::sealer::Sealer;
 use super::store::{
@@ -207,7 +207,8 @@ impl Vault {
             let sealer = Sealer::<S>::new(S::Purpose::key(keys));
             let mut batch = Batch::new();
             for value in values {
-                batch = batch.put_unchecked(S::NAME, sealer.seal(&id_of(value), 1, value)?, None);
+                let id = id_of(value);
+                batch = batch.put::<S>(&id, sealer.seal_first(&id, value)?, Expect::New);
             }
             Ok(batch)
         })?;

@@ -21,11 +21,11 @@ impl Vault {
             .await?
         {
             Some(stored) => {
-                self.settings_rev().set(stored.rev);
+                *self.settings_rev().borrow_mut() = Some(stored.version);
                 Ok(stored.value.clamped())
             }
             None => {
-                self.settings_rev().set(0);
+                *self.settings_rev().borrow_mut() = None;
                 Ok(Settings::default())
             }
         }
@@ -38,16 +38,17 @@ impl Vault {
     /// them again with [`Vault::settings`].
     pub async fn save_settings(&self, settings: &Settings) -> Result<Settings, VaultError> {
         let settings = settings.clone().clamped();
+        let current = self.settings_rev().borrow().clone();
         let rev = self
             .put::<SettingsStore, _>(
                 SETTINGS_ID,
-                self.settings_rev().get(),
+                current.as_ref(),
                 &settings,
                 Keyring::records,
                 &[],
             )
             .await?;
-        self.settings_rev().set(rev);
+        *self.settings_rev().borrow_mut() = Some(rev);
         Ok(settings)
     }
 }

@@ -5,6 +5,8 @@
 //! `psychotherapy_notes` store with anything but the psychotherapy key.
 
 use crate::crypto::{Audit, Drafts, Psychotherapy, Purpose, Records};
+use crate::domain::record_merge::LeafKind;
+use crate::domain::ProgressNote;
 
 /// An encrypted object store.
 pub trait EncryptedStore {
@@ -12,6 +14,12 @@ pub trait EncryptedStore {
     const NAME: &'static str;
     /// The key that seals its records.
     type Purpose: Purpose;
+
+    /// What a revision is for the merge rules, from its plaintext: plain for
+    /// every store but progress notes.
+    fn leaf_kind(_plaintext: &[u8]) -> LeafKind {
+        LeafKind::Plain
+    }
 }
 
 /// Defines a store type. One line per store keeps the list easy to audit.
@@ -30,10 +38,27 @@ store!(
     /// Client records, under the records key.
     Clients, "clients", Records
 );
-store!(
-    /// Progress notes (the official record), under the records key.
-    ProgressNotes, "progress_notes", Records
-);
+/// Progress notes (the official record), under the records key. A signed
+/// note's revisions follow [`crate::domain::record_merge`]'s rules.
+pub enum ProgressNotes {}
+impl EncryptedStore for ProgressNotes {
+    const NAME: &'static str = "progress_notes";
+    type Purpose = Records;
+
+    fn leaf_kind(plaintext: &[u8]) -> LeafKind {
+        match serde_json::from_slice::<ProgressNote>(plaintext) {
+            Ok(ProgressNote::Signed(note)) => LeafKind::Signed {
+                content_sha256: note.signature().content_sha256.clone(),
+                addenda: note
+                    .addenda()
+                    .iter()
+                    .map(|a| a.content_sha256().to_owned())
+                    .collect(),
+            },
+            _ => LeafKind::Plain,
+        }
+    }
+}
 store!(
     /// Psychotherapy notes, under their own key (45 CFR 164.501).
     PsychotherapyNotes, "psychotherapy_notes", Psychotherapy

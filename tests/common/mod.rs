@@ -15,7 +15,7 @@ use psynotes::vault::door::{Entry, PassphraseReset, RecoveryKeyHandover, VaultDo
 use psynotes::vault::editable_progress_note::EditableProgressNote;
 use psynotes::vault::open_vault::Vault;
 use psynotes::vault::progress_notes::OpenedNote;
-use psynotes::vault::record::SealedRecord;
+use psynotes::vault::record::StoredRecord;
 use psynotes::vault::schema::DB_VERSION;
 use psynotes::vault::sealer::Loaded;
 use psynotes::vault::store::ALL_STORES;
@@ -356,11 +356,25 @@ pub async fn raw_get(name: &str, store: &str, id: &str) -> JsValue {
         .unwrap_or_else(|| panic!("no record {id} in {store}"))
 }
 
-/// The stored revision of record `id` (a sealed record).
+/// The generation of record `id`'s newest leaf (a sealed record).
 pub async fn raw_rev(name: &str, store: &str, id: &str) -> u64 {
-    SealedRecord::from_js(&raw_get(name, store, id).await)
+    StoredRecord::from_js(&raw_get(name, store, id).await)
         .unwrap()
-        .rev
+        .tree
+        .leaves()
+        .iter()
+        .map(|l| l.rev.generation)
+        .max()
+        .unwrap()
+}
+
+/// Whether record `id` is stored as deleted: a tombstone on every leaf.
+/// Panics when there is no record at all (a replicated record is never
+/// removed outright).
+pub async fn raw_deleted(name: &str, store: &str, id: &str) -> bool {
+    StoredRecord::from_js(&raw_get(name, store, id).await)
+        .unwrap()
+        .is_deleted()
 }
 
 pub async fn raw_put(name: &str, store: &str, value: &JsValue) {
@@ -408,10 +422,10 @@ pub async fn raw_counts(name: &str) -> Vec<usize> {
     counts
 }
 
-pub fn sealed(values: Vec<JsValue>) -> Vec<SealedRecord> {
+pub fn sealed(values: Vec<JsValue>) -> Vec<StoredRecord> {
     values
         .iter()
-        .map(|v| SealedRecord::from_js(v).unwrap())
+        .map(|v| StoredRecord::from_js(v).unwrap())
         .collect()
 }
 
@@ -423,11 +437,32 @@ pub fn with_field(value: &JsValue, field: &str, new: &JsValue) -> JsValue {
 }
 
 /// A copy of a sealed record with one bit of its ciphertext flipped.
+/// A copy of a stored record with one bit of its (first leaf's) ciphertext
+/// flipped.
 pub fn with_flipped_bit(value: &JsValue, byte: usize) -> JsValue {
-    let ct = js_sys::Uint8Array::new(&js_sys::Reflect::get(value, &"ct".into()).unwrap());
+    let ct = js_sys::Uint8Array::new(&leaf_field(value, "ct"));
     let mut bytes = ct.to_vec();
     bytes[byte] ^= 0x01;
-    with_field(value, "ct", &js_sys::Uint8Array::from(&bytes[..]).into())
+    with_leaf_field(value, "ct", &js_sys::Uint8Array::from(&bytes[..]).into())
+}
+
+/// A field of a stored record's first leaf.
+pub fn leaf_field(value: &JsValue, field: &str) -> JsValue {
+    let leaves = js_sys::Reflect::get(value, &"leaves".into()).unwrap();
+    let leaf = js_sys::Array::from(&leaves).get(0);
+    js_sys::Reflect::get(&leaf, &field.into()).unwrap()
+}
+
+/// A copy of a stored record with one field of its first leaf replaced.
+pub fn with_leaf_field(value: &JsValue, field: &str, new: &JsValue) -> JsValue {
+    let leaves = js_sys::Array::from(&js_sys::Reflect::get(value, &"leaves".into()).unwrap());
+    let leaf = with_field(&leaves.get(0), field, new);
+    let copy = js_sys::Array::new();
+    copy.push(&leaf);
+    for other in leaves.iter().skip(1) {
+        copy.push(&other);
+    }
+    with_field(value, "leaves", &copy)
 }
 
 pub fn collect_bytes(value: &JsValue, out: &mut Vec<Vec<u8>>) {

@@ -43,6 +43,12 @@ pub struct ProgressNoteDraft {
     /// [`LateEntry`](super::LateEntry) (it is not part of the signed content).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub late_entry_reason: String,
+    /// Set on a draft that came from another device's edits to a note signed
+    /// meanwhile: the signed note it was a version of. The draft is kept, and
+    /// flagged, so those words are not lost; the clinician decides what
+    /// becomes of them (see the Conflicts screen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_of: Option<ProgressNoteId>,
     pub created_at: Timestamp,
     /// Set by the caller on every edit; the domain has no clock.
     pub updated_at: Timestamp,
@@ -80,6 +86,7 @@ impl ProgressNoteDraft {
             risk: RiskAnswers::default(),
             sections: BTreeMap::new(),
             late_entry_reason: String::new(),
+            conflict_of: None,
             created_at: now,
             updated_at: now,
         }
