@@ -15,8 +15,8 @@ use crate::vault::open_vault::Vault;
 
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
-    ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ProgressNotePage,
-    PsychotherapyPage,
+    ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
+    ProgressNotePage, PsychotherapyPage,
 };
 use super::idle::AutoLock;
 use super::print_page::PrintPage;
@@ -92,6 +92,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/records") view=BackupPage />
                 <Route path=path!("/print") view=PrintPage />
+                <Route path=path!("/conflicts") view=ConflictsPage />
             </Routes>
         </main>
     }

@@ -203,6 +203,7 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
     };
 
     view! {
+        <ConflictsNotice />
         {(to_sign > 0).then(|| view! {
             <p class="notice to-sign">{if to_sign == 1 { "1 note to sign".to_owned() } else { format!("{to_sign} notes to sign") }}</p>
         })}
@@ -221,5 +222,23 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
             </label>
         })}
         {list}
+    }
+}
+
+/// How many records have versions from two devices to settle, with the way
+/// there; nothing while there are none.
+#[component]
+fn ConflictsNotice() -> impl IntoView {
+    let session = use_session();
+    let count = LocalResource::new(move || async move { session.vault().conflict_count().await });
+    move || match count.get() {
+        Some(Ok(n)) if n > 0 => Some(view! {
+            <p class="notice" role="status">
+                {crate::ui::wording::count(n as u64, "record has", "records have")}
+                " versions from two devices to settle. "
+                <A href="/conflicts">"Conflicts"</A>
+            </p>
+        }),
+        _ => None,
     }
 }

@@ -12,7 +12,9 @@
 //!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
-//! When a save meets a version saved elsewhere, [`conflict_panel`] shows both.
+//! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
+//! versions that arrived from another device are settled on [`conflicts_page`]
+//! (laid out by [`conflict_rows`]).
 //! Route parameters are typed in [`route_params`].
 //!
 //! Everything the person typed is rendered as text; ids are the only values in
@@ -27,6 +29,8 @@ mod client_record;
 mod client_timeline_page;
 mod common;
 mod conflict_panel;
+mod conflict_rows;
+mod conflicts_page;
 mod note_form;
 mod progress_note_editor;
 mod psychotherapy;
@@ -43,5 +47,6 @@ pub use client_form::{ClientEditPage, ClientNewPage};
 pub use client_list::ClientsPage;
 pub use client_record::ClientRecord;
 pub use client_timeline_page::ClientTimelinePage;
+pub use conflicts_page::ConflictsPage;
 pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;

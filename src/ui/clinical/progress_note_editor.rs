@@ -11,6 +11,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::domain::{Client, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template};
@@ -194,6 +195,7 @@ fn DraftEditor(
     reload: Callback<()>,
 ) -> impl IntoView {
     let draft = RwSignal::new(note.start());
+    let is_conflict_copy = draft.with_untracked(|d| d.conflict_of.is_some());
     let conflict = RwSignal::new(note.pending_conflict());
     // Bumped when the form's content is replaced wholesale (a merge, a choice
     // in a conflict), so every field reads it afresh.
@@ -318,6 +320,12 @@ fn DraftEditor(
             <span class="badge">"Draft"</span>
             <SaveIndicator autosave=autosave />
         </div>
+        {is_conflict_copy.then(|| view! {
+            <p class="notice" role="status">
+                "This draft is a conflict copy: it was edited on another device while the note was signed on this one. "
+                <A href="/conflicts">"Compare the versions"</A>
+            </p>
+        })}
         {notice.map(|n| match n {
             Ok(n) => view! { <p class="notice" role="status">{n}</p> }.into_any(),
             Err(n) => view! { <p class="alert" role="alert">{n}</p> }.into_any(),

@@ -122,6 +122,7 @@ pub fn SignedNoteView(
             {late.is_some().then(|| view! { <span class="badge badge--late">"Late entry"</span> })}
         </div>
         {just_signed.then(|| view! { <p class="status status--ok" role="status">"Signed and locked."</p> })}
+        <ConflictCopyNotice note_id=signed.with_untracked(|s| s.id().0.clone()) />
         {move || leftover.get().map(|text| view! {
             <div class="notice" role="status">
                 <p>"Changes to this note were kept unsaved from before it was signed. A signed note does not change: add them as an addendum, or discard them."</p>
@@ -210,5 +211,36 @@ pub fn SignedNoteView(
                 <Addenda note=handle signed=signed start=addendum_start />
             </div>
         </div>
+    }
+}
+
+/// Said on a signed note that has a conflict copy: a draft of it edited on
+/// another device before the signature reached there, kept so those words are
+/// not lost.
+#[component]
+fn ConflictCopyNotice(note_id: String) -> impl IntoView {
+    let session = crate::ui::session_context::use_session();
+    let copies = LocalResource::new(move || {
+        let note_id = note_id.clone();
+        async move {
+            session
+                .vault()
+                .conflicts()
+                .await
+                .map(|list| {
+                    list.iter()
+                        .filter(|c| c.copy_of.as_deref() == Some(note_id.as_str()))
+                        .count()
+                })
+                .unwrap_or(0)
+        }
+    });
+    move || {
+        (copies.get().unwrap_or(0) > 0).then(|| view! {
+            <p class="notice" role="status">
+                "A draft of this note, edited on another device before it was signed, is kept beside it as a conflict copy. "
+                <leptos_router::components::A href="/conflicts">"Compare the versions"</leptos_router::components::A>
+            </p>
+        })
     }
 }

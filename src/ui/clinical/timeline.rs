@@ -147,6 +147,8 @@ fn row(client_id: &str, note: &NoteSummary, signed: Option<bool>) -> AnyView {
     };
     let late = note.late_entry;
     let addenda = note.addenda;
+    let conflict_copy = note.conflict_copy;
+    let unsettled = note.unsettled;
     view! {
         <li class="timeline__item">
             <a href=href>
@@ -159,6 +161,12 @@ fn row(client_id: &str, note: &NoteSummary, signed: Option<bool>) -> AnyView {
                     {late.then(|| view! { <span class="badge badge--late">"Late entry"</span> })}
                     {(addenda > 0).then(|| view! {
                         <span class="badge">{crate::ui::wording::count(addenda, "addendum", "addenda")}</span>
+                    })}
+                    {conflict_copy.then(|| view! {
+                        <span class="badge badge--late">"Conflict copy"</span>
+                    })}
+                    {unsettled.then(|| view! {
+                        <span class="badge badge--late">"Versions to settle"</span>
                     })}
                 </span>
             </a>
