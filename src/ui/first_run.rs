@@ -46,7 +46,9 @@ pub fn FirstRun() -> impl IntoView {
                 }
             };
         // Inside the click: some browsers grant persistence only to a user gesture.
-        let persisted = request_persistence();
+        // The request is made now; its answer is not awaited, because Firefox
+        // asks the user, who may never answer (Settings shows the outcome).
+        std::mem::drop(request_persistence());
         let Some(db) = gate.db() else { return };
         busy.set(true);
         error.set(None);
@@ -57,7 +59,6 @@ pub fn FirstRun() -> impl IntoView {
                     let key = created.recovery_key.display();
                     drop(created.recovery_key);
                     let vault = Vault::new(db, created.keyring);
-                    let _ = persisted.await;
                     let _ = vault
                         .record_event(&AuditEvent::now(now_ms(), AuditAction::VaultCreated))
                         .await;
