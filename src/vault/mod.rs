@@ -30,6 +30,8 @@ pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod backup;
 #[cfg(target_arch = "wasm32")]
+pub mod capabilities;
+#[cfg(target_arch = "wasm32")]
 mod clients;
 #[cfg(target_arch = "wasm32")]
 pub mod drafts;
