@@ -5,11 +5,13 @@
 //! [`crate::vault`] services and renders domain types, always as text.
 
 mod app;
+mod browser_support;
 mod clinical;
 mod download;
 mod first_run;
 mod gate;
 mod idle;
+mod install_advice;
 mod outcome;
 mod perf;
 mod print_page;

@@ -4,9 +4,11 @@ use leptos::prelude::*;
 
 use crate::crypto::{KdfParams, Passphrase};
 use crate::domain::Settings;
+use crate::vault::capabilities;
 use crate::vault::repository::Loaded;
 use crate::vault::storage::{estimate, is_persisted, request_persistence};
 
+use super::browser_support::BrowserSupport;
 use super::outcome::Outcome;
 use super::progress::{next_frame, Busy};
 use super::session::{now_ms, use_session};
@@ -19,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
         <ProfileAndTimers />
         <ChangePassphrase />
         <StorageStatus />
+        <BrowserSupport />
         <AuditLogList />
     }
 }
@@ -195,9 +198,14 @@ fn StorageStatus() -> impl IntoView {
                     megabytes(e.usage),
                     megabytes(e.quota)
                 ));
+                // WebKit has neither persist() nor estimate(): say so instead.
+                let caps = capabilities::detect();
+                let usage = usage.or((!caps.estimate).then(|| "This browser does not report how much space Psynotes uses.".to_owned()));
                 view! {
                     {if persisted {
                         view! { <p class="status status--ok">"Storage is persistent: the browser will not clear it to free space."</p> }.into_any()
+                    } else if !caps.persist {
+                        view! { <p class="notice" role="status">"This browser does not say whether it will keep your notes, and cannot be asked to. Keep encrypted backups."</p> }.into_any()
                     } else {
                         view! {
                             <div class="notice" role="status">

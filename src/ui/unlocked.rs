@@ -14,6 +14,7 @@ use super::clinical::{
     ClientEditPage, ClientNewPage, ClientPage, ClientsPage, ProgressNotePage, PsychotherapyPage,
 };
 use super::idle::AutoLock;
+use super::install_advice::InstallAdvice;
 use super::print_page::PrintPage;
 use super::records_page::{BackupReminder, RecordsPage};
 use super::session::Session;
@@ -74,6 +75,7 @@ fn SessionShell(
             // The reminder belongs on the home screen only.
             <Show when=move || location.pathname.get() == "/">
                 <BackupReminder />
+                <InstallAdvice />
             </Show>
             <Routes fallback=|| view! { <p>"This page does not exist."</p> <A href="/">"Back to clients"</A> }>
                 <Route path=path!("/") view=ClientsPage />
