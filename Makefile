@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 # The other two engines' drivers (scripts/install-tools.sh installs them).
-GECKODRIVER_BIN ?= $(HOME)/.cargo/bin/geckodriver
+GECKODRIVER_BIN ?= $(or $(CARGO_HOME),$(HOME)/.cargo)/bin/geckodriver
 WEBKIT_DRIVER_BIN ?= /usr/bin/WebKitWebDriver
 # Shown in the app's footer; never contains user data.
 export PSYNOTES_BUILD ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)

@@ -12,7 +12,8 @@ import { WebDriver, Capabilities } from "selenium-webdriver";
 import { Executor, HttpClient } from "selenium-webdriver/http/index.js";
 
 const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
-const GECKODRIVER = [join(homedir(), ".cargo/bin/geckodriver"), "/usr/local/bin/geckodriver", "/usr/bin/geckodriver"].find(existsSync) || "geckodriver";
+const GECKODRIVER = [join(process.env.CARGO_HOME || join(homedir(), ".cargo"), "bin/geckodriver"), "/usr/local/bin/geckodriver", "/usr/bin/geckodriver"]
+  .find(existsSync) || "geckodriver";
 
 // A tablet in portrait, as the Playwright suite uses.
 export const VIEWPORT = { width: 768, height: 1024 };
