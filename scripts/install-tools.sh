@@ -3,11 +3,17 @@
 # run takes seconds. Usage: install-tools.sh [build|test]
 #   build: wasm32 target, trunk, wasm-bindgen-cli (pinned to Cargo.lock), npm
 #          packages (binaryen's wasm-opt; Debian's binaryen 108 breaks the output).
-#   test:  all of the above, plus Debian's chromium and chromium-driver.
+#   test:  all of the above, plus the three browser engines the tests cover:
+#          Debian's chromium and chromium-driver (Blink), webkit2gtk-driver and
+#          xvfb (WebKit: WebKitWebDriver drives the MiniBrowser on a virtual
+#          display), firefox-esr (Gecko), and geckodriver (crates.io, pinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
 TRUNK_VERSION=0.21.14
+# geckodriver 0.37 speaks to Firefox ESR 115 and later.
+GECKODRIVER_VERSION=0.37.1
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -55,9 +61,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install --force wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# npm packages: binaryen (wasm-opt) and @playwright/test. Reinstall only when the
-# lockfile changed since the last install.
+# npm packages: binaryen (wasm-opt), @playwright/test, and selenium-webdriver (a
+# W3C WebDriver client for the cross-engine tests; it only ever talks to drivers
+# the test runner starts). Reinstall only when the lockfile changed since the last
+# install.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] ||
+  [ ! -f node_modules/selenium-webdriver/package.json ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   if ! command -v npm >/dev/null; then
     say "installing Node.js and npm"
@@ -74,5 +83,20 @@ if [ "$what" = test ]; then
   if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing Debian chromium and chromium-driver"
     apt_install chromium chromium-driver
+  fi
+  # WebKit, the engine of every browser on an iPad. The MiniBrowser comes with
+  # the driver's library package.
+  if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x "$MINIBROWSER" ] || [ ! -x /usr/bin/Xvfb ]; then
+    say "installing Debian webkit2gtk-driver and xvfb"
+    apt_install webkit2gtk-driver xvfb
+  fi
+  # Gecko.
+  if [ ! -x /usr/bin/firefox-esr ]; then
+    say "installing Debian firefox-esr"
+    apt_install firefox-esr
+  fi
+  if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')" != "$GECKODRIVER_VERSION" ]; then
+    say "installing geckodriver $GECKODRIVER_VERSION (about 2 min, once)"
+    cargo install --locked "geckodriver@$GECKODRIVER_VERSION"
   fi
 fi

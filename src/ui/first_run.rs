@@ -31,7 +31,9 @@ pub fn FirstRun() -> impl IntoView {
     let create = Action::new_local(move |chosen: &Passphrase| {
         let chosen = chosen.clone();
         // Inside the click: some browsers grant persistence only to a user gesture.
-        let persisted = request_persistence();
+        // The request is made now; its answer is not awaited, because Firefox
+        // asks the user, who may never answer (Settings shows the outcome).
+        std::mem::drop(request_persistence());
         async move {
             next_frame().await;
             let door = gate.door().ok_or_else(wording::storage_not_open)?;
@@ -39,7 +41,6 @@ pub fn FirstRun() -> impl IntoView {
                 .create(&chosen, now_ms())
                 .await
                 .map_err(|e| e.to_string())?;
-            let _ = persisted.await;
             passphrase.set(String::new());
             confirm.set(String::new());
             gate.enter(entry);

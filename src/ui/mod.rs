@@ -14,6 +14,7 @@
 
 mod app;
 mod backup_page;
+mod browser_support;
 mod busy;
 mod clinical;
 mod clock;
@@ -24,6 +25,7 @@ mod flush;
 mod gate;
 mod gate_state;
 mod idle;
+mod install_advice;
 mod new_passphrase_screen;
 mod outcome;
 mod perf;

@@ -52,6 +52,10 @@ pub fn UpdateBanner() -> impl IntoView {
 }
 
 fn register(waiting: RwSignal<Option<Waiting>, LocalStorage>) {
+    // None in an insecure context or some private windows: the app works online only.
+    if !crate::vault::capabilities::detect().service_worker {
+        return;
+    }
     let container = window().navigator().service_worker();
     let promise = container.register("/sw.js");
     wasm_bindgen_futures::spawn_local(async move {

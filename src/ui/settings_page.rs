@@ -5,10 +5,12 @@ use leptos::prelude::*;
 
 use crate::crypto::Passphrase;
 use crate::domain::Settings;
+use crate::vault::capabilities;
 use crate::vault::door::RecoveryKeyHandover;
 use crate::vault::sealer::Loaded;
 use crate::vault::storage::{estimate, is_persisted, request_persistence};
 
+use super::browser_support::BrowserSupport;
 use super::busy::{next_frame, Busy};
 use super::clock::now_ms;
 use super::outcome::Outcome;
@@ -23,6 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
         <ChangePassphrase />
         <NewRecoveryKey />
         <StorageStatus />
+        <BrowserSupport />
         <AuditLogList />
     }
 }
@@ -284,9 +287,14 @@ fn StorageStatus() -> impl IntoView {
                     megabytes(e.usage),
                     megabytes(e.quota)
                 ));
+                // WebKit has neither persist() nor estimate(): say so instead.
+                let caps = capabilities::detect();
+                let usage = usage.or((!caps.estimate).then(|| "This browser does not report how much space Psynotes uses.".to_owned()));
                 view! {
                     {if persisted {
                         view! { <p class="status status--ok">"Storage is persistent: the browser will not clear it to free space."</p> }.into_any()
+                    } else if !caps.persist {
+                        view! { <p class="notice" role="status">"This browser does not say whether it will keep your notes, and cannot be asked to. Keep encrypted backups."</p> }.into_any()
                     } else {
                         view! {
                             <div class="notice" role="status">

@@ -19,6 +19,7 @@ use super::clinical::{
     ProgressNotePage, PsychotherapyPage,
 };
 use super::idle::AutoLock;
+use super::install_advice::InstallAdvice;
 use super::print_page::PrintPage;
 use super::session_context::Session;
 use super::settings_page::SettingsPage;
@@ -79,6 +80,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
             // The reminder belongs on the home screen only.
             <Show when=move || location.pathname.get() == "/">
                 <BackupReminder />
+                <InstallAdvice />
             </Show>
             <Routes fallback=|| view! { <p>"This page does not exist."</p> <A href="/">"Back to clients"</A> }>
                 <Route path=path!("/") view=ClientsPage />

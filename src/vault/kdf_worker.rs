@@ -69,6 +69,10 @@ pub fn is_ready() -> bool {
 }
 
 fn spawn() -> Option<KdfWorker> {
+    // Without module workers one would only time out: derive on the page at once.
+    if !super::capabilities::module_workers() {
+        return None;
+    }
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(WORKER_URL, &options).ok()?;

@@ -57,6 +57,8 @@ pub mod backup;
 #[cfg(target_arch = "wasm32")]
 pub mod batch;
 #[cfg(target_arch = "wasm32")]
+pub mod capabilities;
+#[cfg(target_arch = "wasm32")]
 mod clients;
 #[cfg(target_arch = "wasm32")]
 pub mod conflicts;

@@ -58,7 +58,11 @@ pub async fn is_persisted() -> bool {
 pub async fn estimate() -> Option<Estimate> {
     let promise = manager()?.estimate().ok()?;
     let value = JsFuture::from(promise).await.ok()?;
-    let estimate: web_sys::StorageEstimate = value.dyn_into().ok()?;
+    // A dictionary, not a class: `dyn_into` (an instanceof check) always fails.
+    if !value.is_object() {
+        return None;
+    }
+    let estimate: web_sys::StorageEstimate = value.unchecked_into();
     Some(Estimate {
         usage: estimate.get_usage()?,
         quota: estimate.get_quota()?,
