@@ -61,12 +61,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION"
   cargo install --force wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
-# npm packages: binaryen (wasm-opt), @playwright/test, and selenium-webdriver (a
+# npm packages: binaryen (wasm-opt), @playwright/test, selenium-webdriver (a
 # W3C WebDriver client for the cross-engine tests; it only ever talks to drivers
-# the test runner starts). Reinstall only when the lockfile changed since the last
-# install.
+# the test runner starts), and pouchdb-server (the CouchDB the sync tests start,
+# in memory, on 127.0.0.1). Reinstall only when the lockfile changed since the
+# last install. No package needs its install scripts (PouchDB's in-memory store
+# needs no native module), so none is run.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] ||
   [ ! -f node_modules/selenium-webdriver/package.json ] ||
+  [ ! -f node_modules/pouchdb-server/package.json ] ||
   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   if ! command -v npm >/dev/null; then
     say "installing Node.js and npm"
@@ -74,7 +77,7 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] 
   fi
   say "installing npm packages"
   # Playwright drives Debian's Chromium; it must never download a browser of its own.
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
 fi
 
 cargo fetch --quiet

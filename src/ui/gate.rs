@@ -26,6 +26,7 @@ use crate::vault::VaultError;
 use super::first_run::FirstRun;
 use super::gate_state::{Gate, Screen};
 use super::idle::AutoLock;
+use super::join_screen::{JoinOffer, JoinSyncedVault};
 use super::new_passphrase_screen::NewPassphraseScreen;
 use super::recovery_key_screen::RecoveryKeyScreen;
 use super::restore_screen::RestoreFromBackup;
@@ -107,13 +108,7 @@ pub fn VaultGate() -> impl IntoView {
             </LockedShell>
         }
         .into_any(),
-        Screen::FirstRun => view! {
-            <LockedShell>
-                <FirstRun />
-                <RestoreFromBackup />
-            </LockedShell>
-        }
-        .into_any(),
+        Screen::FirstRun => view! { <LockedShell><FirstRunChoices /></LockedShell> }.into_any(),
         Screen::HeaderMissing => view! {
             <LockedShell>
                 <div class="card narrow">
@@ -168,5 +163,25 @@ fn LockedShell(children: Children) -> impl IntoView {
         <main class="shell__main" id="main" tabindex="-1">
             {children()}
         </main>
+    }
+}
+
+/// A browser with no vault: create one, join a synced one, or restore a
+/// backup. Joining takes the whole screen, so its "Passphrase" is the only one.
+#[component]
+fn FirstRunChoices() -> impl IntoView {
+    let joining = RwSignal::new(false);
+    move || {
+        if joining.get() {
+            view! { <JoinSyncedVault on_back=Callback::new(move |()| joining.set(false)) /> }
+                .into_any()
+        } else {
+            view! {
+                <FirstRun />
+                <JoinOffer on_join=Callback::new(move |()| joining.set(true)) />
+                <RestoreFromBackup />
+            }
+            .into_any()
+        }
     }
 }

@@ -13,6 +13,8 @@ use crate::export::ExportRequest;
 use crate::vault::audit::LockReason;
 use crate::vault::lock_channel::LockChannel;
 use crate::vault::open_vault::Vault;
+use crate::vault::sync::engine::SyncEngine;
+use crate::vault::sync::status::SyncStatus;
 
 use super::clock::now_ms;
 use super::flush::{use_flushers, Flushers};
@@ -38,6 +40,12 @@ pub struct Session {
     close: Callback<()>,
     locking: RwSignal<bool>,
     channel: StoredValue<Option<LockChannel>, LocalStorage>,
+    /// What the header says about syncing.
+    pub sync_status: RwSignal<SyncStatus>,
+    /// Bumped each time sync brings records from another device: the pages
+    /// that list records read them again.
+    pub received: RwSignal<u64>,
+    sync: StoredValue<Option<SyncEngine>, LocalStorage>,
 }
 
 impl Session {
@@ -53,7 +61,11 @@ impl Session {
             close,
             locking: RwSignal::new(false),
             channel: StoredValue::new_local(None),
+            sync_status: RwSignal::new(SyncStatus::Off),
+            received: RwSignal::new(0),
+            sync: StoredValue::new_local(None),
         };
+        session.restart_sync();
         // Another tab locked: lock here too, without echoing it back.
         session.channel.set_value(Some(LockChannel::listen(move || {
             session.lock_quietly(LockReason::OtherTab)
@@ -78,6 +90,9 @@ impl Session {
             return;
         }
         session.locking.set(true);
+        // Sync stops first: its requests are cancelled, and its credentials
+        // go with the engine.
+        session.stop_sync_engine();
         leptos::task::spawn_local(async move {
             let vault = session.vault();
             let flushers = session.flushers;
@@ -95,6 +110,29 @@ impl Session {
             }
             session.close.run(());
         });
+    }
+
+    /// (Re)starts syncing as the vault's sync setup says: after unlocking,
+    /// and after sync is turned on or off in Settings.
+    pub fn restart_sync(&self) {
+        self.stop_sync_engine();
+        let status = self.sync_status;
+        let received = self.received;
+        let engine = SyncEngine::start(
+            self.vault(),
+            move |s| status.set(s),
+            move || received.update(|n| *n += 1),
+        );
+        self.sync.set_value(Some(engine));
+    }
+
+    fn stop_sync_engine(&self) {
+        self.sync.update_value(|engine| {
+            if let Some(engine) = engine.take() {
+                engine.stop();
+            }
+        });
+        self.sync_status.set(SyncStatus::Off);
     }
 
     /// The vault handle. Cheap to clone; fails with `Locked` once locked.

@@ -15,6 +15,7 @@ use super::busy::{next_frame, Busy};
 use super::clock::now_ms;
 use super::outcome::Outcome;
 use super::session_context::use_session;
+use super::sync_settings::SyncSettings;
 
 /// The settings page.
 #[component]
@@ -24,6 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
         <ProfileAndTimers />
         <ChangePassphrase />
         <NewRecoveryKey />
+        <SyncSettings />
         <StorageStatus />
         <BrowserSupport />
         <AuditLogList />

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::domain::Settings;
 use crate::vault::audit::LockReason;
 use crate::vault::open_vault::Vault;
+use crate::vault::sync::status::SyncStatus;
 
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
@@ -21,7 +22,7 @@ use super::clinical::{
 use super::idle::AutoLock;
 use super::install_advice::InstallAdvice;
 use super::print_page::PrintPage;
-use super::session_context::Session;
+use super::session_context::{use_session, Session};
 use super::settings_page::SettingsPage;
 
 /// Loads the settings, provides the [`Session`], and renders the app.
@@ -74,6 +75,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
                 <A href="/records">"Backup"</A>
                 <A href="/settings">"Settings"</A>
             </nav>
+            <SyncIndicator />
             <button type="button" on:click=move |_| session.lock(LockReason::Button)>"Lock"</button>
         </header>
         <main class="shell__main" id="main" tabindex="-1">
@@ -97,6 +99,33 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
                 <Route path=path!("/conflicts") view=ConflictsPage />
             </Routes>
         </main>
+    }
+}
+
+/// Sync's state, always in view while sync is on (`role="status"`): its
+/// text starts "Synced", "Syncing", "Offline" or "Sync stopped". A first
+/// pull shows how far it has come.
+#[component]
+fn SyncIndicator() -> impl IntoView {
+    let session = use_session();
+    move || {
+        let status = session.sync_status.get();
+        let text = status.text();
+        let progress = match status {
+            SyncStatus::Syncing { received, expected } if expected > 0 => {
+                Some((received.min(expected), expected))
+            }
+            _ => None,
+        };
+        let stopped = matches!(status, SyncStatus::Stopped { .. });
+        (!text.is_empty()).then(|| view! {
+            <span class="sync-status" class:sync-status--stopped=stopped role="status">
+                {text}
+                {progress.map(|(done, total)| view! {
+                    <progress max=total.to_string() value=done.to_string() aria-label="Records received"></progress>
+                })}
+            </span>
+        })
     }
 }
 

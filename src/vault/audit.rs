@@ -120,6 +120,12 @@ pub enum AuditAction {
     },
     /// Versions of a record made on different devices were settled.
     SettledConflict(RecordKind),
+    /// This device joined a vault synced through a server.
+    JoinedSyncedVault,
+    /// Syncing was turned on (or its server changed).
+    SyncStarted,
+    /// Syncing was turned off; every record stays on this device.
+    SyncStopped,
 }
 
 impl AuditAction {
@@ -171,6 +177,9 @@ impl AuditAction {
                     kind.label()
                 )
             }
+            AuditAction::JoinedSyncedVault => "This device joined the synced vault".to_owned(),
+            AuditAction::SyncStarted => "Turned syncing on".to_owned(),
+            AuditAction::SyncStopped => "Turned syncing off".to_owned(),
         }
     }
 }

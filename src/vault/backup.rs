@@ -172,6 +172,10 @@ impl Vault {
                     }
                 }
                 for (id, record) in pending {
+                    if store == ProgressNotes::NAME && is_conflict_copy(keys, &record) {
+                        // A conflict copy the backup holds: listed to be settled here too.
+                        conflicted.push(conflict_key(store, &id));
+                    }
                     // Planned on the leaves read above: if another tab changed
                     // the record since, the whole merge is refused, not half done.
                     let expect = match here.get(id.as_str()) {
@@ -239,4 +243,13 @@ async fn snapshot(connection: &Connection) -> Result<(String, Vec<StoreRecords>)
     // Read-only: every result is in; nothing to commit.
     drop(tx);
     Ok((header_json.ok_or(VaultError::NoVault)?, stores))
+}
+
+/// Whether `record` (a progress note) shows a conflict copy.
+fn is_conflict_copy(keys: &super::keyring::Keyring, record: &StoredRecord) -> bool {
+    use crate::domain::ProgressNote;
+    matches!(
+        super::sealer::Sealer::<ProgressNotes>::new(keys.records()).open::<ProgressNote>(record),
+        Ok(Some(s)) if matches!(&s.value, ProgressNote::Draft(d) if d.conflict_of.is_some())
+    )
 }

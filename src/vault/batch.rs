@@ -15,7 +15,7 @@ use super::connection::Connection;
 use super::meta::{device_id, meta_json, meta_value, CONFLICTS_ID};
 use super::record::{Sealed, StoredRecord};
 use super::revision_tree::{Leaf, RevId, RevTree};
-use super::store::{EncryptedStore, VAULT_META};
+use super::store::{EncryptedStore, SYNC_OUTBOX, VAULT_META};
 use super::write_transaction::{Durability, WriteTransaction};
 use super::VaultError;
 
@@ -72,6 +72,17 @@ enum Op {
         add: Vec<String>,
         remove: Vec<String>,
     },
+    /// A record the sync server has not seen yet (`store:id`).
+    Outbox {
+        key: String,
+    },
+    /// The server now holds record `id` of `store` as it was sent: its entry
+    /// goes, unless the record changed since (then it is sent again).
+    Sent {
+        store: &'static str,
+        id: String,
+        leaves: Vec<RevId>,
+    },
 }
 
 impl Op {
@@ -83,6 +94,8 @@ impl Op {
             | Op::DeleteIfAt { store, .. }
             | Op::Clear { store } => store,
             Op::Meta { .. } | Op::Conflicts { .. } => VAULT_META,
+            Op::Outbox { .. } => SYNC_OUTBOX,
+            Op::Sent { store, .. } => store,
         }
     }
 }
@@ -91,6 +104,9 @@ impl Op {
 pub struct Batch {
     ops: Vec<Op>,
     durability: Durability,
+    /// Whether the records it writes go to the sync outbox (all but what
+    /// was just received from the server).
+    outbox: bool,
 }
 
 impl Default for Batch {
@@ -105,7 +121,39 @@ impl Batch {
         Batch {
             ops: Vec::new(),
             durability: Durability::Default,
+            outbox: true,
         }
+    }
+
+    /// A batch writing what was received from the sync server: its records
+    /// are not queued to be sent back (the pull queues, with
+    /// [`Batch::queue_for_server`], those it changed here).
+    pub(in crate::vault) fn received(mut self) -> Batch {
+        self.outbox = false;
+        self
+    }
+
+    /// Queues record `id` of `store` for the sync server.
+    pub(in crate::vault) fn queue_for_server(mut self, store: &str, id: &str) -> Batch {
+        self.ops.push(Op::Outbox {
+            key: outbox_key(store, id),
+        });
+        self
+    }
+
+    /// Marks record `id` of `store` as held by the server with `leaves`.
+    pub(in crate::vault) fn sent(
+        mut self,
+        store: &'static str,
+        id: &str,
+        leaves: Vec<RevId>,
+    ) -> Batch {
+        self.ops.push(Op::Sent {
+            store,
+            id: id.to_owned(),
+            leaves,
+        });
+        self
     }
 
     /// Asks the browser to flush this batch to disk before reporting it saved:
@@ -225,9 +273,15 @@ impl Batch {
                 }
             }
         }
-        let stores: BTreeSet<&str> = ops.iter().map(Op::store).collect();
+        let mut stores: BTreeSet<&str> = ops.iter().map(Op::store).collect();
+        if ops.iter().any(|op| matches!(op, Op::Sent { .. })) {
+            stores.insert(SYNC_OUTBOX);
+        }
         let stores: Vec<&str> = stores.into_iter().collect();
         let tx = WriteTransaction::begin(connection, &stores, self.durability)?;
+        if !self.outbox {
+            tx.received();
+        }
         let result = run(&tx, ops).await;
         tx.end(result).await
     }
@@ -298,6 +352,27 @@ async fn run(tx: &WriteTransaction, ops: Vec<Op>) -> Result<(), VaultError> {
             }
             Op::Clear { store } => tx.clear(store).await?,
             Op::Meta { id, json } => tx.put(VAULT_META, &meta_value(id, &json)).await?,
+            Op::Outbox { key } => {
+                tx.put(SYNC_OUTBOX, &outbox_value(&key)).await?;
+            }
+            Op::Sent { store, id, leaves } => {
+                let now: Option<Vec<RevId>> = current(tx, store, &id)
+                    .await?
+                    .map(|r| r.tree.leaves().iter().map(|l| l.rev).collect());
+                let unchanged = match now {
+                    // Gone, or never there: nothing left to send.
+                    None => leaves.is_empty(),
+                    Some(mut now) => {
+                        let mut sent = leaves.clone();
+                        now.sort();
+                        sent.sort();
+                        now == sent
+                    }
+                };
+                if unchanged {
+                    tx.delete(SYNC_OUTBOX, &outbox_key(store, &id)).await?;
+                }
+            }
             Op::Conflicts { add, remove } => {
                 let current = tx.get(VAULT_META, CONFLICTS_ID).await?;
                 let mut list: BTreeSet<String> = current
@@ -316,6 +391,18 @@ async fn run(tx: &WriteTransaction, ops: Vec<Op>) -> Result<(), VaultError> {
         }
     }
     Ok(())
+}
+
+/// The outbox key of record `id` of `store`.
+pub(in crate::vault) fn outbox_key(store: &str, id: &str) -> String {
+    format!("{store}:{id}")
+}
+
+fn outbox_value(key: &str) -> wasm_bindgen::JsValue {
+    let o = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&o, &"id".into(), &key.into());
+    o.into()
 }
 
 /// Checks that record `id` of `store` is what the write expects.

@@ -33,6 +33,8 @@ pub struct Connection {
     closed: Rc<Cell<bool>>,
     /// This browser's device id, once read (see [`super::meta::device_id`]).
     pub(in crate::vault) device: RefCell<Option<super::record::DeviceId>>,
+    /// Counts this tab's commits that queued records for the sync server.
+    local_changes: Rc<Cell<u64>>,
     _versionchange: EventListener,
 }
 
@@ -64,6 +66,7 @@ impl Connection {
             writes,
             closed,
             device: RefCell::new(None),
+            local_changes: Rc::new(Cell::new(0)),
             _versionchange: listener,
         };
         Ok(connection)
@@ -89,6 +92,16 @@ impl Connection {
             return Err(VaultError::NewerDatabase);
         }
         Ok(&self.writes)
+    }
+
+    /// The counter write transactions bump when they queued records.
+    pub(in crate::vault) fn changes_counter(&self) -> Rc<Cell<u64>> {
+        self.local_changes.clone()
+    }
+
+    /// How many such commits this tab made: the sync engine sends when it moves.
+    pub(in crate::vault) fn local_changes(&self) -> u64 {
+        self.local_changes.get()
     }
 
     /// Whether a newer version of the app took the database over.

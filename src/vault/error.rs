@@ -98,6 +98,10 @@ pub enum VaultError {
     /// IndexedDB failed for another reason.
     #[error("The browser's storage reported a problem ({0}). Nothing was changed. Try again, and reload the page if it keeps happening.")]
     Storage(String),
+    /// Joining a synced vault failed on the server's side; the message says
+    /// what to check.
+    #[error("{}", sentence(.0))]
+    Sync(String),
     /// An add found its key taken (internal: callers turn it into their own error).
     #[error("A record with this id already exists. Nothing was changed.")]
     Constraint,

@@ -80,6 +80,21 @@ impl VaultHeader {
 
     /// The AAD for wrapping the master key: format, KDF name, parameters and salt,
     /// in a fixed binary layout.
+    /// The vault's id: stable for its whole life (a passphrase change, which
+    /// re-wraps only the master key, keeps it), the same on every device that
+    /// holds the vault, and secret to nobody: it names the vault to a sync
+    /// server, whose documents carry it, so another vault's are recognised.
+    pub fn vault_id(&self) -> String {
+        use sha2::{Digest as _, Sha256};
+        let hash = Sha256::new()
+            .chain_update(b"psynotes/vault-id/v1")
+            .chain_update(self.created_at_ms.to_be_bytes())
+            .chain_update(self.data_keys.records.nonce)
+            .chain_update(&self.data_keys.records.ciphertext)
+            .finalize();
+        hash[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     pub fn master_aad(&self) -> Vec<u8> {
         master_aad(self.format, &self.kdf_params, &self.salt)
     }
@@ -142,6 +157,20 @@ mod tests {
             },
             created_at_ms: 1_700_000_000_000,
         }
+    }
+
+    #[test]
+    fn the_vault_id_survives_a_passphrase_change_and_differs_between_vaults() {
+        let h = header();
+        let id = h.vault_id();
+        assert_eq!(id.len(), 32);
+        let mut changed = header();
+        changed.master_by_passphrase = wrapped(9);
+        changed.salt = Salt([8; 16]);
+        assert_eq!(changed.vault_id(), id);
+        let mut other = header();
+        other.data_keys.records = wrapped(10);
+        assert_ne!(other.vault_id(), id);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub mod record;
 pub mod revision_tree;
 pub mod sealer;
 pub mod store;
+pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
 pub mod amendable_note;

@@ -22,7 +22,11 @@ pub const DB_NAME: &str = "psynotes";
 /// - 2: adds `note_index` (one sealed note index per client) and
 ///   `practice_summary` (every client's note tally, one record). Existing
 ///   vaults get both built from the notes the first time they are unlocked.
-pub const DB_VERSION: u32 = 2;
+/// - 3: adds `sync_outbox` (the records changed here that the sync server
+///   has not seen). Records gain revision histories in the same release, but
+///   that needs no upgrade: old records are read as they are and rewritten
+///   in the new shape at their next edit.
+pub const DB_VERSION: u32 = 3;
 
 /// Opens database `name` at `version`, creating or upgrading its stores.
 pub(in crate::vault) async fn open_and_upgrade(

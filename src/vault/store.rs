@@ -86,13 +86,21 @@ store!(
     /// beside the header in `vault_meta`.
     SettingsStore, "vault_meta", Records
 );
+store!(
+    /// How this device syncs (server, user, password), sealed under the
+    /// records key in `vault_meta`, beside the settings, under its own id.
+    SyncConfigStore, "vault_meta", Records
+);
 
 /// The plaintext header's store.
 pub const VAULT_META: &str = "vault_meta";
+/// Records changed here and not yet sent to the sync server, by
+/// `store:id` (see [`super::sync`]). Plaintext ids only.
+pub const SYNC_OUTBOX: &str = "sync_outbox";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 8] = [
+pub const ALL_STORES: [&str; 9] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -101,6 +109,7 @@ pub const ALL_STORES: [&str; 8] = [
     DraftsStore::NAME,
     NoteIndex::NAME,
     PracticeSummaryStore::NAME,
+    SYNC_OUTBOX,
 ];
 
 /// The stores a backup holds: all but the derived ones. The note index and the
@@ -131,7 +140,8 @@ mod tests {
                 "audit_log",
                 "drafts",
                 "note_index",
-                "practice_summary"
+                "practice_summary",
+                "sync_outbox"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();
@@ -143,7 +153,9 @@ mod tests {
     #[test]
     fn backups_hold_every_store_but_the_derived_index() {
         let mut expected: Vec<&str> = ALL_STORES.to_vec();
-        expected.retain(|s| *s != NoteIndex::NAME && *s != PracticeSummaryStore::NAME);
+        expected.retain(|s| {
+            *s != NoteIndex::NAME && *s != PracticeSummaryStore::NAME && *s != SYNC_OUTBOX
+        });
         assert_eq!(BACKED_UP_STORES.to_vec(), expected);
     }
 

@@ -19,7 +19,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbObjectStore, IdbRequest, IdbTransaction};
 
+use std::cell::Cell;
+
 use super::connection::Connection;
+use super::incoming::REPLICATED_STORES;
+use super::store::SYNC_OUTBOX;
 use super::VaultError;
 
 #[wasm_bindgen]
@@ -51,11 +55,21 @@ pub(in crate::vault) enum Durability {
 }
 
 /// An open read-write transaction.
+///
+/// Every record it puts into a store that travels is also queued, in the
+/// same transaction, for the sync server (`sync_outbox`), whatever procedure
+/// wrote it; only what was just received from the server is not (see
+/// [`WriteTransaction::received`]).
 pub(in crate::vault) struct WriteTransaction {
     tx: IdbTransaction,
     /// Settles when the transaction completes (resolves) or aborts (rejects).
     /// Made before the first request, so no outcome can be missed.
     outcome: JsFuture,
+    /// Whether records it writes to stores that travel are queued.
+    queues: Cell<bool>,
+    /// Whether it queued any (the sync engine is woken when it commits).
+    queued: Cell<bool>,
+    connection_changes: Option<std::rc::Rc<Cell<u64>>>,
 }
 
 impl WriteTransaction {
@@ -67,6 +81,9 @@ impl WriteTransaction {
     ) -> Result<WriteTransaction, VaultError> {
         let db = connection.writes()?;
         let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+        if stores.iter().any(|s| REPLICATED_STORES.contains(s)) && !stores.contains(&SYNC_OUTBOX) {
+            names.push(&JsValue::from_str(SYNC_OUTBOX));
+        }
         let options = Object::new();
         if durability == Durability::Strict {
             let _ = Reflect::set(&options, &"durability".into(), &"strict".into());
@@ -82,7 +99,35 @@ impl WriteTransaction {
         Ok(WriteTransaction {
             tx,
             outcome: JsFuture::from(outcome),
+            queues: Cell::new(true),
+            queued: Cell::new(false),
+            connection_changes: Some(connection.changes_counter()),
         })
+    }
+
+    /// Marks this transaction as writing what was received from the sync
+    /// server: its records are not queued to be sent back.
+    pub(in crate::vault) fn received(&self) {
+        self.queues.set(false);
+    }
+
+    /// Queues the record in `value` (a record of `store`) for the server,
+    /// if `store` travels.
+    fn queue(&self, store: &str, value: &JsValue) -> Result<(), VaultError> {
+        if !self.queues.get() || !REPLICATED_STORES.contains(&store) {
+            return Ok(());
+        }
+        let id = Reflect::get(value, &"id".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let entry = Object::new();
+        let _ = Reflect::set(&entry, &"id".into(), &format!("{store}:{id}").into());
+        self.store(SYNC_OUTBOX)?
+            .put(&entry)
+            .map_err(|e| from_js_error(&e))?;
+        self.queued.set(true);
+        Ok(())
     }
 
     /// One of the transaction's stores.
@@ -134,6 +179,7 @@ impl WriteTransaction {
             .store(store)?
             .put(value)
             .map_err(|e| from_js_error(&e))?;
+        self.queue(store, value)?;
         settle(&request).await.map(drop)
     }
 
@@ -147,6 +193,7 @@ impl WriteTransaction {
             .store(store)?
             .add(value)
             .map_err(|e| from_js_error(&e))?;
+        self.queue(store, value)?;
         match settle(&request).await {
             Err(VaultError::Constraint) => Err(VaultError::DataExists),
             other => other.map(drop),
@@ -161,7 +208,8 @@ impl WriteTransaction {
         store: &IdbObjectStore,
         value: &JsValue,
     ) -> Result<(), VaultError> {
-        store.add(value).map(drop).map_err(|e| from_js_error(&e))
+        store.add(value).map(drop).map_err(|e| from_js_error(&e))?;
+        self.queue(&store.name(), value)
     }
 
     /// Deletes the record under `key`.
@@ -184,7 +232,15 @@ impl WriteTransaction {
     /// not.
     pub(in crate::vault) async fn finish(self) -> Result<(), VaultError> {
         match self.outcome.await {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                if self.queued.get() {
+                    // Wakes the sync engine, if one runs in this tab.
+                    if let Some(changes) = &self.connection_changes {
+                        changes.set(changes.get().wrapping_add(1));
+                    }
+                }
+                Ok(())
+            }
             Err(_) => Err(abort_cause(&self.tx)),
         }
     }

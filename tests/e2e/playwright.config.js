@@ -5,6 +5,9 @@ import { defineConfig } from "@playwright/test";
 
 // E2E_PORT lets two checkouts run their suites side by side.
 export const PORT = Number(process.env.E2E_PORT || 4173);
+// The sync tests start PouchDB Server on this port; the app reaches it
+// through its own origin, under /couchdb/.
+export const COUCH_PORT = Number(process.env.E2E_COUCH_PORT || PORT + 2);
 
 export default defineConfig({
   testDir: ".",
@@ -35,6 +38,7 @@ export default defineConfig({
   },
   webServer: {
     command: `node scripts/serve.mjs dist ${PORT}`,
+    env: { COUCHDB_URL: `http://127.0.0.1:${COUCH_PORT}` },
     cwd: "../..",
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,

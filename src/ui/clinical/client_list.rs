@@ -82,7 +82,11 @@ fn sorted_clients(
 #[component]
 pub fn ClientsPage() -> impl IntoView {
     let session = use_session();
-    let data = LocalResource::new(move || load_home(session));
+    let data = LocalResource::new(move || {
+        // Read again when sync brings records from another device.
+        session.received.track();
+        load_home(session)
+    });
     let query = RwSignal::new(String::new());
     // Latches on the first query of the visit, so the notes load once.
     let searching = Memo::new(move |was: Option<&bool>| {
@@ -230,7 +234,10 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
 #[component]
 fn ConflictsNotice() -> impl IntoView {
     let session = use_session();
-    let count = LocalResource::new(move || async move { session.vault().conflict_count().await });
+    let count = LocalResource::new(move || {
+        session.received.track();
+        async move { session.vault().conflict_count().await }
+    });
     move || match count.get() {
         Some(Ok(n)) if n > 0 => Some(view! {
             <p class="notice" role="status">

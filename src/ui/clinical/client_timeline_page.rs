@@ -48,7 +48,11 @@ pub fn ClientTimelinePage() -> impl IntoView {
             .client
             .with(|c| c.as_ref().map(|c| c.id.0.clone()).unwrap_or_default())
     });
-    let notes = LocalResource::new(move || load_notes(session, client_id.get()));
+    let notes = LocalResource::new(move || {
+        // Read again when sync brings notes from another device.
+        session.received.track();
+        load_notes(session, client_id.get())
+    });
     // After the timeline shows: read this client's notes once, to mark any that
     // do not open and to correct a summary that disagrees with its note.
     let damaged = RwSignal::new(Vec::<String>::new());

@@ -71,6 +71,7 @@ pub fn ConflictsPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let listed = LocalResource::new(move || {
         reload.track();
+        session.received.track();
         load(session)
     });
     let selected = RwSignal::new(None::<ConflictSummary>);

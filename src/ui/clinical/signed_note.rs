@@ -221,6 +221,8 @@ pub fn SignedNoteView(
 fn ConflictCopyNotice(note_id: String) -> impl IntoView {
     let session = crate::ui::session_context::use_session();
     let copies = LocalResource::new(move || {
+        // Looked for again when sync brings records.
+        session.received.track();
         let note_id = note_id.clone();
         async move {
             session
