@@ -11,7 +11,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::{typed_after_signing, ProgressNoteDraft, SignError, ValidationIssue};
+use crate::domain::{
+    typed_after_signing, Client, ProgressNoteDraft, References, SignError, ValidationIssue,
+};
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::private_text::private_text;
 use crate::ui::session_context::use_session;
@@ -41,7 +43,19 @@ struct Review {
 }
 
 impl Review {
-    fn of(draft: &ProgressNoteDraft) -> Review {
+    fn of(draft: &ProgressNoteDraft, client: &Client) -> Review {
+        // The wording the signature will keep, read as signing will read it.
+        let wording = crate::domain::NoteWording::Current(crate::domain::ReferencedWording::of(
+            draft,
+            References::client(client),
+        ));
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                "None".to_owned()
+            } else {
+                items.join("; ")
+            }
+        };
         let time = match (draft.start, draft.end) {
             (Some(s), Some(e)) => format!("{s}–{e} ({})", format_minutes(draft.duration_minutes())),
             _ => "—".to_owned(),
@@ -67,6 +81,28 @@ impl Review {
                     .map(|p| p.to_string())
                     .unwrap_or_default(),
             ),
+            (
+                "Diagnoses addressed".to_owned(),
+                list(wording.diagnosis_lines(draft)),
+            ),
+            (
+                "Goals addressed".to_owned(),
+                list(
+                    wording
+                        .goals(draft)
+                        .into_iter()
+                        .map(|g| {
+                            format!(
+                                "{}: {}",
+                                g.text.unwrap_or_else(
+                                    || "A goal no longer on the treatment plan".to_owned()
+                                ),
+                                g.progress.label()
+                            )
+                        })
+                        .collect(),
+                ),
+            ),
         ];
         let sections = draft
             .template
@@ -80,7 +116,10 @@ impl Review {
                     .unwrap_or("")
                     .trim()
                     .to_owned();
-                (s.label.to_owned(), first)
+                (
+                    wording.section_label(draft.template, s.key).to_owned(),
+                    first,
+                )
             })
             .collect();
         let warnings = draft.signing_warnings();
@@ -95,11 +134,15 @@ impl Review {
 #[component]
 pub fn SignPanel(
     form: NoteForm,
+    /// The client's record as the form shows it: the wording of the goals and
+    /// diagnoses the note refers to is kept from it at signing.
+    client: Client,
     note: StoredValue<EditableProgressNote, LocalStorage>,
     on_save: Callback<()>,
     on_signed: Callback<(AmendableNote, Option<String>)>,
 ) -> impl IntoView {
     let session = use_session();
+    let client = StoredValue::new(client);
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let refusal = RwSignal::new(None::<Refusal>);
     let review = RwSignal::new(None::<Review>);
@@ -118,12 +161,16 @@ pub fn SignPanel(
         let settings = session.settings.get_untracked();
         let reason = draft.late_entry_reason.clone();
         let reason = (!reason.trim().is_empty()).then_some(reason);
-        match draft.sign(
-            &settings.clinician,
-            now_local(),
-            settings.late_entry_hours,
-            reason,
-        ) {
+        let signed = client.with_value(|client| {
+            draft.sign(
+                References::client(client),
+                &settings.clinician,
+                now_local(),
+                settings.late_entry_hours,
+                reason,
+            )
+        });
+        match signed {
             Ok(_) => {
                 issues.set(Vec::new());
                 refusal.set(None);
@@ -153,7 +200,9 @@ pub fn SignPanel(
             return;
         }
         acknowledged.set(false);
-        review.set(Some(form.draft.with_untracked(Review::of)));
+        review.set(Some(form.draft.with_untracked(|d| {
+            client.with_value(|client| Review::of(d, client))
+        })));
         // Where the clinician is looking: the review, not the top of the page.
         request_animation_frame(move || {
             if let Some(el) = review_ref.get_untracked() {
@@ -176,12 +225,15 @@ pub fn SignPanel(
                     let settings = session.settings.get_untracked();
                     let reason = snapshot.late_entry_reason.clone();
                     let reason = (!reason.trim().is_empty()).then_some(reason);
-                    let signed = snapshot.clone().sign(
-                        &settings.clinician,
-                        now_local(),
-                        settings.late_entry_hours,
-                        reason,
-                    );
+                    let signed = client.with_value(|client| {
+                        snapshot.clone().sign(
+                            References::client(client),
+                            &settings.clinician,
+                            now_local(),
+                            settings.late_entry_hours,
+                            reason,
+                        )
+                    });
                     let handle = note.get_value();
                     Box::pin(async move {
                         let signed = signed.map_err(|e| e.to_string())?;
