@@ -83,12 +83,14 @@ pub fn other_clients_note(id: &str, day: &str) -> ProgressNote {
 
 /// A draft with no date of service at all.
 pub fn undated_draft(id: &str) -> ProgressNote {
-    ProgressNote::Draft(ProgressNoteDraft::new(
+    let mut draft = ProgressNoteDraft::new(
         ProgressNoteId(id.into()),
         ClientId("client-1".into()),
         Template::Dap,
         Timestamp(0),
-    ))
+    );
+    draft.date_of_service = None;
+    ProgressNote::Draft(draft)
 }
 
 pub fn exported_at() -> Timestamp {

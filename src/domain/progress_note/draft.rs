@@ -64,7 +64,9 @@ impl ProgressNoteDraft {
     pub const RISK_LABEL: &'static str = "Risk assessment";
     pub const CROSSES_MIDNIGHT_LABEL: &'static str = "The session crossed midnight";
 
-    /// An empty note for a client, created at `now`.
+    /// An empty note for a client, created at `now` and dated `now`'s day: a
+    /// note is usually started on the day of the session, and the clinician
+    /// changes the date when it is not.
     pub fn new(
         id: ProgressNoteId,
         client_id: ClientId,
@@ -75,7 +77,7 @@ impl ProgressNoteDraft {
             id,
             client_id,
             template,
-            date_of_service: None,
+            date_of_service: Some(now.date()),
             start: None,
             end: None,
             crosses_midnight: false,
@@ -351,12 +353,13 @@ mod tests {
 
     #[test]
     fn an_empty_note_lists_every_missing_field_by_label() {
-        let draft = ProgressNoteDraft::new(
+        let mut draft = ProgressNoteDraft::new(
             ProgressNoteId("n".into()),
             ClientId("c".into()),
             Template::Birp,
             Timestamp(0),
         );
+        draft.date_of_service = None;
         assert_eq!(
             fields(draft.validate_for_signing(now())),
             [
@@ -418,6 +421,18 @@ mod tests {
         let mut draft = complete_draft();
         draft.end = draft.start;
         assert_eq!(fields(draft.validate_for_signing(now())), ["End time"]);
+    }
+
+    #[test]
+    fn a_new_note_is_dated_the_day_it_is_started() {
+        let started = Timestamp::from_date_time(date("2024-03-05"), time("16:10"));
+        let draft = ProgressNoteDraft::new(
+            ProgressNoteId("n".into()),
+            ClientId("c".into()),
+            Template::Soap,
+            started,
+        );
+        assert_eq!(draft.date_of_service, Some(date("2024-03-05")));
     }
 
     #[test]
