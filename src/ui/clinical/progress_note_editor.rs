@@ -237,7 +237,11 @@ fn DraftEditor(
         Box::pin(async move { settle(note.autosave(&snapshot, now_ms()).await) })
     });
     let autosave = Autosave::new(writer);
-    let form = NoteForm { draft, autosave };
+    let form = NoteForm {
+        draft,
+        autosave,
+        issues: RwSignal::new(Vec::new()),
+    };
 
     // "Save": commit into the record and drop the buffer, in one transaction.
     let save = Callback::new(move |()| {

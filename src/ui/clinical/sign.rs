@@ -24,7 +24,10 @@ use crate::vault::editable_progress_note::EditableProgressNote;
 
 use super::autosave::SaveFuture;
 use super::common::{format_date, format_minutes, IssueList};
-use super::note_form::NoteForm;
+use super::note_form::{field_element, NoteForm, ISSUE_PREFIX};
+
+/// The late-entry reason's field, as issues name it.
+const LATE_REASON_LABEL: &str = "Late entry reason";
 
 /// Why the last attempt to sign did not go through, besides missing fields.
 #[derive(Clone, PartialEq, Eq)]
@@ -143,7 +146,7 @@ pub fn SignPanel(
 ) -> impl IntoView {
     let session = use_session();
     let client = StoredValue::new(client);
-    let issues = RwSignal::new(Vec::<ValidationIssue>::new());
+    let issues = form.issues;
     let refusal = RwSignal::new(None::<Refusal>);
     let review = RwSignal::new(None::<Review>);
     let acknowledged = RwSignal::new(false);
@@ -155,8 +158,9 @@ pub fn SignPanel(
     });
     let review_ref = NodeRef::<leptos::html::Section>::new();
 
-    // Checks everything signing checks, without signing.
-    let check = move || -> bool {
+    // What signing now would say, without signing: the issues to list by
+    // field, and any other refusal.
+    let evaluate = move || -> (Vec<ValidationIssue>, Option<Refusal>) {
         let draft = form.draft.get_untracked();
         let settings = session.settings.get_untracked();
         let reason = draft.late_entry_reason.clone();
@@ -171,28 +175,34 @@ pub fn SignPanel(
             )
         });
         match signed {
-            Ok(_) => {
-                issues.set(Vec::new());
-                refusal.set(None);
-                true
-            }
-            Err(SignError::Incomplete(found)) => {
-                issues.set(found);
-                refusal.set(None);
-                false
-            }
-            Err(SignError::NoClinicianProfile) => {
-                issues.set(Vec::new());
-                refusal.set(Some(Refusal::NoProfile));
-                false
-            }
-            Err(e) => {
-                issues.set(Vec::new());
-                refusal.set(Some(Refusal::Message(e.to_string())));
-                false
-            }
+            Ok(_) => (Vec::new(), None),
+            Err(SignError::Incomplete(found)) => (found, None),
+            Err(SignError::NoClinicianProfile) => (Vec::new(), Some(Refusal::NoProfile)),
+            // The reason has a field of its own: point at it.
+            Err(e @ SignError::LateEntryReasonRequired { .. }) => (
+                vec![ValidationIssue::new(LATE_REASON_LABEL, e.to_string())],
+                None,
+            ),
+            Err(e) => (Vec::new(), Some(Refusal::Message(e.to_string()))),
         }
     };
+    // Checks everything signing checks, without signing.
+    let check = move || -> bool {
+        let (found, refused) = evaluate();
+        let ok = found.is_empty() && refused.is_none();
+        issues.set(found);
+        refusal.set(refused);
+        ok
+    };
+
+    // Once issues are shown, they follow the form: fixing a field clears its
+    // issue (and its aria-invalid) without another press of "Sign and lock".
+    Effect::new(move |_| {
+        form.draft.track();
+        if !issues.with_untracked(Vec::is_empty) {
+            issues.set(evaluate().0);
+        }
+    });
 
     let start_review = move |_| {
         if !check() {
@@ -285,10 +295,12 @@ pub fn SignPanel(
                         wording::count(threshold(), "hour", "hours"),
                     )}
                 </p>
-                <label for="late-reason">"Late entry reason"</label>
+                <label for="late-reason">{LATE_REASON_LABEL}</label>
                 <textarea
                     id="late-reason"
                     rows="2"
+                    aria-invalid=form.invalid(LATE_REASON_LABEL)
+                    aria-describedby=form.described_by(LATE_REASON_LABEL, None)
                     use:private_text
                     prop:value=move || form.draft.with(|d| d.late_entry_reason.clone())
                     on:input:target=move |ev| {
@@ -297,7 +309,12 @@ pub fn SignPanel(
                     }
                 ></textarea>
             })}
-            <IssueList issues=issues heading="This note is not ready to sign:" />
+            <IssueList
+                issues=issues
+                heading="This note is not ready to sign:"
+                id_prefix=ISSUE_PREFIX
+                target=field_element
+            />
             {move || refusal.get().map(|r| match r {
                 Refusal::NoProfile => view! {
                     <p class="alert" role="alert">
