@@ -15,8 +15,8 @@ use crate::vault::open_vault::Vault;
 
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
-    ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ProgressNotePage,
-    PsychotherapyPage,
+    ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, NotesToSignPage,
+    ProgressNotePage, PsychotherapyPage,
 };
 use super::idle::AutoLock;
 use super::print_page::PrintPage;
@@ -83,6 +83,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
             <Routes fallback=|| view! { <p>"This page does not exist."</p> <A href="/">"Back to clients"</A> }>
                 <Route path=path!("/") view=ClientsPage />
                 <Route path=path!("/clients/new") view=ClientNewPage />
+                <Route path=path!("/to-sign") view=NotesToSignPage />
                 <ParentRoute path=path!("/clients/:client") view=ClientRecord>
                     <Route path=path!("") view=ClientTimelinePage />
                     <Route path=path!("edit") view=ClientEditPage />
