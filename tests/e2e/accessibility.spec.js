@@ -103,7 +103,10 @@ test("axe finds no serious or critical violation on any main screen", async ({ p
   await page.getByRole("button", { name: "Sign and lock" }).click();
   await expect(page.getByRole("region", { name: "Review before signing" })).toBeVisible();
   await expectAccessible(page, "review before signing");
+  // Focus goes to what opened, and back when it closes.
+  await expect(page.getByRole("heading", { name: "Review before signing" })).toBeFocused();
   await page.getByRole("button", { name: "Keep editing" }).click();
+  await expect(page.getByRole("button", { name: "Sign and lock" })).toBeFocused();
   await signNote(page);
   await expectAccessible(page, "signed note");
 

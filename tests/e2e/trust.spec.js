@@ -238,7 +238,7 @@ test("notes to sign: the home screen links to them by client, and an archived cl
   await page.locator(".breadcrumb").getByRole("link").click();
   await page.getByRole("link", { name: "Edit client" }).click();
   await page.getByRole("button", { name: "Archive client" }).click();
-  await expect(page.getByText("Client archived.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Unarchive client" })).toBeVisible();
 
   await page.getByRole("link", { name: "Clients", exact: true }).click();
   const toSign = page.getByRole("link", { name: "1 note to sign", exact: true });

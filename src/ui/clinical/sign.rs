@@ -156,7 +156,8 @@ pub fn SignPanel(
         form.draft
             .with(|d| d.late_entry_hours(now_local(), threshold()))
     });
-    let review_ref = NodeRef::<leptos::html::Section>::new();
+    let review_ref = NodeRef::<leptos::html::H3>::new();
+    let sign_button = NodeRef::<leptos::html::Button>::new();
 
     // What signing now would say, without signing: the issues to list by
     // field, and any other refusal.
@@ -213,10 +214,12 @@ pub fn SignPanel(
         review.set(Some(form.draft.with_untracked(|d| {
             client.with_value(|client| Review::of(d, client))
         })));
-        // Where the clinician is looking: the review, not the top of the page.
+        // Where the clinician is looking: the review, not the top of the page;
+        // focus follows, so a screen reader reads what will be signed.
         request_animation_frame(move || {
-            if let Some(el) = review_ref.get_untracked() {
-                el.scroll_into_view();
+            if let Some(heading) = review_ref.get_untracked() {
+                heading.scroll_into_view();
+                let _ = heading.focus();
             }
         });
     };
@@ -329,7 +332,7 @@ pub fn SignPanel(
                 <button type="button" class="secondary" disabled=move || sign.pending().get() on:click=move |_| on_save.run(())>
                     "Save"
                 </button>
-                <button type="button" disabled=move || sign.pending().get() on:click=start_review>
+                <button type="button" node_ref=sign_button disabled=move || sign.pending().get() on:click=start_review>
                     "Sign and lock"
                 </button>
             </div>
@@ -337,8 +340,8 @@ pub fn SignPanel(
             {move || review.get().map(|r| {
                 let has_warnings = !r.warnings.is_empty();
                 view! {
-                    <section class="review" role="region" aria-labelledby="review-heading" node_ref=review_ref>
-                        <h3 id="review-heading">"Review before signing"</h3>
+                    <section class="review" role="region" aria-labelledby="review-heading">
+                        <h3 id="review-heading" tabindex="-1" node_ref=review_ref>"Review before signing"</h3>
                         <dl class="facts">
                             {r.facts.into_iter().map(|(l, v)| view! { <div><dt>{l}</dt><dd>{if v.is_empty() { "—".to_owned() } else { v }}</dd></div> }).collect_view()}
                         </dl>
@@ -363,7 +366,19 @@ pub fn SignPanel(
                             >
                                 "Sign"
                             </button>
-                            <button type="button" class="secondary" on:click=move |_| review.set(None)>"Keep editing"</button>
+                            <button
+                                type="button"
+                                class="secondary"
+                                on:click=move |_| {
+                                    review.set(None);
+                                    // Back where the review was opened from.
+                                    if let Some(button) = sign_button.get_untracked() {
+                                        let _ = button.focus();
+                                    }
+                                }
+                            >
+                                "Keep editing"
+                            </button>
                         </div>
                         {move || sign.pending().get().then(|| view! { <p class="status" role="status">"Signing…"</p> })}
                     </section>
