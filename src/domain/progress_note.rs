@@ -169,16 +169,13 @@ impl ProgressNote {
     ///
     /// Only progress-note text: a psychotherapy note is another type and is
     /// never searched with these.
-    pub fn searchable_texts(&self) -> Vec<(String, &str)> {
+    pub fn searchable_texts(&self) -> Vec<(&str, &str)> {
         let content = self.content();
-        let label = |key: &str| -> String {
-            self.as_signed()
-                .and_then(SignedProgressNote::signed_wording)
-                .and_then(|w| w.section_label(key))
-                .unwrap_or_else(|| wording::current_label(content.template, key))
-                .to_owned()
-        };
-        let mut parts: Vec<(String, &str)> = content
+        let kept = self
+            .as_signed()
+            .and_then(SignedProgressNote::signed_wording);
+        let label = |key| section_label(kept, content.template, key);
+        let mut parts: Vec<(&str, &str)> = content
             .template
             .sections()
             .iter()
@@ -191,7 +188,7 @@ impl ProgressNote {
                 .filter(|(key, _)| content.template.section(key).is_none())
                 .map(|(key, text)| (label(key), text.as_str())),
         );
-        parts.push(("Participants".to_owned(), &content.participants));
+        parts.push(("Participants", &content.participants));
         for (name, answer) in [
             (
                 super::RiskAssessment::SUICIDAL_LABEL,
@@ -203,11 +200,11 @@ impl ProgressNote {
             ),
         ] {
             if let Some(super::Ideation::Present { detail }) = answer {
-                parts.push((name.to_owned(), detail));
+                parts.push((name, detail));
             }
         }
         parts.push((
-            super::RiskAssessment::SAFETY_PLAN_LABEL.to_owned(),
+            super::RiskAssessment::SAFETY_PLAN_LABEL,
             &content.risk.safety_plan,
         ));
         let late_reason = match self {
@@ -215,15 +212,10 @@ impl ProgressNote {
             ProgressNote::Signed(signed) => signed.late_entry().map(|l| l.reason.as_str()),
         };
         if let Some(reason) = late_reason {
-            parts.push(("Late entry reason".to_owned(), reason));
+            parts.push(("Late entry reason", reason));
         }
         if let ProgressNote::Signed(signed) = self {
-            parts.extend(
-                signed
-                    .addenda()
-                    .iter()
-                    .map(|a| ("Addendum".to_owned(), a.text())),
-            );
+            parts.extend(signed.addenda().iter().map(|a| ("Addendum", a.text())));
         }
         parts.retain(|(_, text)| !text.trim().is_empty());
         parts
@@ -238,6 +230,16 @@ impl ProgressNote {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// A section's label: as signed, else the app's current one.
+fn section_label<'a>(
+    kept: Option<&'a ReferencedWording>,
+    template: Template,
+    key: &'a str,
+) -> &'a str {
+    kept.and_then(|w| w.section_label(key))
+        .unwrap_or_else(|| wording::current_label(template, key))
 }
 
 impl From<ProgressNoteDraft> for ProgressNote {
@@ -412,7 +414,7 @@ mod tests {
                 "a draft is found by {words:?}"
             );
         }
-        let labels: Vec<String> = as_draft
+        let labels: Vec<&str> = as_draft
             .searchable_texts()
             .into_iter()
             .map(|(label, _)| label)

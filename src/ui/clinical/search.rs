@@ -117,7 +117,7 @@ fn client_matches(client: &Client, query: &str) -> bool {
 fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
     note.searchable_texts()
         .into_iter()
-        .map(|(label, text)| (label, text.to_owned()))
+        .map(|(label, text)| (label.to_owned(), text.to_owned()))
         .collect()
 }
 
