@@ -16,9 +16,12 @@
 //
 // Versions: every canonical text names its format on its first line, and the
 // export names the format of each digest. Each known format is one function in
-// the tables NOTE_FORMATS, ADDENDUM_FORMATS and SEAL_FORMATS below. A new format
-// (say psynotes/progress-note/v2) is one more function and one more table entry;
-// the old ones stay, so old exports keep verifying.
+// the tables NOTE_FORMATS, ADDENDUM_FORMATS and SEAL_FORMATS below, looked up by
+// that name. psynotes/progress-note/v1 covers a note's references by id and code;
+// v2 (every note signed since) also covers their wording: goals' and
+// objectives' text, diagnoses' descriptions, section labels and the names of
+// the service code and place of service. The old functions stay, so old exports
+// keep verifying.
 (function (root) {
   "use strict";
 
@@ -216,6 +219,65 @@
       .finish();
   }
 
+  // ---------------------------------------------------------------------------
+  // Format psynotes/progress-note/v2: v1 plus the wording of what the note refers
+  // to, as it read when signed. The export carries that wording in
+  // `referenced_wording` (goals and diagnoses, one entry per item of the note's
+  // own lists, in order) and in the descriptions and labels it already had.
+
+  function progressNoteV2(note) {
+    const wording = note.referenced_wording;
+    if (!wording || wording.signed !== true) throw new Unreadable("the wording it was signed with is missing");
+    const c = new Canonical("psynotes/progress-note/v2");
+    const service = note.service_code;
+    const place = note.place_of_service;
+    c.text("id", note.id)
+      .text("client_id", note.client_id)
+      .text("template", note.template)
+      .optional("date_of_service", note.date_of_service)
+      .optional("start", note.start)
+      .optional("end", note.end)
+      .optional("service_code", service === null ? null : (service || {}).code)
+      .optional("service_code_description", service === null ? null : (service || {}).description)
+      .optional("place_of_service", place === null ? null : (place || {}).code)
+      .optional("place_of_service_label", place === null ? null : (place || {}).label)
+      .text("participants", note.participants);
+    const diagnoses = list(note.diagnoses_addressed, "diagnoses_addressed");
+    const described = list(wording.diagnoses, "referenced_wording.diagnoses");
+    if (described.length !== diagnoses.length) throw new Unreadable("the diagnoses' wording does not match the diagnoses");
+    c.count("diagnoses_addressed", diagnoses.length);
+    for (const [i, code] of diagnoses.entries()) {
+      if (!described[i] || described[i].code !== code) throw new Unreadable("a diagnosis's wording is not that diagnosis's");
+      c.text("diagnosis", code).optional("diagnosis_description", described[i].description);
+    }
+    const goals = list(note.goals_addressed, "goals_addressed");
+    const worded = list(wording.goals, "referenced_wording.goals");
+    if (worded.length !== goals.length) throw new Unreadable("the goals' wording does not match the goals");
+    c.count("goals_addressed", goals.length);
+    for (const [i, goal] of goals.entries()) {
+      const progress = PROGRESS[goal.progress];
+      if (!progress) throw new Unreadable("a goal's progress is not improved, unchanged or worse");
+      if (!worded[i] || worded[i].goal_id !== goal.goal_id) throw new Unreadable("a goal's wording is not that goal's");
+      c.text("goal_id", goal.goal_id)
+        .optional("goal_text", worded[i].goal_text)
+        .optional("objective_text", worded[i].objective_text)
+        .text("progress", progress);
+    }
+    c.count("risk", note.risk ? 1 : 0);
+    if (note.risk) {
+      ideation(c, "suicidal", note.risk.suicidal);
+      ideation(c, "homicidal", note.risk.homicidal);
+      c.text("safety_plan", note.risk.safety_plan);
+    }
+    const sections = list(note.sections, "sections").slice().sort((a, b) => compareUtf8(a.key, b.key));
+    c.count("sections", sections.length);
+    for (const s of sections) c.text("section_key", s.key).text("section_label", s.label).text("section_text", s.text);
+    return c
+      .text("created_at", instantMillis(note.created_at, "created_at"))
+      .text("updated_at", instantMillis(note.updated_at, "updated_at"))
+      .finish();
+  }
+
   function ideation(c, name, value) {
     if (!value || (value.status !== "denied" && value.status !== "present")) {
       throw new Unreadable(`${name} ideation is not denied or present`);
@@ -262,7 +324,10 @@
   }
 
   /** Rebuilds a note's canonical text from the JSON export's fields, by format. */
-  const NOTE_FORMATS = { "psynotes/progress-note/v1": progressNoteV1 };
+  const NOTE_FORMATS = {
+    "psynotes/progress-note/v1": progressNoteV1,
+    "psynotes/progress-note/v2": progressNoteV2,
+  };
   const ADDENDUM_FORMATS = { "psynotes/addendum/v1": addendumV1 };
   const SEAL_FORMATS = { "psynotes/signed-record/v1": signedRecordV1 };
 
@@ -315,6 +380,7 @@
     const unknown = [];
 
     const format = signature.content_format || "psynotes/progress-note/v1";
+    result.format = format;
     const build = NOTE_FORMATS[format];
     if (!build) unknown.push(format);
     else {
@@ -444,6 +510,7 @@
       if (parsed.format !== declared || (content.format && content.format.code !== declared)) {
         throw new Unreadable("its format is not the one signed");
       }
+      result.format = parsed.format;
       if (!NOTE_FORMATS[parsed.format]) {
         unknown.push(parsed.format);
         return;
@@ -535,7 +602,7 @@
 
   /**
    * Verifies a parsed export. Resolves to { kind: "json" | "fhir", notes: [...] }
-   * where each note is { id, clientId, dateOfService, status, problems, addenda }
+   * where each note is { id, clientId, dateOfService, status, problems, addenda, format }
    * and status is "verified", "changed", "not-signed" or "unknown-format".
    * Rejects with an Error whose message can be shown when the file is not a
    * Psynotes export at all.
@@ -561,7 +628,7 @@
     STATUS_TEXT,
     formats: { notes: NOTE_FORMATS, addenda: ADDENDUM_FORMATS, seals: SEAL_FORMATS },
     // Exposed for tests and for anyone checking by hand.
-    canonical: { progressNoteV1, addendumV1, signedRecordV1, parseCanonical, instantMillis },
+    canonical: { progressNoteV1, progressNoteV2, addendumV1, signedRecordV1, parseCanonical, instantMillis },
   };
   root.PsynotesVerify = api;
 
@@ -604,7 +671,11 @@
           : note.addenda
             ? `${note.addenda} ${note.addenda === 1 ? "addendum" : "addenda"} checked.`
             : "";
-      body.appendChild(row([note.dateOfService || "no date", note.id, STATUS_TEXT[note.status], detail], note.status));
+      const scope =
+        note.status === VERIFIED && note.format === "psynotes/progress-note/v1"
+          ? " Signed by an older version of Psynotes (format v1): the wording of its goals and diagnoses is not covered, only their ids and codes."
+          : "";
+      body.appendChild(row([note.dateOfService || "no date", note.id, STATUS_TEXT[note.status], (detail + scope).trim()], note.status));
     }
     table.hidden = report.notes.length === 0;
     const count = (s) => report.notes.filter((n) => n.status === s).length;

@@ -59,8 +59,8 @@ pub use measure::{MeasureRecord, MeasureResult, MeasureResultId, QuestionnaireDr
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
     is_late, merge_drafts, typed_after_signing, Addendum, DraftMerge, GoalAddressed, GoalProgress,
-    LateEntry, ProgressNote, ProgressNoteDraft, ProgressNoteId, SignError, Signature,
-    SignedProgressNote, SIGNED_RECORD_V1,
+    LateEntry, NoteWording, ProgressNote, ProgressNoteDraft, ProgressNoteId, ReferencedWording,
+    References, SignError, Signature, SignedProgressNote, SIGNED_RECORD_V1,
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use rights::{AccessRequest, AmendmentOutcome, AmendmentRequest, Disclosure, RightsRequest};

@@ -13,7 +13,9 @@
 //! The parts are in files of their own: `draft` (the form and its checks),
 //! `canonical` (the exact text a signature covers), `late_entry`, `signing`,
 //! `signed`, `addendum`, `seal` (the digest over signature, late entry and
-//! addendum chain that exports carry), and `merge` (two edits of one draft).
+//! addendum chain that exports carry), `wording` (what the note's goals,
+//! diagnoses and labels said when it was signed) and `merge` (two edits of one
+//! draft).
 
 mod addendum;
 mod canonical;
@@ -23,6 +25,7 @@ mod merge;
 mod seal;
 mod signed;
 mod signing;
+mod wording;
 
 use std::fmt;
 
@@ -38,6 +41,10 @@ pub use merge::{merge_drafts, typed_after_signing, DraftMerge};
 pub use seal::SIGNED_RECORD_V1;
 pub use signed::SignedProgressNote;
 pub use signing::{SignError, Signature};
+pub use wording::{
+    DiagnosisWording, GoalWording, NoteWording, ReferencedWording, References, SectionWording,
+    ShownGoal,
+};
 
 /// A progress note's opaque id, made by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -143,15 +150,96 @@ impl ProgressNote {
         self.content().section(key)
     }
 
-    /// All text a search should look at: the sections in template order, then any
-    /// addenda, one per line. Pair with [`search::matches`](super::search::matches).
-    pub fn text_for_search(&self) -> String {
-        let mut parts = self.content().section_texts();
-        if let ProgressNote::Signed(signed) = self {
-            parts.extend(signed.addenda().iter().map(Addendum::text));
+    /// The wording of what the note refers to: as signed, or the client's
+    /// current wording for a draft or a note signed under format v1 (see
+    /// [`NoteWording`]).
+    pub fn wording(&self, client: &super::Client) -> NoteWording<'_> {
+        match self {
+            ProgressNote::Draft(draft) => {
+                NoteWording::Current(ReferencedWording::of(draft, References::client(client)))
+            }
+            ProgressNote::Signed(signed) => signed.wording(client),
         }
-        parts.join("\n")
     }
+
+    /// Every text of the note that a search looks at, each with the label it is
+    /// shown under: the sections in template order (then text left under other
+    /// sections), who attended, the risk details and safety plan, the
+    /// late-entry reason, and the addenda. Blank texts are left out.
+    ///
+    /// Only progress-note text: a psychotherapy note is another type and is
+    /// never searched with these.
+    pub fn searchable_texts(&self) -> Vec<(&str, &str)> {
+        let content = self.content();
+        let kept = self
+            .as_signed()
+            .and_then(SignedProgressNote::signed_wording);
+        let label = |key| section_label(kept, content.template, key);
+        let mut parts: Vec<(&str, &str)> = content
+            .template
+            .sections()
+            .iter()
+            .map(|section| (label(section.key), content.section(section.key)))
+            .collect();
+        parts.extend(
+            content
+                .sections
+                .iter()
+                .filter(|(key, _)| content.template.section(key).is_none())
+                .map(|(key, text)| (label(key), text.as_str())),
+        );
+        parts.push(("Participants", &content.participants));
+        for (name, answer) in [
+            (
+                super::RiskAssessment::SUICIDAL_LABEL,
+                content.risk.suicidal.as_ref(),
+            ),
+            (
+                super::RiskAssessment::HOMICIDAL_LABEL,
+                content.risk.homicidal.as_ref(),
+            ),
+        ] {
+            if let Some(super::Ideation::Present { detail }) = answer {
+                parts.push((name, detail));
+            }
+        }
+        parts.push((
+            super::RiskAssessment::SAFETY_PLAN_LABEL,
+            &content.risk.safety_plan,
+        ));
+        let late_reason = match self {
+            ProgressNote::Draft(draft) => Some(draft.late_entry_reason.as_str()),
+            ProgressNote::Signed(signed) => signed.late_entry().map(|l| l.reason.as_str()),
+        };
+        if let Some(reason) = late_reason {
+            parts.push(("Late entry reason", reason));
+        }
+        if let ProgressNote::Signed(signed) = self {
+            parts.extend(signed.addenda().iter().map(|a| ("Addendum", a.text())));
+        }
+        parts.retain(|(_, text)| !text.trim().is_empty());
+        parts
+    }
+
+    /// All text a search should look at ([`searchable_texts`](Self::searchable_texts)),
+    /// one per line. Pair with [`search::matches`](super::search::matches).
+    pub fn text_for_search(&self) -> String {
+        self.searchable_texts()
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A section's label: as signed, else the app's current one.
+fn section_label<'a>(
+    kept: Option<&'a ReferencedWording>,
+    template: Template,
+    key: &'a str,
+) -> &'a str {
+    kept.and_then(|w| w.section_label(key))
+        .unwrap_or_else(|| wording::current_label(template, key))
 }
 
 impl From<ProgressNoteDraft> for ProgressNote {
@@ -171,7 +259,8 @@ impl From<SignedProgressNote> for ProgressNote {
 pub(crate) mod fixtures {
     use super::*;
     use crate::domain::{
-        ClinicianProfile, Ideation, PlaceOfService, RiskAssessment, TimeOfDay, Timestamp,
+        Client, ClinicianProfile, Diagnosis, Goal, Ideation, PlaceOfService, RiskAssessment,
+        TimeOfDay, Timestamp,
     };
 
     pub fn clinician() -> ClinicianProfile {
@@ -183,6 +272,23 @@ pub(crate) mod fixtures {
 
     pub fn date(text: &str) -> Date {
         Date::parse(text).expect("fixture date is valid")
+    }
+
+    /// The client the fixture notes belong to ("client-1"): the diagnosis and
+    /// the goal [`complete_draft`] addresses.
+    pub fn client() -> Client {
+        client_of("client-1")
+    }
+
+    /// The same record under another id.
+    pub fn client_of(id: &str) -> Client {
+        let mut client = Client::new(ClientId(id.into()), "Alex Rivera");
+        client.diagnoses = vec![
+            Diagnosis::new("F41.1", "Generalized anxiety disorder", true)
+                .expect("fixture diagnosis is valid"),
+        ];
+        client.goals = vec![Goal::new("goal-1", "Sleep at least 7 hours a night")];
+        client
     }
 
     pub fn time(text: &str) -> TimeOfDay {
@@ -237,6 +343,7 @@ pub(crate) mod fixtures {
     pub fn signed_note() -> SignedProgressNote {
         complete_draft()
             .sign(
+                References::client(&client()),
                 &clinician(),
                 Timestamp(session_end().0 + 3_600_000),
                 72,
@@ -275,6 +382,92 @@ mod tests {
     }
 
     #[test]
+    fn search_covers_every_text_of_a_progress_note() {
+        use crate::domain::{Ideation, RiskAssessment};
+        let mut draft = complete_draft();
+        draft.participants = "Client and grandmother".into();
+        draft.risk = RiskAssessment {
+            suicidal: Ideation::Present {
+                detail: "Passive thoughts after the layoff".into(),
+            },
+            homicidal: Ideation::Present {
+                detail: "Anger at the landlord, no intent".into(),
+            },
+            safety_plan: "Call the warmline; sister holds the car keys".into(),
+        }
+        .into();
+        draft.late_entry_reason = "Power outage at the office".into();
+        // Text left under another template's section is still the note's.
+        draft.set_section("data", "Leftover from a DAP draft");
+        let as_draft = ProgressNote::Draft(draft.clone());
+        for words in [
+            "grandmother",
+            "layoff",
+            "landlord",
+            "warmline",
+            "outage",
+            "Leftover",
+            "paced breathing",
+        ] {
+            assert!(
+                crate::domain::matches(&as_draft.text_for_search(), words),
+                "a draft is found by {words:?}"
+            );
+        }
+        let labels: Vec<&str> = as_draft
+            .searchable_texts()
+            .into_iter()
+            .map(|(label, _)| label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "Subjective",
+                "Objective",
+                "Assessment",
+                "Plan",
+                "Data",
+                "Participants",
+                "Suicidal ideation",
+                "Homicidal ideation",
+                "Safety plan",
+                "Late entry reason"
+            ]
+        );
+
+        // Signed late, then amended: the reason and the addendum are found.
+        draft.set_section("data", "");
+        let mut signed = draft
+            .sign(
+                References::client(&client()),
+                &clinician(),
+                Timestamp(session_end().0 + 100 * 3_600_000),
+                72,
+                Some("Power outage at the office".into()),
+            )
+            .expect("signs late");
+        signed.add_addendum(
+            Addendum::new(
+                "Grandmother called about the appointment",
+                &clinician(),
+                Timestamp(session_end().0 + 101 * 3_600_000),
+            )
+            .unwrap(),
+        );
+        let signed = ProgressNote::Signed(signed);
+        for words in ["outage", "appointment", "warmline", "landlord"] {
+            assert!(
+                crate::domain::matches(&signed.text_for_search(), words),
+                "a signed note is found by {words:?}"
+            );
+        }
+        assert!(!crate::domain::matches(
+            &signed.text_for_search(),
+            "psychotherapy-only"
+        ));
+    }
+
+    #[test]
     fn search_text_has_sections_in_order_then_addenda() {
         let mut signed = signed_note();
         let addendum = Addendum::new(
@@ -286,9 +479,10 @@ mod tests {
         signed.add_addendum(addendum);
         let text = ProgressNote::Signed(signed).text_for_search();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 5);
+        assert_eq!(lines.len(), 6);
         assert!(lines[0].starts_with("Client reports"));
         assert!(lines[3].starts_with("Introduce paced breathing"));
-        assert_eq!(lines[4], "Correction: interview is on Friday.");
+        assert_eq!(lines[4], "Client", "who attended");
+        assert_eq!(lines[5], "Correction: interview is on Friday.");
     }
 }

@@ -171,7 +171,12 @@ pub fn duration_minutes(start: TimeOfDay, end: TimeOfDay) -> u32 {
     (end + MINUTES_PER_DAY - start) % MINUTES_PER_DAY
 }
 
-/// Where the service took place (CMS place-of-service code).
+/// Where the service took place: the CMS place-of-service codes a therapist
+/// uses (CMS Place of Service Code Set).
+///
+/// Stored by variant name, so the three first variants keep their names and
+/// records written before the others existed read back unchanged; new places
+/// are new variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PlaceOfService {
     /// 11: office.
@@ -180,14 +185,30 @@ pub enum PlaceOfService {
     Telehealth,
     /// 10: telehealth, the client at home.
     TelehealthHome,
+    /// 12: the client's home (a home visit).
+    Home,
+    /// 03: a school.
+    School,
+    /// 53: a community mental health center.
+    CommunityMentalHealthCenter,
+    /// 57: a non-residential substance use treatment facility.
+    SubstanceUseTreatment,
+    /// 99: any other place.
+    Other,
 }
 
 impl PlaceOfService {
-    /// In the order shown in the picker.
-    pub const ALL: [PlaceOfService; 3] = [
+    /// In the order shown in the picker: the office and telehealth first, as
+    /// most sessions are there.
+    pub const ALL: [PlaceOfService; 8] = [
         PlaceOfService::Office,
         PlaceOfService::Telehealth,
         PlaceOfService::TelehealthHome,
+        PlaceOfService::Home,
+        PlaceOfService::School,
+        PlaceOfService::CommunityMentalHealthCenter,
+        PlaceOfService::SubstanceUseTreatment,
+        PlaceOfService::Other,
     ];
 
     /// The two-digit CMS code.
@@ -196,14 +217,27 @@ impl PlaceOfService {
             PlaceOfService::Office => "11",
             PlaceOfService::Telehealth => "02",
             PlaceOfService::TelehealthHome => "10",
+            PlaceOfService::Home => "12",
+            PlaceOfService::School => "03",
+            PlaceOfService::CommunityMentalHealthCenter => "53",
+            PlaceOfService::SubstanceUseTreatment => "57",
+            PlaceOfService::Other => "99",
         }
     }
 
+    /// The place's name, after CMS's.
     pub fn label(&self) -> &'static str {
         match self {
             PlaceOfService::Office => "Office",
             PlaceOfService::Telehealth => "Telehealth (not in the client's home)",
             PlaceOfService::TelehealthHome => "Telehealth in the client's home",
+            PlaceOfService::Home => "Home",
+            PlaceOfService::School => "School",
+            PlaceOfService::CommunityMentalHealthCenter => "Community mental health center",
+            PlaceOfService::SubstanceUseTreatment => {
+                "Non-residential substance abuse treatment facility"
+            }
+            PlaceOfService::Other => "Other place of service",
         }
     }
 
@@ -323,6 +357,44 @@ mod tests {
             PlaceOfService::parse("10"),
             Ok(PlaceOfService::TelehealthHome)
         );
-        assert!(PlaceOfService::parse("12").is_err());
+        assert!(PlaceOfService::parse("13").is_err());
+        assert!(PlaceOfService::parse("").is_err());
+    }
+
+    #[test]
+    fn the_places_a_therapist_uses_are_offered_with_their_names() {
+        let codes: Vec<&str> = PlaceOfService::ALL.iter().map(|p| p.code()).collect();
+        for wanted in ["02", "03", "10", "11", "12", "53", "57", "99"] {
+            assert!(codes.contains(&wanted), "{wanted} is offered");
+            let place = PlaceOfService::parse(wanted).expect("parses");
+            assert_eq!(place.code(), wanted);
+            assert!(!place.label().is_empty());
+            assert!(place.to_string().starts_with(wanted));
+        }
+        let mut unique = codes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len(), "no code twice");
+        assert_eq!(PlaceOfService::School.to_string(), "03 School");
+        assert_eq!(
+            PlaceOfService::CommunityMentalHealthCenter.to_string(),
+            "53 Community mental health center"
+        );
+    }
+
+    #[test]
+    fn places_stored_before_the_new_codes_read_back_unchanged() {
+        // The stored form is the variant name, as it always was.
+        for (stored, place) in [
+            ("\"Office\"", PlaceOfService::Office),
+            ("\"Telehealth\"", PlaceOfService::Telehealth),
+            ("\"TelehealthHome\"", PlaceOfService::TelehealthHome),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<PlaceOfService>(stored).unwrap(),
+                place
+            );
+            assert_eq!(serde_json::to_string(&place).unwrap(), stored);
+        }
     }
 }

@@ -137,7 +137,8 @@ impl<'a> FhirExport<'a> {
         let mut entry = Vec::new();
         let mut documents = Vec::new();
         for note in self.signed_notes() {
-            documents.extend(note_documents(note, &mut practitioners));
+            let client = super::json::client_of(self.clients, note.client_id());
+            documents.extend(note_documents(note, &client, &mut practitioners));
         }
         entry.extend(practitioners.entries);
         for client in self.clients {
@@ -469,8 +470,14 @@ fn canonical_content(text: &str, title: String) -> Content {
 }
 
 /// The note's `DocumentReference`, then one per addendum.
-fn note_documents(note: &SignedProgressNote, practitioners: &mut Practitioners) -> Vec<Entry> {
+fn note_documents(
+    note: &SignedProgressNote,
+    client: &Client,
+    practitioners: &mut Practitioners,
+) -> Vec<Entry> {
     let content = note.content();
+    // The names of the code and the place as signed (v2), else today's.
+    let wording = note.wording(client);
     let signature = note.signature();
     let signer = practitioners.add(&signature.signer_name, &signature.credentials);
     let note_id = derived_id(&["DocumentReference", note.id().as_str()]);
@@ -527,7 +534,7 @@ fn note_documents(note: &SignedProgressNote, practitioners: &mut Practitioners) 
                 coding: vec![Coding {
                     system: CPT.into(),
                     code: code.code().to_owned(),
-                    display: Some(code.description().to_owned()),
+                    display: wording.get().service_code.as_deref().and_then(text_or_none),
                 }],
                 text: None,
             })
@@ -537,7 +544,11 @@ fn note_documents(note: &SignedProgressNote, practitioners: &mut Practitioners) 
             coding: vec![Coding {
                 system: CMS_PLACE_OF_SERVICE.into(),
                 code: place.code().to_owned(),
-                display: Some(place.label().to_owned()),
+                display: wording
+                    .get()
+                    .place_of_service
+                    .as_deref()
+                    .and_then(text_or_none),
             }],
             text: None,
         });

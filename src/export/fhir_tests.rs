@@ -60,6 +60,10 @@ fn attachment_text(document: &Value) -> String {
     String::from_utf8(BASE64.decode(data).expect("base64")).expect("UTF-8")
 }
 
+fn text_of(doc: &Value) -> String {
+    attachment_text(doc)
+}
+
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
@@ -93,7 +97,8 @@ fn a_signed_note_is_a_loinc_progress_note_with_its_signed_content_attached() {
         content["attachment"]["contentType"],
         "text/plain; charset=utf-8"
     );
-    assert_eq!(content["format"]["code"], "psynotes/progress-note/v1");
+    assert_eq!(content["format"]["code"], "psynotes/progress-note/v2");
+    assert!(text_of(doc).contains("\ngoal_text=30:Sleep at least 7 hours a night\n"));
     let text = attachment_text(doc);
     assert_eq!(text, signed.canonical_content());
     assert_eq!(content["attachment"]["size"], text.len());

@@ -4,9 +4,10 @@
 //! produces, digests included.
 
 use crate::domain::progress_note::fixtures::{complete_draft, session_end};
+use crate::domain::References;
 use crate::domain::{
-    Addendum, Client, ClientId, Date, Diagnosis, Goal, ProgressNote, ProgressNoteDraft,
-    ProgressNoteId, SignedProgressNote, Template, Timestamp,
+    Addendum, Client, ClientId, Date, ProgressNote, ProgressNoteDraft, ProgressNoteId,
+    SignedProgressNote, Template, Timestamp,
 };
 
 pub use crate::domain::progress_note::fixtures::clinician;
@@ -19,15 +20,10 @@ pub fn date(text: &str) -> Date {
 
 /// The client every fixture note belongs to ("client-1").
 pub fn client() -> Client {
-    let mut client = Client::new(ClientId("client-1".into()), "Alex Rivera");
+    let mut client = crate::domain::progress_note::fixtures::client();
     client.code = Some("AR-07".into());
     client.date_of_birth = Some(date("1990-04-02"));
     client.pronouns = "they/them".into();
-    client.diagnoses = vec![
-        Diagnosis::new("F41.1", "Generalized anxiety disorder", true)
-            .expect("fixture diagnosis is valid"),
-    ];
-    client.goals = vec![Goal::new("goal-1", "Sleep at least 7 hours a night")];
     client
 }
 
@@ -44,7 +40,13 @@ pub fn signed(id: &str, day: &str) -> SignedProgressNote {
     let draft = draft(id, day);
     let end = Timestamp::from_date_time(date(day), draft.end.expect("fixture has an end"));
     draft
-        .sign(&clinician(), Timestamp(end.0 + HOUR), 72, None)
+        .sign(
+            References::client(&client()),
+            &clinician(),
+            Timestamp(end.0 + HOUR),
+            72,
+            None,
+        )
         .expect("fixture note signs")
 }
 
@@ -54,6 +56,7 @@ pub fn late_note_with_two_addenda() -> SignedProgressNote {
     let end = session_end().0;
     let mut note = complete_draft()
         .sign(
+            References::client(&client()),
             &clinician(),
             Timestamp(end + 80 * HOUR),
             72,
@@ -80,12 +83,14 @@ pub fn other_clients_note(id: &str, day: &str) -> ProgressNote {
 
 /// A draft with no date of service at all.
 pub fn undated_draft(id: &str) -> ProgressNote {
-    ProgressNote::Draft(ProgressNoteDraft::new(
+    let mut draft = ProgressNoteDraft::new(
         ProgressNoteId(id.into()),
         ClientId("client-1".into()),
         Template::Dap,
         Timestamp(0),
-    ))
+    );
+    draft.date_of_service = None;
+    ProgressNote::Draft(draft)
 }
 
 pub fn exported_at() -> Timestamp {

@@ -4,10 +4,12 @@
 //! file a practice takes to another system. The format is documented field by
 //! field in `docs/export-format.md`; its serde structs are in `json_model`.
 
+use std::borrow::Cow;
+
 use super::json_model::{Document, JsonClient, JsonClinician, JsonNote, JsonScope};
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
-use crate::domain::{Client, ClinicianProfile, ProgressNote, Timestamp};
+use crate::domain::{Client, ClientId, ClinicianProfile, ProgressNote, Timestamp};
 
 /// The `format` field of every export file, so a reader can tell it from other JSON.
 pub const EXPORT_FORMAT: &str = "psynotes-progress-notes";
@@ -15,6 +17,16 @@ pub const EXPORT_FORMAT: &str = "psynotes-progress-notes";
 /// The `version` field. Raised whenever a field changes meaning or disappears;
 /// adding a field does not raise it.
 pub const EXPORT_VERSION: u32 = 1;
+
+/// Client `id` from `clients`; a bare record with that id when it is not among
+/// them, so a note's references show as not known rather than borrowing
+/// another client's wording.
+pub(super) fn client_of<'a>(clients: &[&'a Client], id: &ClientId) -> Cow<'a, Client> {
+    clients.iter().find(|client| client.id == *id).map_or_else(
+        || Cow::Owned(Client::new(id.clone(), "")),
+        |client| Cow::Borrowed(*client),
+    )
+}
 
 /// The export file, pretty-printed.
 ///
@@ -38,7 +50,10 @@ pub fn to_json(
         clinician: JsonClinician::from(clinician),
         scope: JsonScope::new(scope, options),
         clients: clients.iter().map(|c| JsonClient::from(*c)).collect(),
-        progress_notes: notes.iter().map(|n| JsonNote::from(*n)).collect(),
+        progress_notes: notes
+            .iter()
+            .map(|note| JsonNote::new(note, &client_of(clients, note.client_id())))
+            .collect(),
     };
     // Strings, numbers, booleans and arrays of structs with string keys always
     // serialize; there is no map with non-string keys and no fallible Serialize.
@@ -178,13 +193,46 @@ mod tests {
         let n = &value["progress_notes"][0];
         assert_eq!(
             n["signature"]["content_format"],
-            "psynotes/progress-note/v1"
+            "psynotes/progress-note/v2"
+        );
+        assert_eq!(n["referenced_wording"]["signed"], true);
+        assert_eq!(
+            n["referenced_wording"]["goals"][0]["goal_text"],
+            "Sleep at least 7 hours a night"
+        );
+        assert_eq!(
+            n["referenced_wording"]["goals"][0]["objective_text"],
+            Value::Null
+        );
+        assert_eq!(
+            n["referenced_wording"]["diagnoses"][0]["description"],
+            "Generalized anxiety disorder"
         );
         assert_eq!(n["addenda"][0]["format"], "psynotes/addendum/v1");
         assert_eq!(n["addenda"][1]["format"], "psynotes/addendum/v1");
         assert_eq!(n["seal"]["format"], "psynotes/signed-record/v1");
         assert_eq!(n["seal"]["sha256"], signed.seal_sha256().as_str());
         assert_eq!(value["progress_notes"][1]["seal"], Value::Null);
+        // A draft's wording is the client's, and not signed.
+        assert_eq!(
+            value["progress_notes"][1]["referenced_wording"]["signed"],
+            false
+        );
+
+        // A note signed before wording was kept names v1, and its wording is
+        // the client's current one.
+        let legacy = ProgressNote::Signed(signed.into_signed_under_v1());
+        let value = export(&[&legacy], &ExportOptions::default());
+        let n = &value["progress_notes"][0];
+        assert_eq!(
+            n["signature"]["content_format"],
+            "psynotes/progress-note/v1"
+        );
+        assert_eq!(n["referenced_wording"]["signed"], false);
+        assert_eq!(
+            n["referenced_wording"]["goals"][0]["goal_text"],
+            "Sleep at least 7 hours a night"
+        );
     }
 
     #[test]

@@ -14,9 +14,8 @@ use super::sections::ordered_sections;
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
 use crate::domain::{
-    Addendum, Client, ClinicianProfile, Diagnosis, Goal, GoalAddressed, GoalProgress, GoalStatus,
-    Ideation, LateEntry, PlaceOfService, ProgressNote, RiskAnswers, ServiceCode,
-    SignedProgressNote, SIGNED_RECORD_V1,
+    Addendum, Client, ClinicianProfile, Diagnosis, Goal, GoalProgress, GoalStatus, Ideation,
+    LateEntry, NoteWording, ProgressNote, RiskAnswers, SignedProgressNote, SIGNED_RECORD_V1,
 };
 
 /// The whole file.
@@ -153,7 +152,7 @@ pub(super) struct JsonNote<'a> {
     diagnoses_addressed: Vec<&'a str>,
     goals_addressed: Vec<JsonGoalAddressed<'a>>,
     risk: Option<JsonRisk<'a>>,
-    sections: Vec<JsonSection<'a>>,
+    sections: Vec<JsonSection>,
     created_at: String,
     updated_at: String,
     signature: Option<JsonSignature<'a>>,
@@ -161,12 +160,17 @@ pub(super) struct JsonNote<'a> {
     addenda: Vec<JsonAddendum<'a>>,
     /// Added after version 1 was published (additive, so still version 1).
     seal: Option<JsonSeal>,
+    /// Added with canonical format v2 (additive, so still version 1).
+    referenced_wording: JsonWording,
 }
 
-impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
-    fn from(note: &'a ProgressNote) -> Self {
+impl<'a> JsonNote<'a> {
+    /// The note, with what it refers to worded from its signature (v2) or from
+    /// `client`, its client's record now (a draft, or a note signed under v1).
+    pub fn new(note: &'a ProgressNote, client: &Client) -> Self {
         let content = note.content();
         let signed = note.as_signed();
+        let wording = note.wording(client);
         JsonNote {
             id: content.id.as_str(),
             client_id: content.client_id.as_str(),
@@ -176,8 +180,14 @@ impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
             start: content.start.map(|t| t.to_string()),
             end: content.end.map(|t| t.to_string()),
             duration_minutes: content.duration_minutes(),
-            service_code: content.service_code.as_ref().map(JsonServiceCode::from),
-            place_of_service: content.place_of_service.map(JsonPlace::from),
+            service_code: content.service_code.as_ref().map(|code| JsonServiceCode {
+                code: code.code(),
+                description: wording.get().service_code.clone().unwrap_or_default(),
+            }),
+            place_of_service: content.place_of_service.map(|place| JsonPlace {
+                code: place.code(),
+                label: wording.get().place_of_service.clone().unwrap_or_default(),
+            }),
             participants: &content.participants,
             diagnoses_addressed: content
                 .diagnoses_addressed
@@ -187,15 +197,18 @@ impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
             goals_addressed: content
                 .goals_addressed
                 .iter()
-                .map(JsonGoalAddressed::from)
+                .map(|goal| JsonGoalAddressed {
+                    goal_id: &goal.goal_id,
+                    progress: progress_name(goal.progress),
+                })
                 .collect(),
             risk: json_risk(&content.risk),
-            sections: ordered_sections(content)
+            sections: ordered_sections(content, &wording)
                 .into_iter()
                 .map(|s| JsonSection {
-                    key: s.key,
-                    label: s.label,
-                    text: s.text,
+                    key: s.key.to_owned(),
+                    label: s.label.to_owned(),
+                    text: s.text.to_owned(),
                 })
                 .collect(),
             created_at: iso_local(content.created_at),
@@ -209,6 +222,7 @@ impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
                 format: SIGNED_RECORD_V1,
                 sha256: s.seal_sha256(),
             }),
+            referenced_wording: JsonWording::new(content, &wording),
         }
     }
 }
@@ -216,31 +230,15 @@ impl<'a> From<&'a ProgressNote> for JsonNote<'a> {
 #[derive(Serialize)]
 struct JsonServiceCode<'a> {
     code: &'a str,
-    description: &'static str,
-}
-
-impl<'a> From<&'a ServiceCode> for JsonServiceCode<'a> {
-    fn from(code: &'a ServiceCode) -> Self {
-        JsonServiceCode {
-            code: code.code(),
-            description: code.description(),
-        }
-    }
+    /// As signed (v2), else the app's name for the code today.
+    description: String,
 }
 
 #[derive(Serialize)]
 struct JsonPlace {
     code: &'static str,
-    label: &'static str,
-}
-
-impl From<PlaceOfService> for JsonPlace {
-    fn from(place: PlaceOfService) -> Self {
-        JsonPlace {
-            code: place.code(),
-            label: place.label(),
-        }
-    }
+    /// As signed (v2), else the app's name for the place today.
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -249,15 +247,64 @@ struct JsonGoalAddressed<'a> {
     progress: &'static str,
 }
 
-impl<'a> From<&'a GoalAddressed> for JsonGoalAddressed<'a> {
-    fn from(goal: &'a GoalAddressed) -> Self {
-        JsonGoalAddressed {
-            goal_id: &goal.goal_id,
-            progress: match goal.progress {
-                GoalProgress::Improved => "improved",
-                GoalProgress::Unchanged => "unchanged",
-                GoalProgress::Worse => "worse",
-            },
+fn progress_name(progress: GoalProgress) -> &'static str {
+    match progress {
+        GoalProgress::Improved => "improved",
+        GoalProgress::Unchanged => "unchanged",
+        GoalProgress::Worse => "worse",
+    }
+}
+
+/// What the note's diagnoses and goals said: as signed (`signed: true`, format
+/// v2, covered by the digest) or the client's record at export time.
+#[derive(Serialize)]
+struct JsonWording {
+    signed: bool,
+    diagnoses: Vec<JsonDiagnosisWording>,
+    goals: Vec<JsonGoalWording>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnosisWording {
+    code: String,
+    description: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonGoalWording {
+    goal_id: String,
+    goal_text: Option<String>,
+    objective_text: Option<String>,
+}
+
+impl JsonWording {
+    /// One entry per diagnosis and goal the note lists, in its order.
+    fn new(content: &crate::domain::ProgressNoteDraft, wording: &NoteWording<'_>) -> Self {
+        let kept = wording.get();
+        JsonWording {
+            signed: wording.is_signed(),
+            diagnoses: content
+                .diagnoses_addressed
+                .iter()
+                .enumerate()
+                .map(|(index, code)| JsonDiagnosisWording {
+                    code: code.clone(),
+                    description: kept.diagnosis(index, code).map(str::to_owned),
+                })
+                .collect(),
+            goals: content
+                .goals_addressed
+                .iter()
+                .enumerate()
+                .map(|(index, goal)| {
+                    let worded = kept.goal(index, &goal.goal_id);
+                    JsonGoalWording {
+                        goal_id: goal.goal_id.clone(),
+                        goal_text: worded.and_then(|w| w.goal.clone()),
+                        objective_text: worded.and_then(|w| w.objective.clone()),
+                    }
+                })
+                .collect(),
         }
     }
 }
@@ -302,10 +349,10 @@ impl<'a> From<&'a Ideation> for JsonIdeation<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonSection<'a> {
-    key: &'a str,
-    label: &'a str,
-    text: &'a str,
+struct JsonSection {
+    key: String,
+    label: String,
+    text: String,
 }
 
 #[derive(Serialize)]

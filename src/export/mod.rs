@@ -105,6 +105,8 @@ mod fixtures;
 mod leak_tests;
 #[cfg(test)]
 mod samples;
+#[cfg(test)]
+mod signed_wording_tests;
 
 pub use access::export_request_for;
 pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};

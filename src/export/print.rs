@@ -7,12 +7,17 @@
 //! [`PrintDocument::title`] names no client, because the UI may use it as the
 //! page's `document.title`, which the browser shows in tabs and history
 //! (DESIGN.md, invariant 1). The client's name is in `client_line` only.
+//!
+//! A signed note prints with the wording it was signed with (its goals,
+//! diagnoses and labels), so later edits to the client change nothing. A note
+//! signed before that wording was kept prints the client's current wording,
+//! marked "current wording, not part of the signed text".
 
 use super::sections::ordered_sections;
 use super::time_format::date_at_time;
 use crate::domain::{
-    Addendum, Client, ClinicianProfile, Ideation, ProgressNote, ProgressNoteDraft, RiskAssessment,
-    Signature, SignedProgressNote, Timestamp,
+    Addendum, Client, ClinicianProfile, Ideation, NoteWording, ProgressNote, ProgressNoteDraft,
+    RiskAssessment, Signature, SignedProgressNote, Timestamp,
 };
 
 /// A client's printable record.
@@ -115,11 +120,14 @@ fn client_line(client: &Client) -> String {
 fn print_note(client: &Client, note: &ProgressNote) -> PrintNote {
     let content = note.content();
     let signed = note.as_signed();
+    let wording = note.wording(client);
+    // Only a signed note's wording can be "not part of the signed text".
+    let mark = signed.is_some() && !wording.is_signed();
     PrintNote {
         heading: heading(content),
         is_draft: !note.is_signed(),
-        meta_lines: meta_lines(client, content),
-        sections: ordered_sections(content)
+        meta_lines: meta_lines(content, &wording, mark),
+        sections: ordered_sections(content, &wording)
             .into_iter()
             .map(|s| (s.label.to_owned(), s.text.to_owned()))
             .collect(),
@@ -151,21 +159,33 @@ fn heading(content: &ProgressNoteDraft) -> String {
     format!("Progress note — {}", parts.join(", "))
 }
 
-fn meta_lines(client: &Client, content: &ProgressNoteDraft) -> Vec<(String, String)> {
+/// `mark`: the referenced wording is the client's current one on a signed
+/// note, and is labelled as not part of the signed text.
+fn meta_lines(
+    content: &ProgressNoteDraft,
+    wording: &NoteWording<'_>,
+    mark: bool,
+) -> Vec<(String, String)> {
+    let marked = |value: String| {
+        if mark && value != "None" {
+            format!("{value} ({})", NoteWording::CURRENT_MARK)
+        } else {
+            value
+        }
+    };
     let mut lines = vec![
         ("Template".to_owned(), content.template.name().to_owned()),
         (
             ProgressNoteDraft::SERVICE_CODE_LABEL.to_owned(),
-            content.service_code.as_ref().map_or_else(
-                || NOT_RECORDED.to_owned(),
-                |code| format!("{} {}", code.code(), code.description()),
-            ),
+            wording
+                .service_line(content)
+                .unwrap_or_else(|| NOT_RECORDED.to_owned()),
         ),
         (
             ProgressNoteDraft::PLACE_OF_SERVICE_LABEL.to_owned(),
-            content
-                .place_of_service
-                .map_or_else(|| NOT_RECORDED.to_owned(), |place| place.to_string()),
+            wording
+                .place_line(content)
+                .unwrap_or_else(|| NOT_RECORDED.to_owned()),
         ),
         (
             "Participants".to_owned(),
@@ -175,27 +195,17 @@ fn meta_lines(client: &Client, content: &ProgressNoteDraft) -> Vec<(String, Stri
         ),
         (
             ProgressNoteDraft::DIAGNOSES_LABEL.to_owned(),
-            list_or_none(content.diagnoses_addressed.iter().map(|code| {
-                match client.diagnoses.iter().find(|d| d.code == *code) {
-                    Some(d) if !d.description.trim().is_empty() => {
-                        format!("{code} {}", d.description.trim())
-                    }
-                    _ => code.clone(),
-                }
-            })),
+            marked(list_or_none(wording.diagnosis_lines(content).into_iter())),
         ),
         (
             "Goals addressed".to_owned(),
-            list_or_none(content.goals_addressed.iter().map(|addressed| {
-                let goal = client
-                    .goals
-                    .iter()
-                    .find(|goal| goal.id == addressed.goal_id)
-                    .and_then(|goal| non_blank(&goal.text));
-                // A goal removed from the plan since is still named, by its id.
-                let name = goal.unwrap_or(&addressed.goal_id);
-                format!("{name}: {}", addressed.progress.label())
-            })),
+            marked(list_or_none(wording.goals(content).into_iter().map(
+                |goal| {
+                    // A goal whose wording is unknown is still named, by its id.
+                    let name = goal.text.unwrap_or(goal.goal_id);
+                    format!("{name}: {}", goal.progress.label())
+                },
+            ))),
         ),
     ];
     let risk = content.risk_assessment();

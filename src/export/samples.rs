@@ -10,13 +10,16 @@
 //! chains, present ideation, multi-line and non-ASCII text (4-byte characters,
 //! CR LF, tabs), a session across midnight, a template change with a blank
 //! leftover section, a client with a code and no name, several clients, a
-//! draft (JSON only), and an empty scope. Native only: the browser has no file
-//! system.
+//! draft (JSON only), an empty scope, a note whose goals and diagnoses are not
+//! on its client's record, and notes signed under both canonical formats (v2,
+//! with the wording of what the note refers to, and v1 from older versions of
+//! the app). Native only: the browser has no file system.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 
+use crate::domain::References;
 use crate::domain::{
     Addendum, Client, ClientId, Ideation, ProgressNote, RiskAssessment, SignedProgressNote,
     Template, Timestamp,
@@ -56,7 +59,13 @@ fn tricky_note() -> SignedProgressNote {
     .into();
     let end = Timestamp::from_date_time(date("2024-03-12"), d.end.expect("fixture has an end"));
     let mut note = d
-        .sign(&clinician(), Timestamp(end.0 + HOUR), 72, None)
+        .sign(
+            References::client(&client()),
+            &clinician(),
+            Timestamp(end.0 + HOUR),
+            72,
+            None,
+        )
         .expect("tricky note signs");
     note.add_addendum(
         Addendum::new(
@@ -81,9 +90,27 @@ fn midnight_dap_note() -> SignedProgressNote {
     d.set_section("assessment", "Acute distress, resolved.");
     d.set_section("plan", "Session on Friday.");
     d.set_section("subjective", "");
+    d.crosses_midnight = true;
     let end = Timestamp::from_date_time(date("2024-03-20"), d.end.expect("end"));
-    d.sign(&clinician(), Timestamp(end.0 + HOUR), 72, None)
-        .expect("midnight note signs")
+    d.sign(
+        References::client(&client()),
+        &clinician(),
+        Timestamp(end.0 + HOUR),
+        72,
+        None,
+    )
+    .expect("midnight note signs")
+}
+
+/// A note signed by an older app, under format v1 (no wording kept), then
+/// amended: it must keep verifying.
+fn legacy_v1_note() -> SignedProgressNote {
+    let mut note = signed("n-legacy", "2023-11-14").into_signed_under_v1();
+    let at = Timestamp(note.signature().signed_at.0 + 2 * HOUR);
+    note.add_addendum(
+        Addendum::new("Addendum to an older note.", &clinician(), at).expect("addendum"),
+    );
+    note
 }
 
 fn write(kind: &str, name: &str, text: &str) {
@@ -157,6 +184,7 @@ fn write_sample_exports() {
     other_draft.id = crate::domain::ProgressNoteId("n-other".into());
     other = other_draft
         .sign(
+            References::client(&two),
             &clinician(),
             Timestamp(other.signature().signed_at.0),
             72,
@@ -169,6 +197,7 @@ fn write_sample_exports() {
         ProgressNote::Signed(midnight_dap_note()),
         ProgressNote::Signed(signed("n-plain", "2024-01-09")),
         ProgressNote::Signed(other),
+        ProgressNote::Signed(legacy_v1_note()),
         ProgressNote::Draft(draft("d-draft", "2024-03-26")),
     ];
     write_both(
@@ -193,6 +222,15 @@ fn write_sample_exports() {
             },
             include_drafts: false,
         },
+    );
+    write_both(
+        "legacy-v1-note",
+        &[&one],
+        &[ProgressNote::Signed(legacy_v1_note())],
+        ExportScope::Client {
+            client_id: one.id.clone(),
+        },
+        ExportOptions::default(),
     );
     write_both(
         "no-notes",

@@ -5,8 +5,11 @@
 //! does not have (a draft whose template was changed) is still part of the stored
 //! note, so it follows, labelled as well as we can, rather than being dropped from
 //! a right-of-access export.
+//!
+//! Labels come from the note's [`NoteWording`]: a signed note keeps the labels
+//! it was signed with, so a later rename in the app never changes it.
 
-use crate::domain::{ProgressNoteDraft, Template};
+use crate::domain::{NoteWording, ProgressNoteDraft};
 
 /// One section of a note, ready to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,10 +21,13 @@ pub(super) struct SectionText<'a> {
 
 /// Every section of the template, in template order (empty text when nothing was
 /// written), then any other stored section, in key order.
-pub(super) fn ordered_sections(note: &ProgressNoteDraft) -> Vec<SectionText<'_>> {
+pub(super) fn ordered_sections<'a>(
+    note: &'a ProgressNoteDraft,
+    wording: &'a NoteWording<'_>,
+) -> Vec<SectionText<'a>> {
     let in_template = note.template.sections().iter().map(|section| SectionText {
         key: section.key,
-        label: section.label,
+        label: wording.section_label(note.template, section.key),
         text: note.section(section.key),
     });
     let others = note
@@ -30,7 +36,7 @@ pub(super) fn ordered_sections(note: &ProgressNoteDraft) -> Vec<SectionText<'_>>
         .filter(|(key, _)| note.template.section(key).is_none())
         .map(|(key, text)| SectionText {
             key,
-            label: Template::label_for_any(key).unwrap_or(key),
+            label: wording.section_label(note.template, key),
             text,
         });
     in_template.chain(others).collect()
@@ -39,14 +45,23 @@ pub(super) fn ordered_sections(note: &ProgressNoteDraft) -> Vec<SectionText<'_>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::fixtures::draft;
+    use crate::domain::{ProgressNote, Template};
+    use crate::export::fixtures::{client, draft};
+
+    fn current(note: &ProgressNoteDraft) -> NoteWording<'static> {
+        match ProgressNote::Draft(note.clone()).wording(&client()) {
+            NoteWording::Current(wording) => NoteWording::Current(wording),
+            NoteWording::Signed(_) => unreachable!("a draft's wording is current"),
+        }
+    }
 
     #[test]
     fn template_order_first_then_leftovers() {
         let mut note = draft("n", "2024-03-05");
         note.template = Template::Dap;
         note.set_section("data", "Data text.");
-        let sections = ordered_sections(&note);
+        let wording = current(&note);
+        let sections = ordered_sections(&note, &wording);
         let keys: Vec<&str> = sections.iter().map(|s| s.key).collect();
         // DAP's data, assessment, plan; then SOAP's objective and subjective, left
         // over from before the template change, in key order.
@@ -64,7 +79,8 @@ mod tests {
     fn an_unwritten_section_is_present_and_empty() {
         let mut note = draft("n", "2024-03-05");
         note.sections.clear();
-        let sections = ordered_sections(&note);
+        let wording = current(&note);
+        let sections = ordered_sections(&note, &wording);
         assert_eq!(sections.len(), 4);
         assert!(sections.iter().all(|s| s.text.is_empty()));
     }

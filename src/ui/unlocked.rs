@@ -17,7 +17,7 @@ use crate::vault::sync::status::SyncStatus;
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
-    ProgressNotePage, PsychotherapyPage,
+    NotesToSignPage, ProgressNotePage, PsychotherapyPage,
 };
 use super::idle::AutoLock;
 use super::install_advice::InstallAdvice;
@@ -87,6 +87,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
             <Routes fallback=|| view! { <p>"This page does not exist."</p> <A href="/">"Back to clients"</A> }>
                 <Route path=path!("/") view=ClientsPage />
                 <Route path=path!("/clients/new") view=ClientNewPage />
+                <Route path=path!("/to-sign") view=NotesToSignPage />
                 <ParentRoute path=path!("/clients/:client") view=ClientRecord>
                     <Route path=path!("") view=ClientTimelinePage />
                     <Route path=path!("edit") view=ClientEditPage />

@@ -323,7 +323,13 @@ mod tests {
             panic!("a draft")
         };
         let at = Timestamp(session_end().0 + 3_600_000);
-        ProgressNote::Signed(d.clone().sign(&clinician(), at, 72, None).unwrap())
+        let client = crate::domain::Client::new(d.client_id.clone(), "Fixture");
+        let references = crate::domain::References::client(&client);
+        ProgressNote::Signed(
+            d.clone()
+                .sign(references, &clinician(), at, 72, None)
+                .unwrap(),
+        )
     }
 
     fn with_addendum(note: &ProgressNote, text: &str, hour: i64) -> ProgressNote {

@@ -5,7 +5,7 @@
 use crate::domain::{
     Client, ClientId, ClientNoteIndex, ClinicianProfile, Date, NoteSummary, PlaceOfService,
     PracticeSummary, ProgressNote, ProgressNoteDraft, ProgressNoteId, PsychotherapyNote,
-    PsychotherapyNoteId, RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
+    PsychotherapyNoteId, References, RiskAssessment, ServiceCode, Template, TimeOfDay, Timestamp,
 };
 
 use super::batch::{Batch, Expect};
@@ -151,7 +151,7 @@ impl Vault {
                 );
                 ProgressNote::Signed(
                     draft
-                        .sign(&clinician, signed_at, 72, None)
+                        .sign(References::client(client), &clinician, signed_at, 72, None)
                         .map_err(|e| VaultError::Storage(e.to_string()))?,
                 )
             };

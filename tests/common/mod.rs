@@ -243,8 +243,17 @@ pub fn complete(mut draft: ProgressNoteDraft) -> ProgressNoteDraft {
 
 /// `draft`, completed and signed at `NOW`.
 pub fn signed(draft: ProgressNoteDraft) -> SignedProgressNote {
+    // The tests' notes refer to no goal or diagnosis: a bare client record
+    // gives the wording signing keeps.
+    let client = psynotes::domain::Client::new(draft.client_id.clone(), "Test Client");
     complete(draft)
-        .sign(&clinician(), Timestamp(NOW), 72, None)
+        .sign(
+            psynotes::domain::References::client(&client),
+            &clinician(),
+            Timestamp(NOW),
+            72,
+            None,
+        )
         .unwrap()
 }
 

@@ -211,6 +211,35 @@ test("the recovery key cannot be skipped: a reload before confirming shows a new
   await expect(page.getByRole("heading", { name: "Clients" })).toBeVisible();
 });
 
+test("Settings makes a new recovery key: it asks for the passphrase, the old key is refused, the new one works, and it is audited", async ({ page }) => {
+  const first = await createVault(page);
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  const section = page.getByRole("region", { name: "Recovery key" });
+  // A wrong passphrase makes nothing.
+  await section.getByLabel("Passphrase", { exact: true }).fill("not the passphrase at all");
+  await section.getByRole("button", { name: "Make a new recovery key" }).click();
+  await expect(section.getByRole("alert")).toContainText("does not open this vault", { timeout: 30_000 });
+  await section.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+  await section.getByRole("button", { name: "Make a new recovery key" }).click();
+  const second = (await section.getByLabel("Recovery key", { exact: true }).textContent({ timeout: 30_000 })).trim();
+  expect(second).not.toBe(first);
+  await section.getByLabel("I have written down or printed my recovery key").check();
+  await section.getByRole("button", { name: "Continue" }).click();
+  await expect(section.getByText("New recovery key kept. The previous one no longer opens this vault.")).toBeVisible();
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByRole("list", { name: "Audit log entries" })).toContainText("Made a new recovery key");
+
+  await page.getByRole("button", { name: "Lock", exact: true }).click();
+  await page.getByRole("button", { name: "Forgot passphrase?" }).click();
+  await page.getByLabel("Recovery key", { exact: true }).fill(first);
+  await page.getByRole("button", { name: "Unlock with recovery key" }).click();
+  await expect(page.getByRole("alert")).toContainText("That recovery key does not open this vault");
+  await page.getByLabel("Recovery key", { exact: true }).fill(second);
+  await page.getByRole("button", { name: "Unlock with recovery key" }).click();
+  await expect(page.getByLabel("New passphrase", { exact: true })).toBeVisible();
+});
+
 test("the idle lock applies on the recovery-key screen too", async ({ page }) => {
   await page.clock.install();
   await page.goto("/");

@@ -83,6 +83,12 @@ test("the backup holds no plaintext, and restores into a new browser with everyt
   await other.goto("/");
   await appReady(other);
   await other.getByLabel("Backup file").setInputFiles({ name: file.name, mimeType: "application/octet-stream", buffer: file.bytes });
+  // A wrong passphrase is the backup's, not "this vault's": there is none here yet.
+  await other.getByLabel("Backup passphrase").fill("not the passphrase of this backup");
+  await other.getByRole("button", { name: "Restore from backup" }).click();
+  const refused = other.getByRole("alert");
+  await expect(refused).toContainText("That passphrase does not open this backup", { timeout: 30_000 });
+  await expect(refused).not.toContainText("this vault");
   await other.getByLabel("Backup passphrase").fill(PASSPHRASE);
   await other.getByRole("button", { name: "Restore from backup" }).click();
   await expect(other.getByRole("button", { name: "Lock", exact: true })).toBeVisible({ timeout: 30_000 });

@@ -43,11 +43,23 @@ function* variants(text) {
   for (let i = 0; i < length; i++) yield changeOne(text, i);
 }
 
-// Fields of a JSON note that no v1 digest covers, by design: the status word is
-// implied by the signature; labels and descriptions are display text derived
-// from codes (a later canonical version covers labels); the duration is computed
-// from start and end. docs/export-format.md says what the digests cover.
-const NOT_COVERED = [/^status$/, /^sections\.\d+\.label$/, /^service_code\.description$/, /^place_of_service\.label$/, /^duration_minutes$/];
+// Fields of a JSON note that no digest covers, by design: the status word is
+// implied by the signature; the duration is computed from start and end. Under
+// v1, labels, descriptions and the wording of goals and diagnoses are not
+// covered either: that note was signed over ids and codes, and the export shows
+// the client's current wording, marked as such. v2 covers them all.
+// docs/export-format.md says what the digests cover.
+const NOT_COVERED = {
+  "psynotes/progress-note/v1": [
+    /^status$/,
+    /^duration_minutes$/,
+    /^sections\.\d+\.label$/,
+    /^service_code\.description$/,
+    /^place_of_service\.label$/,
+    /^referenced_wording\./,
+  ],
+  "psynotes/progress-note/v2": [/^status$/, /^duration_minutes$/],
+};
 
 /** [path, value] for every string and number inside a JSON value. */
 function* leaves(value, path = []) {
@@ -95,11 +107,59 @@ test("every untouched FHIR sample verifies", async () => {
 test("the JSON fields rebuild exactly the text the FHIR bundle attaches", () => {
   const json = sample("json", "practice-with-drafts-asked-for");
   const fhir = sample("fhir", "practice-with-drafts-asked-for");
+  const formats = new Set();
   for (const note of json.progress_notes.filter((n) => n.status === "signed")) {
     const doc = fhir.entry.find((e) => e.resource.identifier && e.resource.identifier[0].value === note.id).resource;
     const attached = Buffer.from(doc.content[0].attachment.data, "base64").toString("utf8");
-    assert.equal(canonical.progressNoteV1(note), attached, note.id);
+    const format = note.signature.content_format;
+    formats.add(format);
+    const build = format === "psynotes/progress-note/v2" ? canonical.progressNoteV2 : canonical.progressNoteV1;
+    assert.equal(build(note), attached, note.id);
+    assert.equal(attached.split("\n")[0], format, note.id);
   }
+  assert.deepEqual([...formats].sort(), ["psynotes/progress-note/v1", "psynotes/progress-note/v2"], "the sample has both formats");
+});
+
+test("v2 covers the wording a note was signed with; v1 does not", async () => {
+  const note = sample("json", "late-note-with-two-addenda").progress_notes[0];
+  assert.equal(note.signature.content_format, "psynotes/progress-note/v2");
+  assert.equal(note.referenced_wording.signed, true);
+  const edits = {
+    "goal reworded": (n) => (n.referenced_wording.goals[0].goal_text = "EDITED GOAL: reduce panic attacks to zero"),
+    "goal text dropped": (n) => (n.referenced_wording.goals[0].goal_text = null),
+    "objective added": (n) => (n.referenced_wording.goals[0].objective_text = "No attacks for four weeks"),
+    "diagnosis described otherwise": (n) => (n.referenced_wording.diagnoses[0].description = "Panic disorder"),
+    "diagnosis description dropped": (n) => (n.referenced_wording.diagnoses[0].description = null),
+    "wording moved to another code": (n) => (n.referenced_wording.diagnoses[0].code = "F41.0"),
+    "wording of another goal": (n) => (n.referenced_wording.goals[0].goal_id = "goal-2"),
+    "a wording entry dropped": (n) => n.referenced_wording.goals.pop(),
+    "wording not marked as signed": (n) => (n.referenced_wording.signed = false),
+    "wording removed": (n) => delete n.referenced_wording,
+    "section relabelled": (n) => (n.sections[0].label = "Subjective report"),
+    "service renamed": (n) => (n.service_code.description = "Psychotherapy, 45 min"),
+    "place renamed": (n) => (n.place_of_service.label = "Clinic"),
+    "downgraded to v1": (n) => (n.signature.content_format = "psynotes/progress-note/v1"),
+  };
+  for (const [what, edit] of Object.entries(edits)) {
+    const changed = structuredClone(note);
+    edit(changed);
+    assert.equal((await verifyJsonNote(changed)).status, "changed", what);
+  }
+
+  // A v1 note's wording is the client's current one: editing it changes no digest.
+  const legacy = sample("json", "legacy-v1-note").progress_notes[0];
+  assert.equal(legacy.signature.content_format, "psynotes/progress-note/v1");
+  assert.equal(legacy.referenced_wording.signed, false);
+  const edited = structuredClone(legacy);
+  edited.referenced_wording.goals[0].goal_text = "EDITED GOAL: reduce panic attacks to zero";
+  const result = await verifyJsonNote(edited);
+  assert.equal(result.status, "verified");
+  assert.equal(result.format, "psynotes/progress-note/v1");
+  // Claiming v2 for it does not verify either.
+  const upgraded = structuredClone(legacy);
+  upgraded.signature.content_format = "psynotes/progress-note/v2";
+  upgraded.referenced_wording.signed = true;
+  assert.equal((await verifyJsonNote(upgraded)).status, "changed");
 });
 
 test("instants become the milliseconds the app stored", () => {
@@ -110,15 +170,17 @@ test("instants become the milliseconds the app stored", () => {
   assert.throws(() => canonical.instantMillis("2024-03-05T15:50:00"));
 });
 
-for (const name of ["late-note-with-two-addenda", "practice-with-drafts-asked-for"]) {
+for (const name of ["late-note-with-two-addenda", "practice-with-drafts-asked-for", "legacy-v1-note"]) {
   test(`every single-character change to a signed note is caught (JSON, ${name})`, async () => {
     const doc = sample("json", name);
     let tried = 0;
     for (const note of doc.progress_notes.filter((n) => n.status === "signed")) {
       assert.equal((await verifyJsonNote(note)).status, "verified");
+      const notCovered = NOT_COVERED[note.signature.content_format];
+      assert.ok(notCovered, `${note.id}: format ${note.signature.content_format}`);
       for (const [path, value] of leaves(note)) {
         const where = path.join(".");
-        if (NOT_COVERED.some((pattern) => pattern.test(where))) continue;
+        if (notCovered.some((pattern) => pattern.test(where))) continue;
         const changed = typeof value === "number" ? [value + 1] : variants(value);
         for (const variant of changed) {
           const result = await verifyJsonNote(setAt(note, path, variant));
@@ -167,7 +229,7 @@ async function statusOf(bundle, id) {
   return found ? found.status : "missing";
 }
 
-for (const name of ["late-note-with-two-addenda", "practice-with-drafts-asked-for"]) {
+for (const name of ["late-note-with-two-addenda", "practice-with-drafts-asked-for", "legacy-v1-note"]) {
   test(`every single-character change to a signed note is caught (FHIR, ${name})`, async () => {
     const whole = sample("fhir", name);
     let tried = 0;

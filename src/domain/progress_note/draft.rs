@@ -25,6 +25,11 @@ pub struct ProgressNoteDraft {
     pub date_of_service: Option<Date>,
     pub start: Option<TimeOfDay>,
     pub end: Option<TimeOfDay>,
+    /// The clinician's answer to "did the session cross midnight?", asked when
+    /// the end time is earlier than the start. Only then does such an end count
+    /// as the next day; without it signing refuses the times.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub crosses_midnight: bool,
     pub service_code: Option<ServiceCode>,
     pub place_of_service: Option<PlaceOfService>,
     /// Who attended, in words ("Client and mother").
@@ -63,8 +68,11 @@ impl ProgressNoteDraft {
     pub const PLACE_OF_SERVICE_LABEL: &'static str = "Place of service";
     pub const DIAGNOSES_LABEL: &'static str = "Diagnoses addressed";
     pub const RISK_LABEL: &'static str = "Risk assessment";
+    pub const CROSSES_MIDNIGHT_LABEL: &'static str = "The session crossed midnight";
 
-    /// An empty note for a client, created at `now`.
+    /// An empty note for a client, created at `now` and dated `now`'s day: a
+    /// note is usually started on the day of the session, and the clinician
+    /// changes the date when it is not.
     pub fn new(
         id: ProgressNoteId,
         client_id: ClientId,
@@ -75,9 +83,10 @@ impl ProgressNoteDraft {
             id,
             client_id,
             template,
-            date_of_service: None,
+            date_of_service: Some(now.date()),
             start: None,
             end: None,
+            crosses_midnight: false,
             service_code: None,
             place_of_service: None,
             participants: String::new(),
@@ -111,28 +120,45 @@ impl ProgressNoteDraft {
         Some(duration_minutes(self.start?, self.end?))
     }
 
+    /// Whether the end time is earlier than the start, so the form must ask
+    /// whether the session crossed midnight.
+    pub fn ends_before_start(&self) -> bool {
+        matches!((self.start, self.end), (Some(start), Some(end)) if end < start)
+    }
+
+    /// The session's length as the clinician has stated it: `None` while the
+    /// end is earlier than the start and nobody said the session crossed
+    /// midnight, because the length is not known then.
+    pub fn stated_duration_minutes(&self) -> Option<u32> {
+        if self.ends_before_start() && !self.crosses_midnight {
+            None
+        } else {
+            self.duration_minutes()
+        }
+    }
+
     /// A warning when the service code does not fit the duration (see
     /// [`duration_mismatch`]). Signing does not require it to be resolved.
     pub fn duration_warning(&self) -> Option<String> {
-        duration_mismatch(self.service_code.as_ref()?, self.duration_minutes()?)
+        duration_mismatch(self.service_code.as_ref()?, self.stated_duration_minutes()?)
     }
 
     /// What the clinician should check before signing, though it does not stop
-    /// signing: a session shorter than 10 minutes or longer than 4 hours, a
-    /// time-based code whose minutes do not fit (the CPT time rule: a unit of
-    /// time is met once its midpoint is passed, hence 90832 for 16–37 minutes,
-    /// 90834 for 38–52 and 90837 for 53 or more), and an end time earlier than
-    /// the start, which is read as a session crossing midnight.
+    /// signing: a session shorter than 10 minutes or longer than 4 hours, and a
+    /// time-based code whose minutes do not fit.
+    ///
+    /// The time-based psychotherapy codes follow the CPT time rule: a unit of
+    /// time is met once its midpoint is passed (CPT, "Time" in the
+    /// introduction; the psychotherapy codes' own descriptors). A 30-minute
+    /// code therefore needs 16 minutes, and a session is billed with the code
+    /// whose time it comes closest to: 90832 for 16–37 minutes, 90834 for 38–52
+    /// and 90837 for 53 or more (see [`ServiceCode::expected_minutes`]).
+    ///
+    /// An end earlier than the start is not a warning: the form asks whether
+    /// the session crossed midnight, and signing refuses it until answered.
     pub fn signing_warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
-        if let (Some(start), Some(end)) = (self.start, self.end) {
-            if end < start {
-                warnings.push(format!(
-                    "The session ends ({end}) before it starts ({start}), so it is recorded as crossing midnight. If it did not, correct the times."
-                ));
-            }
-        }
-        if let Some(minutes) = self.duration_minutes() {
+        if let Some(minutes) = self.stated_duration_minutes() {
             if (1..10).contains(&minutes) {
                 warnings.push(format!(
                     "The session lasted {minutes} minutes, under 10. Check the start and end times."
@@ -183,14 +209,17 @@ impl ProgressNoteDraft {
         Ok(())
     }
 
-    /// Every problem that stops this note from being signed, labelled by field.
+    /// Every problem that stops this note from being signed at `now`, labelled
+    /// by field.
     ///
-    /// Required: date of service, start and end time (not equal), service code,
-    /// place of service, a valid risk assessment, and text in every required
-    /// section of the template. Diagnosis codes must have the ICD-10-CM shape, and
-    /// text may not be left under a section the template does not have (after a
-    /// template change), because a signature must cover only what the form shows.
-    pub fn validate_for_signing(&self) -> Result<(), Vec<ValidationIssue>> {
+    /// Required: date of service, not later than `now`'s date; start and end
+    /// time (not equal, and an end earlier than the start only when the
+    /// clinician said the session crossed midnight); service code, place of
+    /// service, a valid risk assessment, and text in every required section of
+    /// the template. Diagnosis codes must have the ICD-10-CM shape, and text may
+    /// not be left under a section the template does not have (after a template
+    /// change), because a signature must cover only what the form shows.
+    pub fn validate_for_signing(&self, now: Timestamp) -> Result<(), Vec<ValidationIssue>> {
         let mut issues = Vec::new();
         let mut require = |missing: bool, field: &str, message: &str| {
             if missing {
@@ -207,6 +236,15 @@ impl ProgressNoteDraft {
             Self::DATE_OF_SERVICE_LABEL,
             "Enter the date of the session.",
         );
+        if let Some(date) = self.date_of_service.filter(|d| *d > now.date()) {
+            require(
+                true,
+                Self::DATE_OF_SERVICE_LABEL,
+                &format!(
+                    "The date of service, {date}, is in the future. A note is signed after the session: check the date."
+                ),
+            );
+        }
         require(
             self.start.is_none(),
             Self::START_LABEL,
@@ -222,6 +260,16 @@ impl ProgressNoteDraft {
             Self::END_LABEL,
             "The session ends at the time it starts. Check the start and end times.",
         );
+        if let (Some(start), Some(end)) = (self.start, self.end) {
+            require(
+                end < start && !self.crosses_midnight,
+                Self::END_LABEL,
+                &format!(
+                    "The session ends ({end}) before it starts ({start}). If it went past midnight, tick “{}”; otherwise correct the times.",
+                    Self::CROSSES_MIDNIGHT_LABEL
+                ),
+            );
+        }
         require(
             self.service_code.is_none(),
             Self::SERVICE_CODE_LABEL,
@@ -275,22 +323,6 @@ impl ProgressNoteDraft {
         }
         into_result(issues)
     }
-
-    /// Section texts in template order, then text under other keys in key order,
-    /// skipping blank ones.
-    pub(super) fn section_texts(&self) -> Vec<&str> {
-        let in_template = self
-            .template
-            .sections()
-            .iter()
-            .map(|section| self.section(section.key));
-        let others = self
-            .sections
-            .iter()
-            .filter(|(key, _)| self.template.section(key).is_none())
-            .map(|(_, text)| text.as_str());
-        in_template.chain(others).filter(|t| !is_blank(t)).collect()
-    }
 }
 
 fn lowercase_first(text: &str) -> String {
@@ -307,6 +339,11 @@ mod tests {
     use super::*;
     use crate::domain::Ideation;
 
+    /// An hour after the fixture session.
+    fn now() -> Timestamp {
+        Timestamp(session_end().0 + 3_600_000)
+    }
+
     fn fields(result: Result<(), Vec<ValidationIssue>>) -> Vec<String> {
         result
             .err()
@@ -318,19 +355,20 @@ mod tests {
 
     #[test]
     fn a_complete_note_passes() {
-        assert_eq!(complete_draft().validate_for_signing(), Ok(()));
+        assert_eq!(complete_draft().validate_for_signing(now()), Ok(()));
     }
 
     #[test]
     fn an_empty_note_lists_every_missing_field_by_label() {
-        let draft = ProgressNoteDraft::new(
+        let mut draft = ProgressNoteDraft::new(
             ProgressNoteId("n".into()),
             ClientId("c".into()),
             Template::Birp,
             Timestamp(0),
         );
+        draft.date_of_service = None;
         assert_eq!(
-            fields(draft.validate_for_signing()),
+            fields(draft.validate_for_signing(now())),
             [
                 "Date of service",
                 "Start time",
@@ -351,7 +389,7 @@ mod tests {
         let mut draft = complete_draft();
         draft.set_section("objective", "   ");
         draft.date_of_service = None;
-        let issues = draft.validate_for_signing().unwrap_err();
+        let issues = draft.validate_for_signing(now()).unwrap_err();
         assert_eq!(
             issues[0],
             ValidationIssue::new("Date of service", "Enter the date of the session.")
@@ -379,14 +417,135 @@ mod tests {
             homicidal: Ideation::Denied,
             safety_plan: "Crisis line; follow-up call tomorrow.".into(),
         });
-        assert_eq!(fields(draft.validate_for_signing()), ["Suicidal ideation"]);
+        assert_eq!(
+            fields(draft.validate_for_signing(now())),
+            ["Suicidal ideation"]
+        );
     }
 
     #[test]
     fn equal_start_and_end_is_refused() {
         let mut draft = complete_draft();
         draft.end = draft.start;
-        assert_eq!(fields(draft.validate_for_signing()), ["End time"]);
+        assert_eq!(fields(draft.validate_for_signing(now())), ["End time"]);
+    }
+
+    #[test]
+    fn a_new_note_is_dated_the_day_it_is_started() {
+        let started = Timestamp::from_date_time(date("2024-03-05"), time("16:10"));
+        let draft = ProgressNoteDraft::new(
+            ProgressNoteId("n".into()),
+            ClientId("c".into()),
+            Template::Soap,
+            started,
+        );
+        assert_eq!(draft.date_of_service, Some(date("2024-03-05")));
+    }
+
+    #[test]
+    fn a_date_of_service_in_the_future_is_refused() {
+        let mut draft = complete_draft();
+        // Today is fine, and so is any earlier day.
+        draft.date_of_service = Some(now().date());
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
+        draft.date_of_service = Some(date("2023-08-01"));
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
+        // Tomorrow, and seven months ahead, are not.
+        for day in ["2024-03-06", "2024-10-05"] {
+            draft.date_of_service = Some(date(day));
+            let issues = draft.validate_for_signing(now()).unwrap_err();
+            assert_eq!(issues.len(), 1, "{day}");
+            assert_eq!(issues[0].field, "Date of service");
+            assert!(issues[0].message.contains("in the future"), "{issues:?}");
+            assert!(issues[0].message.contains(day), "{issues:?}");
+        }
+        // Signing says so too, whatever the clock of the caller.
+        let error = draft
+            .sign(
+                crate::domain::References::client(&client()),
+                &clinician(),
+                now(),
+                72,
+                None,
+            )
+            .unwrap_err();
+        assert!(error.to_string().contains("in the future"), "{error}");
+    }
+
+    #[test]
+    fn an_end_before_the_start_needs_the_clinician_to_say_it_crossed_midnight() {
+        let mut draft = complete_draft();
+        draft.start = Some(time("16:00"));
+        draft.end = Some(time("15:00"));
+        assert!(draft.ends_before_start());
+        assert_eq!(draft.stated_duration_minutes(), None, "not known yet");
+        let issues = draft.validate_for_signing(now()).unwrap_err();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field, "End time");
+        assert!(
+            issues[0]
+                .message
+                .contains("tick “The session crossed midnight”"),
+            "{}",
+            issues[0].message
+        );
+        assert!(draft.signing_warnings().is_empty(), "no guess is made");
+
+        draft.crosses_midnight = true;
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
+        assert_eq!(draft.stated_duration_minutes(), Some(1380));
+        // 23 hours is then worth a second look before signing.
+        let warnings = draft.signing_warnings();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("23 h 00 min, over 4 hours")),
+            "{warnings:?}"
+        );
+
+        // The answer matters only while the end is earlier than the start.
+        draft.end = Some(time("16:50"));
+        assert!(!draft.ends_before_start());
+        assert_eq!(draft.stated_duration_minutes(), Some(50));
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
+    }
+
+    #[test]
+    fn the_midnight_answer_is_stored_only_when_given() {
+        let mut draft = complete_draft();
+        let json = serde_json::to_string(&draft).unwrap();
+        assert!(
+            !json.contains("crosses_midnight"),
+            "older readers see nothing new"
+        );
+        draft.crosses_midnight = true;
+        let json = serde_json::to_string(&draft).unwrap();
+        let read: ProgressNoteDraft = serde_json::from_str(&json).unwrap();
+        assert!(read.crosses_midnight);
+    }
+
+    #[test]
+    fn signing_warnings_cover_length_and_the_cpt_time_rule() {
+        let mut draft = complete_draft();
+        assert!(draft.signing_warnings().is_empty());
+        // 30 minutes billed as 90834 (38–52).
+        draft.end = Some(time("14:30"));
+        let warnings = draft.signing_warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("90834") && warnings[0].contains("use 90832"));
+        // Under 10 minutes.
+        draft.service_code = Some(ServiceCode::Cpt90791);
+        draft.end = Some(time("14:05"));
+        let warnings = draft.signing_warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("5 minutes, under 10"), "{warnings:?}");
+        // Over 4 hours.
+        draft.end = Some(time("18:30"));
+        let warnings = draft.signing_warnings();
+        assert!(
+            warnings[0].contains("4 h 30 min, over 4 hours"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -394,7 +553,7 @@ mod tests {
         let mut draft = complete_draft();
         draft.diagnoses_addressed.push("anxiety".into());
         assert_eq!(
-            fields(draft.validate_for_signing()),
+            fields(draft.validate_for_signing(now())),
             ["Diagnoses addressed"]
         );
     }
@@ -404,14 +563,14 @@ mod tests {
         let mut draft = complete_draft();
         draft.template = Template::Dap;
         draft.set_section("data", "Client reports anxiety; fidgeting observed.");
-        let issues = draft.validate_for_signing().unwrap_err();
+        let issues = draft.validate_for_signing(now()).unwrap_err();
         let fields: Vec<&str> = issues.iter().map(|i| i.field.as_str()).collect();
         assert_eq!(fields, ["Objective", "Subjective"]);
         assert!(issues[0].message.contains("DAP"), "{}", issues[0].message);
         // Emptied leftovers are harmless.
         draft.set_section("objective", "");
         draft.set_section("subjective", " ");
-        assert_eq!(draft.validate_for_signing(), Ok(()));
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
     }
 
     #[test]

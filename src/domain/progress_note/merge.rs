@@ -58,6 +58,7 @@ pub fn merge_drafts(
         scalar!(ProgressNoteDraft::DATE_OF_SERVICE_LABEL, date_of_service);
         scalar!(ProgressNoteDraft::START_LABEL, start);
         scalar!(ProgressNoteDraft::END_LABEL, end);
+        scalar!(ProgressNoteDraft::CROSSES_MIDNIGHT_LABEL, crosses_midnight);
         scalar!(ProgressNoteDraft::SERVICE_CODE_LABEL, service_code);
         scalar!(ProgressNoteDraft::PLACE_OF_SERVICE_LABEL, place_of_service);
         scalar!("Participants", participants);

@@ -105,7 +105,7 @@ impl Addendum {
 mod tests {
     use super::super::fixtures::*;
     use super::*;
-    use crate::domain::Timestamp;
+    use crate::domain::{References, Timestamp};
 
     const HOUR: i64 = 3_600_000;
 
@@ -170,6 +170,7 @@ addendum_sha256=64:{}
     fn a_late_entry_is_part_of_the_seal() {
         let late = complete_draft()
             .sign(
+                References::client(&client()),
                 &clinician(),
                 Timestamp(session_end().0 + 80 * HOUR),
                 72,
@@ -185,7 +186,10 @@ addendum_sha256=64:{}
     #[test]
     fn formats_are_named_from_the_encoders() {
         let note = with_addenda(2);
-        assert_eq!(note.content_format(), "psynotes/progress-note/v1");
+        assert_eq!(note.content_format(), "psynotes/progress-note/v2");
+        let legacy = with_addenda(0).into_signed_under_v1();
+        assert_eq!(legacy.content_format(), "psynotes/progress-note/v1");
+        assert!(legacy.is_intact());
         for (index, addendum) in note.addenda().iter().enumerate() {
             let text = note.addendum_canonical(index).unwrap();
             assert_eq!(text.lines().next(), Some(addendum.format()));

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::canonical::sha256_hex;
+use super::canonical::{canonical_v2, sha256_hex};
+use super::wording::{NoteWording, ReferencedWording, References};
 use super::{Addendum, LateEntry, ProgressNoteDraft, ProgressNoteId, Signature};
 use crate::domain::{ClientId, Date, ServiceCode, Template};
 
@@ -55,12 +56,19 @@ pub struct SignedProgressNote {
     signature: Signature,
     late_entry: Option<LateEntry>,
     addenda: Vec<Addendum>,
+    /// The wording of what the note refers to, as it read when signed, covered
+    /// by the signature (format v2). Absent on notes signed before it was kept
+    /// (format v1), which therefore still open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wording: Option<Box<ReferencedWording>>,
 }
 
 impl SignedProgressNote {
-    /// Only signing creates one; it has checked the content and made the signature.
+    /// Only signing creates one; it has checked the content, kept the wording
+    /// and made the signature.
     pub(super) fn new(
         content: ProgressNoteDraft,
+        wording: ReferencedWording,
         signature: Signature,
         late_entry: Option<LateEntry>,
     ) -> Self {
@@ -69,6 +77,7 @@ impl SignedProgressNote {
             signature,
             late_entry,
             addenda: Vec::new(),
+            wording: Some(Box::new(wording)),
         }
     }
 
@@ -120,14 +129,52 @@ impl SignedProgressNote {
         &self.addenda
     }
 
+    /// This note as the app signed notes before the wording was kept (format
+    /// v1): no wording, and the digest over the v1 text. For tests of how such
+    /// notes keep verifying and reading.
+    #[cfg(test)]
+    pub(crate) fn into_signed_under_v1(mut self) -> Self {
+        self.wording = None;
+        self.signature.content_sha256 = self.content.content_sha256();
+        // Addenda link to the note's digest: bind them again to the v1 one.
+        for addendum in std::mem::take(&mut self.addenda) {
+            self.add_addendum(addendum);
+        }
+        self
+    }
+
+    /// The wording of its references kept at signing; `None` for a note signed
+    /// under format v1, before it was kept.
+    pub fn signed_wording(&self) -> Option<&ReferencedWording> {
+        self.wording.as_deref()
+    }
+
+    /// The wording to show the note with: as signed (v2), or else the client's
+    /// current wording, which is not part of the signed text and must be shown
+    /// marked as such ([`NoteWording::CURRENT_MARK`]).
+    pub fn wording(&self, client: &crate::domain::Client) -> NoteWording<'_> {
+        match &self.wording {
+            Some(wording) => NoteWording::Signed(wording),
+            None => NoteWording::Current(ReferencedWording::of(
+                &self.content,
+                References::client(client),
+            )),
+        }
+    }
+
+    /// The exact text the signature's digest covers: format v2 (content and
+    /// referenced wording) for notes signed with their wording, v1 otherwise.
     pub fn canonical_content(&self) -> String {
-        self.content.canonical_content()
+        match &self.wording {
+            Some(wording) => canonical_v2(&self.content, wording),
+            None => self.content.canonical_content(),
+        }
     }
 
     /// The digest of the content now. Equal to `signature().content_sha256` unless
     /// the stored note was altered.
     pub fn content_sha256(&self) -> String {
-        self.content.content_sha256()
+        sha256_hex(&self.canonical_content())
     }
 
     /// Appends an addendum, binding it to this note: its digest is computed here
@@ -219,7 +266,13 @@ mod tests {
         let mut other = complete_draft();
         other.participants = "Client and mother".into();
         let mut c = other
-            .sign(&clinician(), Timestamp(t + 1), 72, None)
+            .sign(
+                References::client(&client()),
+                &clinician(),
+                Timestamp(t + 1),
+                72,
+                None,
+            )
             .unwrap();
         c.add_addendum(addendum("First.", t + 1));
         assert_ne!(c.addenda()[0].content_sha256(), first);
@@ -230,6 +283,7 @@ mod tests {
         let t = session_end().0;
         let mut note = complete_draft()
             .sign(
+                References::client(&client()),
                 &clinician(),
                 Timestamp(t + 80 * 3_600_000),
                 72,

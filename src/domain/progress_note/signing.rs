@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::canonical::{canonical_v2, sha256_hex};
+use super::wording::{ReferencedWording, References};
 use super::{is_late, LateEntry, ProgressNoteDraft, SignedProgressNote};
 use crate::domain::validation::is_blank;
 use crate::domain::{ClinicianProfile, Date, Timestamp, ValidationIssue};
@@ -19,7 +21,7 @@ pub struct Signature {
     pub credentials: String,
     pub signed_at: Timestamp,
     /// Lowercase hex SHA-256 of the note's canonical content (see
-    /// [`ProgressNoteDraft::canonical_content`]).
+    /// [`SignedProgressNote::canonical_content`]).
     pub content_sha256: String,
 }
 
@@ -67,25 +69,42 @@ impl ProgressNoteDraft {
         )
     }
 
-    /// Signs the note: checks it is complete ([`validate_for_signing`]), that the
+    /// Signs the note: checks it is complete ([`validate_for_signing`]) on
+    /// `now`'s date, that `references` are this note's client's, that the
     /// clinician profile has name and credentials, and that a late note (see
-    /// [`is_late`]) has a non-blank `late_reason`. A reason given for a note that is
-    /// not late is not recorded.
+    /// [`is_late`]) has a non-blank `late_reason`. A reason given for a note that
+    /// is not late is not recorded.
     ///
-    /// The content is kept exactly as it is; its digest goes into the
-    /// [`Signature`]. The draft is taken by value so nobody keeps an editable copy
-    /// of what was signed; it is dropped on error too, so pass a clone when the
-    /// form must stay open after a refusal.
+    /// The content is kept exactly as it is, with the wording of what it refers
+    /// to read from `references` ([`ReferencedWording`]); the digest of both
+    /// (format `psynotes/progress-note/v2`) goes into the [`Signature`], so later
+    /// edits to the client's goals or diagnoses never change how the note reads.
+    /// The draft is taken by value so nobody keeps an editable copy of what was
+    /// signed; it is dropped on error too, so pass a clone when the form must
+    /// stay open after a refusal.
     ///
     /// [`validate_for_signing`]: Self::validate_for_signing
     pub fn sign(
         mut self,
+        references: References<'_>,
         clinician: &ClinicianProfile,
         now: Timestamp,
         late_threshold_hours: u32,
         late_reason: Option<String>,
     ) -> Result<SignedProgressNote, SignError> {
-        self.validate_for_signing().map_err(SignError::Incomplete)?;
+        let mut issues = self.validate_for_signing(now).err().unwrap_or_default();
+        if references.client_record().id != self.client_id {
+            issues.insert(
+                0,
+                ValidationIssue::new(
+                    Self::CLIENT_LABEL,
+                    "This note belongs to another client. Open it from its own client's page.",
+                ),
+            );
+        }
+        if !issues.is_empty() {
+            return Err(SignError::Incomplete(issues));
+        }
         if !clinician.is_complete() {
             return Err(SignError::NoClinicianProfile);
         }
@@ -106,13 +125,16 @@ impl ProgressNoteDraft {
         };
         // Recorded in the late entry when it applies; never part of the content.
         self.late_entry_reason.clear();
+        let wording = ReferencedWording::of(&self, references);
         let signature = Signature {
             signer_name: clinician.name.trim().to_owned(),
             credentials: clinician.credentials.trim().to_owned(),
             signed_at: now,
-            content_sha256: self.content_sha256(),
+            content_sha256: sha256_hex(&canonical_v2(&self, &wording)),
         };
-        Ok(SignedProgressNote::new(self, signature, late_entry))
+        Ok(SignedProgressNote::new(
+            self, wording, signature, late_entry,
+        ))
     }
 
     /// The date on which the session ended: the next day when the end time is
@@ -134,15 +156,28 @@ mod tests {
     const HOUR: i64 = 3_600_000;
 
     fn sign_at(ms: i64, reason: Option<&str>) -> Result<SignedProgressNote, SignError> {
-        complete_draft().sign(&clinician(), Timestamp(ms), 72, reason.map(String::from))
+        complete_draft().sign(
+            References::client(&client()),
+            &clinician(),
+            Timestamp(ms),
+            72,
+            reason.map(String::from),
+        )
     }
 
     #[test]
     fn signing_records_signer_time_and_digest() {
         let draft = complete_draft();
-        let digest = draft.content_sha256();
         let now = Timestamp(session_end().0 + HOUR);
-        let signed = draft.clone().sign(&clinician(), now, 72, None).unwrap();
+        let signed = draft
+            .clone()
+            .sign(References::client(&client()), &clinician(), now, 72, None)
+            .unwrap();
+        // The digest covers the content and the wording it refers to (v2).
+        let wording = ReferencedWording::of(&draft, References::client(&client()));
+        let digest = sha256_hex(&canonical_v2(&draft, &wording));
+        assert_ne!(digest, draft.content_sha256(), "not the v1 digest");
+        assert_eq!(signed.signed_wording(), Some(&wording));
         assert_eq!(signed.content(), &draft);
         let signature = signed.signature();
         assert_eq!(signature.signer_name, "Jane Doe");
@@ -208,7 +243,13 @@ mod tests {
         let mut draft = complete_draft();
         draft.set_section("plan", "");
         let error = draft
-            .sign(&clinician(), Timestamp(session_end().0), 72, None)
+            .sign(
+                References::client(&client()),
+                &clinician(),
+                Timestamp(session_end().0),
+                72,
+                None,
+            )
             .unwrap_err();
         let SignError::Incomplete(issues) = &error else {
             panic!("expected Incomplete, got {error:?}");
@@ -221,9 +262,32 @@ mod tests {
     }
 
     #[test]
+    fn references_of_another_client_are_refused() {
+        let error = complete_draft()
+            .sign(
+                References::client(&client_of("client-2")),
+                &clinician(),
+                Timestamp(session_end().0 + HOUR),
+                72,
+                None,
+            )
+            .unwrap_err();
+        let SignError::Incomplete(issues) = &error else {
+            panic!("expected Incomplete, got {error:?}");
+        };
+        assert_eq!(issues[0].field, "Client");
+    }
+
+    #[test]
     fn signing_needs_a_complete_clinician_profile() {
         let error = complete_draft()
-            .sign(&ClinicianProfile::default(), session_end(), 72, None)
+            .sign(
+                References::client(&client()),
+                &ClinicianProfile::default(),
+                session_end(),
+                72,
+                None,
+            )
             .unwrap_err();
         assert_eq!(error, SignError::NoClinicianProfile);
         assert!(error.to_string().contains("Settings"));

@@ -213,7 +213,10 @@ pub fn open_requests(requests: &[RightsRequest], today: Date) -> Vec<OpenRequest
 #[cfg(test)]
 pub(crate) mod fixtures {
     use super::*;
-    use crate::domain::progress_note::fixtures::{clinician, complete_draft, session_end};
+    use crate::domain::progress_note::fixtures::{
+        client_of, clinician, complete_draft, session_end,
+    };
+    use crate::domain::References;
     use crate::domain::{ProgressNoteId, SignedProgressNote, Timestamp};
 
     pub fn date(text: &str) -> Date {
@@ -271,6 +274,7 @@ pub(crate) mod fixtures {
         draft.client_id = ClientId(client.into());
         draft
             .sign(
+                References::client(&client_of(client)),
                 &clinician(),
                 Timestamp(session_end().0 + 3_600_000),
                 72,

@@ -45,6 +45,8 @@ pub use content::{
     Comparison, Intervention, Objective, ObjectiveMeasure, PlanContent, PlanGoal, Problem,
     ScoreTarget,
 };
+#[cfg(test)]
+pub(crate) use plan::fixtures as plan_fixtures;
 pub use plan::{
     ClientAgreement, PlanDraft, PlanError, RecordedAgreement, SignedPlanVersion, TreatmentPlan,
 };

@@ -15,7 +15,19 @@ use crate::vault::conflict::{Conflict, SaveError};
 use crate::vault::editable_client::EditableClient;
 
 use super::client_context::use_client_record;
-use super::common::{shown_name, ErrorAlert, IssueList};
+use super::common::{described_by, invalid, shown_name, ErrorAlert, IssueList};
+
+/// The prefix of the client form's issue ids, which fields point at.
+const ISSUE_PREFIX: &str = "client-issue";
+
+/// The element an issue about `field` points at.
+fn field_element(field: &str) -> Option<String> {
+    match field {
+        Client::NAME_LABEL => Some("client-name".to_owned()),
+        "Date of birth" => Some("client-dob".to_owned()),
+        _ => None,
+    }
+}
 use super::conflict_panel::ConflictPanel;
 use super::route_params::client_id_param;
 
@@ -361,7 +373,13 @@ fn ClientForm(
             <div class="grid">
                 <div>
                     <label for="client-name">"Client name"</label>
-                    <input id="client-name" use:private_text bind:value=fields.name />
+                    <input
+                        id="client-name"
+                        aria-invalid=move || issues.with(|i| invalid(i, Client::NAME_LABEL))
+                        aria-describedby=move || issues.with(|i| described_by(i, ISSUE_PREFIX, Client::NAME_LABEL, None))
+                        use:private_text
+                        bind:value=fields.name
+                    />
                 </div>
                 <div>
                     <label for="client-code">"Client code"</label>
@@ -370,16 +388,28 @@ fn ClientForm(
                 </div>
                 <div>
                     <label for="client-dob">"Date of birth"</label>
-                    <input id="client-dob" type="date" use:private_text bind:value=fields.date_of_birth />
+                    <input
+                        id="client-dob"
+                        type="date"
+                        aria-invalid=move || issues.with(|i| invalid(i, "Date of birth"))
+                        aria-describedby=move || issues.with(|i| described_by(i, ISSUE_PREFIX, "Date of birth", None))
+                        use:private_text
+                        bind:value=fields.date_of_birth
+                    />
                 </div>
                 <div>
                     <label for="client-pronouns">"Pronouns"</label>
                     <input id="client-pronouns" use:private_text bind:value=fields.pronouns />
                 </div>
             </div>
-            <DiagnosesEditor fields=fields />
-            <GoalsEditor fields=fields />
-            <IssueList issues=issues heading="The client could not be saved:" />
+            <DiagnosesEditor fields=fields issues=issues />
+            <GoalsEditor fields=fields issues=issues />
+            <IssueList
+                issues=issues
+                heading="The client could not be saved:"
+                id_prefix=ISSUE_PREFIX
+                target=field_element
+            />
             <ErrorAlert message=error />
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save client"</button>
@@ -435,7 +465,7 @@ fn client_rows(client: &Client) -> Vec<(String, String)> {
 }
 
 #[component]
-fn DiagnosesEditor(fields: ClientFields) -> impl IntoView {
+fn DiagnosesEditor(fields: ClientFields, issues: RwSignal<Vec<ValidationIssue>>) -> impl IntoView {
     view! {
         <fieldset class="subform">
             <legend>"Diagnoses"</legend>
@@ -456,11 +486,26 @@ fn DiagnosesEditor(fields: ClientFields) -> impl IntoView {
                     let position = move || {
                         fields.diagnoses.with(|rows| rows.iter().position(|r| r.key == row.key).unwrap_or(0) + 1)
                     };
+                    // A code the last save refused is marked, and points at why.
+                    let code_refused = move || {
+                        issues.with(|i| invalid(i, Client::DIAGNOSES_LABEL)).is_some()
+                            && normalize_icd10_code(&row.code.get()).is_err()
+                    };
                     view! {
                         <div class="subform__row">
                             <div class="subform__code">
                                 <label for=code_id.clone()>"ICD-10-CM code " {position}</label>
-                                <input id=code_id use:private_text bind:value=row.code />
+                                <input
+                                    id=code_id
+                                    aria-invalid=move || code_refused().then_some("true")
+                                    aria-describedby=move || {
+                                        code_refused()
+                                            .then(|| issues.with(|i| described_by(i, ISSUE_PREFIX, Client::DIAGNOSES_LABEL, None)))
+                                            .flatten()
+                                    }
+                                    use:private_text
+                                    bind:value=row.code
+                                />
                             </div>
                             <div class="subform__grow">
                                 <label for=desc_id.clone()>"Description " {position}</label>
@@ -492,7 +537,7 @@ fn DiagnosesEditor(fields: ClientFields) -> impl IntoView {
 }
 
 #[component]
-fn GoalsEditor(fields: ClientFields) -> impl IntoView {
+fn GoalsEditor(fields: ClientFields, issues: RwSignal<Vec<ValidationIssue>>) -> impl IntoView {
     let session = use_session();
     let add = move |_| {
         // Goal ids only need to be unique within the client; progress notes
@@ -517,11 +562,26 @@ fn GoalsEditor(fields: ClientFields) -> impl IntoView {
                         fields.goals.with(|rows| rows.iter().position(|r| r.key == row.key).unwrap_or(0) + 1)
                     };
                     let remove = move |_| fields.goals.update(|rows| rows.retain(|r| r.key != row.key));
+                    // A goal the last save refused for having no text is marked.
+                    let text_refused = move || {
+                        issues.with(|i| invalid(i, Client::GOALS_LABEL)).is_some()
+                            && row.text.with(|t| t.trim().is_empty())
+                    };
                     view! {
                         <div class="subform__row">
                             <div class="subform__grow">
                                 <label for=text_id.clone()>"Goal " {position}</label>
-                                <input id=text_id use:private_text bind:value=row.text />
+                                <input
+                                    id=text_id
+                                    aria-invalid=move || text_refused().then_some("true")
+                                    aria-describedby=move || {
+                                        text_refused()
+                                            .then(|| issues.with(|i| described_by(i, ISSUE_PREFIX, Client::GOALS_LABEL, None)))
+                                            .flatten()
+                                    }
+                                    use:private_text
+                                    bind:value=row.text
+                                />
                             </div>
                             <div>
                                 <label for=target_id.clone()>"Target date " {position}</label>

@@ -17,6 +17,8 @@ use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};
 use super::search::{SearchCorpus, SearchResults};
+use super::to_sign::unsigned_counts;
+use crate::ui::wording;
 
 /// What the list shows: clients and their note indexes, never a note's text.
 #[derive(Clone)]
@@ -166,7 +168,7 @@ pub fn ClientsPage() -> impl IntoView {
 
 #[component]
 fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) -> impl IntoView {
-    let to_sign = home.overview.unsigned();
+    let (to_sign, to_sign_archived) = unsigned_counts(&home.clients, &home.overview);
     let archived_count = home.clients.iter().filter(|c| c.value.archived).count();
     let rows = sorted_clients(&home.clients, &home.overview, prefer_code);
     let total = rows.len();
@@ -208,14 +210,28 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
 
     view! {
         <ConflictsNotice />
-        {(to_sign > 0).then(|| view! {
-            <p class="notice to-sign">{if to_sign == 1 { "1 note to sign".to_owned() } else { format!("{to_sign} notes to sign") }}</p>
+        {(to_sign + to_sign_archived > 0).then(|| {
+            let link = if to_sign > 0 {
+                wording::count(to_sign, "note to sign", "notes to sign")
+            } else {
+                wording::count(to_sign_archived, "note to sign", "notes to sign")
+                    + if to_sign_archived == 1 { " for an archived client" } else { " for archived clients" }
+            };
+            let archived = (to_sign > 0 && to_sign_archived > 0).then(|| match to_sign_archived {
+                1 => " (and 1 for an archived client)".to_owned(),
+                n => format!(" (and {n} for archived clients)"),
+            });
+            view! {
+                <p class="notice to-sign"><A href="/to-sign">{link}</A>{archived}</p>
+            }
         })}
         {(damaged_clients + damaged_notes > 0).then(|| view! {
             <p class="alert" role="alert">
                 {format!(
-                    "{} damaged record(s) could not be opened ({} client, {} progress note). The rest of your notes are unaffected; restore them from a backup.",
-                    damaged_clients + damaged_notes, damaged_clients, damaged_notes
+                    "{} could not be opened ({}, {}). The rest of your notes are unaffected; restore them from a backup.",
+                    wording::count((damaged_clients + damaged_notes) as u64, "damaged record", "damaged records"),
+                    wording::count(damaged_clients as u64, "client", "clients"),
+                    wording::count(damaged_notes as u64, "progress note", "progress notes"),
                 )}
             </p>
         })}

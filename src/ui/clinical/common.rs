@@ -58,12 +58,68 @@ pub fn ErrorAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVie
     }
 }
 
+/// The element id of the `index`th item of an [`IssueList`] with `prefix`.
+pub fn issue_id(prefix: &str, index: usize) -> String {
+    format!("{prefix}-{index}")
+}
+
+/// The ids of the listed issues about `field`, space-separated, with `hint`
+/// (the field's own help text id) first: the value of the field's
+/// `aria-describedby`. `None` when there is nothing to point at.
+pub fn described_by(
+    issues: &[ValidationIssue],
+    prefix: &str,
+    field: &str,
+    hint: Option<&str>,
+) -> Option<String> {
+    let ids: Vec<String> = hint
+        .map(str::to_owned)
+        .into_iter()
+        .chain(
+            issues
+                .iter()
+                .enumerate()
+                .filter(|(_, issue)| issue.field == field)
+                .map(|(index, _)| issue_id(prefix, index)),
+        )
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// `Some("true")` when an issue is listed about `field`: the value of the
+/// field's `aria-invalid` (absent otherwise).
+pub fn invalid(issues: &[ValidationIssue], field: &str) -> Option<&'static str> {
+    issues.iter().any(|i| i.field == field).then_some("true")
+}
+
+/// Moves focus to the element with this id, if it is on the page.
+pub fn focus_element(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        element.scroll_into_view();
+        let _ = element.focus();
+    }
+}
+
 /// Validation issues as a list in an alert, when there are any.
+///
+/// Each item has an id ([`issue_id`]) that its field's `aria-describedby`
+/// names, and, when `target` knows the field's element, its label is a link
+/// that moves focus to the field.
 #[component]
 pub fn IssueList(
     #[prop(into)] issues: Signal<Vec<ValidationIssue>>,
     /// What the list is about, read before the items.
     heading: &'static str,
+    /// Prefix of the items' ids.
+    #[prop(default = "issue")]
+    id_prefix: &'static str,
+    /// The element id of a field, by its label.
+    #[prop(optional)]
+    target: Option<fn(&str) -> Option<String>>,
 ) -> impl IntoView {
     move || {
         let issues = issues.get();
@@ -74,8 +130,26 @@ pub fn IssueList(
                     <ul class="issues">
                         {issues
                             .into_iter()
-                            .map(|issue| view! {
-                                <li><strong>{issue.field}": "</strong>{issue.message}</li>
+                            .enumerate()
+                            .map(|(index, issue)| {
+                                let field = match target.and_then(|t| t(&issue.field)) {
+                                    Some(element) => view! {
+                                        <a
+                                            href=format!("#{element}")
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                focus_element(&element);
+                                            }
+                                        >
+                                            <strong>{issue.field}</strong>
+                                        </a>
+                                    }
+                                    .into_any(),
+                                    None => view! { <strong>{issue.field}</strong> }.into_any(),
+                                };
+                                view! {
+                                    <li id=issue_id(id_prefix, index)>{field}": "{issue.message}</li>
+                                }
                             })
                             .collect_view()}
                     </ul>

@@ -2,7 +2,8 @@
 //!
 //! One file per concept:
 //! - [`client_list`]: the home screen (clients by last session, notes to sign) and
-//!   [`search`] (client names and progress-note text, highlighted);
+//!   [`search`] (client names and progress-note text, highlighted); [`to_sign`]:
+//!   the unsigned notes by client;
 //! - [`client_form`]: new and edit client, archive, delete;
 //! - [`client_record`]: the parent of every page about one client (its name
 //!   and the record's tabs), sharing the client through [`client_context`];
@@ -42,6 +43,7 @@ mod session_fields;
 mod sign;
 mod signed_note;
 mod timeline;
+mod to_sign;
 
 pub use client_form::{ClientEditPage, ClientNewPage};
 pub use client_list::ClientsPage;
@@ -50,3 +52,4 @@ pub use client_timeline_page::ClientTimelinePage;
 pub use conflicts_page::ConflictsPage;
 pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;
+pub use to_sign::NotesToSignPage;

@@ -2,15 +2,23 @@
 
 use leptos::prelude::*;
 
-use crate::domain::ProgressNoteDraft;
+use crate::domain::{ProgressNoteDraft, ValidationIssue};
 
 use super::autosave::Autosave;
+use super::common::{described_by, invalid};
 
-/// The open draft and its autosave: what every part of the editor edits.
+/// The prefix of the ids of the signing issues, which fields point at.
+pub const ISSUE_PREFIX: &str = "note-issue";
+
+/// The open draft, its autosave, and what stops it from being signed: what
+/// every part of the editor edits and shows.
 #[derive(Clone, Copy)]
 pub struct NoteForm {
     pub draft: RwSignal<ProgressNoteDraft>,
     pub autosave: Autosave,
+    /// Found when the clinician last tried to sign, kept up to date as they
+    /// fix them; each field marks itself invalid and points at its own.
+    pub issues: RwSignal<Vec<ValidationIssue>>,
 }
 
 impl NoteForm {
@@ -19,4 +27,46 @@ impl NoteForm {
         self.draft.update(change);
         self.autosave.touch();
     }
+
+    /// The `aria-invalid` of the field labelled `field`.
+    pub fn invalid(&self, field: &'static str) -> impl Fn() -> Option<&'static str> + Copy {
+        let issues = self.issues;
+        move || issues.with(|issues| invalid(issues, field))
+    }
+
+    /// The `aria-describedby` of the field labelled `field`, whose own help
+    /// text (if any) has the id `hint`.
+    pub fn described_by(
+        &self,
+        field: &'static str,
+        hint: Option<&'static str>,
+    ) -> impl Fn() -> Option<String> + Copy {
+        let issues = self.issues;
+        move || issues.with(|issues| described_by(issues, ISSUE_PREFIX, field, hint))
+    }
+}
+
+/// The element of the note form that an issue about `field` points at.
+pub fn field_element(field: &str) -> Option<String> {
+    use crate::domain::{RiskAssessment, Template};
+    Some(match field {
+        ProgressNoteDraft::DATE_OF_SERVICE_LABEL => "note-date".to_owned(),
+        ProgressNoteDraft::START_LABEL => "note-start".to_owned(),
+        ProgressNoteDraft::END_LABEL => "note-end".to_owned(),
+        ProgressNoteDraft::SERVICE_CODE_LABEL => "note-service-code".to_owned(),
+        ProgressNoteDraft::PLACE_OF_SERVICE_LABEL => "note-place".to_owned(),
+        ProgressNoteDraft::RISK_LABEL => "risk-suicidal-denied".to_owned(),
+        RiskAssessment::SUICIDAL_LABEL => "risk-suicidal-detail".to_owned(),
+        RiskAssessment::HOMICIDAL_LABEL => "risk-homicidal-detail".to_owned(),
+        RiskAssessment::SAFETY_PLAN_LABEL => "risk-safety-plan".to_owned(),
+        "Late entry reason" => "late-reason".to_owned(),
+        label => {
+            let key = Template::ALL
+                .iter()
+                .flat_map(|t| t.sections())
+                .find(|s| s.label == label)?
+                .key;
+            format!("section-{key}")
+        }
+    })
 }

@@ -239,7 +239,11 @@ fn DraftEditor(
         Box::pin(async move { settle(note.autosave(&snapshot, now_ms()).await) })
     });
     let autosave = Autosave::new(writer);
-    let form = NoteForm { draft, autosave };
+    let form = NoteForm {
+        draft,
+        autosave,
+        issues: RwSignal::new(Vec::new()),
+    };
 
     // "Save": commit into the record and drop the buffer, in one transaction.
     let save = Callback::new(move |()| {
@@ -366,7 +370,7 @@ fn DraftEditor(
                                 {previous.get_value().map(|previous| view! { <CopyForward form=form previous=previous form_version=form_version /> })}
                                 <SectionFields form=form />
                             </section>
-                            <SignPanel form=form note=handle on_save=save on_signed=on_signed />
+                            <SignPanel form=form client=client.clone() note=handle on_save=save on_signed=on_signed />
                             <DiscardDraft note=handle autosave=autosave client_href=format!("/clients/{}", client.id) />
                         </div>
                     </div>

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{Ideation, RiskAnswers, RiskAssessment};
+use crate::domain::{Ideation, ProgressNoteDraft, RiskAnswers, RiskAssessment};
 use crate::ui::private_text::private_text;
 
 use super::note_form::NoteForm;
@@ -65,8 +65,8 @@ pub fn RiskFields(form: NoteForm) -> impl IntoView {
         move || suicidal.present.get() == Some(true) || homicidal.present.get() == Some(true);
 
     view! {
-        <IdeationQuestion question=suicidal key="suicidal" label=RiskAssessment::SUICIDAL_LABEL sync=sync />
-        <IdeationQuestion question=homicidal key="homicidal" label=RiskAssessment::HOMICIDAL_LABEL sync=sync />
+        <IdeationQuestion form=form question=suicidal key="suicidal" label=RiskAssessment::SUICIDAL_LABEL sync=sync />
+        <IdeationQuestion form=form question=homicidal key="homicidal" label=RiskAssessment::HOMICIDAL_LABEL sync=sync />
         <Show when=half_answered>
             <p class="field-hint">"Answer both questions to record the risk assessment."</p>
         </Show>
@@ -74,7 +74,8 @@ pub fn RiskFields(form: NoteForm) -> impl IntoView {
         <textarea
             id="risk-safety-plan"
             rows="3"
-            aria-describedby="risk-safety-plan-hint"
+            aria-invalid=form.invalid(RiskAssessment::SAFETY_PLAN_LABEL)
+            aria-describedby=form.described_by(RiskAssessment::SAFETY_PLAN_LABEL, Some("risk-safety-plan-hint"))
             use:private_text
             prop:value=move || safety_plan.get()
             on:input:target=move |ev| {
@@ -94,6 +95,7 @@ pub fn RiskFields(form: NoteForm) -> impl IntoView {
 
 #[component]
 fn IdeationQuestion(
+    form: NoteForm,
     question: Question,
     key: &'static str,
     label: &'static str,
@@ -104,6 +106,23 @@ fn IdeationQuestion(
         question.present.set(Some(present));
         sync();
     };
+    // "Risk assessment" is missing while this question has no answer.
+    let unanswered_invalid = form.invalid(ProgressNoteDraft::RISK_LABEL);
+    let unanswered = move || {
+        question
+            .present
+            .with(Option::is_none)
+            .then(unanswered_invalid)
+            .flatten()
+    };
+    let unanswered_described = form.described_by(ProgressNoteDraft::RISK_LABEL, None);
+    let unanswered_described = move || {
+        question
+            .present
+            .with(Option::is_none)
+            .then(unanswered_described)
+            .flatten()
+    };
     view! {
         <fieldset class="subform risk-question">
             <legend>{label}</legend>
@@ -112,6 +131,9 @@ fn IdeationQuestion(
                     <input
                         type="radio"
                         class="checkbox"
+                        id=format!("risk-{key}-denied")
+                        aria-invalid=unanswered
+                        aria-describedby=unanswered_described
                         name=format!("risk-{key}")
                         value="denied"
                         prop:checked=move || question.present.get() == Some(false)
@@ -123,6 +145,8 @@ fn IdeationQuestion(
                     <input
                         type="radio"
                         class="checkbox"
+                        aria-invalid=unanswered
+                        aria-describedby=unanswered_described
                         name=format!("risk-{key}")
                         value="present"
                         prop:checked=move || question.present.get() == Some(true)
@@ -137,6 +161,8 @@ fn IdeationQuestion(
                     id=detail_id.clone()
                     rows="3"
                     required
+                    aria-invalid=form.invalid(label)
+                    aria-describedby=form.described_by(label, None)
                     use:private_text
                     prop:value=move || question.detail.get()
                     on:input:target=move |ev| {

@@ -1,7 +1,9 @@
 //! Search with highlighted matches.
 //!
-//! The home search covers client names and codes and progress-note text. It never
-//! receives psychotherapy notes: the home page does not load them. Psychotherapy
+//! The home search covers client names and codes and every text of a progress
+//! note: sections, who attended, risk details and safety plan, the late-entry
+//! reason and addenda. It never receives psychotherapy notes: the home page
+//! does not load them, and the corpus is typed as progress notes. Psychotherapy
 //! notes are searched only inside their own tab (see `psychotherapy.rs`), with the
 //! same highlighting.
 //!
@@ -110,30 +112,13 @@ fn client_matches(client: &Client, query: &str) -> bool {
         )
 }
 
-/// The labelled texts of a note that search looks at: its sections in template
-/// order, then its addenda.
+/// The labelled texts of a note that search looks at: every text of a
+/// progress note (see [`ProgressNote::searchable_texts`]).
 fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
-    let content = note.content();
-    let mut parts: Vec<(String, String)> = content
-        .template
-        .sections()
-        .iter()
-        .map(|s| (s.label.to_owned(), content.section(s.key).to_owned()))
-        .collect();
-    for (key, text) in &content.sections {
-        if content.template.section(key).is_none() {
-            parts.push((key.clone(), text.clone()));
-        }
-    }
-    if let Some(signed) = note.as_signed() {
-        parts.extend(
-            signed
-                .addenda()
-                .iter()
-                .map(|a| ("Addendum".to_owned(), a.text().to_owned())),
-        );
-    }
-    parts
+    note.searchable_texts()
+        .into_iter()
+        .map(|(label, text)| (label.to_owned(), text.to_owned()))
+        .collect()
 }
 
 /// The progress notes the home search reads, with each note's searchable text

@@ -68,6 +68,23 @@ pub fn SectionFields(form: NoteForm) -> impl IntoView {
 fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
     let id = format!("section-{}", spec.key);
     let hint_id = format!("{id}-hint");
+    // Issues name a section by its label (a stray one by its template's).
+    let field = crate::domain::Template::label_for_any(&spec.key).unwrap_or("");
+    let invalid = form.invalid(field);
+    let described = {
+        let hint_id = hint_id.clone();
+        let issues = form.issues;
+        move || {
+            issues.with(|issues| {
+                super::common::described_by(
+                    issues,
+                    super::note_form::ISSUE_PREFIX,
+                    field,
+                    Some(&hint_id),
+                )
+            })
+        }
+    };
     let key = spec.key.clone();
     let text = Memo::new(move |_| form.draft.with(|d| d.section(&key).to_owned()));
     let key = spec.key;
@@ -78,7 +95,8 @@ fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
             <textarea
                 id=id
                 rows="6"
-                aria-describedby=hint_id
+                aria-invalid=invalid
+                aria-describedby=described
                 use:private_text
                 prop:value=move || text.get()
                 on:input:target=move |ev| {

@@ -7,7 +7,8 @@
 use leptos::prelude::*;
 
 use crate::domain::{
-    Client, Date, GoalAddressed, GoalProgress, GoalStatus, PlaceOfService, ServiceCode, TimeOfDay,
+    Client, Date, GoalAddressed, GoalProgress, GoalStatus, PlaceOfService, ProgressNoteDraft,
+    ServiceCode, TimeOfDay,
 };
 use crate::ui::private_text::private_text;
 
@@ -49,8 +50,14 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
         })
     };
 
-    let duration = move || form.draft.with(|d| d.duration_minutes());
+    let duration = move || form.draft.with(|d| d.stated_duration_minutes());
     let warning = move || form.draft.with(|d| d.duration_warning());
+    let ends_before_start = move || form.draft.with(|d| d.ends_before_start());
+    let date_label = ProgressNoteDraft::DATE_OF_SERVICE_LABEL;
+    let start_label = ProgressNoteDraft::START_LABEL;
+    let end_label = ProgressNoteDraft::END_LABEL;
+    let code_label = ProgressNoteDraft::SERVICE_CODE_LABEL;
+    let place_label = ProgressNoteDraft::PLACE_OF_SERVICE_LABEL;
 
     view! {
         <div class="grid">
@@ -59,6 +66,8 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                 <input
                     id="note-date"
                     type="date"
+                    aria-invalid=form.invalid(date_label)
+                    aria-describedby=form.described_by(date_label, None)
                     value=date
                     on:input:target=move |ev| {
                         let value = ev.target().value();
@@ -72,6 +81,8 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                     id="note-start"
                     type="time"
                     step="60"
+                    aria-invalid=form.invalid(start_label)
+                    aria-describedby=form.described_by(start_label, None)
                     value=start
                     on:input:target=move |ev| {
                         let value = ev.target().value();
@@ -85,6 +96,8 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                     id="note-end"
                     type="time"
                     step="60"
+                    aria-invalid=form.invalid(end_label)
+                    aria-describedby=form.described_by(end_label, None)
                     value=end
                     on:input:target=move |ev| {
                         let value = ev.target().value();
@@ -93,6 +106,27 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                 />
             </div>
         </div>
+        // An end earlier than the start is asked about, never assumed.
+        <Show when=ends_before_start>
+            <div class="notice midnight">
+                <p id="note-midnight-hint">
+                    "The end time is earlier than the start time. Did the session go past midnight? If not, correct the times."
+                </p>
+                <label class="row check">
+                    <input
+                        type="checkbox"
+                        class="checkbox"
+                        aria-describedby="note-midnight-hint"
+                        prop:checked=move || form.draft.with(|d| d.crosses_midnight)
+                        on:change:target=move |ev| {
+                            let crossed = ev.target().checked();
+                            form.edit(|d| d.crosses_midnight = crossed);
+                        }
+                    />
+                    <span>{ProgressNoteDraft::CROSSES_MIDNIGHT_LABEL}</span>
+                </label>
+            </div>
+        </Show>
         <p class="duration">
             "Duration: "
             <output for="note-start note-end">{move || format_minutes(duration())}</output>
@@ -103,6 +137,8 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                 <label for="note-service-code">"Service code"</label>
                 <select
                     id="note-service-code"
+                    aria-invalid=form.invalid(code_label)
+                    aria-describedby=form.described_by(code_label, None)
                     on:change:target=move |ev| {
                         let value = ev.target().value();
                         if value == OTHER {
@@ -158,6 +194,8 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                 <label for="note-place">"Place of service"</label>
                 <select
                     id="note-place"
+                    aria-invalid=form.invalid(place_label)
+                    aria-describedby=form.described_by(place_label, None)
                     on:change:target=move |ev| {
                         let place = PlaceOfService::parse(&ev.target().value()).ok();
                         form.edit(|d| d.place_of_service = place);
@@ -295,6 +333,8 @@ pub fn GoalsAddressed(form: NoteForm, client: Client) -> impl IntoView {
                 .enumerate()
                 .map(|(index, (id, text))| {
                     let select_id = format!("goal-progress-{index}");
+                    // "Progress on: <goal>": one name per select, not five "Progress".
+                    let progress_on = format!(" on: {text}");
                     let progress_of = {
                         let id = id.clone();
                         move || form.draft.with(|d| {
@@ -330,7 +370,9 @@ pub fn GoalsAddressed(form: NoteForm, client: Client) -> impl IntoView {
                                 <span>{text}</span>
                             </label>
                             <div class="goal-row__progress">
-                                <label for=select_id.clone()>"Progress"</label>
+                                <label for=select_id.clone()>
+                                    "Progress"<span class="visually-hidden">{progress_on}</span>
+                                </label>
                                 <select
                                     id=select_id
                                     disabled={

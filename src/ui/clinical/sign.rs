@@ -11,7 +11,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::{typed_after_signing, ProgressNoteDraft, SignError, ValidationIssue};
+use crate::domain::{
+    typed_after_signing, Client, ProgressNoteDraft, References, SignError, ValidationIssue,
+};
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::private_text::private_text;
 use crate::ui::session_context::use_session;
@@ -22,7 +24,10 @@ use crate::vault::editable_progress_note::EditableProgressNote;
 
 use super::autosave::SaveFuture;
 use super::common::{format_date, format_minutes, IssueList};
-use super::note_form::NoteForm;
+use super::note_form::{field_element, NoteForm, ISSUE_PREFIX};
+
+/// The late-entry reason's field, as issues name it.
+const LATE_REASON_LABEL: &str = "Late entry reason";
 
 /// Why the last attempt to sign did not go through, besides missing fields.
 #[derive(Clone, PartialEq, Eq)]
@@ -41,7 +46,19 @@ struct Review {
 }
 
 impl Review {
-    fn of(draft: &ProgressNoteDraft) -> Review {
+    fn of(draft: &ProgressNoteDraft, client: &Client) -> Review {
+        // The wording the signature will keep, read as signing will read it.
+        let wording = crate::domain::NoteWording::Current(crate::domain::ReferencedWording::of(
+            draft,
+            References::client(client),
+        ));
+        let list = |items: Vec<String>| {
+            if items.is_empty() {
+                "None".to_owned()
+            } else {
+                items.join("; ")
+            }
+        };
         let time = match (draft.start, draft.end) {
             (Some(s), Some(e)) => format!("{s}–{e} ({})", format_minutes(draft.duration_minutes())),
             _ => "—".to_owned(),
@@ -67,6 +84,28 @@ impl Review {
                     .map(|p| p.to_string())
                     .unwrap_or_default(),
             ),
+            (
+                "Diagnoses addressed".to_owned(),
+                list(wording.diagnosis_lines(draft)),
+            ),
+            (
+                "Goals addressed".to_owned(),
+                list(
+                    wording
+                        .goals(draft)
+                        .into_iter()
+                        .map(|g| {
+                            format!(
+                                "{}: {}",
+                                g.text.unwrap_or_else(
+                                    || "A goal no longer on the treatment plan".to_owned()
+                                ),
+                                g.progress.label()
+                            )
+                        })
+                        .collect(),
+                ),
+            ),
         ];
         let sections = draft
             .template
@@ -80,7 +119,10 @@ impl Review {
                     .unwrap_or("")
                     .trim()
                     .to_owned();
-                (s.label.to_owned(), first)
+                (
+                    wording.section_label(draft.template, s.key).to_owned(),
+                    first,
+                )
             })
             .collect();
         let warnings = draft.signing_warnings();
@@ -95,12 +137,16 @@ impl Review {
 #[component]
 pub fn SignPanel(
     form: NoteForm,
+    /// The client's record as the form shows it: the wording of the goals and
+    /// diagnoses the note refers to is kept from it at signing.
+    client: Client,
     note: StoredValue<EditableProgressNote, LocalStorage>,
     on_save: Callback<()>,
     on_signed: Callback<(AmendableNote, Option<String>)>,
 ) -> impl IntoView {
     let session = use_session();
-    let issues = RwSignal::new(Vec::<ValidationIssue>::new());
+    let client = StoredValue::new(client);
+    let issues = form.issues;
     let refusal = RwSignal::new(None::<Refusal>);
     let review = RwSignal::new(None::<Review>);
     let acknowledged = RwSignal::new(false);
@@ -110,42 +156,54 @@ pub fn SignPanel(
         form.draft
             .with(|d| d.late_entry_hours(now_local(), threshold()))
     });
-    let review_ref = NodeRef::<leptos::html::Section>::new();
+    let review_ref = NodeRef::<leptos::html::H3>::new();
+    let sign_button = NodeRef::<leptos::html::Button>::new();
 
-    // Checks everything signing checks, without signing.
-    let check = move || -> bool {
+    // What signing now would say, without signing: the issues to list by
+    // field, and any other refusal.
+    let evaluate = move || -> (Vec<ValidationIssue>, Option<Refusal>) {
         let draft = form.draft.get_untracked();
         let settings = session.settings.get_untracked();
         let reason = draft.late_entry_reason.clone();
         let reason = (!reason.trim().is_empty()).then_some(reason);
-        match draft.sign(
-            &settings.clinician,
-            now_local(),
-            settings.late_entry_hours,
-            reason,
-        ) {
-            Ok(_) => {
-                issues.set(Vec::new());
-                refusal.set(None);
-                true
-            }
-            Err(SignError::Incomplete(found)) => {
-                issues.set(found);
-                refusal.set(None);
-                false
-            }
-            Err(SignError::NoClinicianProfile) => {
-                issues.set(Vec::new());
-                refusal.set(Some(Refusal::NoProfile));
-                false
-            }
-            Err(e) => {
-                issues.set(Vec::new());
-                refusal.set(Some(Refusal::Message(e.to_string())));
-                false
-            }
+        let signed = client.with_value(|client| {
+            draft.sign(
+                References::client(client),
+                &settings.clinician,
+                now_local(),
+                settings.late_entry_hours,
+                reason,
+            )
+        });
+        match signed {
+            Ok(_) => (Vec::new(), None),
+            Err(SignError::Incomplete(found)) => (found, None),
+            Err(SignError::NoClinicianProfile) => (Vec::new(), Some(Refusal::NoProfile)),
+            // The reason has a field of its own: point at it.
+            Err(e @ SignError::LateEntryReasonRequired { .. }) => (
+                vec![ValidationIssue::new(LATE_REASON_LABEL, e.to_string())],
+                None,
+            ),
+            Err(e) => (Vec::new(), Some(Refusal::Message(e.to_string()))),
         }
     };
+    // Checks everything signing checks, without signing.
+    let check = move || -> bool {
+        let (found, refused) = evaluate();
+        let ok = found.is_empty() && refused.is_none();
+        issues.set(found);
+        refusal.set(refused);
+        ok
+    };
+
+    // Once issues are shown, they follow the form: fixing a field clears its
+    // issue (and its aria-invalid) without another press of "Sign and lock".
+    Effect::new(move |_| {
+        form.draft.track();
+        if !issues.with_untracked(Vec::is_empty) {
+            issues.set(evaluate().0);
+        }
+    });
 
     let start_review = move |_| {
         if !check() {
@@ -153,11 +211,15 @@ pub fn SignPanel(
             return;
         }
         acknowledged.set(false);
-        review.set(Some(form.draft.with_untracked(Review::of)));
-        // Where the clinician is looking: the review, not the top of the page.
+        review.set(Some(form.draft.with_untracked(|d| {
+            client.with_value(|client| Review::of(d, client))
+        })));
+        // Where the clinician is looking: the review, not the top of the page;
+        // focus follows, so a screen reader reads what will be signed.
         request_animation_frame(move || {
-            if let Some(el) = review_ref.get_untracked() {
-                el.scroll_into_view();
+            if let Some(heading) = review_ref.get_untracked() {
+                heading.scroll_into_view();
+                let _ = heading.focus();
             }
         });
     };
@@ -176,12 +238,15 @@ pub fn SignPanel(
                     let settings = session.settings.get_untracked();
                     let reason = snapshot.late_entry_reason.clone();
                     let reason = (!reason.trim().is_empty()).then_some(reason);
-                    let signed = snapshot.clone().sign(
-                        &settings.clinician,
-                        now_local(),
-                        settings.late_entry_hours,
-                        reason,
-                    );
+                    let signed = client.with_value(|client| {
+                        snapshot.clone().sign(
+                            References::client(client),
+                            &settings.clinician,
+                            now_local(),
+                            settings.late_entry_hours,
+                            reason,
+                        )
+                    });
                     let handle = note.get_value();
                     Box::pin(async move {
                         let signed = signed.map_err(|e| e.to_string())?;
@@ -233,10 +298,12 @@ pub fn SignPanel(
                         wording::count(threshold(), "hour", "hours"),
                     )}
                 </p>
-                <label for="late-reason">"Late entry reason"</label>
+                <label for="late-reason">{LATE_REASON_LABEL}</label>
                 <textarea
                     id="late-reason"
                     rows="2"
+                    aria-invalid=form.invalid(LATE_REASON_LABEL)
+                    aria-describedby=form.described_by(LATE_REASON_LABEL, None)
                     use:private_text
                     prop:value=move || form.draft.with(|d| d.late_entry_reason.clone())
                     on:input:target=move |ev| {
@@ -245,7 +312,12 @@ pub fn SignPanel(
                     }
                 ></textarea>
             })}
-            <IssueList issues=issues heading="This note is not ready to sign:" />
+            <IssueList
+                issues=issues
+                heading="This note is not ready to sign:"
+                id_prefix=ISSUE_PREFIX
+                target=field_element
+            />
             {move || refusal.get().map(|r| match r {
                 Refusal::NoProfile => view! {
                     <p class="alert" role="alert">
@@ -260,7 +332,7 @@ pub fn SignPanel(
                 <button type="button" class="secondary" disabled=move || sign.pending().get() on:click=move |_| on_save.run(())>
                     "Save"
                 </button>
-                <button type="button" disabled=move || sign.pending().get() on:click=start_review>
+                <button type="button" node_ref=sign_button disabled=move || sign.pending().get() on:click=start_review>
                     "Sign and lock"
                 </button>
             </div>
@@ -268,8 +340,8 @@ pub fn SignPanel(
             {move || review.get().map(|r| {
                 let has_warnings = !r.warnings.is_empty();
                 view! {
-                    <section class="review" role="region" aria-labelledby="review-heading" node_ref=review_ref>
-                        <h3 id="review-heading">"Review before signing"</h3>
+                    <section class="review" role="region" aria-labelledby="review-heading">
+                        <h3 id="review-heading" tabindex="-1" node_ref=review_ref>"Review before signing"</h3>
                         <dl class="facts">
                             {r.facts.into_iter().map(|(l, v)| view! { <div><dt>{l}</dt><dd>{if v.is_empty() { "—".to_owned() } else { v }}</dd></div> }).collect_view()}
                         </dl>
@@ -294,7 +366,19 @@ pub fn SignPanel(
                             >
                                 "Sign"
                             </button>
-                            <button type="button" class="secondary" on:click=move |_| review.set(None)>"Keep editing"</button>
+                            <button
+                                type="button"
+                                class="secondary"
+                                on:click=move |_| {
+                                    review.set(None);
+                                    // Back where the review was opened from.
+                                    if let Some(button) = sign_button.get_untracked() {
+                                        let _ = button.focus();
+                                    }
+                                }
+                            >
+                                "Keep editing"
+                            </button>
                         </div>
                         {move || sign.pending().get().then(|| view! { <p class="status" role="status">"Signing…"</p> })}
                     </section>

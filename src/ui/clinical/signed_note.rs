@@ -1,14 +1,67 @@
 //! A signed progress note, read-only: its content exactly as signed, the
 //! signature with its digest, the late-entry mark, and its addenda in order.
+//!
+//! What the note refers to (goals, diagnoses, section labels, the names of the
+//! service and place) reads as it did when signed: the note keeps that wording.
+//! A note signed before it was kept shows the client's current wording, marked
+//! "current wording, not part of the signed text".
 
 use leptos::prelude::*;
 
-use crate::domain::{Client, GoalProgress, Ideation};
+use crate::domain::{Client, GoalProgress, Ideation, NoteWording};
 use crate::ui::clock::now_ms;
 use crate::vault::amendable_note::AmendableNote;
 
 use super::addenda::Addenda;
 use super::common::{format_date, format_minutes, format_timestamp, short_digest};
+
+/// What the view shows of the note's references, worded as signed (or, for a
+/// note signed under format v1, as the client's record reads now).
+struct Shown {
+    signed: bool,
+    diagnoses: Vec<String>,
+    goals: Vec<(String, GoalProgress)>,
+    service: String,
+    place: String,
+    /// (section key, label) for the template's sections.
+    labels: Vec<(&'static str, String)>,
+}
+
+impl Shown {
+    fn of(wording: &NoteWording<'_>, content: &crate::domain::ProgressNoteDraft) -> Shown {
+        Shown {
+            signed: wording.is_signed(),
+            diagnoses: wording.diagnosis_lines(content),
+            goals: wording
+                .goals(content)
+                .into_iter()
+                .map(|g| {
+                    let text = g
+                        .text
+                        .unwrap_or_else(|| "A goal no longer on the treatment plan".to_owned());
+                    (text, g.progress)
+                })
+                .collect(),
+            service: wording
+                .service_line(content)
+                .unwrap_or_else(|| "—".to_owned()),
+            place: wording
+                .place_line(content)
+                .unwrap_or_else(|| "—".to_owned()),
+            labels: content
+                .template
+                .sections()
+                .iter()
+                .map(|s| {
+                    (
+                        s.key,
+                        wording.section_label(content.template, s.key).to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
 
 /// The read-only note.
 #[component]
@@ -39,35 +92,17 @@ pub fn SignedNoteView(
         }
         result.map_err(|e| e.to_string())
     });
-    let diagnoses: Vec<String> = content
-        .diagnoses_addressed
-        .iter()
-        .map(|code| {
-            client
-                .diagnoses
-                .iter()
-                .find(|d| d.code == *code)
-                .map_or_else(
-                    || code.clone(),
-                    |d| format!("{} {}", d.code, d.description).trim().to_owned(),
-                )
-        })
-        .collect();
-    let goals: Vec<(String, GoalProgress)> = content
-        .goals_addressed
-        .iter()
-        .map(|g| {
-            let text = client
-                .goals
-                .iter()
-                .find(|goal| goal.id == g.goal_id)
-                .map_or_else(
-                    || "A goal no longer on the treatment plan".to_owned(),
-                    |goal| goal.text.clone(),
-                );
-            (text, g.progress)
-        })
-        .collect();
+    let shown = signed.with_untracked(|s| Shown::of(&s.wording(&client), &content));
+    let wording_signed = shown.signed;
+    let diagnoses = shown.diagnoses;
+    let goals = shown.goals;
+    let current_mark = (!wording_signed).then(|| {
+        view! {
+            <p class="field-hint current-wording">
+                {format!("Goals and diagnoses: {}. This note was signed before Psynotes kept their wording with the signature.", NoteWording::CURRENT_MARK)}
+            </p>
+        }
+    });
     let ideation = |i: &Ideation| match i {
         Ideation::Denied => "Denied".to_owned(),
         Ideation::Present { detail } => format!("Present: {detail}"),
@@ -80,13 +115,9 @@ pub fn SignedNoteView(
         ),
         None => ("—".to_owned(), "—".to_owned(), String::new()),
     };
-    let service = content.service_code.as_ref().map_or_else(
-        || "—".to_owned(),
-        |c| format!("{} {}", c.code(), c.description()),
-    );
-    let place = content
-        .place_of_service
-        .map_or_else(|| "—".to_owned(), |p| p.to_string());
+    let service = shown.service;
+    let place = shown.place;
+    let labels = shown.labels;
     let time =
         |t: Option<crate::domain::TimeOfDay>| t.map_or_else(|| "—".to_owned(), |t| t.to_string());
 
@@ -97,9 +128,14 @@ pub fn SignedNoteView(
         .map(|section| {
             let label_id = format!("signed-{}-label", section.key);
             let text = content.section(section.key).to_owned();
+            let label = labels
+                .iter()
+                .find(|(key, _)| *key == section.key)
+                .map_or(section.label, |(_, label)| label.as_str())
+                .to_owned();
             view! {
                 <div class="section-field">
-                    <span class="label" id=label_id.clone()>{section.label}</span>
+                    <span class="label" id=label_id.clone()>{label}</span>
                     <div
                         class="readonly-text"
                         role="textbox"
@@ -155,6 +191,7 @@ pub fn SignedNoteView(
                 </section>
                 <section class="card" aria-labelledby="signed-treatment-heading">
                     <h2 id="signed-treatment-heading">"Diagnoses and goals"</h2>
+                    {current_mark}
                     <h3>"Diagnoses addressed"</h3>
                     {if diagnoses.is_empty() {
                         view! { <p class="muted">"None recorded."</p> }.into_any()
