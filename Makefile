@@ -16,9 +16,10 @@ PORT ?= 8080
 	test-browser-firefox test-browser-webkit test-e2e test-engines test-bench-smoke test-bench-engines-smoke \
 	bench-build size bench bench-engines clean
 
-## run: install what is missing, build the release bundle, serve it on 127.0.0.1:$(PORT)
+## run: install what is missing, build the release bundle, serve it on 127.0.0.1:$(PORT);
+## with COUCHDB_URL=http://127.0.0.1:5984, /couchdb/ on the same origin goes to that CouchDB
 run: build
-	node scripts/serve.mjs dist $(PORT)
+	COUCHDB_URL="$(COUCHDB_URL)" node scripts/serve.mjs dist $(PORT)
 
 ## build: the release bundle in dist/
 build: tools
@@ -57,17 +58,17 @@ test-node:
 test-browser: test-browser-chromium test-browser-firefox test-browser-webkit
 
 test-browser-chromium:
-	cargo test --target wasm32-unknown-unknown
+	cargo test --no-fail-fast --target wasm32-unknown-unknown
 
 # --tests: the doctests are native and already ran once. The runner gets each
 # test binary without its debug sections (330 MB of DWARF per binary, ~11 s each).
 LEAN_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="node $(CURDIR)/tests/engines/strip-debug-runner.mjs"
 test-browser-firefox:
-	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER_BIN) $(LEAN_RUNNER) cargo test --target wasm32-unknown-unknown --tests
+	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER_BIN) $(LEAN_RUNNER) cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
 # The runner drives WebKitWebDriver as it would safaridriver; WebKitGTK draws on Xvfb.
 test-browser-webkit:
-	env -u CHROMEDRIVER SAFARIDRIVER=$(WEBKIT_DRIVER_BIN) $(LEAN_RUNNER) xvfb-run -a cargo test --target wasm32-unknown-unknown --tests
+	env -u CHROMEDRIVER SAFARIDRIVER=$(WEBKIT_DRIVER_BIN) $(LEAN_RUNNER) xvfb-run -a cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
 ## test-e2e: Playwright against the release build served on 127.0.0.1
 test-e2e: build

@@ -232,8 +232,9 @@ async fn a_summary_behind_its_note_is_corrected_when_the_client_opens() {
     let c = add_client(&vault, "Stale Summary").await;
     let handle = new_note(&vault, &c).await;
     let mut note = handle.start();
-    note.set_section("subjective", "undated");
+    note.set_section("subjective", "first date");
     handle.save(&note, NOW).await.unwrap();
+    let first_date = note.date_of_service;
     let old_index = raw_get(&name, "note_index", c.id.as_str()).await;
     note.date_of_service = Date::parse("2025-09-09").ok();
     handle.save(&note, NOW).await.unwrap();
@@ -243,7 +244,8 @@ async fn a_summary_behind_its_note_is_corrected_when_the_client_opens() {
 
     let fresh = new_session(&name).await;
     let index = fresh.client_note_index(c.id.as_str()).await.unwrap();
-    assert_eq!(index.last_session(), None, "stale");
+    assert_ne!(first_date, Date::parse("2025-09-09").ok());
+    assert_eq!(index.last_session(), first_date, "stale");
     let check = fresh.check_client_notes(c.id.as_str()).await.unwrap();
     assert!(check.corrected && check.damaged.is_empty(), "{check:?}");
     fresh.close();
