@@ -26,7 +26,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 const round = (x) => Math.round(x * 10) / 10;
 
-const server = spawn("node", ["scripts/serve.mjs", dist, String(port)], { stdio: "ignore" });
+// PouchDB Server, in memory, as the sync server; the app reaches it through
+// its own origin, under /couchdb/, as in the recommended deployment.
+const couchPort = port + 1;
+const SYNC = { user: "bench", password: "bench sync password", db: "psynotes-bench" };
+const couchDir = mkdtempSync(join(tmpdir(), "psynotes-bench-couch-"));
+writeFileSync(join(couchDir, "config.json"), JSON.stringify({ admins: { [SYNC.user]: SYNC.password } }));
+const couch = spawn(process.execPath, [join(process.cwd(), "node_modules/pouchdb-server/bin/pouchdb-server"),
+  "--in-memory", "--host", "127.0.0.1", "--port", String(couchPort)], { cwd: couchDir, stdio: "ignore" });
+const server = spawn("node", ["scripts/serve.mjs", dist, String(port)], {
+  stdio: "ignore",
+  env: { ...process.env, COUCHDB_URL: `http://127.0.0.1:${couchPort}` },
+});
 const base = `http://127.0.0.1:${port}`;
 const profile = mkdtempSync(join(tmpdir(), "psynotes-bench-"));
 const context = await chromium.launchPersistentContext(profile, {
@@ -160,19 +171,38 @@ try {
   report.restore_ms = round(v.restore_ms);
   report.restored_records = v.restored_records;
 
+  // Sync: the vault sent to an empty server, a second device joining, and
+  // single saves reaching the server.
+  const auth = { authorization: "Basic " + Buffer.from(`${SYNC.user}:${SYNC.password}`).toString("base64") };
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`http://127.0.0.1:${couchPort}/`)).ok) break; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const created = await fetch(`http://127.0.0.1:${couchPort}/${SYNC.db}`, { method: "PUT", headers: auth });
+  if (!created.ok) throw new Error(`creating the sync database: ${created.status}`);
+  const s = JSON.parse(await page.evaluate(([p, db, u, pw, id, n]) =>
+    window.wasmBindings.bench_sync(p, `/couchdb/${db}`, u, pw, id, n),
+    [PASSPHRASE, SYNC.db, SYNC.user, SYNC.password, client, small ? 3 : 10]));
+  report.sync_first_push_ms = round(s.first_push_ms);
+  report.sync_first_pull_ms = round(s.first_pull_ms);
+  report.sync_pulled_records = s.pulled_records;
+  report.sync_push_one_ms = round(median(s.push_one_ms));
+
   const size = JSON.parse(execFileSync("node", ["scripts/size.mjs", process.env.SHELL_DIST || "dist", "--json"]).toString());
   report.shell_gzip_bytes = size.shell_gzip_bytes;
   report.shell_brotli_bytes = size.shell_brotli_bytes;
 } finally {
   await context.close();
   server.kill();
+  couch.kill();
   rmSync(profile, { recursive: true, force: true });
+  rmSync(couchDir, { recursive: true, force: true });
 }
 
 const targets = {
   unlock_ms: ["<=", 400], open_client_ms: ["<=", 50], save_p95_ms: ["<=", 15], search_p95_ms: ["<=", 100],
   backup_ms: ["<=", 2000], restore_ms: ["<=", 3000], shell_gzip_bytes: ["<=", 250 * 1024], peak_memory_mb: ["<=", 200],
-  long_task_max_ms: ["<=", 50],
+  long_task_max_ms: ["<=", 50], sync_first_pull_ms: ["<=", 20000], sync_push_one_ms: ["<=", 500],
 };
 mkdirSync("target/bench", { recursive: true });
 writeFileSync(out, JSON.stringify(report, null, 2) + "\n");

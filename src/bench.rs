@@ -18,6 +18,9 @@ use crate::vault::progress_notes::OpenedNote;
 use crate::vault::restore::RestoreSecret;
 use crate::vault::sealer::Loaded;
 use crate::vault::seed::SeedPlan;
+use crate::vault::sync::engine::SyncEngine;
+use crate::vault::sync::join::JoinRequest;
+use crate::vault::sync::status::SyncStatus;
 
 fn now() -> f64 {
     web_sys::window()
@@ -227,5 +230,152 @@ pub async fn bench_vault(
         backup_bytes: file.bytes.len(),
         restore_ms,
         restored_records: file.records as u32,
+    })
+}
+
+#[derive(Serialize)]
+struct SyncTimings {
+    /// The seeded vault sent to an empty server (not a target: done once).
+    first_push_ms: f64,
+    /// A second device joins and has every record.
+    first_pull_ms: f64,
+    /// Records the second device received.
+    pulled_records: usize,
+    /// One saved note until the server acknowledged it, each time.
+    push_one_ms: Vec<f64>,
+}
+
+/// Waits until `status` says Synced (or stopped, an error).
+async fn synced(status: &std::rc::Rc<std::cell::RefCell<SyncStatus>>) -> Result<(), JsValue> {
+    loop {
+        match &*status.borrow() {
+            SyncStatus::Synced => return Ok(()),
+            SyncStatus::Stopped { reason, .. } => return Err(err(reason)),
+            _ => {}
+        }
+        gloo::timers::future::TimeoutFuture::new(20).await;
+    }
+}
+
+/// Sync through `server` (a path on this origin whose database exists):
+/// the seeded vault's first push, a second device's first pull, and single
+/// saves reaching the server.
+#[wasm_bindgen]
+pub async fn bench_sync(
+    passphrase: String,
+    server: String,
+    user: String,
+    password: String,
+    client_id: String,
+    saves: u32,
+) -> Result<JsValue, JsValue> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let p = Passphrase::for_unlock(passphrase.clone());
+    let door = VaultDoor::open().await.map_err(err)?;
+    let vault = opened(
+        door.unlock(&p, js_sys::Date::now() as i64)
+            .await
+            .map_err(err)?,
+    )
+    .await?;
+    vault
+        .start_sync(
+            &server,
+            &origin,
+            &user,
+            Some(&password),
+            js_sys::Date::now() as i64,
+        )
+        .await
+        .map_err(err)?;
+    let status_a = Rc::new(RefCell::new(SyncStatus::Off));
+    let started = now();
+    let engine_a = {
+        let status = status_a.clone();
+        SyncEngine::start(vault.clone(), move |s| *status.borrow_mut() = s, || {})
+    };
+    synced(&status_a).await?;
+    let first_push_ms = now() - started;
+
+    // The second device, in a database of its own.
+    let name = "psynotes-bench-join";
+    let _ = rexie::Rexie::delete(name).await;
+    let second = VaultDoor::open_named(name).await.map_err(err)?;
+    let request = JoinRequest {
+        address: &server,
+        origin: &origin,
+        user: &user,
+        password: &password,
+    };
+    let started = now();
+    let joined = opened(
+        second
+            .join(&request, &p, js_sys::Date::now() as i64)
+            .await
+            .map_err(err)?,
+    )
+    .await?;
+    let status_b = Rc::new(RefCell::new(SyncStatus::Off));
+    let engine_b = {
+        let status = status_b.clone();
+        SyncEngine::start(joined.clone(), move |s| *status.borrow_mut() = s, || {})
+    };
+    synced(&status_b).await?;
+    let first_pull_ms = now() - started;
+    let pulled_records = joined.progress_notes().await.map_err(err)?.len()
+        + joined.clients().await.map_err(err)?.len();
+    engine_b.stop();
+    joined.close();
+    second.close();
+    let _ = rexie::Rexie::delete(name).await;
+
+    // Single saves on the first device, each until the server has it.
+    let client = vault.client(&client_id).await.map_err(err)?;
+    let note_id = vault
+        .progress_notes_of(&client_id)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .find(|n| !n.value.is_signed())
+        .map(|n| n.id)
+        .ok_or_else(|| err("no draft note to edit"))?;
+    let now_ms = js_sys::Date::now() as i64;
+    let OpenedNote::Draft(handle) = vault
+        .open_progress_note(&client, &note_id, Template::Soap, Timestamp(now_ms), now_ms)
+        .await
+        .map_err(err)?
+    else {
+        return Err(err("the note to edit is signed"));
+    };
+    let mut draft = handle.start();
+    let mut push_one_ms = Vec::with_capacity(saves as usize);
+    for i in 0..saves {
+        draft.set_section("plan", format!("sync edit {i}"));
+        let started = now();
+        handle
+            .save(&draft, js_sys::Date::now() as i64)
+            .await
+            .map_err(err)?;
+        loop {
+            gloo::timers::future::TimeoutFuture::new(5).await;
+            if vault.sync_waiting().await.map_err(err)? == 0 {
+                break;
+            }
+        }
+        push_one_ms.push(now() - started);
+    }
+    engine_a.stop();
+    vault.close();
+    json(&SyncTimings {
+        first_push_ms,
+        first_pull_ms,
+        pulled_records,
+        push_one_ms,
     })
 }
