@@ -154,6 +154,7 @@ fn LockedShell(children: Children) -> impl IntoView {
                     <AutoLock
                         idle_minutes=Signal::stored(defaults.idle_lock_minutes)
                         grace_seconds=Signal::stored(defaults.hidden_grace_seconds)
+                        last_activity=gate.last_activity()
                         on_lock=Callback::new(move |reason| gate.lock(reason))
                     />
                     <button type="button" on:click=move |_| gate.lock(LockReason::Button)>"Lock"</button>

@@ -12,6 +12,7 @@ use crate::vault::door::{Entry, PassphraseReset, RecoveryKeyHandover, VaultDoor}
 use crate::vault::open_vault::{Vault, VaultLocker};
 
 use super::clock::now_ms;
+use super::idle::LastActivity;
 use super::session_context::LOCK_DEADLINE_MS;
 
 /// The screen the gate shows.
@@ -43,6 +44,8 @@ pub struct Gate {
     locker: StoredValue<Option<VaultLocker>, LocalStorage>,
     handover: StoredValue<Option<RecoveryKeyHandover>, LocalStorage>,
     reset: StoredValue<Option<PassphraseReset>, LocalStorage>,
+    /// The idle clock of the vault open behind the current screen.
+    activity: StoredValue<LastActivity, LocalStorage>,
 }
 
 impl Gate {
@@ -55,6 +58,7 @@ impl Gate {
             locker: StoredValue::new_local(None),
             handover: StoredValue::new_local(None),
             reset: StoredValue::new_local(None),
+            activity: StoredValue::new_local(LastActivity::starting_now()),
         }
     }
 
@@ -70,6 +74,11 @@ impl Gate {
 
     /// Shows what a door procedure handed back.
     pub fn enter(&self, entry: Entry) {
+        // A vault newly opened starts its idle time now; one already open
+        // behind the recovery key or new passphrase screen keeps counting.
+        if !self.has_open_vault() {
+            self.activity.set_value(LastActivity::starting_now());
+        }
         self.locker.set_value(Some(entry.locker()));
         match entry {
             Entry::Open(vault) => {
@@ -117,6 +126,11 @@ impl Gate {
     /// The open vault, whatever screen shows.
     pub fn vault(&self) -> Option<Vault> {
         self.vault.with_value(|v| v.clone())
+    }
+
+    /// The open vault's idle clock, for the auto-lock of whichever screen shows.
+    pub fn last_activity(&self) -> LastActivity {
+        self.activity.with_value(Clone::clone)
     }
 
     /// Whether a vault is open behind the current screen.

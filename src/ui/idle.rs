@@ -28,6 +28,29 @@ const CHECK_EVERY_MS: u32 = 5_000;
 /// The class on `<html>` that covers the screen while the page is hidden.
 pub const COVERED_CLASS: &str = "privacy-covered";
 
+/// When the therapist last touched the screens of the open vault.
+///
+/// One per open vault, shared by the screens before the app (recovery key, new
+/// passphrase) and the app itself: moving from one to the other, or the app
+/// shell being drawn again, must not restart the idle time.
+#[derive(Clone, Debug)]
+pub struct LastActivity(Rc<Cell<i64>>);
+
+impl LastActivity {
+    /// A clock for a vault opened just now.
+    pub fn starting_now() -> LastActivity {
+        LastActivity(Rc::new(Cell::new(now_ms())))
+    }
+
+    fn at(&self) -> i64 {
+        self.0.get()
+    }
+
+    fn touch(&self) {
+        self.0.set(now_ms());
+    }
+}
+
 /// Installs the auto-lock listeners and the privacy cover for as long as it is
 /// mounted.
 #[component]
@@ -38,11 +61,12 @@ pub fn AutoLock(
     /// Lock when the page was hidden for longer than this.
     #[prop(into)]
     grace_seconds: Signal<u32>,
+    /// The open vault's activity clock, which outlives this component.
+    last_activity: LastActivity,
     /// Locks, for the reason given.
     on_lock: Callback<LockReason>,
 ) -> impl IntoView {
     let flushers = use_flushers();
-    let last_activity = Rc::new(Cell::new(now_ms()));
     let hidden_since = Rc::new(Cell::new(None::<i64>));
     let idle_limit_ms = move || i64::from(idle_minutes.get_untracked()) * 60_000;
     let grace_ms = move || i64::from(grace_seconds.get_untracked()) * 1_000;
@@ -50,7 +74,7 @@ pub fn AutoLock(
     let check: Rc<dyn Fn()> = {
         let last_activity = last_activity.clone();
         Rc::new(move || {
-            if now_ms() - last_activity.get() >= idle_limit_ms() {
+            if now_ms() - last_activity.at() >= idle_limit_ms() {
                 on_lock.run(LockReason::Idle);
             }
         })
@@ -65,7 +89,7 @@ pub fn AutoLock(
         listeners.push(EventListener::new(&document, event, move |_| {
             // Check first: a tap after the limit must lock, not count as activity.
             check();
-            last_activity.set(now_ms());
+            last_activity.touch();
         }));
     }
     {

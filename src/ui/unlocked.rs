@@ -19,6 +19,7 @@ use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
     NotesToSignPage, ProgressNotePage, PsychotherapyPage,
 };
+use super::gate_state::use_gate;
 use super::idle::AutoLock;
 use super::install_advice::InstallAdvice;
 use super::print_page::PrintPage;
@@ -66,6 +67,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
         <AutoLock
             idle_minutes=Signal::derive(move || session.settings.with(|s| s.idle_lock_minutes))
             grace_seconds=Signal::derive(move || session.settings.with(|s| s.hidden_grace_seconds))
+            last_activity=use_gate().last_activity()
             on_lock=Callback::new(move |reason| session.lock(reason))
         />
         <header class="shell__header">
