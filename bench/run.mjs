@@ -61,6 +61,12 @@ async function instrumentedPage() {
       }).observe({ type: "longtask", buffered: true });
     } catch {}
     addEventListener("TrunkApplicationStarted", (e) => (window.__wasm = e.detail.wasm));
+    // The moment the unlock screen can take a passphrase: its field exists and is enabled.
+    const interactive = () => {
+      const field = document.querySelector("input[type=password]");
+      if (field && !field.disabled && window.__interactiveAt === undefined) window.__interactiveAt = performance.now();
+    };
+    new MutationObserver(interactive).observe(document, { subtree: true, childList: true, attributes: true });
   });
   return page;
 }
@@ -112,7 +118,7 @@ try {
   // Opening a client with 50 notes until the timeline shows.
   const client = seeded.clients[0];
   const perClient = Math.ceil(plan.notes / plan.clients);
-  const openMs = await page.evaluate(async ([id, expected]) => {
+  const openClient = (page) => page.evaluate(async ([id, expected]) => {
     const link = [...document.querySelectorAll("a")].find((a) => a.getAttribute("href") === `/clients/${id}`);
     if (!link) throw new Error("the client link is not on the home screen");
     const started = performance.now();
@@ -129,7 +135,7 @@ try {
     });
     return performance.now() - started;
   }, [client, perClient]);
-  report.open_client_ms = round(openMs);
+  report.open_client_ms = round(await openClient(page));
 
   // Search: a word query over all progress notes, from the home screen.
   await page.goto(base + "/");
@@ -159,6 +165,48 @@ try {
     const wasm = window.__wasm?.memory?.buffer?.byteLength ?? 0;
     return (js + wasm) / 1048576;
   }));
+
+  // A slower tablet: the CPU throttled 4x through the DevTools protocol. A cold
+  // start is timed from navigation to an unlock screen that takes a passphrase,
+  // with the app cached (service worker and HTTP cache warm) and not cached.
+  {
+    const slow = await instrumentedPage();
+    const cdp = await context.newCDPSession(slow);
+    await cdp.send("Network.enable");
+    const coldStart = async (cached) => {
+      await cdp.send("Network.setBypassServiceWorker", { bypass: !cached });
+      if (!cached) await cdp.send("Network.clearBrowserCache");
+      await slow.goto(base);
+      await slow.waitForFunction(() => window.__interactiveAt !== undefined, null, { timeout: 120_000 });
+      return slow.evaluate(() => window.__interactiveAt);
+    };
+    await slow.goto(base);
+    await ready(slow);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    const cached = [], uncached = [];
+    for (let i = 0; i < RUNS; i++) {
+      cached.push(await coldStart(true));
+      uncached.push(await coldStart(false));
+    }
+    await cdp.send("Network.setBypassServiceWorker", { bypass: false });
+    report.cold_start_cached_4x_ms = round(median(cached));
+    report.cold_start_uncached_4x_ms = round(median(uncached));
+    const unlocks4x = [];
+    for (let i = 0; i < RUNS; i++) {
+      await slow.goto(base);
+      await ready(slow);
+      await slow.getByLabel("Passphrase", { exact: true }).fill(PASSPHRASE);
+      await slow.getByRole("button", { name: "Unlock", exact: true }).click();
+      await slow.waitForFunction(() => performance.getEntriesByName("psynotes-clients-ready").length > 0, null, { timeout: 120_000 });
+      unlocks4x.push(await slow.evaluate(() =>
+        performance.getEntriesByName("psynotes-clients-ready")[0].startTime - performance.getEntriesByName("psynotes-unlock-start")[0].startTime));
+    }
+    report.unlock_4x_ms = round(median(unlocks4x));
+    report.open_client_4x_ms = round(await openClient(slow));
+    report.runs_4x = RUNS;
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    await slow.close();
+  }
 
   // Vault-level: saves, one-client export, backup and restore.
   await page.getByRole("button", { name: "Lock", exact: true }).click().catch(() => {});
@@ -191,6 +239,8 @@ try {
   const size = JSON.parse(execFileSync("node", ["scripts/size.mjs", process.env.SHELL_DIST || "dist", "--json"]).toString());
   report.shell_gzip_bytes = size.shell_gzip_bytes;
   report.shell_brotli_bytes = size.shell_brotli_bytes;
+  // The module is not split: everything the unlock screen needs is the whole shell.
+  report.first_download_gzip_bytes = size.shell_gzip_bytes;
 } finally {
   await context.close();
   server.kill();
@@ -203,13 +253,33 @@ const targets = {
   unlock_ms: ["<=", 400], open_client_ms: ["<=", 50], save_p95_ms: ["<=", 15], search_p95_ms: ["<=", 100],
   backup_ms: ["<=", 2000], restore_ms: ["<=", 3000], shell_gzip_bytes: ["<=", 250 * 1024], peak_memory_mb: ["<=", 200],
   long_task_max_ms: ["<=", 50], sync_first_pull_ms: ["<=", 20000], sync_push_one_ms: ["<=", 500],
+  first_download_gzip_bytes: ["<=", 250 * 1024], cold_start_cached_4x_ms: ["<=", 500], unlock_4x_ms: ["<=", 1200],
+  open_client_4x_ms: ["<=", 200],
 };
+// A shared machine runs everything slower when its neighbours are busy. Each
+// time is also given normalised to the reference workload measured on the same
+// page (Argon2id at the production parameters, which takes about 200 ms on a
+// quiet machine of this kind), and targets are judged on the normalised figure.
+const REFERENCE_QUIET_MS = 200;
+report.reference_ms = report.kdf_ms;
+const isTime = (k) => k.endsWith("_ms") && k !== "kdf_ms" && k !== "reference_ms";
+report.normalised = Object.fromEntries(Object.entries(report)
+  .filter(([k, v]) => isTime(k) && typeof v === "number")
+  .map(([k, v]) => [k, round((v * REFERENCE_QUIET_MS) / report.reference_ms)]));
+report.normalised_note = `time x (${REFERENCE_QUIET_MS} ms / reference_ms); targets judged on these`;
 mkdirSync("target/bench", { recursive: true });
 writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
-console.log(`${"key".padEnd(22)}${"value".padStart(12)}  target`);
+console.log(`reference (Argon2id, ${KDF.m_kib} KiB, t=${KDF.t}): ${report.reference_ms} ms; normalised = time x ${REFERENCE_QUIET_MS} / reference`);
+console.log(`${"key".padEnd(26)}${"measured".padStart(12)}${"normalised".padStart(12)}  target`);
+let unmet = 0;
 for (const [k, v] of Object.entries(report)) {
+  if (typeof v === "object" || k === "normalised_note") continue;
+  const n = report.normalised[k];
+  const judged = n ?? v;
   const t = targets[k];
-  const verdict = t ? `${t[0]} ${t[1]}  ${v <= t[1] ? "met" : "NOT MET"}` : "";
-  console.log(`${k.padEnd(22)}${String(v).padStart(12)}  ${verdict}`);
+  const met = t ? judged <= t[1] : true;
+  if (!met) unmet++;
+  const verdict = t ? `${t[0]} ${t[1]}  ${met ? "met" : "NOT MET"}` : "";
+  console.log(`${k.padEnd(26)}${String(v).padStart(12)}${String(n ?? "").padStart(12)}  ${verdict}`);
 }
-console.log(`\nwritten to ${out}`);
+console.log(`\n${unmet} target(s) not met; written to ${out}`);
