@@ -11,7 +11,7 @@ use psynotes::domain::{
 use psynotes::vault::audit::{AuditAction, RecordKind};
 use psynotes::vault::conflict::SaveError;
 use psynotes::vault::door::{DoorState, Entry};
-use psynotes::vault::editable_progress_note::{Recovered, Saved};
+use psynotes::vault::editable_progress_note::{ChangedElsewhere, Recovered, Saved};
 use psynotes::vault::restore::RestoreSecret;
 use psynotes::vault::VaultError;
 use wasm_bindgen::JsValue;
@@ -777,6 +777,42 @@ async fn unsaved_changes_older_than_the_saved_note_open_as_a_conflict() {
     );
     assert!(raw_find(&name, "drafts", base.id.as_str()).await.is_none());
     assert!(opened.pending_conflict().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_open_editor_learns_its_note_changed_elsewhere_and_writes_nothing() {
+    let Created { name, vault, .. } = created("changed-elsewhere").await;
+    let c = add_client(&vault, "Changed Elsewhere").await;
+    let base = save_note(&vault, &c, "first words").await;
+    let id = base.id.as_str();
+    let here = open_draft(&vault, &c, id).await;
+    assert_eq!(here.changed_elsewhere().await.unwrap(), None);
+
+    // Saved on another device (or tab): this editor is told, nothing moves.
+    let there = open_draft(&new_session(&name).await, &c, id).await;
+    let mut theirs = there.start();
+    theirs.set_section("subjective", "edited there");
+    there.save(&theirs, NOW).await.unwrap();
+    let rev = raw_rev(&name, "progress_notes", id).await;
+    assert_eq!(
+        here.changed_elsewhere().await.unwrap(),
+        Some(ChangedElsewhere::Edited)
+    );
+    assert_eq!(raw_rev(&name, "progress_notes", id).await, rev);
+
+    // Its own save merges the other field in; then it is current again.
+    let mut mine = here.start();
+    mine.set_section("plan", "edited here");
+    assert!(matches!(here.save(&mine, NOW).await, Ok(Saved::Merged(_))));
+    assert_eq!(here.changed_elsewhere().await.unwrap(), None);
+
+    // Signed elsewhere.
+    let signer = open_draft(&new_session(&name).await, &c, id).await;
+    signer.sign(signed(signer.start()), NOW).await.unwrap();
+    assert_eq!(
+        here.changed_elsewhere().await.unwrap(),
+        Some(ChangedElsewhere::Signed)
+    );
 }
 
 #[wasm_bindgen_test]

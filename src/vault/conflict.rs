@@ -39,10 +39,10 @@ impl<M, T> std::fmt::Display for SaveError<M, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SaveError::Conflict(conflict) if conflict.theirs.is_none() => f.write_str(
-                "This record was deleted in another tab or window, so your version was not saved. Keep it as a new record, or discard it.",
+                "This record was deleted elsewhere (another tab or window, or another synced device), so your version was not saved. Keep it as a new record, or discard it.",
             ),
             SaveError::Conflict(_) => f.write_str(
-                "This record was changed in another tab or window, so your version was not saved over it. Compare the two versions and choose what to keep.",
+                "This record was changed elsewhere (another tab or window, or another synced device), so your version was not saved over it. Compare the two versions and choose what to keep.",
             ),
             SaveError::Failed(e) => e.fmt(f),
         }

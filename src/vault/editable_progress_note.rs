@@ -52,6 +52,19 @@ pub enum Saved {
     Merged(ProgressNoteDraft),
 }
 
+/// What became of a note elsewhere (another tab, a synced device) while its
+/// editor was open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedElsewhere {
+    /// Saved with other text.
+    Edited,
+    /// Signed: it can no longer be changed, and a save keeps this editor's
+    /// text beside it.
+    Signed,
+    /// Deleted.
+    Deleted,
+}
+
 /// What opening the note found in the editor buffer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Recovered {
@@ -167,6 +180,35 @@ impl EditableProgressNote {
     /// A conflict still waiting for the clinician's choice, if any.
     pub fn pending_conflict(&self) -> Option<NoteConflict> {
         self.inner.pending.borrow().as_ref().map(|(c, _)| c.clone())
+    }
+
+    /// Whether the record moved on since this editor last read or wrote it.
+    /// `None` while it is still what this editor builds on, and for a note
+    /// never saved. Nothing is written: the next save compares the versions.
+    pub async fn changed_elsewhere(&self) -> Result<Option<ChangedElsewhere>, VaultError> {
+        let Some(mine) = self.inner.rev.borrow().clone() else {
+            return Ok(None);
+        };
+        let (theirs, theirs_rev) = self.current().await?;
+        if theirs_rev.is_some_and(|v| v.rev == mine.rev) {
+            return Ok(None);
+        }
+        Ok(Some(match theirs {
+            None => ChangedElsewhere::Deleted,
+            Some(ProgressNote::Signed(_)) => ChangedElsewhere::Signed,
+            Some(ProgressNote::Draft(_)) => ChangedElsewhere::Edited,
+        }))
+    }
+
+    /// Whether the note holds versions from other devices still to settle
+    /// (the Conflicts page compares them); this editor shows one of them.
+    pub async fn versions_to_settle(&self) -> Result<bool, VaultError> {
+        Ok(self
+            .inner
+            .vault
+            .current_note(&self.inner.id)
+            .await?
+            .is_some_and(|stored| stored.conflicts > 0))
     }
 
     fn refuse_while_pending(&self) -> Result<(), SaveError<ProgressNoteDraft, ProgressNote>> {

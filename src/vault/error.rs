@@ -54,7 +54,7 @@ pub enum VaultError {
     #[error("The vault is locked. Unlock it and try again.")]
     Locked,
     /// Another tab saved this record first.
-    #[error("This record was changed in another tab or window, so this version was not saved over it. Compare the two versions and choose what to keep.")]
+    #[error("This record was changed elsewhere (another tab or window, or another synced device), so this version was not saved over it. Compare the two versions and choose what to keep.")]
     Conflict,
     /// The browser's storage is full.
     #[error("This device's storage for Psynotes is full, so nothing was saved. Your text is still on screen. Free space on the device, download an encrypted backup, or delete old data you no longer need, then try again.")]

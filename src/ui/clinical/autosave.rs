@@ -244,6 +244,16 @@ impl Autosave {
         result
     }
 
+    /// The clinician chose between two versions and the choice was written:
+    /// nothing is pending, and the record is saved.
+    pub fn settled(&self) {
+        if let Some(inner) = self.inner() {
+            inner.cancel_timer();
+            inner.written.set(inner.generation.get());
+        }
+        self.status.set(SaveStatus::Saved);
+    }
+
     /// Forgets pending edits (the record was deleted): nothing more is written.
     pub fn discard(&self) {
         if let Some(inner) = self.inner() {
@@ -256,10 +266,19 @@ impl Autosave {
 /// The save indicator: a live region that says "Saving…" only while a write is
 /// in flight and "Saved" only after it committed; a failure is an alert.
 #[component]
-pub fn SaveIndicator(autosave: Autosave) -> impl IntoView {
+pub fn SaveIndicator(
+    autosave: Autosave,
+    /// True while two versions are compared on the page: the comparison says
+    /// what happened and what to do, so no second alert is raised.
+    #[prop(optional, into)]
+    comparing: Signal<bool>,
+) -> impl IntoView {
     let text = move || {
         if autosave.saving.get() {
             return "Saving…";
+        }
+        if comparing.get() {
+            return "Not saved: choose a version below";
         }
         match autosave.status.get() {
             SaveStatus::Clean => "",
@@ -269,6 +288,7 @@ pub fn SaveIndicator(autosave: Autosave) -> impl IntoView {
         }
     };
     let failure = move || match autosave.status.get() {
+        SaveStatus::Failed(_) if comparing.get() => None,
         SaveStatus::Failed(message) => Some(message),
         _ => None,
     };

@@ -1,8 +1,8 @@
 //! Two versions of one record side by side, and the clinician's choice.
 //!
 //! Shown when a save met a version saved elsewhere meanwhile (another tab, a
-//! merged backup), or when unsaved changes were found older than the saved
-//! record. Nothing is written over the other version until a button is
+//! synced device, a merged backup), or when unsaved changes were found older
+//! than the saved record. Nothing is written over the other version until a button is
 //! pressed. Fields that differ are marked, and those changed on both sides
 //! are named.
 
@@ -56,8 +56,8 @@ pub fn ConflictPanel(
             <h2 id="conflict-heading">"Two versions of this record"</h2>
             <p role="alert" class="alert">
                 {match &theirs {
-                    Some(_) => "This record was also changed in another tab or window. Nothing was saved over either version: choose what to keep.",
-                    None => "This record was deleted in another tab or window. Your version is still here: keep it, or let it go.",
+                    Some(_) => "This record was also changed elsewhere: in another tab or window, or on another synced device. Nothing was saved over either version: choose what to keep.",
+                    None => "This record was deleted elsewhere: in another tab or window, or on another synced device. Your version is still here: keep it, or let it go.",
                 }}
                 " "
                 {summary}
@@ -65,15 +65,15 @@ pub fn ConflictPanel(
             <div class="two-col conflict__versions">
                 <section role="region" aria-label="Your version">
                     <h3>"Your version (not saved)"</h3>
-                    <dl class="facts">{column(mine, theirs_some.clone())}</dl>
+                    <dl class="facts facts--wide">{column(mine, theirs_some.clone())}</dl>
                     <div class="actions">
                         <button type="button" on:click=move |_| on_keep_mine.run(())>"Keep this version"</button>
                     </div>
                 </section>
                 {theirs.map(|rows| view! {
                     <section role="region" aria-label="Saved version">
-                        <h3>"Saved in another tab or window"</h3>
-                        <dl class="facts">{column(rows, Some(mine_rows.clone()))}</dl>
+                        <h3>"Saved elsewhere"</h3>
+                        <dl class="facts facts--wide">{column(rows, Some(mine_rows.clone()))}</dl>
                         {on_keep_theirs.map(|keep| view! {
                             <div class="actions">
                                 <button type="button" on:click=move |_| keep.run(())>"Keep this version"</button>

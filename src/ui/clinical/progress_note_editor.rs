@@ -20,7 +20,9 @@ use crate::ui::session_context::use_session;
 use crate::ui::wording;
 use crate::vault::amendable_note::AmendableNote;
 use crate::vault::conflict::{Conflict, SaveError};
-use crate::vault::editable_progress_note::{EditableProgressNote, Recovered, Saved};
+use crate::vault::editable_progress_note::{
+    ChangedElsewhere, EditableProgressNote, Recovered, Saved,
+};
 use crate::vault::progress_notes::OpenedNote;
 use crate::vault::VaultError;
 
@@ -285,7 +287,7 @@ fn DraftEditor(
             match outcome {
                 Ok(()) => {
                     conflict.set(None);
-                    autosave.discard();
+                    autosave.settled();
                     form_version.update(|v| *v += 1);
                 }
                 Err(e) => autosave
@@ -293,6 +295,41 @@ fn DraftEditor(
                     .set(super::autosave::SaveStatus::Failed(e.to_string())),
             }
         });
+    };
+
+    // The note may change on a synced device (or in another tab) while it is
+    // open here: said at once, and again whenever records arrive or this
+    // editor writes, so the clinician is not surprised at the next save.
+    let session = use_session();
+    let saved = Memo::new(move |_| autosave.status.get() == super::autosave::SaveStatus::Saved);
+    let elsewhere = LocalResource::new(move || {
+        session.received.track();
+        saved.track();
+        let note = handle.get_value();
+        async move {
+            let changed = note.changed_elsewhere().await.ok().flatten();
+            let to_settle = note.versions_to_settle().await.unwrap_or(false);
+            (changed, to_settle)
+        }
+    });
+    let elsewhere_notice = move || {
+        if conflict.with(Option::is_some) {
+            return None;
+        }
+        let (changed, to_settle) = elsewhere.get()?;
+        let text = match changed {
+            Some(ChangedElsewhere::Edited) => "This note was changed on another device or tab since you opened it. Your text is kept: Save compares the two versions, and merges them where they do not clash.",
+            Some(ChangedElsewhere::Signed) => "This note was signed on another device or tab. Your text is kept: Save shows it beside the signed note, to keep as a separate draft or let go.",
+            Some(ChangedElsewhere::Deleted) => "This note was deleted on another device or tab. Your text is kept: Save lets you choose whether to keep it.",
+            None if to_settle => "This note has another version from a synced device, still to settle. This screen shows one of them; the other is kept until you choose. ",
+            None => return None,
+        };
+        Some(view! {
+            <p class="notice" role="status">
+                {text}
+                {(changed.is_none() && to_settle).then(|| view! { <A href="/conflicts">"Compare the versions"</A> })}
+            </p>
+        })
     };
 
     let client_name = shown_name(&client, false);
@@ -322,11 +359,12 @@ fn DraftEditor(
         <div class="page-head">
             <h1>"Progress note"</h1>
             <span class="badge">"Draft"</span>
-            <SaveIndicator autosave=autosave />
+            <SaveIndicator autosave=autosave comparing=Signal::derive(move || conflict.with(Option::is_some)) />
         </div>
+        {elsewhere_notice}
         {is_conflict_copy.then(|| view! {
             <p class="notice" role="status">
-                "This draft is a conflict copy: it was edited on another device while the note was signed on this one. "
+                "This draft is a conflict copy: it was edited on one device while the same note was signed on another, and the signed note is unchanged. "
                 <A href="/conflicts">"Compare the versions"</A>
             </p>
         })}
