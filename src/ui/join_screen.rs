@@ -84,11 +84,13 @@ pub fn JoinSyncedVault(on_back: Callback<()>) -> impl IntoView {
             <p>"Use the server details your clinic gave you, and the passphrase you unlock the vault with on your other device."</p>
             <form on:submit=submit>
                 <label for="join-server">"Sync server"</label>
-                <input id="join-server" type="text" inputmode="url" autocomplete="off" spellcheck="false" placeholder="/couchdb/psynotes" required bind:value=server />
+                <input id="join-server" type="text" inputmode="url" autocomplete="off" spellcheck="false" aria-describedby="join-server-hint" required bind:value=server />
+                <p class="hint" id="join-server-hint">"The database's address on this site, such as /couchdb/psynotes."</p>
                 <label for="join-user">"Sync user"</label>
                 <input id="join-user" type="text" autocomplete="username" spellcheck="false" required bind:value=user />
                 <label for="join-password">"Sync password"</label>
-                <input id="join-password" type="password" autocomplete="current-password" required bind:value=password />
+                <input id="join-password" type="password" autocomplete="current-password" aria-describedby="join-password-hint" required bind:value=password />
+                <p class="hint" id="join-password-hint">"The CouchDB user's password, not your passphrase."</p>
                 <label for="join-passphrase">"Passphrase"</label>
                 <input id="join-passphrase" type="password" autocomplete="current-password" required bind:value=passphrase />
                 {move || join.value().get().and_then(Result::err).map(|e| view! { <p role="alert" class="alert">{e}</p> })}

@@ -124,7 +124,7 @@ pub fn SyncSettings() -> impl IntoView {
                 <div class="actions">
                     <button type="submit" disabled=busy>"Start syncing"</button>
                     <Show when=move || enabled.get()>
-                        <button type="button" disabled=busy on:click=move |_| { status.set(None); stop.dispatch_local(()); }>
+                        <button type="button" class="secondary" disabled=busy on:click=move |_| { status.set(None); stop.dispatch_local(()); }>
                             "Stop syncing"
                         </button>
                     </Show>

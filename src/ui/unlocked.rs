@@ -14,6 +14,7 @@ use crate::vault::audit::LockReason;
 use crate::vault::open_vault::Vault;
 use crate::vault::sync::status::SyncStatus;
 
+use super::app::SyncInUse;
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
@@ -60,6 +61,10 @@ pub fn Unlocked(
 fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> impl IntoView {
     let session = Session::new(vault, settings, on_close);
     provide_context(session);
+    if let Some(SyncInUse(in_use)) = use_context::<SyncInUse>() {
+        Effect::new(move || in_use.set(session.sync_status.get() != SyncStatus::Off));
+        on_cleanup(move || in_use.set(false));
+    }
     let location = use_location();
     focus_heading_on_navigation();
 
@@ -123,7 +128,7 @@ fn SyncIndicator() -> impl IntoView {
         let stopped = matches!(status, SyncStatus::Stopped { .. });
         (!text.is_empty()).then(|| view! {
             <span class="sync-status" class:sync-status--stopped=stopped role="status">
-                {text}
+                <span class="sync-status__text">{text}</span>
                 {progress.map(|(done, total)| view! {
                     <progress max=total.to_string() value=done.to_string() aria-label="Records received"></progress>
                 })}

@@ -13,6 +13,7 @@ use crate::ui::private_text::private_text;
 use crate::ui::session_context::{use_session, Session};
 use crate::vault::note_index::NoteOverview;
 use crate::vault::sealer::{Loaded, Stored};
+use crate::vault::sync::status::SyncStatus;
 use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};
@@ -174,6 +175,7 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
     let total = rows.len();
     let damaged_clients = home.damaged_clients;
     let damaged_notes = home.overview.damaged();
+    let session = use_session();
 
     let list = move || {
         let showing = show_archived.get();
@@ -197,7 +199,12 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
             })
             .collect();
         if items.is_empty() {
-            let message = if total == 0 {
+            // A device that just joined is still receiving: "add your first
+            // client" would invite the same client twice.
+            let receiving = matches!(session.sync_status.get(), SyncStatus::Syncing { .. });
+            let message = if total == 0 && receiving {
+                "Receiving your records from the sync server…"
+            } else if total == 0 {
                 "No clients yet. Add your first client."
             } else {
                 "Every client is archived. Tick \u{201c}Show archived\u{201d} to see them."

@@ -17,7 +17,7 @@ use crate::vault::audit::RecordKind;
 use crate::vault::conflicts::{ConflictSide, ConflictSides, ConflictSummary, OpenConflict};
 use crate::vault::sealer::Loaded;
 
-use super::common::{prefer_codes, shown_name};
+use super::common::{format_date, prefer_codes, shown_name};
 use super::conflict_rows::{differing, Row, Rows};
 
 /// One line of the list: what the record is and whose.
@@ -37,6 +37,23 @@ async fn load(session: Session) -> Result<Vec<Listed>, String> {
         .filter_map(Loaded::ok)
         .map(|s| s.value)
         .collect();
+    // A client may have several notes in conflict: each is named by its
+    // session date, read from the client's note index (no note decrypted).
+    let mut indexes = std::collections::HashMap::new();
+    for summary in &conflicts {
+        if summary.kind == RecordKind::ProgressNote && !indexes.contains_key(&summary.client_id) {
+            let index = vault.client_note_index(&summary.client_id).await.ok();
+            indexes.insert(summary.client_id.clone(), index);
+        }
+    }
+    let session_of = |summary: &ConflictSummary| {
+        let index = indexes.get(&summary.client_id)?.as_ref()?;
+        let note = index
+            .get(&summary.id)
+            .or_else(|| index.get(summary.copy_of.as_deref()?))?;
+        note.date_of_service
+            .map(|d| format!(", session of {}", format_date(Some(d))))
+    };
     let prefer_code = prefer_codes();
     Ok(conflicts
         .into_iter()
@@ -56,8 +73,9 @@ async fn load(session: Session) -> Result<Vec<Listed>, String> {
                 (RecordKind::ProgressNote, None) => "Progress note".to_owned(),
                 (RecordKind::PsychotherapyNote, _) => "Psychotherapy note".to_owned(),
             };
+            let when = session_of(&summary).unwrap_or_default();
             Listed {
-                label: format!("{what} of {whose}"),
+                label: format!("{what} of {whose}{when}"),
                 summary,
             }
         })

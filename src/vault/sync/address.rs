@@ -7,15 +7,23 @@
 /// points elsewhere.
 pub fn same_origin_path(address: &str, origin: &str) -> Option<String> {
     let address = address.trim().trim_end_matches('/');
+    // The origin's host as typed without its scheme ("notes.clinic.example/…").
+    let host = origin.split_once("://").map_or(origin, |(_, host)| host);
+    let first_segment = address.split('/').next().unwrap_or_default();
     let path = if let Some(rest) = address.strip_prefix(origin) {
-        rest
+        rest.to_owned()
     } else if address.starts_with('/') && !address.starts_with("//") {
-        address
+        address.to_owned()
+    } else if let Some(rest) = address.strip_prefix(host).filter(|r| r.starts_with('/')) {
+        rest.to_owned()
+    } else if !first_segment.is_empty() && !first_segment.contains(['.', ':']) {
+        // "couchdb/psynotes": a path, typed without its leading slash. A first
+        // segment with a dot or a colon names another site and is refused.
+        format!("/{address}")
     } else {
         return None;
     };
-    (path.starts_with('/') && path.len() > 1 && !path.contains(['?', '#', '\\']))
-        .then(|| path.to_owned())
+    (path.starts_with('/') && path.len() > 1 && !path.contains(['?', '#', '\\'])).then_some(path)
 }
 
 #[cfg(test)]
@@ -33,10 +41,20 @@ mod tests {
             same_origin_path(" https://notes.clinic.example/couchdb/psynotes/ ", origin).as_deref(),
             Some("/couchdb/psynotes")
         );
+        // As a clinician might type them: no leading slash, or no scheme.
+        for typed in ["couchdb/psynotes", "notes.clinic.example/couchdb/psynotes"] {
+            assert_eq!(
+                same_origin_path(typed, origin).as_deref(),
+                Some("/couchdb/psynotes"),
+                "{typed}"
+            );
+        }
         for other in [
             "https://evil.example/couchdb/psynotes",
             "//evil.example/db",
-            "couchdb/psynotes",
+            "evil.example/couchdb/psynotes",
+            "localhost:5984/psynotes",
+            "notes.clinic.example.evil.example/db",
             "/",
             "",
             "/db?x=1",

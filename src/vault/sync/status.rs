@@ -31,13 +31,17 @@ impl SyncStatus {
             SyncStatus::Offline { waiting: 0 } => "Offline: nothing waiting".to_owned(),
             SyncStatus::Offline { waiting: 1 } => "Offline: 1 change waiting".to_owned(),
             SyncStatus::Offline { waiting } => format!("Offline: {waiting} changes waiting"),
-            SyncStatus::Stopped { reason, retrying } => {
-                let mut text = format!("Sync stopped: {reason}.");
-                if *retrying {
-                    text.push_str(" Retrying shortly.");
-                }
-                text
+            // The header has one line for this: a fault that passes by itself
+            // is named in its first sentence (the reassurance that follows is
+            // for Settings), then what happens next.
+            SyncStatus::Stopped {
+                reason,
+                retrying: true,
+            } => {
+                let first = reason.split(". ").next().unwrap_or(reason);
+                format!("Sync stopped: {first}. Retrying shortly.")
             }
+            SyncStatus::Stopped { reason, .. } => format!("Sync stopped: {reason}."),
         }
     }
 }
@@ -79,6 +83,18 @@ mod tests {
         assert_eq!(
             stopped.text(),
             "Sync stopped: the server refused the sync user name or password (401). Check them under Settings, Sync."
+        );
+    }
+
+    #[test]
+    fn a_fault_that_passes_by_itself_is_named_once_with_what_happens_next() {
+        let retrying = SyncStatus::Stopped {
+            reason: SyncError::Unreachable.to_string(),
+            retrying: true,
+        };
+        assert_eq!(
+            retrying.text(),
+            "Sync stopped: the sync server could not be reached. Retrying shortly."
         );
     }
 }
