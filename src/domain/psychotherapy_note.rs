@@ -100,12 +100,14 @@ pub struct PsychotherapyNote {
 }
 
 impl PsychotherapyNote {
-    /// An empty note for a client, created at `now`.
+    /// An empty note for a client, created at `now`, of today's session:
+    /// `now` is local wall-clock time, as for a progress note, and the date
+    /// can be changed before saving.
     pub fn new(id: PsychotherapyNoteId, client_id: ClientId, now: Timestamp) -> Self {
         PsychotherapyNote {
             id,
             client_id,
-            session_date: None,
+            session_date: Some(now.date()),
             text: String::new(),
             created_at: now,
             updated_at: now,

@@ -10,7 +10,7 @@
 //! - The app: [`unlocked`] (navigation and routes), [`session_context`], the
 //!   pages ([`clinical`], [`settings_page`], [`backup_page`], [`print_page`]).
 //! - Shared: [`idle`] (auto-lock and the privacy cover), [`flush`], [`clock`],
-//!   [`busy`], [`outcome`], [`wording`], [`pwa`].
+//!   [`busy`], [`outcome`], [`wording`], [`pwa`], [`footer`].
 
 mod app;
 mod backup_page;
@@ -22,6 +22,7 @@ mod download;
 mod export_files;
 mod first_run;
 mod flush;
+mod footer;
 mod gate;
 mod gate_state;
 mod idle;

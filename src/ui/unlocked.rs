@@ -14,12 +14,12 @@ use crate::vault::audit::LockReason;
 use crate::vault::open_vault::Vault;
 use crate::vault::sync::status::SyncStatus;
 
-use super::app::SyncInUse;
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
     NotesToSignPage, ProgressNotePage, PsychotherapyPage,
 };
+use super::footer::SyncInUse;
 use super::gate_state::use_gate;
 use super::idle::AutoLock;
 use super::install_advice::InstallAdvice;
