@@ -101,7 +101,11 @@ export const journeys = [
       for (const [label, text] of Object.entries(SOAP)) await page.label(label).waitValue(text);
       await page.label("Service code").waitValue("90834");
 
+      // "Sign and lock" shows what will be signed; "Sign" signs it.
       await page.role("button", "Sign and lock").click();
+      const review = page.role("region", "Review before signing");
+      await review.waitVisible();
+      await page.role("button", "Sign", { within: review }).click();
       await page.text("Signed and locked.").waitVisible();
       await page.role("button", "Sign and lock").waitGone();
       await page.role("button", "Save").waitGone();
