@@ -1389,3 +1389,60 @@ async fn a_passphrase_change_and_a_new_recovery_key_in_two_tabs_both_hold() {
         "the new passphrase works: {passphrase_holds}; the new recovery key works: {key_holds}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_search_reads_every_note_a_chunk_at_a_time_and_can_stop() {
+    let Created { name, vault, .. } = created("chunked-read").await;
+    let c = add_client(&vault, "Chunked Read").await;
+    let mut saved = Vec::new();
+    for i in 0..7 {
+        saved.push(save_note(&vault, &c, &format!("note {i}")).await.id.0);
+    }
+    // One record damaged: it is reported in its chunk, and the rest still come.
+    let note = raw_get(&name, "progress_notes", &saved[3]).await;
+    raw_put(&name, "progress_notes", &with_flipped_bit(&note, 0)).await;
+
+    let mut seen = Vec::new();
+    let mut progress = Vec::new();
+    let mut damaged = 0;
+    vault
+        .progress_notes_in_chunks(3, |notes, read, total| {
+            progress.push((notes.len(), read, total));
+            for loaded in notes {
+                match loaded.ok() {
+                    Some(stored) => seen.push(stored.id),
+                    None => damaged += 1,
+                }
+            }
+            true
+        })
+        .await
+        .unwrap();
+    assert_eq!(progress, vec![(3, 3, 7), (3, 6, 7), (1, 7, 7)]);
+    assert_eq!(damaged, 1);
+    seen.sort();
+    let mut expected: Vec<String> = saved
+        .iter()
+        .filter(|id| **id != saved[3])
+        .cloned()
+        .collect();
+    expected.sort();
+    assert_eq!(seen, expected);
+
+    // A screen that went away stops the reading after the chunk in hand.
+    let mut chunks = 0;
+    vault
+        .progress_notes_in_chunks(3, |_, _, _| {
+            chunks += 1;
+            false
+        })
+        .await
+        .unwrap();
+    assert_eq!(chunks, 1);
+
+    vault.lock();
+    assert!(matches!(
+        vault.progress_notes_in_chunks(3, |_, _, _| true).await,
+        Err(VaultError::Locked)
+    ));
+}

@@ -14,8 +14,9 @@ use super::audit::{AuditAction, AuditEvent, RecordKind};
 use super::editable_progress_note::EditableProgressNote;
 use super::keyring::Keyring;
 use super::open_vault::Vault;
+use super::reads::{count, read_page};
 use super::sealer::{Loaded, Stored};
-use super::store::ProgressNotes;
+use super::store::{EncryptedStore, ProgressNotes};
 use super::VaultError;
 
 /// A progress note opened from a client's record.
@@ -31,6 +32,46 @@ impl Vault {
     pub async fn progress_notes(&self) -> Result<Vec<Loaded<ProgressNote>>, VaultError> {
         self.list::<ProgressNotes, ProgressNote>(Keyring::records)
             .await
+    }
+
+    /// Every progress note, read and opened `chunk` at a time with a pause
+    /// between chunks, so that reading 10,000 notes never freezes the screen
+    /// and a search can show what it has found so far. `each` gets the notes
+    /// of one chunk, how many records were read so far and how many there
+    /// are; it returns `false` to stop (the screen went away).
+    ///
+    /// Each chunk is its own read: a note saved meanwhile is seen in one
+    /// version or the other, and one added meanwhile may be missed. That is
+    /// right for a search; never use this to copy the record.
+    pub async fn progress_notes_in_chunks(
+        &self,
+        chunk: u32,
+        mut each: impl FnMut(Vec<Loaded<ProgressNote>>, usize, usize) -> bool,
+    ) -> Result<(), VaultError> {
+        self.require_keys()?;
+        let total = count(self.connection(), ProgressNotes::NAME).await? as usize;
+        let mut read = 0;
+        let mut after: Option<String> = None;
+        loop {
+            let page = read_page(
+                self.connection(),
+                ProgressNotes::NAME,
+                after.as_deref(),
+                chunk.max(1),
+            )
+            .await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            after = Some(last.id().to_owned());
+            read += page.len();
+            let opened =
+                self.open_listed::<ProgressNotes, ProgressNote>(&page, Keyring::records)?;
+            if !each(opened, read, total.max(read)) || page.len() < chunk.max(1) as usize {
+                return Ok(());
+            }
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
     }
 
     /// Opens note `note_id` of `client`, audited as a view. A note that was

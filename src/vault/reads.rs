@@ -23,11 +23,41 @@ pub enum RawRecord {
     },
 }
 
+impl RawRecord {
+    /// The record's key.
+    pub fn id(&self) -> &str {
+        match self {
+            RawRecord::Sealed(record) => &record.id,
+            RawRecord::Unreadable { id } => id,
+        }
+    }
+}
+
 /// Reads every record of `store` (still sealed).
 pub async fn read_all(connection: &Connection, store: &str) -> Result<Vec<RawRecord>, VaultError> {
     let db = connection.reads()?;
     let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
     let values = tx.store(store)?.get_all(None, None).await?;
+    end_read(tx);
+    Ok(values.iter().map(raw).collect())
+}
+
+/// Reads at most `limit` records of `store` (still sealed), in key order,
+/// starting after key `after` (from the first when `None`). A long read is
+/// taken a page at a time so that the page can draw in between.
+pub async fn read_page(
+    connection: &Connection,
+    store: &str,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<RawRecord>, VaultError> {
+    let range = after
+        .map(|key| rexie::KeyRange::lower_bound(&JsValue::from_str(key), Some(true)))
+        .transpose()
+        .map_err(rexie::Error::from)?;
+    let db = connection.reads()?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let values = tx.store(store)?.get_all(range, Some(limit)).await?;
     end_read(tx);
     Ok(values.iter().map(raw).collect())
 }

@@ -1,7 +1,7 @@
 //! The home screen: clients, most recently seen first, the notes still to sign,
 //! and the search over client names and progress notes.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,7 +17,7 @@ use crate::vault::sync::status::SyncStatus;
 use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};
-use super::search::{SearchCorpus, SearchResults};
+use super::search::{CorpusChunk, SearchCorpus, SearchResults};
 use super::to_sign::unsigned_counts;
 use crate::ui::wording;
 
@@ -45,14 +45,37 @@ async fn load_home(session: Session) -> Result<HomeData, VaultError> {
     })
 }
 
+/// How many notes the search reads and opens between two pauses for the page.
+const SEARCH_CHUNK: u32 = 250;
+/// How often, at most, a search that is still reading shows what it found.
+const SEARCH_REDRAW_MS: f64 = 100.0;
+
 /// Every progress note, for the search: read only once a query is typed, so
-/// unlocking never waits for 10,000 notes.
-async fn load_corpus(session: Session) -> Result<SearchCorpus, VaultError> {
-    let notes = session.vault().progress_notes().await?;
-    Ok(SearchCorpus {
-        notes: Arc::new(notes.into_iter().filter_map(Loaded::ok).collect()),
-        folded: Arc::new(OnceLock::new()),
-    })
+/// unlocking never waits for 10,000 notes, and a chunk at a time into
+/// `corpus`, so the first answers show while the rest are read.
+async fn load_corpus(
+    session: Session,
+    corpus: RwSignal<Option<Result<SearchCorpus, VaultError>>, LocalStorage>,
+) {
+    let mut so_far = SearchCorpus::default();
+    let mut shown_at = f64::NEG_INFINITY;
+    let read = session
+        .vault()
+        .progress_notes_in_chunks(SEARCH_CHUNK, |notes, read, total| {
+            so_far = so_far.with(
+                CorpusChunk::new(notes.into_iter().filter_map(Loaded::ok).collect()),
+                read,
+                total,
+            );
+            let now = js_sys::Date::now();
+            if now - shown_at < SEARCH_REDRAW_MS {
+                return true;
+            }
+            shown_at = now;
+            corpus.try_set(Some(Ok(so_far.clone()))).is_none()
+        })
+        .await;
+    corpus.try_set(Some(read.map(|()| so_far.finished())));
 }
 
 /// Clients by last session, newest first; clients without a dated note last; then
@@ -95,14 +118,13 @@ pub fn ClientsPage() -> impl IntoView {
     let searching = Memo::new(move |was: Option<&bool>| {
         was.copied().unwrap_or(false) || !query.get().trim().is_empty()
     });
-    let corpus = LocalResource::new(move || {
-        let wanted = searching.get();
-        async move {
-            match wanted {
-                true => Some(load_corpus(session).await),
-                false => None,
-            }
+    let corpus = RwSignal::new_local(None);
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) || !searching.get() {
+            return started.unwrap_or(false);
         }
+        leptos::task::spawn_local(load_corpus(session, corpus));
+        true
     });
     let show_archived = RwSignal::new(false);
     let prefer_code = prefer_codes();
@@ -156,7 +178,7 @@ pub fn ClientsPage() -> impl IntoView {
                         <SearchResults
                             query=q.trim().to_owned()
                             clients=home.clients
-                            corpus=corpus.get().flatten()
+                            corpus=corpus.get()
                             prefer_code=prefer_code
                         />
                     }

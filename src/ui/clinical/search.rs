@@ -13,7 +13,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::domain::search::{fold, matches_folded};
 use crate::domain::{matches, Client, ProgressNote};
@@ -121,29 +121,62 @@ fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The progress notes the home search reads, with each note's searchable text
-/// folded once, on the first search of the visit.
-#[derive(Clone)]
+/// Progress notes read together, each with its searchable text folded once.
+pub struct CorpusChunk {
+    notes: Vec<Stored<ProgressNote>>,
+    folded: Vec<String>,
+}
+
+impl CorpusChunk {
+    /// Folds the notes' text (the costly part of a search, done once per visit).
+    pub fn new(notes: Vec<Stored<ProgressNote>>) -> CorpusChunk {
+        let folded = notes
+            .iter()
+            .map(|n| fold(&n.value.text_for_search()))
+            .collect();
+        CorpusChunk { notes, folded }
+    }
+}
+
+/// The progress notes the home search reads, on the first search of the
+/// visit, a chunk at a time: a query answers from what is read so far, and
+/// says so until every note is in.
+#[derive(Clone, Default)]
 pub struct SearchCorpus {
-    /// Every readable progress note.
-    pub notes: Arc<Vec<Stored<ProgressNote>>>,
-    /// Filled on first use, in the order of `notes`.
-    pub folded: Arc<OnceLock<Vec<String>>>,
+    chunks: Vec<Arc<CorpusChunk>>,
+    /// Records read so far, and in the store.
+    read: usize,
+    total: usize,
+    complete: bool,
 }
 
 impl SearchCorpus {
+    /// This corpus with one more chunk; `read` of `total` records are in.
+    pub fn with(&self, chunk: CorpusChunk, read: usize, total: usize) -> SearchCorpus {
+        let mut chunks = self.chunks.clone();
+        chunks.push(Arc::new(chunk));
+        SearchCorpus {
+            chunks,
+            read,
+            total,
+            complete: false,
+        }
+    }
+
+    /// This corpus, with every note read.
+    pub fn finished(&self) -> SearchCorpus {
+        SearchCorpus {
+            complete: true,
+            ..self.clone()
+        }
+    }
+
     /// The notes holding every word of `query`, newest first.
     fn matching(&self, query: &str) -> Vec<&Stored<ProgressNote>> {
-        let folded = self.folded.get_or_init(|| {
-            self.notes
-                .iter()
-                .map(|n| fold(&n.value.text_for_search()))
-                .collect()
-        });
         let mut found: Vec<&Stored<ProgressNote>> = self
-            .notes
+            .chunks
             .iter()
-            .zip(folded.iter())
+            .flat_map(|chunk| chunk.notes.iter().zip(chunk.folded.iter()))
             .filter(|(_, text)| matches_folded(text, query))
             .map(|(n, _)| n)
             .collect();
@@ -167,7 +200,15 @@ pub fn SearchResults(
         .cloned()
         .collect();
     let (found_notes, notes_state) = match &corpus {
-        Some(Ok(corpus)) => (corpus.matching(&query), None),
+        Some(Ok(corpus)) if corpus.complete => (corpus.matching(&query), None),
+        Some(Ok(corpus)) => (
+            corpus.matching(&query),
+            Some(view! {
+                <p class="status" role="status">
+                    {format!("Searching progress notes… {} of {} read.", corpus.read, corpus.total)}
+                </p>
+            }.into_any()),
+        ),
         Some(Err(e)) => (
             Vec::new(),
             Some(view! { <p class="alert" role="alert">{format!("Progress notes could not be searched. {e}")}</p> }.into_any()),
