@@ -266,19 +266,10 @@ impl Autosave {
 /// The save indicator: a live region that says "Saving…" only while a write is
 /// in flight and "Saved" only after it committed; a failure is an alert.
 #[component]
-pub fn SaveIndicator(
-    autosave: Autosave,
-    /// True while two versions are compared on the page: the comparison says
-    /// what happened and what to do, so no second alert is raised.
-    #[prop(optional, into)]
-    comparing: Signal<bool>,
-) -> impl IntoView {
+pub fn SaveIndicator(autosave: Autosave) -> impl IntoView {
     let text = move || {
         if autosave.saving.get() {
             return "Saving…";
-        }
-        if comparing.get() {
-            return "Not saved: choose a version below";
         }
         match autosave.status.get() {
             SaveStatus::Clean => "",
@@ -288,7 +279,6 @@ pub fn SaveIndicator(
         }
     };
     let failure = move || match autosave.status.get() {
-        SaveStatus::Failed(_) if comparing.get() => None,
         SaveStatus::Failed(message) => Some(message),
         _ => None,
     };

@@ -301,10 +301,17 @@ fn DraftEditor(
     // open here: said at once, and again whenever records arrive or this
     // editor writes, so the clinician is not surprised at the next save.
     let session = use_session();
-    let saved = Memo::new(move |_| autosave.status.get() == super::autosave::SaveStatus::Saved);
+    // Counts the writes that completed; typing does not move it.
+    let writes = Memo::new(move |before: Option<&u32>| {
+        let before = before.copied().unwrap_or(0);
+        match autosave.status.get() {
+            super::autosave::SaveStatus::Saved => before + 1,
+            _ => before,
+        }
+    });
     let elsewhere = LocalResource::new(move || {
         session.received.track();
-        saved.track();
+        writes.track();
         let note = handle.get_value();
         async move {
             let changed = note.changed_elsewhere().await.ok().flatten();
@@ -359,7 +366,7 @@ fn DraftEditor(
         <div class="page-head">
             <h1>"Progress note"</h1>
             <span class="badge">"Draft"</span>
-            <SaveIndicator autosave=autosave comparing=Signal::derive(move || conflict.with(Option::is_some)) />
+            <SaveIndicator autosave=autosave />
         </div>
         {elsewhere_notice}
         {is_conflict_copy.then(|| view! {

@@ -382,7 +382,7 @@ fn PrivateNoteEditor(
         >
             <div class="page-head">
                 <h2>{move || if saved.get() { "Psychotherapy note" } else { "New psychotherapy note" }}</h2>
-                <SaveIndicator autosave=autosave comparing=Signal::derive(move || conflict.with(Option::is_some)) />
+                <SaveIndicator autosave=autosave />
             </div>
             {move || conflict.get().map(|c| view! {
                 <ConflictPanel
