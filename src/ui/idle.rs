@@ -82,6 +82,13 @@ pub fn AutoLock(
 
     let document = document();
     let window = window();
+    // Mounted while the page is hidden (the screen before it went away in
+    // the meantime, and uncovered as it went): covered at once, and the
+    // hidden time counts from now.
+    if document.hidden() {
+        cover(true);
+        hidden_since.set(Some(now_ms()));
+    }
     let mut listeners = Vec::new();
     for event in ["pointerdown", "keydown", "touchstart", "wheel", "input"] {
         let last_activity = last_activity.clone();

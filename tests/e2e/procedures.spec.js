@@ -165,6 +165,8 @@ test("wrong passphrases typed in several tabs at once each count", async ({ page
 
 test("the screen is covered the moment the page is hidden, and uncovered when it comes back", async ({ page }) => {
   await createVault(page);
+  // The app itself, not the recovery key screen it replaces.
+  await expect(page.getByRole("heading", { name: "Clients" })).toBeVisible();
   const setHidden = (hidden) =>
     page.evaluate((h) => {
       Object.defineProperty(document, "hidden", { value: h, configurable: true });

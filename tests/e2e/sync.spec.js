@@ -126,8 +126,11 @@ test("a second device joins, both edit offline, and they converge without losing
   await a.getByRole("button", { name: "Save", exact: true }).click();
   await expect(saveStatus(a, "Saved")).toBeVisible();
   await createClient(a, "Client To Delete");
+  await expect(a.getByRole("contentinfo")).toContainText("Nothing leaves this device.");
   await startSyncing(a, db);
   await expect(syncStatus(a)).toHaveText(/^Synced/, { timeout: 30_000 });
+  // The footer's promise changes with sync on.
+  await expect(a.getByRole("contentinfo")).toContainText("Only sealed records leave this device");
 
   // Device B joins and receives everything.
   await join(b, db);
@@ -153,6 +156,8 @@ test("a second device joins, both edit offline, and they converge without losing
   await deviceB.setOffline(false);
   await expect(syncStatus(a)).toHaveText(/^Synced/, { timeout: 60_000 });
   await expect(syncStatus(b)).toHaveText(/^Synced/, { timeout: 60_000 });
+  // B still has the note open: it is told the note was signed elsewhere.
+  await expect(b.getByText("This note was signed on another device or tab.")).toBeVisible({ timeout: 30_000 });
 
   for (const page of [a, b]) {
     // The signed note is intact, signed, on both devices.
@@ -220,7 +225,7 @@ test("the server stopping in the middle and coming back empty loses nothing", as
   // The server goes away while A writes.
   await stopCouch();
   await createClient(a, "During The Outage");
-  await expect(syncStatus(a)).toHaveText(/^Sync stopped: .*try again/, { timeout: 60_000 });
+  await expect(syncStatus(a)).toHaveText(/^Sync stopped: .*Retrying shortly/, { timeout: 60_000 });
   await createClient(b, "Also During The Outage");
 
   // It comes back, empty (it kept everything in memory): both devices send
