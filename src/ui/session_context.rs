@@ -42,8 +42,9 @@ pub struct Session {
     channel: StoredValue<Option<LockChannel>, LocalStorage>,
     /// What the header says about syncing.
     pub sync_status: RwSignal<SyncStatus>,
-    /// Bumped each time sync brings records from another device: the pages
-    /// that list records read them again.
+    /// Bumped each time records change under the open pages (sync brought
+    /// them from another device, or the index check repaired the index): the
+    /// pages that list records read them again.
     pub received: RwSignal<u64>,
     sync: StoredValue<Option<SyncEngine>, LocalStorage>,
 }
@@ -117,11 +118,11 @@ impl Session {
     pub fn restart_sync(&self) {
         self.stop_sync_engine();
         let status = self.sync_status;
-        let received = self.received;
+        let session = *self;
         let engine = SyncEngine::start(
             self.vault(),
             move |s| status.set(s),
-            move || received.update(|n| *n += 1),
+            move || session.records_changed(),
         );
         self.sync.set_value(Some(engine));
     }
@@ -133,6 +134,12 @@ impl Session {
             }
         });
         self.sync_status.set(SyncStatus::Off);
+    }
+
+    /// Tells the open pages that records changed beneath them, so they read
+    /// them again.
+    pub fn records_changed(&self) {
+        self.received.update(|n| *n += 1);
     }
 
     /// The vault handle. Cheap to clone; fails with `Locked` once locked.

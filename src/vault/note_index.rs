@@ -215,8 +215,15 @@ impl Vault {
     /// One client's note index: what their timeline shows.
     pub async fn client_note_index(&self, client_id: &str) -> Result<ClientNoteIndex, VaultError> {
         // After a restore or an upgrade the index is built first: a timeline
-        // opened straight away must not show an empty record.
-        self.verify_note_index().await?;
+        // opened straight away must not show an empty record. Whether a
+        // standing index still covers every note is the background check's
+        // work (`verify_note_index`): its count reads the whole notes store,
+        // which on disk costs a first tap after unlocking tens of
+        // milliseconds.
+        let summary = self.summary_slot().await?;
+        if summary.version.is_none() || summary.damaged {
+            self.check_index().await?;
+        }
         let slot = self.index_slot(client_id).await?;
         if !slot.damaged {
             return Ok(slot.value);

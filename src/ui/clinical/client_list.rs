@@ -132,7 +132,7 @@ pub fn ClientsPage() -> impl IntoView {
 
     // Once the list first rendered with data: the benchmark's mark, then the
     // once-per-session check that the index covers every note, which reloads
-    // the list only if it had to fix something.
+    // the pages only if it had to fix something.
     let marked = StoredValue::new(false);
     Effect::new(move |_| {
         let ready = data.with(|d| matches!(d, Some(Ok(_))));
@@ -143,7 +143,8 @@ pub fn ClientsPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 gloo::timers::future::TimeoutFuture::new(BACKGROUND_CHECK_DELAY_MS).await;
                 if let Ok(true) = vault.verify_note_index().await {
-                    data.refetch();
+                    // A timeline opened meanwhile reads its index again too.
+                    session.records_changed();
                 }
             });
         }
