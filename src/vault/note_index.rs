@@ -214,15 +214,20 @@ impl Vault {
 
     /// One client's note index: what their timeline shows.
     pub async fn client_note_index(&self, client_id: &str) -> Result<ClientNoteIndex, VaultError> {
-        // After a restore or an upgrade the index is built first: a timeline
-        // opened straight away must not show an empty record. Whether a
-        // standing index still covers every note is the background check's
-        // work (`verify_note_index`): its count reads the whole notes store,
-        // which on disk costs a first tap after unlocking tens of
+        // After a restore or an upgrade the index is built first, and after
+        // anything that cast doubt on it, verified first: a timeline opened
+        // straight away must not show an empty or stale record. Otherwise
+        // whether a standing index still covers every note is the background
+        // check's work (`verify_note_index`): its count reads the whole notes
+        // store, which on disk costs a first tap after unlocking tens of
         // milliseconds.
-        let summary = self.summary_slot().await?;
-        if summary.version.is_none() || summary.damaged {
-            self.check_index().await?;
+        if self.index_doubted() {
+            self.verify_note_index().await?;
+        } else if !self.index_checked() {
+            let summary = self.summary_slot().await?;
+            if summary.version.is_none() || summary.damaged {
+                self.check_index().await?;
+            }
         }
         let slot = self.index_slot(client_id).await?;
         if !slot.damaged {

@@ -50,6 +50,10 @@ struct Inner {
     opened: RefCell<HashMap<(&'static str, String), Opened>>,
     /// Whether the note index was checked against the notes this session.
     index_checked: Cell<bool>,
+    /// Whether something this session gave reason to doubt the index (a
+    /// damaged slot met while saving, a merge that wrote notes): then even a
+    /// timeline verifies it before showing it.
+    index_doubted: Cell<bool>,
     /// Progress notes that could not be opened when it was, so belong to no
     /// client anyone can tell.
     unindexed_damaged: RefCell<Vec<String>>,
@@ -103,6 +107,7 @@ impl Vault {
                 settings_rev: RefCell::new(None),
                 opened: RefCell::new(HashMap::new()),
                 index_checked: Cell::new(false),
+                index_doubted: Cell::new(false),
                 unindexed_damaged: RefCell::new(Vec::new()),
             }),
         }
@@ -115,6 +120,7 @@ impl Vault {
         self.inner.opened.borrow_mut().clear();
         self.inner.unindexed_damaged.borrow_mut().clear();
         self.inner.index_checked.set(false);
+        self.inner.index_doubted.set(false);
     }
 
     /// Locks and closes the database connection (tests that delete their
@@ -167,10 +173,17 @@ impl Vault {
         self.inner.index_checked.get()
     }
 
+    /// Whether the index must be verified before it is shown (see
+    /// `index_doubted`).
+    pub(in crate::vault) fn index_doubted(&self) -> bool {
+        self.inner.index_doubted.get()
+    }
+
     /// Records the outcome of checking the note index: `Some(damaged notes)`
     /// once it matches the notes, `None` to check again at the next use.
     pub(in crate::vault) fn set_index_checked(&self, damaged: Option<Vec<String>>) {
         self.inner.index_checked.set(damaged.is_some());
+        self.inner.index_doubted.set(damaged.is_none());
         if let Some(damaged) = damaged {
             *self.inner.unindexed_damaged.borrow_mut() = damaged;
         }

@@ -210,9 +210,12 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
                 let name = shown_name(&c.value, prefer_code);
                 let last = last.map(|d| format!("Last session {}", format_date(Some(d))));
                 let archived = c.value.archived;
+                // A plain link, not the router's `<A>` (the router still
+                // handles the click): two hundred reactive links cost the
+                // first tap after unlocking when the list unmounts.
                 view! {
                     <li class="row-item">
-                        <A href=href>{name}</A>
+                        <a href=href>{name}</a>
                         <span class="row-item__meta">
                             {archived.then(|| view! { <span class="badge">"Archived"</span> })}
                             <span class="muted">{last.unwrap_or_else(|| "No sessions yet".to_owned())}</span>
