@@ -71,7 +71,18 @@ async function instrumentedPage() {
   return page;
 }
 
+// The longest task the page saw between `start` and `end` (its own clock),
+// after a pause so the observer has reported the last ones.
+async function longestTask(page, start, end) {
+  await page.waitForTimeout(200);
+  return page.evaluate(([s, e]) => Math.max(0, ...window.__longTasks
+    .filter((t) => t.start + t.duration >= s && t.start <= e).map((t) => t.duration)), [start, end]);
+}
+
 const report = {};
+// The longest task in each phase a clinician waits through (see longestTask).
+const longTasks = {};
+const noteLongest = (phase, ms) => { longTasks[phase] = Math.max(longTasks[phase] ?? 0, ms); };
 try {
   for (let i = 0; i < 50; i++) {
     try { await fetch(base); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
@@ -100,6 +111,7 @@ try {
     const link = [...document.querySelectorAll("a")].find((a) => a.getAttribute("href") === `/clients/${id}`);
     if (!link) throw new Error("the client link is not on the home screen");
     const started = performance.now();
+    window.__openStarted = started;
     link.click();
     await new Promise((resolve, reject) => {
       const deadline = started + 60_000;
@@ -133,7 +145,10 @@ try {
     });
     unlocks.push(m.ms);
     longTaskMax = Math.max(longTaskMax, m.longest);
+    noteLongest("unlock", m.longest);
     opens.push(await openClient(page));
+    const opened = await page.evaluate(() => [window.__openStarted, performance.now()]);
+    noteLongest("open_client", await longestTask(page, ...opened));
   }
   report.unlock_ms = round(median(unlocks));
   report.open_client_ms = round(median(opens));
@@ -159,6 +174,7 @@ try {
     await page.getByRole("button", { name: "Unlock", exact: true }).click();
   }
   await searchBox.waitFor({ timeout: 120_000 });
+  const searchStarted = await page.evaluate(() => performance.now());
   report.search_first_ms = round(await searchOnce("reframing"));
   // The first search answers from the notes read so far while the rest are
   // read; later searches are timed once every note is in.
@@ -172,6 +188,7 @@ try {
   const searches = [];
   for (let i = 0; i < SEARCHES; i++) searches.push(await searchOnce(words[i % words.length]));
   report.search_p95_ms = round(p95(searches));
+  noteLongest("search", await longestTask(page, searchStarted, await page.evaluate(() => performance.now())));
 
   report.peak_memory_mb = round(await page.evaluate(() => {
     const js = performance.memory ? performance.memory.usedJSHeapSize : 0;
@@ -233,6 +250,8 @@ try {
   report.backup_bytes = v.backup_bytes;
   report.restore_ms = round(v.restore_ms);
   report.restored_records = v.restored_records;
+  report.rebuild_ms = round(v.rebuild_ms);
+  for (const phase of v.phases) noteLongest(phase.name, await longestTask(page, phase.start, phase.end));
 
   // Sync: the vault sent to an empty server, a second device joining, and
   // single saves reaching the server.
@@ -250,6 +269,9 @@ try {
   report.sync_first_pull_ms = round(s.first_pull_ms);
   report.sync_pulled_records = s.pulled_records;
   report.sync_push_one_ms = round(median(s.push_one_ms));
+  for (const phase of s.phases) noteLongest(phase.name, await longestTask(page, phase.start, phase.end));
+  // One key per phase, beside long_task_max_ms (unlock), which keeps its meaning.
+  for (const [phase, ms] of Object.entries(longTasks)) report[`long_task_${phase}_ms`] = round(ms);
 
   const size = JSON.parse(execFileSync("node", ["scripts/size.mjs", process.env.SHELL_DIST || "dist", "--json"]).toString());
   report.shell_gzip_bytes = size.shell_gzip_bytes;
@@ -267,7 +289,9 @@ try {
 const targets = {
   unlock_ms: ["<=", 400], open_client_ms: ["<=", 50], save_p95_ms: ["<=", 15], search_p95_ms: ["<=", 100],
   backup_ms: ["<=", 2000], restore_ms: ["<=", 3000], shell_gzip_bytes: ["<=", 250 * 1024], peak_memory_mb: ["<=", 200],
-  long_task_max_ms: ["<=", 50], sync_first_pull_ms: ["<=", 20000], sync_push_one_ms: ["<=", 500],
+  long_task_max_ms: ["<=", 50], long_task_unlock_ms: ["<=", 50], long_task_open_client_ms: ["<=", 50],
+  long_task_search_ms: ["<=", 50], long_task_backup_ms: ["<=", 50], long_task_restore_ms: ["<=", 50],
+  long_task_rebuild_ms: ["<=", 50], long_task_sync_pull_ms: ["<=", 50], sync_first_pull_ms: ["<=", 20000], sync_push_one_ms: ["<=", 500],
   first_download_gzip_bytes: ["<=", 250 * 1024], cold_start_cached_4x_ms: ["<=", 500], unlock_4x_ms: ["<=", 1200],
   open_client_4x_ms: ["<=", 200],
 };

@@ -112,6 +112,19 @@ struct VaultTimings {
     backup_bytes: usize,
     restore_ms: f64,
     restored_records: u32,
+    /// The first home visit after the restore: the index rebuilt from the
+    /// notes.
+    rebuild_ms: f64,
+    /// Each phase's start and end on the page's clock (`performance.now()`),
+    /// so the runner can find the long tasks inside each one.
+    phases: Vec<Phase>,
+}
+
+#[derive(Serialize)]
+struct Phase {
+    name: &'static str,
+    start: f64,
+    end: f64,
 }
 
 /// Saves, a one-client JSON export, a full backup and a full restore, timed
@@ -197,12 +210,18 @@ pub async fn bench_vault(
     let export_client_notes = selected.len();
     drop(exported);
 
+    let mut phases = Vec::new();
     let started = now();
     let file = vault
         .create_backup(js_sys::Date::now() as i64, "2026-01-01")
         .await
         .map_err(err)?;
     let backup_ms = now() - started;
+    phases.push(Phase {
+        name: "backup",
+        start: started,
+        end: started + backup_ms,
+    });
 
     let name = "psynotes-bench-restore";
     let _ = rexie::Rexie::delete(name).await;
@@ -217,7 +236,24 @@ pub async fn bench_vault(
         .await
         .map_err(err)?;
     let restore_ms = now() - started;
-    restored.locker().lock();
+    phases.push(Phase {
+        name: "restore",
+        start: started,
+        end: started + restore_ms,
+    });
+    let restored = opened(restored).await?;
+    let started = now();
+    let overview = restored.note_overview().await.map_err(err)?;
+    let rebuild_ms = now() - started;
+    phases.push(Phase {
+        name: "rebuild",
+        start: started,
+        end: started + rebuild_ms,
+    });
+    if overview.of(&client_id).is_none() {
+        return Err(err("the rebuilt index lost the client's notes"));
+    }
+    restored.lock();
     target.close();
     let _ = rexie::Rexie::delete(name).await;
     vault.close();
@@ -230,6 +266,8 @@ pub async fn bench_vault(
         backup_bytes: file.bytes.len(),
         restore_ms,
         restored_records: file.records as u32,
+        rebuild_ms,
+        phases,
     })
 }
 
@@ -243,6 +281,8 @@ struct SyncTimings {
     pulled_records: usize,
     /// One saved note until the server acknowledged it, each time.
     push_one_ms: Vec<f64>,
+    /// The second device's first pull, on the page's clock (see [`Phase`]).
+    phases: Vec<Phase>,
 }
 
 /// Waits until `status` says Synced (or stopped, an error).
@@ -327,6 +367,11 @@ pub async fn bench_sync(
     };
     synced(&status_b).await?;
     let first_pull_ms = now() - started;
+    let phases = vec![Phase {
+        name: "sync_pull",
+        start: started,
+        end: started + first_pull_ms,
+    }];
     let pulled_records = joined.progress_notes().await.map_err(err)?.len()
         + joined.clients().await.map_err(err)?.len();
     engine_b.stop();
@@ -377,5 +422,6 @@ pub async fn bench_sync(
         first_pull_ms,
         pulled_records,
         push_one_ms,
+        phases,
     })
 }

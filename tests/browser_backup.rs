@@ -497,3 +497,42 @@ async fn a_vault_whose_header_was_lost_is_restored_without_overwriting_newer_rec
     restored.close();
     expect_open(self::door(&name).await.unlock(&pass(PASS), NOW).await);
 }
+
+#[wasm_bindgen_test]
+async fn a_large_restore_reports_its_progress_chunk_by_chunk_and_commits_whole() {
+    use std::cell::RefCell;
+
+    let a = created("progress-a").await;
+    // Each new client is two records: the client and its audit event.
+    for i in 0..600 {
+        add_client(&a.vault, &format!("Client {i:03}")).await;
+    }
+    let file = a.vault.create_backup(NOW, "2025-06-15").await.unwrap();
+
+    let (other, door) = fresh_door("progress-b").await;
+    let seen = RefCell::new(Vec::new());
+    let restored = expect_open(
+        door.restore_with_progress(
+            &file.bytes,
+            RestoreSecret::Passphrase(pass(PASS)),
+            NOW,
+            &|p| seen.borrow_mut().push((p.written, p.total)),
+        )
+        .await,
+    );
+    let seen = seen.into_inner();
+    let total = seen[0].1;
+    // Every record of the file is new here (the audit event of the restore
+    // itself is not one of them).
+    assert_eq!(total as usize, file.records, "{seen:?}");
+    assert_eq!(seen[0].0, 0);
+    assert_eq!(seen.last().unwrap().0, total);
+    assert!(seen.len() >= 4, "more than one chunk: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 == w[1].1));
+    // Committed whole.
+    assert_eq!(
+        restored.clients().await.unwrap().len(),
+        a.vault.clients().await.unwrap().len()
+    );
+    assert_eq!(sealed_records(&other).await, sealed_records(&a.name).await);
+}

@@ -6,7 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::crypto::Passphrase;
-use crate::vault::restore::RestoreSecret;
+use crate::vault::restore::{RestoreProgress, RestoreSecret};
 
 use super::busy::{next_frame, Busy};
 use super::clock::now_ms;
@@ -34,6 +34,7 @@ pub fn RestoreFromBackup() -> impl IntoView {
     let use_recovery = RwSignal::new(false);
     let passphrase = RwSignal::new(String::new());
     let recovery = RwSignal::new(String::new());
+    let progress = RwSignal::new(None::<RestoreProgress>);
 
     let restore = Action::new_local(move |typed: &Typed| {
         let typed = typed.clone();
@@ -50,8 +51,9 @@ pub fn RestoreFromBackup() -> impl IntoView {
                 Typed::Passphrase(p) => RestoreSecret::Passphrase(p),
                 Typed::RecoveryKey(k) => RestoreSecret::RecoveryKey(k),
             };
+            progress.set(None);
             let entry = door
-                .restore(&bytes, secret, now_ms())
+                .restore_with_progress(&bytes, secret, now_ms(), &|p| progress.set(Some(p)))
                 .await
                 .map_err(|e| e.to_string())?;
             passphrase.set(String::new());
@@ -98,6 +100,16 @@ pub fn RestoreFromBackup() -> impl IntoView {
                     </button>
                 </div>
                 <Busy when=restore.pending() label="Restoring your notes…" />
+                {move || {
+                    let p = progress.get().filter(|p| p.total > 0 && restore.pending().get())?;
+                    Some(view! {
+                        <p class="status" role="status">
+                            {format!("{} of {} records written.", p.written, p.total)}
+                            " "
+                            <progress max=p.total.to_string() value=p.written.to_string() aria-label="Records restored"></progress>
+                        </p>
+                    })
+                }}
             </form>
         </div>
     }

@@ -43,6 +43,9 @@ const PRACTICE: &str = "practice";
 
 /// Above this many unindexed notes, reading the whole store beats reading by id.
 const READ_ALL_ABOVE: usize = 500;
+/// How many notes a rebuild opens between two pauses for the page: about
+/// 20 ms of work on this machine's kind.
+const REBUILD_CHUNK: u32 = 200;
 
 /// What the home screen shows of the notes: every client's tally, and the
 /// notes that cannot be opened.
@@ -451,16 +454,33 @@ impl Vault {
         let mut damaged = Vec::new();
         if !missing.is_empty() {
             let notes = if missing.len() > READ_ALL_ABOVE {
+                // A chunk at a time with a pause between, so rebuilding after
+                // a restore or a merge never freezes the screen. A note saved
+                // meanwhile moves its index slot on, and then the write below
+                // is refused and the next check runs again.
                 let wanted: HashSet<&str> = missing.iter().map(String::as_str).collect();
-                let mut all = self.progress_notes().await?;
-                all.retain(|n| match n {
-                    Loaded::Ok(s) => wanted.contains(s.id.as_str()),
-                    Loaded::Damaged { id } => wanted.contains(id.as_str()),
-                });
-                all
+                let mut found = Vec::with_capacity(missing.len());
+                self.progress_notes_in_chunks(REBUILD_CHUNK, |chunk, _, _| {
+                    found.extend(chunk.into_iter().filter(|n| match n {
+                        Loaded::Ok(s) => wanted.contains(s.id.as_str()),
+                        Loaded::Damaged { id } => wanted.contains(id.as_str()),
+                    }));
+                    true
+                })
+                .await?;
+                found
             } else {
-                self.get_many::<ProgressNotes, ProgressNote>(&missing, Keyring::records)
-                    .await?
+                let mut found = Vec::with_capacity(missing.len());
+                for (i, ids) in missing.chunks(REBUILD_CHUNK as usize).enumerate() {
+                    if i > 0 {
+                        gloo::timers::future::TimeoutFuture::new(0).await;
+                    }
+                    found.extend(
+                        self.get_many::<ProgressNotes, ProgressNote>(ids, Keyring::records)
+                            .await?,
+                    );
+                }
+                found
             };
             for note in notes {
                 match note {

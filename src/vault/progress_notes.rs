@@ -42,7 +42,8 @@ impl Vault {
     ///
     /// Each chunk is its own read: a note saved meanwhile is seen in one
     /// version or the other, and one added meanwhile may be missed. That is
-    /// right for a search; never use this to copy the record.
+    /// right for a search, and for the index rebuild (whose write is refused
+    /// if a note moved on meanwhile); never use this to copy the record.
     pub async fn progress_notes_in_chunks(
         &self,
         chunk: u32,

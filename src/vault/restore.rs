@@ -33,6 +33,19 @@ use super::store::{
 use super::write_transaction::{Durability, WriteTransaction};
 use super::VaultError;
 
+/// How many records a restore adds between two chances for the page to draw.
+const RESTORE_CHUNK: usize = 500;
+
+/// How far a restore's writing has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RestoreProgress {
+    /// Records added so far (not yet committed: see
+    /// [`VaultDoor::restore_with_progress`]).
+    pub written: u32,
+    /// Records the backup adds here.
+    pub total: u32,
+}
+
 /// How to open a backup in a browser with no vault.
 pub enum RestoreSecret {
     /// The passphrase in use when the backup was made.
@@ -53,6 +66,21 @@ impl VaultDoor {
         bytes: &[u8],
         secret: RestoreSecret,
         now_ms: i64,
+    ) -> Result<Entry, VaultError> {
+        self.restore_with_progress(bytes, secret, now_ms, &|_| {})
+            .await
+    }
+
+    /// [`VaultDoor::restore`], telling `progress` how many records are
+    /// written so far, a chunk at a time: the screen draws between chunks, so
+    /// a large restore shows its progress instead of freezing. It is still one
+    /// transaction: until it commits, nothing is restored.
+    pub async fn restore_with_progress(
+        &self,
+        bytes: &[u8],
+        secret: RestoreSecret,
+        now_ms: i64,
+        progress: &dyn Fn(RestoreProgress),
     ) -> Result<Entry, VaultError> {
         let parsed = parse(bytes)?;
         let header = VaultHeader::from_json(parsed.header_json())?;
@@ -90,13 +118,36 @@ impl VaultDoor {
             // restored vault builds its own at first use.
             tx.clear(NoteIndex::NAME).await?;
             tx.clear(PracticeSummaryStore::NAME).await?;
+            let mut written = 0;
+            progress(RestoreProgress {
+                written,
+                total: records,
+            });
             for (store, here) in backup.stores.iter().zip(&present) {
                 let os = tx.store(&store.store)?;
-                // Every add is issued in this turn; one that fails (an id that
-                // appeared meanwhile, a full disk) aborts the transaction, and
-                // `finish` reports why.
-                for record in store.records.iter().filter(|r| !here.contains(&r.id)) {
-                    tx.add_now(&os, &record.to_js())?;
+                let new: Vec<_> = store
+                    .records
+                    .iter()
+                    .filter(|r| !here.contains(&r.id))
+                    .collect();
+                for chunk in new.chunks(RESTORE_CHUNK) {
+                    let Some((last, rest)) = chunk.split_last() else {
+                        continue;
+                    };
+                    // A chunk's adds are issued in one turn; one that fails (an
+                    // id that appeared meanwhile, a full disk) aborts the
+                    // transaction, and `end` reports why. Waiting for the
+                    // chunk's last add lets the page draw, and the
+                    // transaction stays open: its request is still pending.
+                    for record in rest {
+                        tx.add_now(&os, &record.to_js())?;
+                    }
+                    tx.add(&store.store, &last.to_js()).await?;
+                    written += chunk.len() as u32;
+                    progress(RestoreProgress {
+                        written,
+                        total: records,
+                    });
                 }
             }
             tx.put(AuditLog::NAME, &event.to_js()).await
