@@ -536,3 +536,43 @@ async fn a_large_restore_reports_its_progress_chunk_by_chunk_and_commits_whole()
     );
     assert_eq!(sealed_records(&other).await, sealed_records(&a.name).await);
 }
+
+#[wasm_bindgen_test]
+async fn after_a_restore_every_clients_index_is_rebuilt_whatever_their_number() {
+    let a = created("rebuild-many-a").await;
+    // More clients than the rebuild seals between two pauses.
+    let mut clients = Vec::new();
+    for i in 0..90 {
+        let c = add_client(&a.vault, &format!("Indexed {i:02}")).await;
+        save_note(&a.vault, &c, &format!("note of {i}")).await;
+        if i % 3 == 0 {
+            save_note(&a.vault, &c, "a second note").await;
+        }
+        clients.push(c);
+    }
+    let file = a.vault.create_backup(NOW, "2025-06-15").await.unwrap();
+    let (_, door) = fresh_door("rebuild-many-b").await;
+    let restored = expect_open(
+        door.restore(&file.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+    let overview = restored.note_overview().await.unwrap();
+    for (i, c) in clients.iter().enumerate() {
+        let expected: usize = if i % 3 == 0 { 2 } else { 1 };
+        assert_eq!(
+            overview.of(c.id.as_str()).unwrap().notes as usize,
+            expected,
+            "client {i}"
+        );
+        assert_eq!(
+            restored
+                .client_note_index(c.id.as_str())
+                .await
+                .unwrap()
+                .notes()
+                .len(),
+            expected,
+            "client {i}"
+        );
+    }
+}

@@ -60,15 +60,20 @@ pub fn late_by(hours: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    #[test]
+    // The `ui` module exists only on wasm32, where a plain `#[test]` is never
+    // run: these run in the browser with the rest of the wasm tests.
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn counts_are_singular_or_plural() {
         assert_eq!(count(1u32, "note", "notes"), "1 note");
         assert_eq!(count(0u32, "note", "notes"), "0 notes");
         assert_eq!(count(3u32, "addendum", "addenda"), "3 addenda");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn strength_lines_do_not_repeat_themselves() {
         let line = passphrase_strength(Strength::Strong, false);
         assert_eq!(

@@ -46,6 +46,8 @@ const READ_ALL_ABOVE: usize = 500;
 /// How many notes a rebuild opens between two pauses for the page: about
 /// 20 ms of work on this machine's kind.
 const REBUILD_CHUNK: u32 = 200;
+/// How many clients' indexes a rebuild seals between two pauses.
+const SEAL_CHUNK: usize = 40;
 
 /// What the home screen shows of the notes: every client's tally, and the
 /// notes that cannot be opened.
@@ -508,13 +510,21 @@ impl Vault {
                 value: summary.clone(),
                 ..summary_slot
             };
-            let batch = self.with_keys(|keys| {
-                let mut batch = Batch::new();
-                for client in &changed {
-                    batch = slots[client].write_index(batch, keys)?;
+            // Sealed a few clients at a time with a pause between (after a
+            // restore every client's index is new): still one transaction.
+            let changed: Vec<&String> = changed.iter().collect();
+            let mut batch = Batch::new();
+            for (i, clients) in changed.chunks(SEAL_CHUNK).enumerate() {
+                if i > 0 {
+                    gloo::timers::future::TimeoutFuture::new(0).await;
                 }
-                summary_slot.write_summary(batch, keys)
-            })?;
+                batch = self.with_keys(|keys| {
+                    clients.iter().try_fold(batch, |batch, client| {
+                        slots[*client].write_index(batch, keys)
+                    })
+                })?;
+            }
+            let batch = self.with_keys(|keys| summary_slot.write_summary(batch, keys))?;
             batch.commit(self.connection()).await
         };
         match written {
