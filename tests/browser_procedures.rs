@@ -1446,3 +1446,56 @@ async fn the_search_reads_every_note_a_chunk_at_a_time_and_can_stop() {
         Err(VaultError::Locked)
     ));
 }
+
+/// A note of `client` dated `day`, signed with `plan` as its plan.
+async fn signed_on(
+    vault: &psynotes::vault::open_vault::Vault,
+    client: &psynotes::domain::Client,
+    day: &str,
+    plan: &str,
+) -> String {
+    let handle = new_note(vault, client).await;
+    let mut draft = handle.start();
+    draft.set_section("plan", plan);
+    let mut draft = complete(draft);
+    draft.date_of_service = Some(psynotes::domain::Date::parse(day).unwrap());
+    let note = draft
+        .sign(
+            psynotes::domain::References::client(client),
+            &clinician(),
+            Timestamp(NOW),
+            72,
+            Some("Written up from the session record.".into()),
+        )
+        .unwrap();
+    handle.sign(note, NOW).await.unwrap();
+    handle.id().to_owned()
+}
+
+#[wasm_bindgen_test]
+async fn copy_from_last_note_offers_only_a_note_dated_on_or_before_the_one_written() {
+    let Created { vault, .. } = created("copy-forward-date").await;
+    let c = add_client(&vault, "Copy Forward").await;
+    let march = signed_on(&vault, &c, "2025-03-01", "march plan").await;
+    let april = signed_on(&vault, &c, "2025-04-01", "april plan").await;
+    let late_entry = save_dated_note(&vault, &c, "late", Some("2025-03-15")).await;
+
+    use psynotes::domain::Date;
+    let day = |d: &str| Some(Date::parse(d).unwrap());
+    let last = |on: Option<Date>| {
+        let vault = vault.clone();
+        let c = c.clone();
+        let except = late_entry.id.0.clone();
+        async move {
+            vault
+                .last_signed_note(c.id.as_str(), &except, on)
+                .await
+                .map(|n| n.id().0.clone())
+        }
+    };
+    assert_eq!(last(day("2025-03-15")).await, Some(march.clone()));
+    assert_eq!(last(day("2025-04-01")).await, Some(april.clone()));
+    assert_eq!(last(day("2025-06-01")).await, Some(april.clone()));
+    assert_eq!(last(None).await, Some(april));
+    assert_eq!(last(day("2025-02-01")).await, None);
+}

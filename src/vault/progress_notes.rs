@@ -5,7 +5,7 @@
 //! write goes through [`super::note_commit`].
 
 use crate::domain::{
-    Client, ClientId, ProgressNote, ProgressNoteDraft, ProgressNoteId, SignedProgressNote,
+    Client, ClientId, Date, ProgressNote, ProgressNoteDraft, ProgressNoteId, SignedProgressNote,
     Template, Timestamp,
 };
 
@@ -139,12 +139,15 @@ impl Vault {
         }
     }
 
-    /// The client's most recent signed note other than `except`, for "Copy
-    /// from last note". A failure to read is no note: it must not block editing.
+    /// The client's most recent signed note other than `except` and not
+    /// dated after `on_or_before` (the note being written: a late entry for
+    /// March must not copy April's plan), for "Copy from last note". A
+    /// failure to read is no note: it must not block editing.
     pub async fn last_signed_note(
         &self,
         client_id: &str,
         except: &str,
+        on_or_before: Option<Date>,
     ) -> Option<SignedProgressNote> {
         let notes = self.progress_notes_of(client_id).await.ok()?;
         notes
@@ -153,7 +156,10 @@ impl Vault {
             .filter_map(|s| match s.value {
                 ProgressNote::Signed(signed)
                     if signed.client_id().as_str() == client_id
-                        && signed.id().as_str() != except =>
+                        && signed.id().as_str() != except
+                        && on_or_before.is_none_or(|day| {
+                            signed.date_of_service().is_none_or(|d| d <= day)
+                        }) =>
                 {
                     Some(signed)
                 }

@@ -97,7 +97,11 @@ fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoV
                 let next = match opened {
                     Ok(OpenedNote::Draft(note)) => {
                         let previous = vault
-                            .last_signed_note(client.id.as_str(), note.id())
+                            .last_signed_note(
+                                client.id.as_str(),
+                                note.id(),
+                                note.start().date_of_service,
+                            )
                             .await
                             .map(Box::new);
                         Phase::Draft { note, previous }
