@@ -81,6 +81,11 @@ test("a psychotherapy note stays out of the progress timeline and the home searc
   await page.getByLabel("Subjective", { exact: true }).fill("Ordinary session words about sleep.");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(saveStatus(page, "Saved")).toBeVisible();
+  // Also beside the Save button at the foot of the form, where the page's
+  // indicator may be scrolled away (for the eyes only: one live region).
+  const echo = page.locator(".actions .save-status");
+  await expect(echo).toHaveText("Saved");
+  await expect(echo).toHaveAttribute("aria-hidden", "true");
   await page.locator(".breadcrumb").getByRole("link", { name: "Sam Lee" }).click();
 
   await page.getByRole("link", { name: "Psychotherapy notes" }).click();

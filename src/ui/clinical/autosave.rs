@@ -267,17 +267,7 @@ impl Autosave {
 /// in flight and "Saved" only after it committed; a failure is an alert.
 #[component]
 pub fn SaveIndicator(autosave: Autosave) -> impl IntoView {
-    let text = move || {
-        if autosave.saving.get() {
-            return "Saving…";
-        }
-        match autosave.status.get() {
-            SaveStatus::Clean => "",
-            SaveStatus::Unsaved => "Unsaved changes",
-            SaveStatus::Saved => "Saved",
-            SaveStatus::Failed(_) => "Not saved",
-        }
-    };
+    let text = move || status_words(autosave);
     let failure = move || match autosave.status.get() {
         SaveStatus::Failed(message) => Some(message),
         _ => None,
@@ -288,4 +278,26 @@ pub fn SaveIndicator(autosave: Autosave) -> impl IntoView {
             <p class="alert" role="alert">{message}" Your text is still here; it will be saved again when you keep typing, or press Save."</p>
         })}
     }
+}
+
+/// What the save indicator says (tracked).
+fn status_words(autosave: Autosave) -> &'static str {
+    if autosave.saving.get() {
+        return "Saving…";
+    }
+    match autosave.status.get() {
+        SaveStatus::Clean => "",
+        SaveStatus::Unsaved => "Unsaved changes",
+        SaveStatus::Saved => "Saved",
+        SaveStatus::Failed(_) => "Not saved",
+    }
+}
+
+/// The save state again, beside a Save button at the foot of a long form,
+/// where the page's indicator is scrolled out of sight. For the eyes only:
+/// the indicator at the top is the live region, so a screen reader hears each
+/// change once.
+#[component]
+pub fn SaveEcho(autosave: Autosave) -> impl IntoView {
+    view! { <span class="save-status" aria-hidden="true">{move || status_words(autosave)}</span> }
 }

@@ -419,7 +419,7 @@ fn DraftEditor(
                                 {previous.get_value().map(|previous| view! { <CopyForward form=form previous=previous form_version=form_version /> })}
                                 <SectionFields form=form />
                             </section>
-                            <SignPanel form=form client=client.clone() note=handle on_save=save on_signed=on_signed />
+                            <SignPanel form=form client=client.clone() note=handle on_save=save on_signed=on_signed autosave=autosave />
                             <DiscardDraft note=handle autosave=autosave client_href=format!("/clients/{}", client.id) />
                         </div>
                     </div>

@@ -22,7 +22,7 @@ use crate::vault::amendable_note::AmendableNote;
 use crate::vault::conflict::SaveError;
 use crate::vault::editable_progress_note::EditableProgressNote;
 
-use super::autosave::SaveFuture;
+use super::autosave::{Autosave, SaveEcho, SaveFuture};
 use super::common::{format_date, format_minutes, IssueList};
 use super::note_form::{field_element, NoteForm, ISSUE_PREFIX};
 
@@ -143,6 +143,8 @@ pub fn SignPanel(
     note: StoredValue<EditableProgressNote, LocalStorage>,
     on_save: Callback<()>,
     on_signed: Callback<(AmendableNote, Option<String>)>,
+    /// The editor's autosave, whose state shows again beside "Save".
+    autosave: Autosave,
 ) -> impl IntoView {
     let session = use_session();
     let client = StoredValue::new(client);
@@ -335,6 +337,7 @@ pub fn SignPanel(
                 <button type="button" node_ref=sign_button disabled=move || sign.pending().get() on:click=start_review>
                     "Sign and lock"
                 </button>
+                <SaveEcho autosave=autosave />
             </div>
             <p class="field-hint">"A signed note cannot be changed. Corrections are added as signed addenda."</p>
             {move || review.get().map(|r| {
