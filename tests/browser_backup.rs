@@ -534,6 +534,9 @@ async fn a_large_restore_reports_its_progress_chunk_by_chunk_and_commits_whole()
         restored.clients().await.unwrap().len(),
         a.vault.clients().await.unwrap().len()
     );
+    // The file restored from counts as the last backup, from when it was made.
+    assert_eq!(a.vault.last_backup_ms().await.unwrap(), None);
+    assert_eq!(restored.last_backup_ms().await.unwrap(), Some(NOW));
     assert_eq!(sealed_records(&other).await, sealed_records(&a.name).await);
 }
 

@@ -32,7 +32,11 @@ pub fn BackupPage() -> impl IntoView {
 
 /// "Last backup: N days ago", with a warning past the reminder threshold.
 #[component]
-pub fn BackupReminder() -> impl IntoView {
+pub fn BackupReminder(
+    /// Leaves out the link to the Backup page (for that page itself).
+    #[prop(optional)]
+    without_link: bool,
+) -> impl IntoView {
     let session = use_session();
     let last = LocalResource::new(move || {
         session.backups_made.track();
@@ -57,8 +61,7 @@ pub fn BackupReminder() -> impl IntoView {
                 <p class=if overdue { "notice" } else { "status" } role="status">
                     {text}
                     {overdue.then_some(" Back up now: a lost or reset tablet takes its notes with it.")}
-                    " "
-                    <a href="/records">"Backup and export"</a>
+                    {(!without_link).then(|| view! { " " <a href="/records">"Backup and export"</a> })}
                 </p>
             }
         })
@@ -91,7 +94,7 @@ fn BackupSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="backup-heading">
             <h2 id="backup-heading">"Encrypted backup"</h2>
-            <BackupReminder />
+            <BackupReminder without_link=true />
             <p>
                 "One file with every client and note, still encrypted. Psychotherapy notes travel in it encrypted too, and can only be read by restoring into Psynotes with your passphrase or recovery key."
             </p>

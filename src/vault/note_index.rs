@@ -226,15 +226,20 @@ impl Vault {
         // check's work (`verify_note_index`): its count reads the whole notes
         // store, which on disk costs a first tap after unlocking tens of
         // milliseconds.
-        if self.index_doubted() {
+        let slot = if self.index_doubted() {
             self.verify_note_index().await?;
+            self.index_slot(client_id).await?
         } else if !self.index_checked() {
-            let summary = self.summary_slot().await?;
+            // Read together: the slot is used only if the summary is sound.
+            let (summary, slot) = futures::join!(self.summary_slot(), self.index_slot(client_id));
+            let summary = summary?;
             if summary.version.is_none() || summary.damaged {
-                self.check_index().await?;
+                return Ok(self.check_index().await?.index_of(client_id));
             }
-        }
-        let slot = self.index_slot(client_id).await?;
+            slot?
+        } else {
+            self.index_slot(client_id).await?
+        };
         if !slot.damaged {
             return Ok(slot.value);
         }

@@ -22,7 +22,7 @@ use super::entry::{Entry, PassphraseReset};
 use super::header::VaultHeader;
 use super::kdf_worker::derive_kek_off_thread;
 use super::keyring::Keyring;
-use super::meta::{meta_value, HEADER_ID};
+use super::meta::{meta_value, HEADER_ID, LAST_BACKUP_ID};
 use super::open_vault::Vault;
 use super::reads::read_ids;
 use super::sealer::Sealer;
@@ -150,6 +150,14 @@ impl VaultDoor {
                     });
                 }
             }
+            // The file restored from is a backup, made when it says: the
+            // reminder counts from it (it is at least as new as any date of
+            // an earlier backup the file itself carries).
+            tx.put(
+                VAULT_META,
+                &meta_value(LAST_BACKUP_ID, &backup.created_at_ms.to_string()),
+            )
+            .await?;
             tx.put(AuditLog::NAME, &event.to_js()).await
         };
         let result = work.await;

@@ -149,7 +149,7 @@ test("autosave keeps text typed just before a reload", async ({ page }) => {
   await page.reload();
   await unlock(page);
   expect(page.url()).toBe(url);
-  await expect(page.getByText("Restored unsaved changes")).toBeVisible();
+  await expect(page.getByText("Opened with the changes kept on this device since you last tapped Save")).toBeVisible();
   await expect(page.getByLabel("Subjective", { exact: true })).toHaveValue("Typed, never saved by hand.");
 
   // The never-committed note is findable from the client's timeline.

@@ -208,7 +208,10 @@ fn DraftEditor(
     let form_version = RwSignal::new(0u32);
     let notice = match note.recovered() {
         Recovered::Nothing => None,
-        Recovered::UnsavedChanges => Some(Ok("Restored unsaved changes.".to_owned())),
+        Recovered::UnsavedChanges => Some(Ok(
+            "Opened with the changes kept on this device since you last tapped Save. Save puts them in the note."
+                .to_owned(),
+        )),
         Recovered::Unreadable(e) => Some(Err(format!(
             "Unsaved changes kept for this note could not be restored. {e}"
         ))),
