@@ -39,7 +39,7 @@ pub fn RecoveryKeyScreen() -> impl IntoView {
         <div class="card narrow">
             <h1 tabindex="-1">"Your recovery key"</h1>
             <p>
-                "If you forget your passphrase, this key is the only way back into your notes. Write it down or print it, and keep it somewhere safe and away from this device. It will not be shown again."
+                "If you forget your passphrase, this key is the only way back into your notes. Write it down or print it, and keep it somewhere safe and away from this device. It will not be shown again: if you leave before confirming below, a new key is made the next time you unlock, and this one stops working."
             </p>
             <p class="recovery-key" aria-label="Recovery key">{groups}</p>
             <div class="actions">
