@@ -57,10 +57,11 @@ test-node:
 ## test-browser: wasm-bindgen-test in Chromium, then Firefox, then WebKit
 test-browser: test-browser-chromium test-browser-firefox test-browser-webkit
 
+# --tests everywhere: the doctests are native and already ran once under test-native.
 test-browser-chromium:
-	cargo test --no-fail-fast --target wasm32-unknown-unknown
+	cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
-# --tests: the doctests are native and already ran once. The runner gets each
+# The runner gets each
 # test binary without its debug sections (330 MB of DWARF per binary, ~11 s each).
 LEAN_RUNNER := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="node $(CURDIR)/tests/engines/strip-debug-runner.mjs"
 test-browser-firefox:
