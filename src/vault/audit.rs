@@ -126,6 +126,11 @@ pub enum AuditAction {
     SyncStarted,
     /// Syncing was turned off; every record stays on this device.
     SyncStopped,
+    /// A questionnaire was started (its first answer was stored). The event
+    /// names the record only: which questionnaire it is is record content.
+    QuestionnaireStarted,
+    /// A questionnaire was finished and scored.
+    QuestionnaireFinished,
 }
 
 impl AuditAction {
@@ -180,6 +185,8 @@ impl AuditAction {
             AuditAction::JoinedSyncedVault => "This device joined the synced vault".to_owned(),
             AuditAction::SyncStarted => "Turned syncing on".to_owned(),
             AuditAction::SyncStopped => "Turned syncing off".to_owned(),
+            AuditAction::QuestionnaireStarted => "Started a questionnaire".to_owned(),
+            AuditAction::QuestionnaireFinished => "Finished a questionnaire".to_owned(),
         }
     }
 }

@@ -102,6 +102,13 @@ pub enum VaultError {
     /// what to check.
     #[error("{}", sentence(.0))]
     Sync(String),
+    /// The questionnaire was finished (here, in another tab or on another
+    /// device), so its answers can no longer change.
+    #[error("This questionnaire was already finished, so its answers cannot change. Start a new questionnaire to record new answers.")]
+    QuestionnaireFinished,
+    /// A questionnaire could not be answered or finished as asked.
+    #[error(transparent)]
+    Measure(#[from] crate::domain::measure::MeasureError),
     /// An add found its key taken (internal: callers turn it into their own error).
     #[error("A record with this id already exists. Nothing was changed.")]
     Constraint,

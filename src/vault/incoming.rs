@@ -10,7 +10,7 @@
 //! record, whatever order they came in.
 //!
 //! Only the stores that travel are merged here: clients, progress notes,
-//! psychotherapy notes and the audit log. Drafts and settings belong to the
+//! psychotherapy notes, questionnaires and the audit log. Drafts and settings belong to the
 //! device; the note index and the practice summary are derived, and rebuilt.
 
 use crate::domain::record_merge::LeafKind;
@@ -20,15 +20,18 @@ use super::keyring::Keyring;
 use super::record::{Sealed, StoredRecord};
 use super::revision_tree::{Leaf, RevTree};
 use super::sealer::{RecordRules, Sealer};
-use super::store::{AuditLog, Clients, EncryptedStore, ProgressNotes, PsychotherapyNotes};
+use super::store::{
+    AuditLog, Clients, EncryptedStore, MeasureResults, ProgressNotes, PsychotherapyNotes,
+};
 use super::VaultError;
 
 /// The stores whose records travel between replicas.
-pub const REPLICATED_STORES: [&str; 4] = [
+pub const REPLICATED_STORES: [&str; 5] = [
     Clients::NAME,
     ProgressNotes::NAME,
     PsychotherapyNotes::NAME,
     AuditLog::NAME,
+    MeasureResults::NAME,
 ];
 
 /// What taking in one record did to it.
@@ -97,6 +100,11 @@ pub fn merge_into(
         }
         s if s == PsychotherapyNotes::NAME => Ok(merge_with(
             &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()),
+            current,
+            incoming,
+        )),
+        s if s == MeasureResults::NAME => Ok(merge_with(
+            &Sealer::<MeasureResults>::new(keys.records()),
             current,
             incoming,
         )),

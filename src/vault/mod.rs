@@ -84,6 +84,8 @@ pub mod kdf_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod lock_channel;
 #[cfg(target_arch = "wasm32")]
+pub mod measures;
+#[cfg(target_arch = "wasm32")]
 mod meta;
 #[cfg(target_arch = "wasm32")]
 mod note_commit;

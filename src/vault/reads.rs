@@ -62,6 +62,30 @@ pub async fn read_page(
     Ok(values.iter().map(raw).collect())
 }
 
+/// Reads the records of `store` (still sealed) whose keys start with
+/// `prefix`, in key order: a group of records read without the rest.
+pub async fn read_prefix(
+    connection: &Connection,
+    store: &str,
+    prefix: &str,
+) -> Result<Vec<RawRecord>, VaultError> {
+    // Every key with the prefix sorts between the prefix and the prefix
+    // followed by the highest code unit.
+    let upper = format!("{prefix}\u{ffff}");
+    let range = rexie::KeyRange::bound(
+        &JsValue::from_str(prefix),
+        &JsValue::from_str(&upper),
+        Some(false),
+        Some(false),
+    )
+    .map_err(rexie::Error::from)?;
+    let db = connection.reads()?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let values = tx.store(store)?.get_all(Some(range), None).await?;
+    end_read(tx);
+    Ok(values.iter().map(raw).collect())
+}
+
 /// Reads one record of `store` (still sealed).
 pub async fn read_one(
     connection: &Connection,

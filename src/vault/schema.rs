@@ -26,7 +26,9 @@ pub const DB_NAME: &str = "psynotes";
 ///   has not seen). Records gain revision histories in the same release, but
 ///   that needs no upgrade: old records are read as they are and rewritten
 ///   in the new shape at their next edit.
-pub const DB_VERSION: u32 = 3;
+/// - 4: adds `measure_results` (questionnaire drafts and results, under the
+///   records key).
+pub const DB_VERSION: u32 = 4;
 
 /// Opens database `name` at `version`, creating or upgrading its stores.
 pub(in crate::vault) async fn open_and_upgrade(

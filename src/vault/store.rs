@@ -4,7 +4,10 @@
 //! to seal a psychotherapy note with the records key or to read the
 //! `psychotherapy_notes` store with anything but the psychotherapy key.
 
+use sha2::{Digest, Sha256};
+
 use crate::crypto::{Audit, Drafts, Psychotherapy, Purpose, Records};
+use crate::domain::measure::MeasureRecord;
 use crate::domain::record_merge::LeafKind;
 use crate::domain::ProgressNote;
 
@@ -59,6 +62,28 @@ impl EncryptedStore for ProgressNotes {
         }
     }
 }
+/// Questionnaires (PHQ-9, GAD-7…): a draft while answered, then the result,
+/// under the same id. Under the records key: test results are part of the
+/// record (45 CFR 164.501 excludes them from psychotherapy notes). A finished
+/// result merges like a signed note: no draft revision ever replaces it.
+pub enum MeasureResults {}
+impl EncryptedStore for MeasureResults {
+    const NAME: &'static str = "measure_results";
+    type Purpose = Records;
+
+    fn leaf_kind(plaintext: &[u8]) -> LeafKind {
+        match serde_json::from_slice::<MeasureRecord>(plaintext) {
+            Ok(MeasureRecord::Result(_)) => LeafKind::Signed {
+                content_sha256: Sha256::digest(plaintext)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+                addenda: Vec::new(),
+            },
+            _ => LeafKind::Plain,
+        }
+    }
+}
 store!(
     /// Psychotherapy notes, under their own key (45 CFR 164.501).
     PsychotherapyNotes, "psychotherapy_notes", Psychotherapy
@@ -100,7 +125,7 @@ pub const SYNC_OUTBOX: &str = "sync_outbox";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 9] = [
+pub const ALL_STORES: [&str; 10] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -110,18 +135,20 @@ pub const ALL_STORES: [&str; 9] = [
     NoteIndex::NAME,
     PracticeSummaryStore::NAME,
     SYNC_OUTBOX,
+    MeasureResults::NAME,
 ];
 
 /// The stores a backup holds: all but the derived ones. The note index and the
 /// practice summary are rebuilt from the notes after a restore or a merge, so
 /// a backup never carries a second, possibly disagreeing, account of them.
-pub const BACKED_UP_STORES: [&str; 6] = [
+pub const BACKED_UP_STORES: [&str; 7] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
     PsychotherapyNotes::NAME,
     AuditLog::NAME,
     DraftsStore::NAME,
+    MeasureResults::NAME,
 ];
 
 #[cfg(test)]
@@ -141,7 +168,8 @@ mod tests {
                 "drafts",
                 "note_index",
                 "practice_summary",
-                "sync_outbox"
+                "sync_outbox",
+                "measure_results"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();
@@ -166,5 +194,10 @@ mod tests {
             "psychotherapy"
         );
         assert_eq!(<ProgressNotes as EncryptedStore>::Purpose::LABEL, "records");
+        assert_eq!(
+            <MeasureResults as EncryptedStore>::Purpose::LABEL,
+            "records",
+            "results are part of the record"
+        );
     }
 }
