@@ -46,6 +46,9 @@ pub struct Gate {
     reset: StoredValue<Option<PassphraseReset>, LocalStorage>,
     /// The idle clock of the vault open behind the current screen.
     activity: StoredValue<LastActivity, LocalStorage>,
+    /// The vault was locked because a client finished a questionnaire: the
+    /// unlock screen asks for the tablet back until the next unlock.
+    pub handed_back: RwSignal<bool>,
 }
 
 impl Gate {
@@ -59,6 +62,7 @@ impl Gate {
             handover: StoredValue::new_local(None),
             reset: StoredValue::new_local(None),
             activity: StoredValue::new_local(LastActivity::starting_now()),
+            handed_back: RwSignal::new(false),
         }
     }
 
@@ -80,6 +84,7 @@ impl Gate {
             self.activity.set_value(LastActivity::starting_now());
         }
         self.locker.set_value(Some(entry.locker()));
+        self.handed_back.set(false);
         match entry {
             Entry::Open(vault) => {
                 self.vault.set_value(Some(vault));

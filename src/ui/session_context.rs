@@ -12,6 +12,7 @@ use crate::domain::Settings;
 use crate::export::ExportRequest;
 use crate::vault::audit::LockReason;
 use crate::vault::lock_channel::LockChannel;
+use crate::vault::measures::OpenQuestionnaire;
 use crate::vault::open_vault::Vault;
 use crate::vault::sync::engine::SyncEngine;
 use crate::vault::sync::status::SyncStatus;
@@ -47,6 +48,9 @@ pub struct Session {
     /// pages that list records read them again.
     pub received: RwSignal<u64>,
     sync: StoredValue<Option<SyncEngine>, LocalStorage>,
+    /// The questionnaire handed to a client. While set, the shell shows it
+    /// alone: no navigation, no record. It ends only by locking.
+    pub handoff: RwSignal<Option<OpenQuestionnaire>, LocalStorage>,
 }
 
 impl Session {
@@ -65,6 +69,7 @@ impl Session {
             sync_status: RwSignal::new(SyncStatus::Off),
             received: RwSignal::new(0),
             sync: StoredValue::new_local(None),
+            handoff: RwSignal::new_local(None),
         };
         session.restart_sync();
         // Another tab locked: lock here too, without echoing it back.

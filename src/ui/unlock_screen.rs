@@ -113,6 +113,9 @@ pub fn UnlockScreen() -> impl IntoView {
 
     view! {
         <div class="card narrow">
+            <Show when=move || use_gate().handed_back.get()>
+                <p class="handed-back" role="status">"Please hand the tablet back."</p>
+            </Show>
             <h1 tabindex="-1">"Unlock your notes"</h1>
             <form on:submit=submit>
                 // Password managers file the passphrase under this name.

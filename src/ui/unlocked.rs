@@ -17,7 +17,7 @@ use crate::vault::sync::status::SyncStatus;
 use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
-    NotesToSignPage, ProgressNotePage, PsychotherapyPage,
+    MeasuresPage, NotesToSignPage, ProgressNotePage, PsychotherapyPage, QuestionnaireScreen,
 };
 use super::footer::SyncInUse;
 use super::gate_state::use_gate;
@@ -65,16 +65,32 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
         Effect::new(move || in_use.set(session.sync_status.get() != SyncStatus::Off));
         on_cleanup(move || in_use.set(false));
     }
-    let location = use_location();
-    focus_heading_on_navigation();
 
     view! {
+        // The idle lock applies to a questionnaire in a client's hands too.
         <AutoLock
             idle_minutes=Signal::derive(move || session.settings.with(|s| s.idle_lock_minutes))
             grace_seconds=Signal::derive(move || session.settings.with(|s| s.hidden_grace_seconds))
             last_activity=use_gate().last_activity()
             on_lock=Callback::new(move |reason| session.lock(reason))
         />
+        // Handed to a client, the tablet shows the questionnaire and nothing
+        // else. The record below is unmounted, not hidden: no name or note
+        // stays in the page for the client to find.
+        {move || match session.handoff.get() {
+            Some(open) => view! { <QuestionnaireScreen open=open /> }.into_any(),
+            None => view! { <Workspace /> }.into_any(),
+        }}
+    }
+}
+
+/// The app as the clinician sees it: navigation, the Lock button, the pages.
+#[component]
+fn Workspace() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    focus_heading_on_navigation();
+    view! {
         <header class="shell__header">
             <span class="shell__name">"Psynotes"</span>
             <nav class="shell__nav" aria-label="Main">
@@ -100,6 +116,7 @@ fn SessionShell(vault: Vault, settings: Settings, on_close: Callback<()>) -> imp
                     <Route path=path!("edit") view=ClientEditPage />
                     <Route path=path!("notes/:note") view=ProgressNotePage />
                     <Route path=path!("psychotherapy") view=PsychotherapyPage />
+                    <Route path=path!("measures") view=MeasuresPage />
                 </ParentRoute>
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/records") view=BackupPage />

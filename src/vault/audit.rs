@@ -44,6 +44,9 @@ pub enum LockReason {
     PageRestored,
     /// The app reloaded to install an update.
     Update,
+    /// A client finished (or stopped) a questionnaire on the tablet: the
+    /// clinician unlocks to see the record again.
+    HandedBack,
 }
 
 impl LockReason {
@@ -56,6 +59,7 @@ impl LockReason {
             LockReason::OtherTab => "another tab",
             LockReason::PageRestored => "page restored",
             LockReason::Update => "update",
+            LockReason::HandedBack => "questionnaire handed back",
         }
     }
 }

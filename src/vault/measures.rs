@@ -135,6 +135,10 @@ struct State {
     draft: RefCell<QuestionnaireDraft>,
     /// The revision stored (`None`: nothing answered yet).
     rev: RefCell<Option<Version>>,
+    /// Held by each answer and by finish from reading the draft to storing
+    /// it: two quick taps are written one after the other, each from the
+    /// revision the one before stored, and neither is lost.
+    writes: futures::lock::Mutex<()>,
 }
 
 impl OpenQuestionnaire {
@@ -144,6 +148,7 @@ impl OpenQuestionnaire {
                 vault,
                 draft: RefCell::new(draft),
                 rev: RefCell::new(rev),
+                writes: futures::lock::Mutex::new(()),
             }),
         }
     }
@@ -161,6 +166,7 @@ impl OpenQuestionnaire {
     /// Records option `option` of item `item` (both 0-based) and stores it.
     /// On an error nothing changed, here or on disk.
     pub async fn answer(&self, item: usize, option: usize, now_ms: i64) -> Result<(), VaultError> {
+        let _turn = self.inner.writes.lock().await;
         let definition = self.definition()?;
         let mut draft = self.draft();
         draft.answer(definition, item, option, Timestamp(now_ms))?;
@@ -174,6 +180,7 @@ impl OpenQuestionnaire {
         option: Option<usize>,
         now_ms: i64,
     ) -> Result<(), VaultError> {
+        let _turn = self.inner.writes.lock().await;
         let definition = self.definition()?;
         let mut draft = self.draft();
         draft.answer_follow_up(definition, option, Timestamp(now_ms))?;
@@ -188,6 +195,7 @@ impl OpenQuestionnaire {
         administered_by: &ClinicianProfile,
         now_ms: i64,
     ) -> Result<MeasureResult, VaultError> {
+        let _turn = self.inner.writes.lock().await;
         let definition = self.definition()?;
         let result = self.draft().finish(
             definition,

@@ -1,6 +1,7 @@
 //! A client's record: the parent of every page about one client. It loads the
 //! client once, draws the client's name and the record's tabs, and renders the
-//! page below it (timeline, edit, a progress note, psychotherapy notes).
+//! page below it (timeline, edit, a progress note, measures, psychotherapy
+//! notes). Risk flags of the latest questionnaire results show on every tab.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -10,6 +11,7 @@ use crate::ui::session_context::use_session;
 
 use super::client_context::ClientRecordContext;
 use super::common::shown_name;
+use super::measures_page::RiskFlagNotice;
 use super::route_params::client_id_param;
 
 /// `/clients/:client/…`
@@ -38,7 +40,8 @@ pub fn ClientRecord() -> impl IntoView {
         }
         .into_any(),
         Some(Ok(client)) => view! {
-            <ClientHeader client=client />
+            <ClientHeader client=client.clone() />
+            <RiskFlagNotice client_id=client.id.0 />
             <Outlet />
         }
         .into_any(),
@@ -52,6 +55,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
     let name = shown_name(&client, false);
     let progress = format!("/clients/{id}");
     let private = format!("/clients/{id}/psychotherapy");
+    let measures = format!("/clients/{id}/measures");
     view! {
         <div class="client-header">
             <p class="breadcrumb">
@@ -60,6 +64,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
             </p>
             <nav class="tabs" aria-label="Client record">
                 <A href=progress exact=true attr:class="tab">"Progress notes"</A>
+                <A href=measures exact=true attr:class="tab">"Measures"</A>
                 <A href=private exact=true attr:class="tab">"Psychotherapy notes"</A>
             </nav>
         </div>

@@ -11,6 +11,9 @@
 //! - [`progress_note_editor`]: opening a note and editing a draft, with
 //!   [`session_fields`], [`risk_fields`], [`section_field`], [`sign`] and
 //!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
+//! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
+//!   time, drawn by [`measure_chart`]; [`questionnaire_screen`] is what the
+//!   client sees when the tablet is handed over;
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
@@ -32,9 +35,12 @@ mod common;
 mod conflict_panel;
 mod conflict_rows;
 mod conflicts_page;
+mod measure_chart;
+mod measures_page;
 mod note_form;
 mod progress_note_editor;
 mod psychotherapy;
+mod questionnaire_screen;
 mod risk_fields;
 mod route_params;
 mod search;
@@ -50,6 +56,8 @@ pub use client_list::ClientsPage;
 pub use client_record::ClientRecord;
 pub use client_timeline_page::ClientTimelinePage;
 pub use conflicts_page::ConflictsPage;
+pub use measures_page::MeasuresPage;
 pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;
+pub use questionnaire_screen::QuestionnaireScreen;
 pub use to_sign::NotesToSignPage;

@@ -1,0 +1,123 @@
+// Measurement-based care (issue: measures and treatment plans): a PHQ-9 handed
+// to the client on the tablet, which shows nothing else and cannot be left
+// without the passphrase; the score, its band, the item-9 flag and the chart
+// afterwards.
+import { test, expect, unlock } from "./fixtures.js";
+import { createVault } from "./fixtures.js";
+import { setClinician, createClient } from "./clinical-helpers.js";
+
+const NAME = "Morgan Questionnaire";
+const OTHER = "Avery Elsewhere";
+
+const OPTIONS = ["Not at all", "Several days", "More than half the days", "Nearly every day"];
+
+/** Opens the Measures tab of `name` and hands a new `measure` to the client. */
+async function handOver(page, measure) {
+  await page.getByRole("link", { name: "Measures", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Measures" })).toBeVisible();
+  await page.getByRole("button", { name: "New questionnaire" }).click();
+  await page.getByLabel("Questionnaire").selectOption({ label: measure });
+  await page.getByRole("button", { name: "Hand to client" }).click();
+}
+
+/** The radio groups of the questionnaire on screen, in order. */
+function items(page) {
+  return page.getByRole("main").getByRole("radiogroup");
+}
+
+test("a PHQ-9 handed to the client shows nothing else, is scored, flags item 9 and is charted", async ({ page }) => {
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, OTHER);
+  await createClient(page, NAME);
+  await handOver(page, "PHQ-9");
+
+  // Only the questionnaire: no navigation, no Lock button, no client's name.
+  await expect(page.getByRole("heading", { level: 1, name: /PHQ-9/ })).toBeVisible();
+  await expect(page.getByRole("navigation")).toHaveCount(0);
+  // The one link is the skip link to the questionnaire itself.
+  await expect(page.getByRole("link").filter({ hasNotText: "Skip to content" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Lock", exact: true })).toHaveCount(0);
+  await expect(page.getByText(NAME)).toHaveCount(0);
+  await expect(page.getByText(OTHER)).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Measures" })).toHaveCount(0);
+  // Nine items and the difficulty question, each a radio group named by its text.
+  await expect(items(page)).toHaveCount(10);
+  const first = page.getByRole("radiogroup", { name: "Little interest or pleasure in doing things" });
+  for (const option of OPTIONS) await expect(first.getByRole("radio", { name: option })).toBeVisible();
+  // Touch targets are large.
+  const box = await first.getByText("Several days").locator("..").boundingBox();
+  expect(box.height).toBeGreaterThanOrEqual(44);
+
+  // Going back in history does not leave the questionnaire.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/measures$/);
+  await expect(items(page)).toHaveCount(10);
+  await expect(page.getByRole("navigation")).toHaveCount(0);
+
+  // Items 1–8 "Several days" (8), item 9 "Several days" (1): total 9, mild.
+  for (let i = 0; i < 9; i++) {
+    await items(page).nth(i).getByRole("radio", { name: "Several days" }).check();
+  }
+  await page
+    .getByRole("radiogroup", { name: /how difficult have these problems made it/ })
+    .getByRole("radio", { name: "Somewhat difficult" })
+    .check();
+  await page.getByRole("button", { name: "Finish" }).click();
+
+  // Locked, asking for the tablet back; the passphrase returns to the record.
+  await expect(page.getByText("Please hand the tablet back.")).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("heading", { name: "Unlock your notes" })).toBeVisible();
+  await expect(page.getByText(NAME)).toHaveCount(0);
+  await unlock(page);
+  await expect(page.getByRole("heading", { level: 1, name: "Measures" })).toBeVisible();
+  await expect(page.getByText("Please hand the tablet back.")).toHaveCount(0);
+  await expect(page.getByText("Latest: PHQ-9 score: 9, mild")).toBeVisible();
+  // The item-9 flag, with the prompt for the safety plan, on every tab.
+  const flag = page.getByRole("region", { name: "Risk flag" });
+  await expect(flag).toContainText("item 9 answered “Several days”");
+  await expect(flag).toContainText("safety plan");
+  // The chart and its table.
+  await expect(page.getByRole("img", { name: "PHQ-9 over time" })).toBeVisible();
+  await expect(page.getByRole("table")).toContainText("9");
+  await page.getByRole("link", { name: "Progress notes", exact: true }).click();
+  await expect(page.getByRole("region", { name: "Risk flag" })).toBeVisible();
+
+  // The other client has no results and no flag.
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: new RegExp(OTHER) }).click();
+  await page.getByRole("link", { name: "Measures", exact: true }).click();
+  await expect(page.getByText("No questionnaires yet.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Risk flag" })).toHaveCount(0);
+});
+
+test("a questionnaire handed back unfinished keeps its answers as a draft and is finished later", async ({ page }) => {
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, NAME);
+  await handOver(page, "GAD-7");
+  await expect(items(page)).toHaveCount(8);
+  for (let i = 0; i < 3; i++) {
+    await items(page).nth(i).getByRole("radio", { name: "Nearly every day" }).check();
+  }
+  // Finishing with items unanswered asks first.
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page.getByRole("alert")).toContainText("Questions 4, 5, 6 and 7 have no answer yet");
+  await page.getByRole("button", { name: "Stop and hand the tablet back" }).click();
+  await expect(page.getByText("Please hand the tablet back.")).toBeVisible({ timeout: 15_000 });
+  await unlock(page);
+
+  await expect(page.getByText("GAD-7, started")).toContainText("3 of 7 answered");
+  await page.getByRole("button", { name: /Hand to client to finish/ }).click();
+  // The answers given are still chosen.
+  await expect(items(page).nth(0).getByRole("radio", { name: "Nearly every day" })).toBeChecked();
+  for (let i = 3; i < 7; i++) {
+    await items(page).nth(i).getByRole("radio", { name: "Not at all" }).check();
+  }
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page.getByText("Please hand the tablet back.")).toBeVisible({ timeout: 15_000 });
+  await unlock(page);
+  await expect(page.getByText("Latest: GAD-7 score: 9, mild")).toBeVisible();
+  await expect(page.getByText("GAD-7, started")).toHaveCount(0);
+  await expect(page.getByRole("img", { name: "GAD-7 over time" })).toBeVisible();
+});
