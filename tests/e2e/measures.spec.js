@@ -82,6 +82,12 @@ test("a PHQ-9 handed to the client shows nothing else, is scored, flags item 9 a
   await expect(page.getByRole("table")).toContainText("9");
   await page.getByRole("link", { name: "Progress notes", exact: true }).click();
   await expect(page.getByRole("region", { name: "Risk flag" })).toBeVisible();
+  // The next progress note's risk section carries it, with the prompt.
+  await page.getByRole("button", { name: "New progress note" }).click();
+  const inNote = page.getByRole("region", { name: "Questionnaire risk flag" });
+  await expect(inNote).toContainText("PHQ-9 on");
+  await expect(inNote).toContainText("item 9 answered “Several days”");
+  await expect(inNote).toContainText("safety plan");
 
   // The other client has no results and no flag.
   await page.getByRole("link", { name: "Clients", exact: true }).click();

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::domain::measure::{
-    self, current_risk_flags, MeasureResult, QuestionnaireDraft, RiskFinding,
+    self, current_risk_flags, MeasureResult, QuestionnaireDraft, RiskFinding, RiskFlag,
 };
 use crate::domain::Timestamp;
 use crate::ui::clock::now_ms;
@@ -259,6 +259,22 @@ fn local_date(at: Timestamp) -> String {
     )
 }
 
+/// A risk flag in words: "PHQ-9 on 2025-06-15: item 9 answered “Several
+/// days”." and what to do about it.
+pub(super) fn flag_line(result: &MeasureResult, flag: &RiskFlag) -> String {
+    let answer = match &flag.finding {
+        RiskFinding::Endorsed { answer, .. } => format!("answered \u{201c}{answer}\u{201d}"),
+        _ => "not answered".to_owned(),
+    };
+    format!(
+        "{} on {}: item {} {answer}. {}",
+        result.measure_name(),
+        result.administered_on(),
+        flag.item_number(),
+        flag.message
+    )
+}
+
 /// The risk flags of the client's latest results, on every tab of the record,
 /// with the prompt to review the safety plan.
 #[component]
@@ -275,21 +291,7 @@ pub fn RiskFlagNotice(
         let found = measures.get()?.ok()?;
         let flags: Vec<String> = current_risk_flags(&found.results)
             .into_iter()
-            .map(|(result, flag)| {
-                let answer = match &flag.finding {
-                    RiskFinding::Endorsed { answer, .. } => {
-                        format!("answered \u{201c}{answer}\u{201d}")
-                    }
-                    _ => "not answered".to_owned(),
-                };
-                format!(
-                    "{} on {}: item {} {answer}. {}",
-                    result.measure_name(),
-                    result.administered_on(),
-                    flag.item_number(),
-                    flag.message
-                )
-            })
+            .map(|(result, flag)| flag_line(result, flag))
             .collect();
         (!flags.is_empty()).then(|| {
             view! {

@@ -11,6 +11,7 @@ use crate::domain::{Ideation, ProgressNoteDraft, RiskAnswers, RiskAssessment};
 use crate::ui::private_text::private_text;
 
 use super::note_form::NoteForm;
+use super::note_measure_flags::NoteMeasureFlags;
 
 /// One ideation question as the form holds it.
 #[derive(Clone, Copy)]
@@ -65,6 +66,7 @@ pub fn RiskFields(form: NoteForm) -> impl IntoView {
         move || suicidal.present.get() == Some(true) || homicidal.present.get() == Some(true);
 
     view! {
+        <NoteMeasureFlags form=form />
         <IdeationQuestion form=form question=suicidal key="suicidal" label=RiskAssessment::SUICIDAL_LABEL sync=sync />
         <IdeationQuestion form=form question=homicidal key="homicidal" label=RiskAssessment::HOMICIDAL_LABEL sync=sync />
         <Show when=half_answered>
