@@ -202,6 +202,7 @@ pub async fn bench_vault(
         &Default::default(),
         &client_refs,
         &selected,
+        &[],
         Timestamp(0),
         &scope,
         &options,

@@ -45,6 +45,7 @@
 //! impl psynotes::domain::Exportable for Smuggled {}
 //! ```
 
+use super::measure::MeasureResult;
 use super::{AmendmentOutcome, Client, ProgressNote, ProgressNoteDraft, SignedProgressNote};
 
 mod sealed {
@@ -63,6 +64,10 @@ impl sealed::Sealed for SignedProgressNote {}
 impl Exportable for SignedProgressNote {}
 impl sealed::Sealed for ProgressNoteDraft {}
 impl Exportable for ProgressNoteDraft {}
+// A questionnaire's result is a test result, part of the record (45 CFR
+// 164.501 excludes it from psychotherapy notes).
+impl sealed::Sealed for MeasureResult {}
+impl Exportable for MeasureResult {}
 // The client's and clinician's words about an amendment of a progress note, which
 // must travel with that note (45 CFR 164.526(d)(5)).
 impl sealed::Sealed for AmendmentOutcome {}

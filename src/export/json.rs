@@ -6,9 +6,12 @@
 
 use std::borrow::Cow;
 
-use super::json_model::{Document, JsonClient, JsonClinician, JsonNote, JsonScope};
+use super::json_model::{
+    Document, JsonClient, JsonClinician, JsonMeasureResult, JsonNote, JsonScope,
+};
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
+use crate::domain::measure::MeasureResult;
 use crate::domain::{Client, ClientId, ClinicianProfile, ProgressNote, Timestamp};
 
 /// The `format` field of every export file, so a reader can tell it from other JSON.
@@ -30,8 +33,9 @@ pub(super) fn client_of<'a>(clients: &[&'a Client], id: &ClientId) -> Cow<'a, Cl
 
 /// The export file, pretty-printed.
 ///
-/// Writes `clients` and `notes` exactly as given, in the given order: choose and
-/// sort the notes with [`select`](super::select) first. `scope` and `options` are
+/// Writes `clients`, `notes` and questionnaire `results` exactly as given, in
+/// the given order: choose and sort them with [`select`](super::select) and
+/// [`select_results`](super::select_results) first. `scope` and `options` are
 /// recorded in the file so a reader knows what was asked for. `exported_at` should
 /// be on the same wall-clock footing as the notes' times (see the module doc of
 /// `time_format`).
@@ -39,6 +43,7 @@ pub fn to_json(
     clinician: &ClinicianProfile,
     clients: &[&Client],
     notes: &[&ProgressNote],
+    results: &[&MeasureResult],
     exported_at: Timestamp,
     scope: &ExportScope,
     options: &ExportOptions,
@@ -53,6 +58,10 @@ pub fn to_json(
         progress_notes: notes
             .iter()
             .map(|note| JsonNote::new(note, &client_of(clients, note.client_id())))
+            .collect(),
+        measure_results: results
+            .iter()
+            .map(|r| JsonMeasureResult::from(*r))
             .collect(),
     };
     // Strings, numbers, booleans and arrays of structs with string keys always
@@ -78,6 +87,7 @@ mod tests {
             &clinician(),
             &[&client],
             notes,
+            &[],
             exported_at(),
             &scope,
             options,
@@ -344,5 +354,72 @@ mod tests {
         let note = ProgressNote::Draft(draft);
         let value = export(&[&note], &ExportOptions::default());
         assert!(strings(&value).contains(&tricky));
+    }
+
+    #[test]
+    fn questionnaire_results_carry_every_answer_the_score_and_the_flag() {
+        use crate::domain::measure::fixtures::{make, phq9};
+        use crate::domain::measure::GAD_7;
+        use crate::export::select_results;
+
+        let client = client();
+        let scope = ExportScope::Client {
+            client_id: client.id.clone(),
+        };
+        let complete = phq9([1, 2, 0, 3, 1, 0, 2, 1, 2], "2024-03-05", 1);
+        // Items 2 and 7 unanswered: incomplete, never scored as zero.
+        let mut answers = [Some(1u8); 7];
+        answers[1] = None;
+        answers[6] = None;
+        let incomplete = make(&GAD_7, &answers, "2024-03-01", 2);
+        let mut elsewhere = phq9([0; 9], "2024-03-05", 3);
+        elsewhere = serde_json::from_value({
+            let mut v = serde_json::to_value(&elsewhere).unwrap();
+            v["client_id"] = "client-2".into();
+            v
+        })
+        .unwrap();
+        let all = vec![complete, incomplete, elsewhere];
+        let options = ExportOptions::default();
+        let selected = select_results(&all, scope.client_id(), &options);
+        let json = to_json(
+            &clinician(),
+            &[&client],
+            &[],
+            &selected,
+            exported_at(),
+            &scope,
+            &options,
+        );
+        let value: Value = serde_json::from_str(&json).unwrap();
+        let results = value["measure_results"].as_array().unwrap();
+        assert_eq!(results.len(), 2, "the other client's result stays out");
+        // In the order given.
+        let gad = &results[0];
+        assert_eq!(gad["measure"], "gad-7");
+        assert_eq!(gad["administered_on"], "2024-03-01");
+        assert_eq!(gad["status"], "incomplete");
+        assert_eq!(gad["total"], Value::Null);
+        assert_eq!(gad["band"], Value::Null);
+        assert_eq!(gad["missing_items"], serde_json::json!([2, 7]));
+        assert_eq!(gad["items"][1]["answer"], Value::Null);
+
+        let phq = &results[1];
+        assert_eq!(phq["measure"], "phq-9");
+        assert_eq!(phq["measure_name"], "PHQ-9");
+        assert_eq!(phq["measure_version"], 1);
+        assert_eq!(phq["status"], "complete");
+        assert_eq!(phq["total"], 12);
+        assert_eq!(phq["band"], "Moderate");
+        assert_eq!(phq["administered_by"], "Jane Doe, LCSW");
+        assert_eq!(phq["mode"], "self_report");
+        assert_eq!(phq["loinc_total"], "44261-6");
+        assert_eq!(phq["items"].as_array().unwrap().len(), 9);
+        assert_eq!(phq["items"][8]["number"], 9);
+        assert_eq!(phq["items"][8]["answer"], "More than half the days");
+        assert_eq!(phq["items"][8]["value"], 2);
+        assert_eq!(phq["follow_up"]["answer"], "Very difficult");
+        assert_eq!(phq["risk_flags"][0]["item"], 9);
+        assert_eq!(phq["risk_flags"][0]["finding"], "endorsed");
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::sections::ordered_sections;
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
+use crate::domain::measure::{self, AdministrationMode, MeasureResult, Outcome, RiskFinding};
 use crate::domain::{
     Addendum, Client, ClinicianProfile, Diagnosis, Goal, GoalProgress, GoalStatus, Ideation,
     LateEntry, NoteWording, ProgressNote, RiskAnswers, SignedProgressNote, SIGNED_RECORD_V1,
@@ -28,6 +29,8 @@ pub(super) struct Document<'a> {
     pub scope: JsonScope<'a>,
     pub clients: Vec<JsonClient<'a>>,
     pub progress_notes: Vec<JsonNote<'a>>,
+    /// Added with questionnaires (additive, so still version 1).
+    pub measure_results: Vec<JsonMeasureResult<'a>>,
 }
 
 #[derive(Serialize)]
@@ -424,6 +427,114 @@ impl<'a> From<&'a Addendum> for JsonAddendum<'a> {
             signed_at: iso_local(addendum.signed_at()),
             content_sha256: addendum.content_sha256(),
             format: addendum.format(),
+        }
+    }
+}
+
+/// One questionnaire result: what was asked, every answer, and the score.
+#[derive(Serialize)]
+pub(super) struct JsonMeasureResult<'a> {
+    id: &'a str,
+    client_id: &'a str,
+    /// The measure's stable key, for example `"phq-9"`.
+    measure: &'a str,
+    measure_name: &'a str,
+    measure_version: u32,
+    loinc_panel: Option<&'static str>,
+    administered_on: String,
+    administered_by: &'a str,
+    mode: &'static str,
+    completed_at: String,
+    /// `"complete"`, `"prorated"` or `"incomplete"`.
+    status: &'static str,
+    /// Absent when incomplete: missing answers are never counted as zero.
+    total: Option<u32>,
+    loinc_total: Option<&'static str>,
+    band: Option<&'a str>,
+    /// 1-based numbers of the items left unanswered.
+    missing_items: Vec<usize>,
+    items: Vec<JsonAnsweredItem>,
+    follow_up: Option<JsonAnsweredItem>,
+    risk_flags: Vec<JsonRiskFlag<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAnsweredItem {
+    number: usize,
+    text: &'static str,
+    answer: Option<&'static str>,
+    value: Option<u8>,
+}
+
+#[derive(Serialize)]
+struct JsonRiskFlag<'a> {
+    item: usize,
+    /// `"endorsed"` or `"unanswered"`.
+    finding: &'static str,
+    message: &'a str,
+}
+
+impl<'a> From<&'a MeasureResult> for JsonMeasureResult<'a> {
+    fn from(result: &'a MeasureResult) -> Self {
+        let definition = measure::definition(result.measure_key(), result.measure_version());
+        let (status, missing) = match result.outcome() {
+            Outcome::Complete { .. } => ("complete", Vec::new()),
+            Outcome::Prorated { missing_items, .. } => ("prorated", missing_items.clone()),
+            Outcome::Incomplete { missing_items } => ("incomplete", missing_items.clone()),
+        };
+        let items = definition
+            .and_then(|d| result.answered_items(d))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| JsonAnsweredItem {
+                number: item.number,
+                text: item.text,
+                answer: item.answer.map(|(words, _)| words),
+                value: item.answer.map(|(_, value)| value),
+            })
+            .collect();
+        let follow_up = definition.and_then(|d| {
+            let question = d.follow_up?;
+            Some(JsonAnsweredItem {
+                number: d.items.len() + 1,
+                text: question.text,
+                answer: result.follow_up_answer(d),
+                value: None,
+            })
+        });
+        JsonMeasureResult {
+            id: result.id().as_str(),
+            client_id: result.client_id().as_str(),
+            measure: result.measure_key(),
+            measure_name: result.measure_name(),
+            measure_version: result.measure_version(),
+            loinc_panel: definition.and_then(|d| d.loinc_panel),
+            administered_on: result.administered_on().to_string(),
+            administered_by: result.administered_by(),
+            mode: match result.mode() {
+                AdministrationMode::SelfReport => "self_report",
+                AdministrationMode::ClinicianAdministered => "clinician_administered",
+            },
+            completed_at: iso_local(result.completed_at()),
+            status,
+            total: result.total(),
+            loinc_total: definition.and_then(|d| d.loinc_total),
+            band: result.band(),
+            missing_items: missing.into_iter().map(|i| i + 1).collect(),
+            items,
+            follow_up,
+            risk_flags: result
+                .risk_flags()
+                .iter()
+                .map(|flag| JsonRiskFlag {
+                    item: flag.item_number(),
+                    finding: match flag.finding {
+                        RiskFinding::Endorsed { .. } => "endorsed",
+                        _ => "unanswered",
+                    },
+                    message: &flag.message,
+                })
+                .collect(),
         }
     }
 }

@@ -63,6 +63,7 @@ fn no_export_path_carries_a_psychotherapy_note() {
         &clinician,
         &[&client],
         &chosen,
+        &[],
         exported_at(),
         &request.scope,
         &request.options,

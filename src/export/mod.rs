@@ -2,7 +2,8 @@
 //! access (45 CFR 164.524) or for another system.
 //!
 //! - [`scope`]: what an export covers, and its line in the audit log.
-//! - [`selection`]: which notes, in which order ([`select`]).
+//! - [`selection`]: which notes and questionnaire results, in which order
+//!   ([`select`], [`select_results`]).
 //! - [`json`]: the JSON file ([`to_json`]); its format is in `json_model` and
 //!   `docs/export-format.md`.
 //! - [`print`]: the printable record, as a view model for the UI
@@ -40,6 +41,7 @@
 //!     &ClinicianProfile::default(),
 //!     &[],
 //!     &[&note],
+//!     &[],
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
 //!     &ExportOptions { include_drafts: true, ..ExportOptions::default() },
@@ -62,6 +64,7 @@
 //!     &ClinicianProfile::default(),
 //!     &[],
 //!     &[&note], // error: expected `&ProgressNote`, found `&PsychotherapyNote`
+//!     &[],
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
 //!     &ExportOptions::default(),
@@ -113,7 +116,7 @@ pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};
 pub use json::{to_json, EXPORT_FORMAT, EXPORT_VERSION};
 pub use print::{print_document, PrintAddendum, PrintDocument, PrintNote};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
-pub use selection::select;
+pub use selection::{select, select_results};
 
 /// Every record type an entry point above accepts must be `Exportable`. If a
 /// signature is changed to take another type, add it here: this fails to compile
@@ -122,4 +125,5 @@ const _: fn() = || {
     fn exportable<T: crate::domain::Exportable>() {}
     exportable::<crate::domain::Client>();
     exportable::<crate::domain::ProgressNote>();
+    exportable::<crate::domain::measure::MeasureResult>();
 };

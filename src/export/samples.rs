@@ -148,6 +148,7 @@ fn write_both(
                 &clinician(),
                 clients,
                 &chosen,
+                &[],
                 exported_at(),
                 &request.scope,
                 &options,

@@ -4,6 +4,7 @@
 //! of the same request always hold the same notes.
 
 use super::ExportOptions;
+use crate::domain::measure::MeasureResult;
 use crate::domain::{ClientId, ProgressNote};
 
 /// The notes an export should contain:
@@ -31,6 +32,29 @@ pub fn select<'a>(
     selected.sort_by(|a, b| {
         let key = |note: &ProgressNote| (note.date_of_service().is_none(), note.date_of_service());
         key(a).cmp(&key(b)).then_with(|| a.id().cmp(b.id()))
+    });
+    selected
+}
+
+/// The questionnaire results an export should contain: `client`'s (every
+/// client's when none is given) given inside `options.range`, in the order they
+/// were given. Unfinished questionnaires are never results, so never exported.
+pub fn select_results<'a>(
+    results: &'a [MeasureResult],
+    client: Option<&ClientId>,
+    options: &ExportOptions,
+) -> Vec<&'a MeasureResult> {
+    let mut selected: Vec<&MeasureResult> = results
+        .iter()
+        .filter(|r| client.is_none_or(|client| r.client_id() == client))
+        .filter(|r| options.range.contains(r.administered_on()))
+        .collect();
+    selected.sort_by(|a, b| {
+        (a.administered_on(), a.completed_at(), a.id()).cmp(&(
+            b.administered_on(),
+            b.completed_at(),
+            b.id(),
+        ))
     });
     selected
 }

@@ -26,6 +26,7 @@ fn json(client: &crate::domain::Client, note: &ProgressNote) -> Value {
         &clinician(),
         &[client],
         &[note],
+        &[],
         exported_at(),
         &scope,
         &ExportOptions::default(),

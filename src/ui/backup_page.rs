@@ -7,14 +7,15 @@ use leptos_router::hooks::use_navigate;
 
 use crate::domain::{Client, ClientId, Date};
 use crate::export::{
-    select, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
+    select, select_results, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest,
+    ExportScope,
 };
 use crate::vault::sealer::Loaded;
 
 use super::busy::{next_frame, Busy};
 use super::clock::{now_local, now_ms, today};
 use super::download::{download, read_chosen_file};
-use super::export_files::{audit_export, exportable};
+use super::export_files::{audit_export, exportable, Exportables};
 use super::outcome::Outcome;
 use super::session_context::{use_session, Session};
 use super::wording;
@@ -271,8 +272,13 @@ fn ExportSection() -> impl IntoView {
 
 async fn export_json_file(session: Session, request: ExportRequest) -> Result<String, String> {
     let vault = session.vault();
-    let (clients, notes) = exportable(&vault).await.map_err(|e| e.to_string())?;
+    let Exportables {
+        clients,
+        notes,
+        results,
+    } = exportable(&vault).await.map_err(|e| e.to_string())?;
     let selected = select(&notes, request.scope.client_id(), &request.options);
+    let results = select_results(&results, request.scope.client_id(), &request.options);
     let client_refs: Vec<&Client> = clients
         .iter()
         .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
@@ -282,6 +288,7 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
         &clinician,
         &client_refs,
         &selected,
+        &results,
         now_local(),
         &request.scope,
         &request.options,

@@ -1,6 +1,7 @@
 //! Producing an export for a request: reading what the export layer may see,
 //! handing it over, and auditing it. Shared by the JSON file and the print view.
 
+use crate::domain::measure::MeasureResult;
 use crate::domain::{Client, ProgressNote};
 use crate::export::ExportRequest;
 use crate::vault::open_vault::Vault;
@@ -9,10 +10,21 @@ use crate::vault::VaultError;
 
 use super::clock::now_ms;
 
-/// The clients and progress notes an export may see (never psychotherapy notes:
-/// the export layer cannot take them), read through the vault.
-pub async fn exportable(vault: &Vault) -> Result<(Vec<Client>, Vec<ProgressNote>), VaultError> {
-    let (clients, notes) = futures::join!(vault.clients(), vault.progress_notes());
+/// What an export may see: clients, progress notes and questionnaire results
+/// (never psychotherapy notes: the export layer cannot take them).
+pub struct Exportables {
+    pub clients: Vec<Client>,
+    pub notes: Vec<ProgressNote>,
+    pub results: Vec<MeasureResult>,
+}
+
+/// Reads what an export may see through the vault.
+pub async fn exportable(vault: &Vault) -> Result<Exportables, VaultError> {
+    let (clients, notes, results) = futures::join!(
+        vault.clients(),
+        vault.progress_notes(),
+        vault.all_measure_results()
+    );
     let clients = clients?
         .into_iter()
         .filter_map(Loaded::ok)
@@ -23,7 +35,11 @@ pub async fn exportable(vault: &Vault) -> Result<(Vec<Client>, Vec<ProgressNote>
         .filter_map(Loaded::ok)
         .map(|n| n.value)
         .collect();
-    Ok((clients, notes))
+    Ok(Exportables {
+        clients,
+        notes,
+        results: results?,
+    })
 }
 
 /// Writes an export of `notes` notes to the audit log, with a scope that names

@@ -1,15 +1,18 @@
-//! The printable record: progress notes styled for paper, which the browser's
+//! The printable record: progress notes, then each questionnaire's results
+//! (chart and table), styled for paper, which the browser's
 //! "Save as PDF" turns into a clean document. No app chrome is printed, each note
 //! starts on a new page, and psychotherapy notes cannot appear: the export layer
 //! never receives them.
 
 use leptos::prelude::*;
 
+use crate::domain::measure::{self, MeasureDefinition, MeasureResult};
 use crate::domain::Client;
-use crate::export::{print_document, select, PrintDocument};
+use crate::export::{print_document, select, select_results, PrintDocument};
 
+use super::clinical::MeasureChart;
 use super::clock::now_local;
-use super::export_files::{audit_export, exportable};
+use super::export_files::{audit_export, exportable, Exportables};
 use super::session_context::use_session;
 
 /// `/print`: the request comes from the export page through the session, never
@@ -24,9 +27,13 @@ pub fn PrintPage() -> impl IntoView {
                 return Ok(Vec::new());
             };
             let vault = session.vault();
-            let (clients, notes) = exportable(&vault).await?;
+            let Exportables {
+                clients,
+                notes,
+                results,
+            } = exportable(&vault).await?;
             let clinician = session.settings.with_untracked(|s| s.clinician.clone());
-            let mut docs: Vec<PrintDocument> = Vec::new();
+            let mut docs: Vec<(PrintDocument, Vec<MeasureResult>)> = Vec::new();
             let mut count = 0;
             let mut sorted: Vec<&Client> = clients
                 .iter()
@@ -35,11 +42,19 @@ pub fn PrintPage() -> impl IntoView {
             sorted.sort_by_key(|c| c.name.to_lowercase());
             for client in sorted {
                 let selected = select(&notes, Some(&client.id), &request.options);
-                if selected.is_empty() && request.scope.client_id().is_none() {
+                let given: Vec<MeasureResult> =
+                    select_results(&results, Some(&client.id), &request.options)
+                        .into_iter()
+                        .cloned()
+                        .collect();
+                if selected.is_empty() && given.is_empty() && request.scope.client_id().is_none() {
                     continue;
                 }
                 count += selected.len();
-                docs.push(print_document(&clinician, client, &selected, now_local()));
+                docs.push((
+                    print_document(&clinician, client, &selected, now_local()),
+                    given,
+                ));
             }
             audit_export(&vault, &request, count).await?;
             Ok::<_, crate::vault::VaultError>(docs)
@@ -56,13 +71,37 @@ pub fn PrintPage() -> impl IntoView {
                 <p>"Nothing to print. Choose whose notes and which dates on the Backup and export page."</p>
             }
             .into_any(),
-            Ok(docs) => docs.into_iter().map(|doc| view! { <PrintedRecord doc=doc /> }).collect_view().into_any(),
+            Ok(docs) => docs
+                .into_iter()
+                .map(|(doc, results)| view! { <PrintedRecord doc=doc results=results /> })
+                .collect_view()
+                .into_any(),
         })}
     }
 }
 
 #[component]
-fn PrintedRecord(doc: PrintDocument) -> impl IntoView {
+fn PrintedRecord(doc: PrintDocument, results: Vec<MeasureResult>) -> impl IntoView {
+    // Each measure given in the range: its chart and its table, after the notes.
+    // (The chart takes in every version of a measure.)
+    let measures: Vec<&'static MeasureDefinition> = measure::offered()
+        .into_iter()
+        .filter(|d| results.iter().any(|r| r.measure_key() == d.key))
+        .collect();
+    let questionnaires = (!measures.is_empty()).then(|| {
+        view! {
+            <section class="print-measures">
+                <h2>"Questionnaire results"</h2>
+                {measures
+                    .into_iter()
+                    .map(|definition| view! {
+                        <h3>{definition.title}</h3>
+                        <MeasureChart definition=definition results=results.clone() />
+                    })
+                    .collect_view()}
+            </section>
+        }
+    });
     view! {
         <article class="print-record">
             <header class="print-record__header">
@@ -95,6 +134,7 @@ fn PrintedRecord(doc: PrintDocument) -> impl IntoView {
                     }).collect_view()}
                 </section>
             }).collect_view()}
+            {questionnaires}
         </article>
     }
 }

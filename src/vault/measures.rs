@@ -74,6 +74,21 @@ impl Vault {
         Ok(out)
     }
 
+    /// Every client's finished results (for a practice-wide export). Records
+    /// that do not open are left out here; each client's page marks them.
+    pub async fn all_measure_results(&self) -> Result<Vec<MeasureResult>, VaultError> {
+        Ok(self
+            .list::<MeasureResults, MeasureRecord>(Keyring::records)
+            .await?
+            .into_iter()
+            .filter_map(Loaded::ok)
+            .filter_map(|stored| match stored.value {
+                MeasureRecord::Result(result) => Some(result),
+                MeasureRecord::Draft(_) => None,
+            })
+            .collect())
+    }
+
     /// A new questionnaire of `definition` for `client_id`, not stored until
     /// its first answer.
     pub fn start_questionnaire(

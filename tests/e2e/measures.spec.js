@@ -2,8 +2,8 @@
 // to the client on the tablet, which shows nothing else and cannot be left
 // without the passphrase; the score, its band, the item-9 flag and the chart
 // afterwards.
-import { test, expect, unlock } from "./fixtures.js";
-import { createVault } from "./fixtures.js";
+import { readFileSync } from "node:fs";
+import { test, expect, unlock, appReady, createVault, PASSPHRASE } from "./fixtures.js";
 import { setClinician, createClient } from "./clinical-helpers.js";
 
 const NAME = "Morgan Questionnaire";
@@ -126,4 +126,59 @@ test("a questionnaire handed back unfinished keeps its answers as a draft and is
   await expect(page.getByText("Latest: GAD-7 score: 9, mild")).toBeVisible();
   await expect(page.getByText("GAD-7, started")).toHaveCount(0);
   await expect(page.getByRole("img", { name: "GAD-7 over time" })).toBeVisible();
+});
+
+/** Answers every item of the questionnaire on screen with `option`, and finishes. */
+async function answerAll(page, option) {
+  const count = await items(page).count();
+  for (let i = 0; i < count - 1; i++) {
+    await items(page).nth(i).getByRole("radio", { name: option }).check();
+  }
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page.getByText("Please hand the tablet back.")).toBeVisible({ timeout: 15_000 });
+  await unlock(page);
+}
+
+async function downloadOf(page, action) {
+  const [download] = await Promise.all([page.waitForEvent("download"), action()]);
+  return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+}
+
+test("results are exported, printed, and kept by the encrypted backup", async ({ page, browser, baseURL }) => {
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, NAME);
+  await handOver(page, "GAD-7");
+  await answerAll(page, "More than half the days");
+  await expect(page.getByText("Latest: GAD-7 score: 14, moderate")).toBeVisible();
+
+  await page.getByRole("link", { name: "Backup", exact: true }).click();
+  const exported = await downloadOf(page, () => page.getByRole("button", { name: "Export progress notes" }).click());
+  const json = JSON.parse(exported.bytes.toString("utf8"));
+  expect(json.measure_results).toHaveLength(1);
+  expect(json.measure_results[0]).toMatchObject({ measure: "gad-7", total: 14, band: "Moderate", status: "complete" });
+  expect(json.measure_results[0].items).toHaveLength(7);
+
+  await page.getByRole("button", { name: "Print view" }).click();
+  const record = page.locator(".print-record");
+  await expect(record.getByRole("heading", { name: "Questionnaire results" })).toBeVisible();
+  await expect(record.getByRole("img", { name: "GAD-7 over time" })).toBeVisible();
+  await expect(record.getByRole("table")).toContainText("14");
+  await page.getByRole("link", { name: "Back", exact: true }).click();
+
+  const backup = await downloadOf(page, () => page.getByRole("button", { name: "Download encrypted backup" }).click());
+  expect(backup.bytes.includes(Buffer.from("gad-7")), "no plaintext in the backup").toBe(false);
+  const fresh = await browser.newContext({ baseURL });
+  const other = await fresh.newPage();
+  await other.goto("/");
+  await appReady(other);
+  await other.getByLabel("Backup file").setInputFiles({ name: backup.name, mimeType: "application/octet-stream", buffer: backup.bytes });
+  await other.getByLabel("Backup passphrase").fill(PASSPHRASE);
+  await other.getByRole("button", { name: "Restore from backup" }).click();
+  await expect(other.getByRole("button", { name: "Lock", exact: true })).toBeVisible({ timeout: 30_000 });
+  await other.getByRole("link", { name: NAME }).click();
+  await other.getByRole("link", { name: "Measures", exact: true }).click();
+  await expect(other.getByText("Latest: GAD-7 score: 14, moderate")).toBeVisible();
+  await expect(other.getByRole("img", { name: "GAD-7 over time" })).toBeVisible();
+  await fresh.close();
 });

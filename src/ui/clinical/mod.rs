@@ -57,6 +57,7 @@ pub use client_list::ClientsPage;
 pub use client_record::ClientRecord;
 pub use client_timeline_page::ClientTimelinePage;
 pub use conflicts_page::ConflictsPage;
+pub use measure_chart::MeasureChart;
 pub use measures_page::MeasuresPage;
 pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;
