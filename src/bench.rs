@@ -10,7 +10,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::crypto::{derive_kek, KdfParams, Passphrase, Salt};
-use crate::domain::{Client, ProgressNote, Template, Timestamp};
+use crate::domain::measure::{AdministrationMode, PHQ_9};
+use crate::domain::{Client, ClinicianProfile, ProgressNote, Template, Timestamp};
 use crate::export::{select, to_json, ExportOptions, ExportScope};
 use crate::vault::door::{Entry, VaultDoor};
 use crate::vault::open_vault::Vault;
@@ -106,6 +107,8 @@ pub fn bench_kdf(m_kib: u32, t: u32) -> Result<f64, JsValue> {
 #[derive(Serialize)]
 struct VaultTimings {
     save_ms: Vec<f64>,
+    /// Each answer of a questionnaire stored, and each Finish.
+    measure_save_ms: Vec<f64>,
     export_client_ms: f64,
     export_client_notes: usize,
     backup_ms: f64,
@@ -172,6 +175,37 @@ pub async fn bench_vault(
             .await
             .map_err(err)?;
         save_ms.push(now() - started);
+    }
+
+    // A questionnaire answered on the tablet: each answer is stored as it is
+    // given, and Finish stores the result. Five PHQ-9s, every write timed.
+    let profile = ClinicianProfile {
+        name: "Bench Clinician".into(),
+        credentials: "LCSW".into(),
+    };
+    let mut measure_save_ms = Vec::new();
+    for _ in 0..5 {
+        let open = vault
+            .start_questionnaire(
+                &client_id,
+                &PHQ_9,
+                AdministrationMode::SelfReport,
+                Timestamp(js_sys::Date::now() as i64),
+            )
+            .map_err(err)?;
+        for item in 0..PHQ_9.items.len() {
+            let started = now();
+            open.answer(item, 1, js_sys::Date::now() as i64)
+                .await
+                .map_err(err)?;
+            measure_save_ms.push(now() - started);
+        }
+        let at = js_sys::Date::now() as i64;
+        let started = now();
+        open.finish(Timestamp(at).date(), &profile, at)
+            .await
+            .map_err(err)?;
+        measure_save_ms.push(now() - started);
     }
 
     // JSON export of one client, the way the export page does it.
@@ -261,6 +295,7 @@ pub async fn bench_vault(
 
     json(&VaultTimings {
         save_ms,
+        measure_save_ms,
         export_client_ms,
         export_client_notes,
         backup_ms,

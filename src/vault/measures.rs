@@ -40,7 +40,7 @@ pub struct ClientMeasures {
 
 impl Vault {
     /// The id prefix of `client_id`'s questionnaires (see the module doc).
-    fn measure_group(&self, client_id: &str) -> Result<String, VaultError> {
+    pub(in crate::vault) fn measure_group(&self, client_id: &str) -> Result<String, VaultError> {
         self.with_keys(|keys| {
             let digest = keys
                 .records()

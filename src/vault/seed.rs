@@ -2,6 +2,9 @@
 //! of realistic, sealed records quickly, through the same sealing code and
 //! stores as the app, in large transactions.
 
+use crate::domain::measure::{
+    AdministrationMode, MeasureRecord, MeasureResultId, QuestionnaireDraft, PHQ_9,
+};
 use crate::domain::{
     Client, ClientId, ClientNoteIndex, ClinicianProfile, Date, NoteSummary, PlaceOfService,
     PracticeSummary, ProgressNote, ProgressNoteDraft, ProgressNoteId, PsychotherapyNote,
@@ -12,7 +15,8 @@ use super::batch::{Batch, Expect};
 use super::open_vault::Vault;
 use super::sealer::Sealer;
 use super::store::{
-    Clients, EncryptedStore, NoteIndex, PracticeSummaryStore, ProgressNotes, PsychotherapyNotes,
+    Clients, EncryptedStore, MeasureResults, NoteIndex, PracticeSummaryStore, ProgressNotes,
+    PsychotherapyNotes,
 };
 use super::VaultError;
 
@@ -28,6 +32,10 @@ pub struct SeedPlan {
     /// Characters of text per progress note.
     pub note_chars: u32,
 }
+
+/// PHQ-9 results seeded for the first client, weekly: what a year of
+/// measurement-based care leaves on one chart.
+pub const SEEDED_RESULTS: u32 = 50;
 
 const WORDS: &[&str] = &[
     "client",
@@ -192,7 +200,51 @@ impl Vault {
             self.write_all::<PsychotherapyNotes, _>(chunk, |n| n.id.0.clone())
                 .await?;
         }
+        if let Some(first) = clients.first() {
+            let results = self.seed_results(first, &clinician, &mut words)?;
+            self.write_all::<MeasureResults, _>(&results, |r| r.id().0.clone())
+                .await?;
+        }
         Ok(clients.into_iter().map(|c| c.id.0).collect())
+    }
+
+    /// [`SEEDED_RESULTS`] weekly PHQ-9 results of `client`, scored by the
+    /// domain as the questionnaire screen does.
+    fn seed_results(
+        &self,
+        client: &Client,
+        clinician: &ClinicianProfile,
+        words: &mut Words,
+    ) -> Result<Vec<MeasureRecord>, VaultError> {
+        let group = self.measure_group(client.id.as_str())?;
+        let first_day = Date::new(2025, 1, 6).map_err(|e| VaultError::Storage(e.to_string()))?;
+        (0..SEEDED_RESULTS)
+            .map(|week| {
+                let given = first_day
+                    .add_days(i64::from(week) * 7)
+                    .ok_or_else(|| VaultError::Storage("a seeded date overflowed".into()))?;
+                let at = Timestamp::from_date_time(
+                    given,
+                    TimeOfDay::new(9, 0).map_err(|e| VaultError::Storage(e.to_string()))?,
+                );
+                let mut draft = QuestionnaireDraft::new(
+                    MeasureResultId(format!("{group}{:032x}", u64::from(week))),
+                    client.id.clone(),
+                    &PHQ_9,
+                    AdministrationMode::SelfReport,
+                    at,
+                );
+                for item in 0..PHQ_9.items.len() {
+                    // Item 9 stays "Not at all": the chart, not a flag, is timed.
+                    let option = if item == 8 { 0 } else { words.0 as usize % 4 };
+                    words.next();
+                    draft.answer(&PHQ_9, item, option, at)?;
+                }
+                Ok(MeasureRecord::Result(
+                    draft.finish(&PHQ_9, given, clinician, at)?,
+                ))
+            })
+            .collect()
     }
 
     async fn write_all<S: EncryptedStore, T: serde::Serialize>(
