@@ -227,3 +227,48 @@ async fn results_survive_backup_and_restore_and_a_merge_never_undoes_a_finish() 
     assert_eq!(on_c.results.len(), 1);
     assert!(on_c.drafts.is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_client_with_questionnaires_cannot_be_deleted() {
+    let Created { vault, .. } = created("measures-delete").await;
+    with_profile(&vault).await;
+    let answered = add_client(&vault, "Answered Once").await;
+    let neighbour = add_client(&vault, "No Questionnaires").await;
+    // An unfinished questionnaire is part of the record as much as a result.
+    let open = vault
+        .start_questionnaire(
+            answered.id.as_str(),
+            &PHQ_9,
+            AdministrationMode::SelfReport,
+            Timestamp(NOW),
+        )
+        .unwrap();
+    open.answer(0, 1, NOW).await.unwrap();
+    assert_eq!(
+        vault
+            .edit_client(answered.id.as_str())
+            .await
+            .unwrap()
+            .delete(NOW)
+            .await,
+        Err(VaultError::ClientHasQuestionnaires { questionnaires: 1 })
+    );
+    assert_eq!(
+        vault
+            .measures_for(answered.id.as_str())
+            .await
+            .unwrap()
+            .drafts
+            .len(),
+        1,
+        "nothing was deleted"
+    );
+    // Another client's questionnaires do not hold this one back.
+    vault
+        .edit_client(neighbour.id.as_str())
+        .await
+        .unwrap()
+        .delete(NOW)
+        .await
+        .unwrap();
+}

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::domain::{Client, ProgressNote, PsychotherapyNote};
+use crate::domain::{Client, MeasureRecord, ProgressNote, PsychotherapyNote};
 
 use super::audit::{AuditAction, AuditEvent, RecordKind};
 use super::conflict::{Conflict, SaveError};
@@ -19,7 +19,7 @@ use super::reads::raw;
 use super::record::StoredRecord;
 use super::sealer::{Loaded, Sealer, Version};
 use super::store::{
-    AuditLog, Clients, EncryptedStore, NoteIndex, ProgressNotes, PsychotherapyNotes,
+    AuditLog, Clients, EncryptedStore, MeasureResults, NoteIndex, ProgressNotes, PsychotherapyNotes,
 };
 use super::write_transaction::{Durability, WriteTransaction};
 use super::VaultError;
@@ -146,12 +146,13 @@ impl EditableClient {
         Ok(current.map(|c| c.value))
     }
 
-    /// Deletes the client for good, audited, if they have no notes at all;
-    /// see the module doc.
+    /// Deletes the client for good, audited, if they have no notes and no
+    /// questionnaires at all; see the module doc.
     ///
     /// # Errors
     /// [`VaultError::ClientHasNotes`] with the number of notes that keep the
-    /// record, [`VaultError::Conflict`] if the client changed meanwhile.
+    /// record, [`VaultError::ClientHasQuestionnaires`] likewise,
+    /// [`VaultError::Conflict`] if the client changed meanwhile.
     pub async fn delete(&self, now_ms: i64) -> Result<(), VaultError> {
         let state = &self.inner;
         let vault = &state.vault;
@@ -170,10 +171,12 @@ impl EditableClient {
             ))?;
             Ok((tombstone, event))
         })?;
+        let group = vault.measure_group(&id)?;
         let stores = [
             Clients::NAME,
             ProgressNotes::NAME,
             PsychotherapyNotes::NAME,
+            MeasureResults::NAME,
             NoteIndex::NAME,
             AuditLog::NAME,
         ];
@@ -192,6 +195,21 @@ impl EditableClient {
             let notes = notes_of(vault, &id, &progress, &private)?;
             if notes > 0 {
                 return Err(VaultError::ClientHasNotes { notes });
+            }
+            // Questionnaires are part of the record too. Theirs are the ones
+            // under their group's prefix, deleted ones aside.
+            let measures: Vec<_> = tx
+                .get_all(MeasureResults::NAME)
+                .await?
+                .iter()
+                .map(raw)
+                .filter(|r| r.id().starts_with(&group))
+                .collect();
+            let questionnaires = vault
+                .open_listed::<MeasureResults, MeasureRecord>(&measures, Keyring::records)?
+                .len() as u32;
+            if questionnaires > 0 {
+                return Err(VaultError::ClientHasQuestionnaires { questionnaires });
             }
             tx.put(Clients::NAME, &record.to_js()).await?;
             tx.delete(NoteIndex::NAME, &id).await?;

@@ -83,6 +83,13 @@ pub enum VaultError {
         /// Progress and psychotherapy notes of the client, damaged ones included.
         notes: u32,
     },
+    /// The client has questionnaires (results, or ones not finished), which
+    /// are part of the record too.
+    #[error("{} so the client cannot be deleted: clinical records must be kept. Archive the client instead to hide them from the list.", questionnaires_words(*.questionnaires))]
+    ClientHasQuestionnaires {
+        /// How many.
+        questionnaires: u32,
+    },
     /// A signed note is part of the legal record and cannot be discarded.
     #[error("A signed note is part of the record and cannot be discarded. Add an addendum to correct it.")]
     SignedNoteIsPermanent,
@@ -158,6 +165,13 @@ fn notes_words(notes: u32) -> String {
     }
 }
 
+fn questionnaires_words(questionnaires: u32) -> String {
+    match questionnaires {
+        1 => "This client has 1 questionnaire,".to_owned(),
+        n => format!("This client has {n} questionnaires,"),
+    }
+}
+
 fn wait_words(secs: u64) -> String {
     match secs {
         0..=1 => "a second".to_owned(),
@@ -215,6 +229,10 @@ mod tests {
             VaultError::NotFound,
             VaultError::ClientHasNotes { notes: 1 },
             VaultError::ClientHasNotes { notes: 3 },
+            VaultError::ClientHasQuestionnaires { questionnaires: 1 },
+            VaultError::ClientHasQuestionnaires { questionnaires: 2 },
+            VaultError::QuestionnaireFinished,
+            VaultError::Measure(crate::domain::measure::MeasureError::NothingAnswered),
             VaultError::SignedNoteIsPermanent,
             VaultError::Backup("This file is not a Psynotes backup.".into()),
             VaultError::Passphrase(PassphraseError::Mismatch),
