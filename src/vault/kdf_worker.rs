@@ -39,6 +39,13 @@ pub const DERIVED_IN_WORKER: &str = "psynotes-kdf-in-worker";
 /// leave "Unlocking…" on screen for ever.
 const LOAD_TIMEOUT_MS: i32 = 5_000;
 
+/// How long a loaded worker may take to answer before the page gives up on it
+/// and derives the key itself. Argon2id takes about 200 ms here and a few
+/// seconds on the slowest tablet; a worker that never answers (killed by the
+/// browser under memory pressure without an error event, seen on a loaded
+/// machine) must not leave "Unlocking…" on screen for ever.
+const ANSWER_TIMEOUT_MS: i32 = 15_000;
+
 /// A started worker and the promise of its readiness.
 struct KdfWorker {
     worker: Worker,
@@ -144,7 +151,7 @@ async fn in_worker(
     .await
     .is_ok_and(|v| v.is_truthy());
     let reply = if loaded {
-        ask(&worker, passphrase, salt, params).await
+        ask(&worker, passphrase, salt, params, ANSWER_TIMEOUT_MS).await
     } else {
         None
     };
@@ -168,13 +175,14 @@ async fn in_worker(
     })
 }
 
-/// Posts one derivation to a loaded worker and waits for the reply (Argon2id's
-/// own bounds limit how long that can take); `None` if the worker crashed.
+/// Posts one derivation to a loaded worker and waits for the reply, at most
+/// `deadline_ms`; `None` if the worker crashed or did not answer in time.
 async fn ask(
     worker: &Worker,
     passphrase: &Passphrase,
     salt: &Salt,
     params: &KdfParams,
+    deadline_ms: i32,
 ) -> Option<JsValue> {
     let secret = Uint8Array::from(passphrase.as_bytes());
     let message = Object::new();
@@ -211,7 +219,14 @@ async fn ask(
         secret.fill(0, 0, secret.length());
         return None;
     }
-    JsFuture::from(replied).await.ok()
+    // The deadline resolves to `false`; a reply is always an object.
+    let answer = JsFuture::from(Promise::race(&Array::of2(
+        &replied,
+        &after(deadline_ms, false),
+    )))
+    .await
+    .ok()?;
+    answer.is_object().then_some(answer)
 }
 
 /// The worker's side, called by `/kdf-worker.js` with a message's fields:
@@ -242,4 +257,39 @@ pub fn kdf_worker_derive(
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn kdf_worker_warm_up() {
     crate::crypto::warm_up_kdf();
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    /// A worker that takes the message and never answers.
+    fn silent_worker() -> Worker {
+        let script = Array::of1(&JsValue::from_str("onmessage = () => {};"));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&script, &options).unwrap();
+        let url = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
+        Worker::new(&url).unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_worker_that_never_answers_is_given_up_on() {
+        let worker = silent_worker();
+        let passphrase = Passphrase::for_unlock("correct horse battery staple".into());
+        // Without the deadline this would wait for ever, and the test runner's
+        // timeout would fail it.
+        let reply = ask(
+            &worker,
+            &passphrase,
+            &Salt([7; 16]),
+            &KdfParams::DEFAULT,
+            300,
+        )
+        .await;
+        worker.terminate();
+        assert!(reply.is_none(), "no answer is no key");
+    }
 }
