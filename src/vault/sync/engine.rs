@@ -137,6 +137,10 @@ async fn session(
     }
     server.open(cancel).await?;
     let (vault_id, wiped) = ensure_header(vault, server, path, cancel).await?;
+    // Another device may have found the server empty first and put the
+    // header back: the server has then lost this device's checkpoint, and
+    // this device's place in the old server's changes means nothing there.
+    let wiped = wiped || lost_checkpoint(vault, server, path, cancel).await?;
     if wiped {
         // The server was emptied (or is new): everything goes again, and
         // the pull starts from its beginning.
@@ -151,7 +155,14 @@ async fn session(
     }
     let sent_all =
         vault.sync_mark(SYNC_SENT_ALL_ID, path).await? == Some(serde_json::Value::Bool(true));
-    let expected = if vault.pull_since(path).await?.is_null() {
+    let from_start = vault.pull_since(path).await?.is_null();
+    if from_start {
+        // Marks this server as the one this device pulls from before the
+        // first page comes, so a pull cut short resumes instead of starting
+        // over as if the server were new.
+        checkpoint(vault, server, path, cancel).await;
+    }
+    let expected = if from_start {
         server.doc_count(cancel).await.unwrap_or(0)
     } else {
         0
@@ -354,16 +365,42 @@ async fn remember_header(vault: &Vault, path: &str, json: &str) -> Result<(), Sy
     Ok(())
 }
 
+/// The server's copy of this device's checkpoint (see [`checkpoint`]).
+async fn checkpoint_id(vault: &Vault) -> Result<String, SyncError> {
+    let device = crate::vault::meta::device_id(vault.connection()).await?;
+    Ok(format!("_local/psynotes-{}", device.as_str()))
+}
+
+/// Whether this device has pulled from this server before, yet the server no
+/// longer holds the checkpoint it left there: the server was emptied or
+/// replaced, as the replication protocol tells by comparing checkpoints. (A
+/// checkpoint that was never written, the connection lost first, only makes
+/// the device send and fetch everything again, which changes nothing.)
+async fn lost_checkpoint(
+    vault: &Vault,
+    server: &Server,
+    path: &str,
+    cancel: &Cancel,
+) -> Result<bool, SyncError> {
+    if vault.pull_since(path).await?.is_null() {
+        return Ok(false);
+    }
+    Ok(server
+        .get(&checkpoint_id(vault).await?, cancel)
+        .await?
+        .is_none())
+}
+
 /// Leaves the pull's checkpoint on the server too, in `_local/`, as the
-/// replication protocol does (best effort: the device's own is what counts).
+/// replication protocol does. Best effort: the device's own checkpoint is what
+/// it pulls from; the server's copy tells it the server is the same one.
 async fn checkpoint(vault: &Vault, server: &Server, path: &str, cancel: &Cancel) {
     let Ok(since) = vault.pull_since(path).await else {
         return;
     };
-    let Ok(device) = crate::vault::meta::device_id(vault.connection()).await else {
+    let Ok(id) = checkpoint_id(vault).await else {
         return;
     };
-    let id = format!("_local/psynotes-{}", device.as_str());
     let rev = match server.get(&id, cancel).await {
         Ok(Some(doc)) => doc.get("_rev").and_then(|r| r.as_str()).map(str::to_owned),
         Ok(None) => None,
