@@ -298,8 +298,15 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
         .map_err(|e| e.to_string())?;
     let name = format!("psynotes-progress-notes-{}.json", today());
     download(json.as_bytes(), &name, "application/json")?;
+    let results = match results.len() {
+        0 => String::new(),
+        n => format!(
+            " and {}",
+            wording::count(n as u64, "questionnaire result", "questionnaire results")
+        ),
+    };
     Ok(format!(
-        "Exported {} to {name}.",
+        "Exported {}{results} to {name}.",
         wording::count(selected.len() as u64, "progress note", "progress notes")
     ))
 }

@@ -10,7 +10,7 @@ use crate::domain::measure::{self, MeasureDefinition, MeasureResult};
 use crate::domain::Client;
 use crate::export::{print_document, select, select_results, PrintDocument};
 
-use super::clinical::MeasureChart;
+use super::clinical::{result_summary, MeasureChart, ResultAnswers};
 use super::clock::now_local;
 use super::export_files::{audit_export, exportable, Exportables};
 use super::session_context::use_session;
@@ -97,6 +97,14 @@ fn PrintedRecord(doc: PrintDocument, results: Vec<MeasureResult>) -> impl IntoVi
                     .map(|definition| view! {
                         <h3>{definition.title}</h3>
                         <MeasureChart definition=definition results=results.clone() />
+                        {results
+                            .iter()
+                            .filter(|r| r.measure_key() == definition.key)
+                            .map(|r| view! {
+                                <h4>{result_summary(r)}</h4>
+                                <ResultAnswers result=r.clone() />
+                            })
+                            .collect_view()}
                     })
                     .collect_view()}
             </section>

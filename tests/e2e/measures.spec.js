@@ -80,6 +80,19 @@ test("a PHQ-9 handed to the client shows nothing else, is scored, flags item 9 a
   // The chart and its table.
   await expect(page.getByRole("img", { name: "PHQ-9 over time" })).toBeVisible();
   await expect(page.getByRole("table")).toContainText("9");
+  // Every answer, for the clinician, behind the result's line.
+  await page.getByText(/PHQ-9 score: 9, mild$/).click();
+  const answers = page.getByRole("table", { name: "PHQ-9 answers" });
+  await expect(answers.getByRole("row", { name: /Thoughts that you would be better off dead/ })).toContainText("Several days (1)");
+
+  // A later clean PHQ-9 does not hide the flag: only a signed note does.
+  await page.getByRole("button", { name: "New questionnaire" }).click();
+  await page.getByLabel("Questionnaire").selectOption({ label: "PHQ-9" });
+  await page.getByRole("button", { name: "Hand to client" }).click();
+  await answerAll(page, "Not at all");
+  await expect(page.getByText("Latest: PHQ-9 score: 0, none-minimal")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Risk flag" })).toContainText("item 9 answered “Several days”");
+
   await page.getByRole("link", { name: "Progress notes", exact: true }).click();
   await expect(page.getByRole("region", { name: "Risk flag" })).toBeVisible();
   // The next progress note's risk section carries it, with the prompt.
@@ -103,6 +116,9 @@ test("a questionnaire handed back unfinished keeps its answers as a draft and is
   await createClient(page, NAME);
   await handOver(page, "GAD-7");
   await expect(items(page)).toHaveCount(8);
+  // Nothing answered: nothing to finish.
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page.getByRole("alert")).toContainText("No question has an answer yet");
   for (let i = 0; i < 3; i++) {
     await items(page).nth(i).getByRole("radio", { name: "Nearly every day" }).check();
   }
@@ -163,7 +179,9 @@ test("results are exported, printed, and kept by the encrypted backup", async ({
   const record = page.locator(".print-record");
   await expect(record.getByRole("heading", { name: "Questionnaire results" })).toBeVisible();
   await expect(record.getByRole("img", { name: "GAD-7 over time" })).toBeVisible();
-  await expect(record.getByRole("table")).toContainText("14");
+  await expect(record.getByRole("table").first()).toContainText("14");
+  // Every answer is on paper too.
+  await expect(record.getByRole("table", { name: "GAD-7 answers" })).toContainText("More than half the days (2)");
   await page.getByRole("link", { name: "Back", exact: true }).click();
 
   const backup = await downloadOf(page, () => page.getByRole("button", { name: "Download encrypted backup" }).click());

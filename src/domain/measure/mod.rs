@@ -45,8 +45,8 @@ pub use phq9::{PHQ_9, PHQ_9_ITEM_9};
 pub use result::{AnsweredItem, MeasureRecord, MeasureResult};
 pub use scoring::{risk_flags, score, Outcome, RiskFinding, RiskFlag};
 pub use trend::{
-    current_risk_flags, results_on, risk_flags_for_note, trend, ChangeDirection, MeaningfulChange,
-    Trend, TrendPoint,
+    current_risk_flags, flags_to_address, results_on, risk_flags_for_note, trend, ChangeDirection,
+    MeaningfulChange, Trend, TrendPoint,
 };
 
 /// Every measure this app knows, every version it ever shipped, in the order

@@ -201,6 +201,43 @@ pub fn current_risk_flags<'a>(
         .collect()
 }
 
+/// The risk flags still to address, as of `date`: those of results given
+/// after the client's last signed progress note (`last_note_date`; `None` if
+/// there is none) up to `date`, so a positive item stays in view until a note
+/// documents the assessment, even when a later result is clean. A flag for an
+/// item left unanswered is dropped once a later result of the same measure in
+/// that window answers the item: the question was asked.
+///
+/// The client's page and the next progress note's risk section both show
+/// exactly these, so they never disagree.
+pub fn flags_to_address<'a>(
+    results: impl IntoIterator<Item = &'a MeasureResult>,
+    last_note_date: Option<Date>,
+    date: Date,
+) -> Vec<(&'a MeasureResult, &'a RiskFlag)> {
+    let window: Vec<&MeasureResult> = results
+        .into_iter()
+        .filter(|result| {
+            let on = result.administered_on();
+            on <= date && last_note_date.is_none_or(|note| on > note)
+        })
+        .collect();
+    risk_flags_for_note(window.iter().copied(), last_note_date, date)
+        .into_iter()
+        .filter(|(result, flag)| {
+            flag.is_endorsed()
+                || !window.iter().any(|later| {
+                    later.measure_key() == result.measure_key()
+                        && chronological(later, result) == Ordering::Greater
+                        && later
+                            .answers()
+                            .get(flag.item_index)
+                            .is_some_and(Option::is_some)
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::*;
@@ -340,5 +377,47 @@ mod tests {
         let later = phq9([0; 9], "2024-01-17", 2);
         assert!(current_risk_flags([&later, &flagged, &gad]).is_empty());
         assert_eq!(current_risk_flags([&flagged]).len(), 1);
+    }
+
+    #[test]
+    fn a_positive_item_9_stays_to_address_until_a_note_documents_it() {
+        let mut flagged = [1, 1, 1, 1, 1, 1, 1, 1, 1];
+        let positive = phq9(flagged, "2024-03-05", 1);
+        flagged[8] = 0;
+        let clean_later = phq9(flagged, "2024-03-12", 2);
+        let results = [positive.clone(), clean_later];
+        // A later clean result does not hide it.
+        let due = flags_to_address(&results, None, date("2024-03-12"));
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].0.id(), positive.id());
+        assert_eq!(due[0].1.item_number(), 9);
+        // A note signed on or after the positive result addresses it.
+        assert!(
+            flags_to_address(&results, Some(date("2024-03-05")), date("2024-03-12")).is_empty()
+        );
+        // A note before it does not.
+        assert_eq!(
+            flags_to_address(&results, Some(date("2024-03-04")), date("2024-03-12")).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_unanswered_item_9_is_dropped_once_a_later_result_answers_it() {
+        let mut answers: Vec<Option<u8>> = vec![Some(1); 9];
+        answers[8] = None;
+        let unanswered = make(&PHQ_9, &answers, "2024-03-05", 1);
+        assert!(
+            !unanswered.risk_flags().is_empty(),
+            "unanswered item 9 is flagged"
+        );
+        let answered_later = phq9([1, 1, 1, 1, 1, 1, 1, 1, 0], "2024-03-06", 2);
+        let results = [unanswered.clone(), answered_later];
+        assert!(flags_to_address(&results, None, date("2024-03-06")).is_empty());
+        // Alone, it stays.
+        assert_eq!(
+            flags_to_address([&unanswered], None, date("2024-03-06")).len(),
+            1
+        );
     }
 }

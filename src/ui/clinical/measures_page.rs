@@ -4,12 +4,13 @@
 //! tab ([`RiskFlagNotice`]).
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::domain::measure::{
-    self, current_risk_flags, MeasureResult, QuestionnaireDraft, RiskFinding, RiskFlag,
+    self, flags_to_address, MeasureResult, QuestionnaireDraft, RiskFinding, RiskFlag,
 };
 use crate::domain::Timestamp;
-use crate::ui::clock::now_ms;
+use crate::ui::clock::{now_ms, today};
 use crate::ui::session_context::{use_session, Session};
 use crate::ui::wording::count;
 use crate::vault::measures::ClientMeasures;
@@ -17,6 +18,8 @@ use crate::vault::VaultError;
 
 use super::client_context::use_client_record;
 use super::measure_chart::MeasureChart;
+use super::note_measure_flags::addressed_before;
+use super::result_answers::{result_summary, ResultAnswers};
 
 async fn load(session: Session, client_id: String) -> Result<ClientMeasures, VaultError> {
     session.vault().measures_for(&client_id).await
@@ -69,6 +72,7 @@ fn NewQuestionnaire(
             .unwrap_or_default(),
     );
     let error = RwSignal::new(None::<String>);
+    let needs_profile = RwSignal::new(false);
     let hand_over = move |_| {
         let Some(definition) = measure::latest(&chosen.get_untracked()) else {
             return;
@@ -79,7 +83,7 @@ fn NewQuestionnaire(
             .settings
             .with_untracked(|s| s.clinician.is_complete())
         {
-            error.set(Some(measure::MeasureError::NoClinicianProfile.to_string()));
+            needs_profile.set(true);
             return;
         }
         match session.vault().start_questionnaire(
@@ -117,10 +121,18 @@ fn NewQuestionnaire(
                     "The tablet will show this questionnaire and nothing else. When the client finishes, it locks: unlock to come back to this record."
                 </p>
                 {move || error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+                <Show when=move || needs_profile.get()>
+                    <p class="alert" role="alert">
+                        "Each result records who gave it. Add your name and credentials in "
+                        <A href="/settings">"Settings"</A>
+                        ", then hand the questionnaire over."
+                    </p>
+                </Show>
                 <div class="actions">
                     <button type="button" on:click=hand_over>"Hand to client"</button>
                     <button type="button" class="secondary" on:click=move |_| {
                         error.set(None);
+                        needs_profile.set(false);
                         choosing.set(false);
                     }>"Cancel"</button>
                 </div>
@@ -185,6 +197,22 @@ fn Results(found: ClientMeasures, client_id: String) -> impl IntoView {
                     <h2 id=heading_id>{definition.name}</h2>
                     <p class="measure__latest">{latest}</p>
                     <MeasureChart definition=definition results=results.clone() />
+                    <h3>"Each result"</h3>
+                    <ul class="plain-list measure__results">
+                        {results
+                            .iter()
+                            .rev()
+                            .filter(|r| r.measure_key() == definition.key)
+                            .map(|r| view! {
+                                <li>
+                                    <details>
+                                        <summary>{result_summary(r)}</summary>
+                                        <ResultAnswers result=r.clone() />
+                                    </details>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
                 </section>
             }
         })
@@ -275,29 +303,52 @@ pub(super) fn flag_line(result: &MeasureResult, flag: &RiskFlag) -> String {
     )
 }
 
-/// The risk flags of the client's latest results, on every tab of the record,
-/// with the prompt to review the safety plan.
+/// The risk flags still to address (see [`flags_to_address`]), on every tab of
+/// the record, with the prompt to review the safety plan.
 #[component]
 pub fn RiskFlagNotice(
     /// The client whose results are read.
     client_id: String,
 ) -> impl IntoView {
     let session = use_session();
-    let measures = LocalResource::new(move || {
+    let flags = LocalResource::new(move || {
         session.received.track();
-        load(session, client_id.clone())
+        let client_id = client_id.clone();
+        async move {
+            let vault = session.vault();
+            let Ok(found) = vault.measures_for(&client_id).await else {
+                return Vec::new();
+            };
+            // Most clients have no flag at all: their notes are not read.
+            if found.results.iter().all(|r| r.risk_flags().is_empty()) {
+                return Vec::new();
+            }
+            let last_note = vault
+                .client_note_index(&client_id)
+                .await
+                .ok()
+                .and_then(|index| {
+                    index
+                        .notes()
+                        .iter()
+                        .filter(|n| n.signed)
+                        .filter_map(|n| n.date_of_service)
+                        .max()
+                });
+            flags_to_address(&found.results, addressed_before(last_note), today())
+                .into_iter()
+                .map(|(result, flag)| flag_line(result, flag))
+                .collect::<Vec<String>>()
+        }
     });
     move || {
-        let found = measures.get()?.ok()?;
-        let flags: Vec<String> = current_risk_flags(&found.results)
-            .into_iter()
-            .map(|(result, flag)| flag_line(result, flag))
-            .collect();
+        let flags = flags.get().unwrap_or_default();
         (!flags.is_empty()).then(|| {
             view! {
                 <section class="risk-flag" aria-labelledby="risk-flag-title">
                     <p class="risk-flag__title" id="risk-flag-title">"Risk flag"</p>
                     <ul>{flags.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                    <p>"Shown until a signed progress note dated after it documents the assessment."</p>
                 </section>
             }
         })

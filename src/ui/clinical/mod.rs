@@ -12,8 +12,9 @@
 //!   [`session_fields`], [`risk_fields`] (with [`note_measure_flags`]), [`section_field`], [`sign`] and
 //!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
 //! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
-//!   time, drawn by [`measure_chart`]; [`questionnaire_screen`] is what the
-//!   client sees when the tablet is handed over;
+//!   time, drawn by [`measure_chart`], each result in full in
+//!   [`result_answers`]; [`questionnaire_screen`] is what the client sees when
+//!   the tablet is handed over;
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
@@ -42,6 +43,7 @@ mod note_measure_flags;
 mod progress_note_editor;
 mod psychotherapy;
 mod questionnaire_screen;
+mod result_answers;
 mod risk_fields;
 mod route_params;
 mod search;
@@ -62,4 +64,5 @@ pub use measures_page::MeasuresPage;
 pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;
 pub use questionnaire_screen::QuestionnaireScreen;
+pub use result_answers::{result_summary, ResultAnswers};
 pub use to_sign::NotesToSignPage;

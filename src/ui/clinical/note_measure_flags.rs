@@ -1,11 +1,12 @@
 //! The questionnaire risk flags a progress note must address: those of results
 //! given since the client's previous signed note, up to this note's date of
-//! service (see [`risk_flags_for_note`]). Shown at the top of the note's risk
+//! service (see [`flags_to_address`]). Shown at the top of the note's risk
 //! section, with the item, the answer and the prompt for the safety plan.
 
 use leptos::prelude::*;
 
-use crate::domain::measure::risk_flags_for_note;
+use crate::domain::measure::flags_to_address;
+use crate::domain::Date;
 use crate::ui::clock::today;
 use crate::ui::session_context::use_session;
 
@@ -34,7 +35,7 @@ pub fn NoteMeasureFlags(form: NoteForm) -> impl IntoView {
                 .last_signed_note(&client_id, &note_id, Some(date))
                 .await
                 .and_then(|n| n.date_of_service());
-            risk_flags_for_note(&measures.results, previous, date)
+            flags_to_address(&measures.results, addressed_before(previous), date)
                 .into_iter()
                 .map(|(result, flag)| flag_line(result, flag))
                 .collect::<Vec<String>>()
@@ -51,4 +52,12 @@ pub fn NoteMeasureFlags(form: NoteForm) -> impl IntoView {
             }
         })
     }
+}
+
+/// The date up to which a signed note dated `note` counts as having addressed
+/// results: the day before it. Dates carry no time, and a questionnaire given
+/// after a note signed the same day must not lose its flag; showing a flag
+/// once too often is the safe side.
+pub(super) fn addressed_before(note: Option<Date>) -> Option<Date> {
+    note.and_then(|d| d.add_days(-1))
 }

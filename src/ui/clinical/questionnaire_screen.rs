@@ -19,8 +19,6 @@ use crate::ui::session_context::use_session;
 use crate::vault::audit::LockReason;
 use crate::vault::measures::OpenQuestionnaire;
 
-use super::common::focus_element;
-
 /// The full-screen questionnaire.
 #[component]
 pub fn QuestionnaireScreen(
@@ -30,6 +28,10 @@ pub fn QuestionnaireScreen(
     let session = use_session();
     let gate = use_gate();
     stay_on_this_page();
+    // However the vault locks while the client holds the tablet (finished,
+    // stopped, the idle lock, another tab), the screen that follows asks for
+    // the tablet back: this screen only ever ends by locking.
+    on_cleanup(move || gate.handed_back.set(true));
     let definition = match open.definition() {
         Ok(definition) => definition,
         Err(e) => {
@@ -95,17 +97,25 @@ pub fn QuestionnaireScreen(
                 .map(|(i, _)| i)
                 .collect()
         });
-        if let Some(first) = missing.first().filter(|_| !warned.get_untracked()) {
+        if missing.len() == answers.with(Vec::len) {
+            error.set(Some(
+                "No question has an answer yet. Answer at least one, then tap Finish.".to_owned(),
+            ));
+            return;
+        }
+        if !missing.is_empty() && !warned.get_untracked() {
             warned.set(true);
             error.set(Some(unanswered_words(&missing)));
-            focus_element(&format!("q{first}-0"));
             return;
         }
         finish.dispatch_local(());
     };
-
+    let answered = move || answers.with(|a| a.iter().filter(|a| a.is_some()).count());
+    let total = definition.items.len();
     view! {
         <main class="handoff" id="main" tabindex="-1">
+            // Away from Finish, so a client does not end it by mistake.
+            <HandBack label="Stop and hand the tablet back" />
             <h1>{definition.title}</h1>
             <p class="handoff__instructions">{definition.instructions}</p>
             <ol class="handoff__items">
@@ -114,7 +124,12 @@ pub fn QuestionnaireScreen(
                     .iter()
                     .enumerate()
                     .map(|(index, item)| view! {
-                        <li class="handoff__item">
+                        <li
+                            class="handoff__item"
+                            class:handoff__item--missing=move || {
+                                warned.get() && answers.with(|a| a[index].is_none())
+                            }
+                        >
                             <Question
                                 id=format!("q{index}")
                                 text=item.text
@@ -137,13 +152,15 @@ pub fn QuestionnaireScreen(
                     />
                 </div>
             })}
+            <p class="handoff__progress" aria-live="polite">
+                {move || format!("{} of {total} answered", answered())}
+            </p>
             {move || error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
             <div class="handoff__actions">
                 <button type="button" class="handoff__finish" on:click=on_finish disabled=move || finish.pending().get()>
                     "Finish"
                 </button>
             </div>
-            <HandBack label="Stop and hand the tablet back" />
             <p class="handoff__permission">{permission(definition)}</p>
         </main>
     }
@@ -221,7 +238,7 @@ fn HandBack(label: &'static str) -> impl IntoView {
     let session = use_session();
     let gate = use_gate();
     view! {
-        <div class="handoff__actions">
+        <div class="handoff__stop">
             <button type="button" class="secondary" on:click=move |_| {
                 gate.handed_back.set(true);
                 session.lock(LockReason::HandedBack);
@@ -241,7 +258,7 @@ fn unanswered_words(missing: &[usize]) -> String {
         ),
         [] => (String::new(), "it"),
     };
-    format!("{which} no answer yet. Answer {it}, or tap Finish again to finish without {it}.")
+    format!("{which} no answer yet (marked above). Answer {it}, or tap Finish again to finish without {it}.")
 }
 
 /// The questionnaire's terms of use, as published with it.
@@ -258,11 +275,11 @@ mod tests {
     fn unanswered_items_are_named_by_their_printed_numbers() {
         assert_eq!(
             unanswered_words(&[2]),
-            "Question 3 has no answer yet. Answer it, or tap Finish again to finish without it."
+            "Question 3 has no answer yet (marked above). Answer it, or tap Finish again to finish without it."
         );
         assert_eq!(
             unanswered_words(&[0, 4, 8]),
-            "Questions 1, 5 and 9 have no answer yet. Answer them, or tap Finish again to finish without them."
+            "Questions 1, 5 and 9 have no answer yet (marked above). Answer them, or tap Finish again to finish without them."
         );
     }
 }
