@@ -13,6 +13,7 @@ use psynotes::vault::conflict::SaveError;
 use psynotes::vault::door::{DoorState, Entry};
 use psynotes::vault::editable_progress_note::{ChangedElsewhere, Recovered, Saved};
 use psynotes::vault::restore::RestoreSecret;
+use psynotes::vault::store::ALL_STORES;
 use psynotes::vault::VaultError;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -377,7 +378,7 @@ async fn restore_opens_with_the_passphrase_asks_for_a_new_one_with_the_recovery_
             .err(),
         Some(VaultError::WrongBackupPassphrase)
     );
-    assert_eq!(raw_counts(&empty).await, [0; 9]);
+    assert_eq!(raw_counts(&empty).await, [0; ALL_STORES.len()]);
     assert_eq!(wrong.state().await.unwrap(), DoorState::NoVault);
 }
 
