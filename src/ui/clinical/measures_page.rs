@@ -6,9 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::domain::measure::{
-    self, flags_to_address, MeasureResult, QuestionnaireDraft, RiskFinding, RiskFlag,
-};
+use crate::domain::measure::{self, flags_to_address, MeasureResult, QuestionnaireDraft};
 use crate::domain::Timestamp;
 use crate::ui::clock::{now_ms, today};
 use crate::ui::session_context::{use_session, Session};
@@ -18,8 +16,8 @@ use crate::vault::VaultError;
 
 use super::client_context::use_client_record;
 use super::measure_chart::MeasureChart;
-use super::note_measure_flags::addressed_before;
 use super::result_answers::{result_summary, ResultAnswers};
+use super::risk_flag_words::{addressed_before, flag_line};
 
 async fn load(session: Session, client_id: String) -> Result<ClientMeasures, VaultError> {
     session.vault().measures_for(&client_id).await
@@ -185,11 +183,13 @@ fn Results(found: ClientMeasures, client_id: String) -> impl IntoView {
         .into_iter()
         .filter(|d| results.iter().any(|r| r.measure_key() == d.key))
         .map(|definition| {
-            let latest = results
+            // Oldest first, as the vault gives them; the list shows newest first.
+            let mut of_this: Vec<&MeasureResult> = results
                 .iter()
-                .rev()
-                .find(|r| r.measure_key() == definition.key)
-                .map(latest_line);
+                .filter(|r| r.measure_key() == definition.key)
+                .collect();
+            let latest = of_this.last().map(|r| latest_line(r));
+            of_this.reverse();
             let heading_id = format!("measure-{}", definition.key);
             let labelled_by = heading_id.clone();
             view! {
@@ -199,10 +199,8 @@ fn Results(found: ClientMeasures, client_id: String) -> impl IntoView {
                     <MeasureChart definition=definition results=results.clone() />
                     <h3>"Each result"</h3>
                     <ul class="plain-list measure__results">
-                        {results
-                            .iter()
-                            .rev()
-                            .filter(|r| r.measure_key() == definition.key)
+                        {of_this
+                            .into_iter()
                             .map(|r| view! {
                                 <li>
                                     <details>
@@ -284,22 +282,6 @@ fn local_date(at: Timestamp) -> String {
         date.get_full_year(),
         date.get_month() + 1,
         date.get_date()
-    )
-}
-
-/// A risk flag in words: "PHQ-9 on 2025-06-15: item 9 answered “Several
-/// days”." and what to do about it.
-pub(super) fn flag_line(result: &MeasureResult, flag: &RiskFlag) -> String {
-    let answer = match &flag.finding {
-        RiskFinding::Endorsed { answer, .. } => format!("answered \u{201c}{answer}\u{201d}"),
-        _ => "not answered".to_owned(),
-    };
-    format!(
-        "{} on {}: item {} {answer}. {}",
-        result.measure_name(),
-        result.administered_on(),
-        flag.item_number(),
-        flag.message
     )
 }
 

@@ -14,7 +14,8 @@
 //! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
 //!   time, drawn by [`measure_chart`], each result in full in
 //!   [`result_answers`]; [`questionnaire_screen`] is what the client sees when
-//!   the tablet is handed over;
+//!   the tablet is handed over; [`risk_flag_words`] words risk flags for all of
+//!   them;
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
@@ -45,6 +46,7 @@ mod psychotherapy;
 mod questionnaire_screen;
 mod result_answers;
 mod risk_fields;
+mod risk_flag_words;
 mod route_params;
 mod search;
 mod section_field;

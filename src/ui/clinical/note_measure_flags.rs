@@ -6,12 +6,11 @@
 use leptos::prelude::*;
 
 use crate::domain::measure::flags_to_address;
-use crate::domain::Date;
 use crate::ui::clock::today;
 use crate::ui::session_context::use_session;
 
-use super::measures_page::flag_line;
 use super::note_form::NoteForm;
+use super::risk_flag_words::{addressed_before, flag_line};
 
 /// The flags due in this note, or nothing.
 #[component]
@@ -52,12 +51,4 @@ pub fn NoteMeasureFlags(form: NoteForm) -> impl IntoView {
             }
         })
     }
-}
-
-/// The date up to which a signed note dated `note` counts as having addressed
-/// results: the day before it. Dates carry no time, and a questionnaire given
-/// after a note signed the same day must not lose its flag; showing a flag
-/// once too often is the safe side.
-pub(super) fn addressed_before(note: Option<Date>) -> Option<Date> {
-    note.and_then(|d| d.add_days(-1))
 }

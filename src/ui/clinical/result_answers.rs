@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::domain::measure::{self, MeasureResult};
 
-use super::measures_page::flag_line;
+use super::risk_flag_words::flag_line;
 
 /// "2026-11-30 09:14 · PHQ-9 score: 13, moderate": a result in one line.
 pub fn result_summary(result: &MeasureResult) -> String {
