@@ -14,6 +14,9 @@
 //! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
 //!   time, drawn by [`measure_chart`]; [`questionnaire_screen`] is what the
 //!   client sees when the tablet is handed over;
+//! - [`treatment_plan_page`]: the treatment plan, its draft edited in
+//!   [`plan_form`], its versions shown by [`plan_view`] and printed by
+//!   [`plan_print`];
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
@@ -38,6 +41,9 @@ mod conflicts_page;
 mod measure_chart;
 mod measures_page;
 mod note_form;
+mod plan_form;
+mod plan_print;
+mod plan_view;
 mod progress_note_editor;
 mod psychotherapy;
 mod questionnaire_screen;
@@ -50,6 +56,7 @@ mod sign;
 mod signed_note;
 mod timeline;
 mod to_sign;
+mod treatment_plan_page;
 
 pub use client_form::{ClientEditPage, ClientNewPage};
 pub use client_list::ClientsPage;
@@ -61,3 +68,4 @@ pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;
 pub use questionnaire_screen::QuestionnaireScreen;
 pub use to_sign::NotesToSignPage;
+pub use treatment_plan_page::TreatmentPlanPage;
