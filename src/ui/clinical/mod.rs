@@ -3,7 +3,8 @@
 //! One file per concept:
 //! - [`client_list`]: the home screen (clients by last session, notes to sign) and
 //!   [`search`] (client names and progress-note text, highlighted); [`to_sign`]:
-//!   the unsigned notes by client;
+//!   the unsigned notes by client; [`plans_past_review`]: the treatment plans
+//!   due for review;
 //! - [`client_form`]: new and edit client, archive, delete;
 //! - [`client_record`]: the parent of every page about one client (its name
 //!   and the record's tabs), sharing the client through [`client_context`];
@@ -44,6 +45,7 @@ mod note_form;
 mod plan_form;
 mod plan_print;
 mod plan_view;
+mod plans_past_review;
 mod progress_note_editor;
 mod psychotherapy;
 mod questionnaire_screen;
