@@ -2,9 +2,28 @@
 // first draft, the plan completed and signed, revised and signed again with
 // both versions in the history, and a plan past its review date listed on the
 // home screen.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { test, expect, unlock } from "./fixtures.js";
 import { createVault } from "./fixtures.js";
 import { setClinician, createClient, saveStatus, noHorizontalOverflow } from "./clinical-helpers.js";
+
+// axe-core, injected through the DevTools protocol as accessibility.spec.js
+// does, so the app's CSP stays strict.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** No serious or critical axe violation on the page as it is now. */
+async function expectAccessible(page, screen) {
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+  });
+  expect(found, `${screen}: ${JSON.stringify(found, null, 2)}`).toEqual([]);
+}
 
 const NAME = "Riley Planned";
 const GOAL = "Fewer days of low mood";
@@ -78,6 +97,20 @@ test("a plan starts from the client's goal, is signed, revised and signed again,
     if (box) expect(box.height, "touch target height").toBeGreaterThanOrEqual(44);
   }
   await page.screenshot({ path: testInfo.outputPath("plan-draft-768x1024.png"), fullPage: true });
+  await expectAccessible(page, "plan draft");
+  // And at 320 CSS px (WCAG 1.4.10 reflow): the form still fits.
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expect(page.getByLabel("Problem", { exact: true })).toBeVisible();
+  await noHorizontalOverflow(page);
+  await page.setViewportSize({ width: 768, height: 1024 });
+
+  // An objective tied to a questionnaire asks for a score target.
+  await page.getByLabel("Measured by").selectOption({ label: "PHQ-9 score" });
+  await expect(page.getByLabel("Target score")).toBeVisible();
+  await expect(page.getByLabel("What is measured")).toHaveCount(0);
+  await expect(page.getByText("PHQ-9 totals run from 0 to 27.")).toBeVisible();
+  await page.getByLabel("Measured by").selectOption({ label: "Observation" });
+  await expect(page.getByLabel("What is measured")).toHaveValue("Nights a week with 7 hours of sleep");
 
   await page.getByRole("button", { name: "Sign treatment plan" }).click();
   await expect(page.getByRole("heading", { name: "In force: version 1" })).toBeVisible();
@@ -85,6 +118,7 @@ test("a plan starts from the client's goal, is signed, revised and signed again,
   await expect(page.getByText("by Jane Doe, LCSW").first()).toBeVisible();
   // Read-only now: no field to type into.
   await expect(page.getByLabel("Problem", { exact: true })).toHaveCount(0);
+  await expectAccessible(page, "signed plan");
 
   // The client signs the printed plan.
   await page.getByLabel("How the client agreed").selectOption({ label: "Signed on paper" });
