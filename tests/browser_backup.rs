@@ -174,7 +174,7 @@ async fn restoring_over_an_existing_vault_is_refused_and_a_wrong_passphrase_writ
             .err(),
         Some(VaultError::WrongBackupPassphrase)
     );
-    assert_eq!(raw_counts(&empty).await, [0; 9]);
+    assert_eq!(raw_counts(&empty).await, [0; 11]);
     assert_eq!(door_c.state().await.unwrap(), DoorState::NoVault);
 }
 
@@ -448,7 +448,7 @@ async fn bad_backup_files_are_refused_and_leave_every_byte_as_it_was() {
             expect_open(into_new);
         } else {
             assert!(into_new.is_err(), "{what} restored into a new browser");
-            assert_eq!(raw_counts(&empty).await, [0; 9], "{what}");
+            assert_eq!(raw_counts(&empty).await, [0; 11], "{what}");
         }
     }
     assert_eq!(raw_snapshot(&name).await, before);

@@ -377,7 +377,7 @@ async fn restore_opens_with_the_passphrase_asks_for_a_new_one_with_the_recovery_
             .err(),
         Some(VaultError::WrongBackupPassphrase)
     );
-    assert_eq!(raw_counts(&empty).await, [0; 9]);
+    assert_eq!(raw_counts(&empty).await, [0; 11]);
     assert_eq!(wrong.state().await.unwrap(), DoorState::NoVault);
 }
 
