@@ -115,6 +115,10 @@ async fn a_plan_starts_from_the_clients_goals_without_loss() {
         .unwrap()
         .unwrap();
     assert_eq!(stored, plan);
+    assert_eq!(
+        readable(vault.treatment_plans().await.unwrap()),
+        vec![plan.clone()]
+    );
     let id = plan.id().as_str().to_owned();
     assert!(
         !id.contains(client.id.as_str()),

@@ -65,9 +65,26 @@ impl Vault {
     /// Every client's plan, for the home screen's list of plans past review.
     /// One small record per client, and only records whose sealed bytes
     /// changed since this session last opened them are decrypted again.
+    /// A record that is not where its client's plan belongs is damaged, as
+    /// [`Vault::treatment_plan`] would find it.
     pub async fn treatment_plans(&self) -> Result<Vec<Loaded<TreatmentPlan>>, VaultError> {
-        self.list::<TreatmentPlans, TreatmentPlan>(Keyring::records)
-            .await
+        let listed = self
+            .list::<TreatmentPlans, TreatmentPlan>(Keyring::records)
+            .await?;
+        listed
+            .into_iter()
+            .map(|loaded| match loaded {
+                Loaded::Ok(stored) => {
+                    let home = self.treatment_plan_id(stored.value.client_id().as_str())?;
+                    Ok(if stored.id == home.0 && stored.value.id() == &home {
+                        Loaded::Ok(stored)
+                    } else {
+                        Loaded::Damaged { id: stored.id }
+                    })
+                }
+                damaged => Ok(damaged),
+            })
+            .collect()
     }
 
     /// `client_id`'s plan, open for editing (an empty handle before one was

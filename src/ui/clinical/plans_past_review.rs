@@ -16,8 +16,8 @@ use crate::vault::sealer::{Loaded, Stored};
 
 use super::common::shown_name;
 
-/// The plans past review of the clients listed (archived clients left out);
-/// nothing when there are none.
+/// The plans past review of the clients listed (archived clients left out),
+/// and how many plans do not open; nothing when there is neither.
 #[component]
 pub fn PlansPastReview(clients: Vec<Stored<Client>>, prefer_code: bool) -> impl IntoView {
     let session = use_session();
@@ -29,6 +29,10 @@ pub fn PlansPastReview(clients: Vec<Stored<Client>>, prefer_code: bool) -> impl 
         let Some(Ok(loaded)) = plans.get() else {
             return None;
         };
+        let damaged = loaded
+            .iter()
+            .filter(|l| matches!(l, Loaded::Damaged { .. }))
+            .count();
         let plans: Vec<_> = loaded
             .into_iter()
             .filter_map(Loaded::ok)
@@ -62,13 +66,27 @@ pub fn PlansPastReview(clients: Vec<Stored<Client>>, prefer_code: bool) -> impl 
                 })
             })
             .collect();
-        (!rows.is_empty()).then(|| {
+        // A plan that does not open is said so, not left out silently.
+        let damaged = (damaged > 0).then(|| {
+            view! {
+                <p class="alert" role="alert">
+                    {format!(
+                        "{} could not be opened, so {} review date is not checked here. Restore from a backup to recover {}.",
+                        wording::count(damaged as u64, "treatment plan", "treatment plans"),
+                        if damaged == 1 { "its" } else { "their" },
+                        if damaged == 1 { "it" } else { "them" },
+                    )}
+                </p>
+            }
+        });
+        let due = (!rows.is_empty()).then(|| {
             view! {
                 <section class="plans-due" aria-labelledby="plans-due-heading">
                     <h2 id="plans-due-heading">"Treatment plans past review"</h2>
                     <ul class="list">{rows}</ul>
                 </section>
             }
-        })
+        });
+        (damaged.is_some() || due.is_some()).then(|| view! { {damaged} {due} })
     }
 }
