@@ -130,6 +130,7 @@ test("a plan starts from the client's goal, is signed, revised and signed again,
   await expect(page.getByText("Client signature")).toBeVisible();
   await expect(page.getByRole("button", { name: "Revise" })).toBeHidden();
   await expect(page.getByRole("navigation", { name: "Client record" })).toBeHidden();
+  await page.screenshot({ path: testInfo.outputPath("plan-print.png"), fullPage: true });
   await page.emulateMedia({ media: "screen" });
   await expect(page.getByText("Client signature")).toBeHidden();
 
@@ -143,6 +144,7 @@ test("a plan starts from the client's goal, is signed, revised and signed again,
   await page.getByRole("button", { name: "Sign treatment plan" }).click();
   await expect(page.getByRole("heading", { name: "In force: version 2" })).toBeVisible();
   await expect(page.getByText("Twice weekly, 50 minutes").first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("plan-signed-768x1024.png"), fullPage: true });
 
   // The history keeps both, each viewable.
   const history = page.getByRole("list", { name: "Signed versions" });

@@ -36,7 +36,7 @@ pub fn PlanPrint(printout: PlanPrintout) -> impl IntoView {
                 <p>{printout.version_line}</p>
             </header>
             <PlanView content=printout.content heading_level=2 />
-            {printout.agreement_line.map(|line| view! { <p>{line}</p> })}
+            {printout.agreement_line.map(|line| view! { <p><strong>"Client agreement: "</strong>{line}</p> })}
             <div class="plan-print__signatures">
                 <p class="plan-print__line">"Client signature"</p>
                 <p class="plan-print__line">"Date"</p>
