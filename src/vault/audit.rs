@@ -135,6 +135,24 @@ pub enum AuditAction {
     QuestionnaireStarted,
     /// A questionnaire was finished and scored.
     QuestionnaireFinished,
+    /// A client's treatment plan was started (its first draft stored, the
+    /// client's goals in it). Treatment-plan events name the plan's record
+    /// only, never what it says.
+    TreatmentPlanStarted,
+    /// A version of a treatment plan was signed.
+    TreatmentPlanSigned {
+        /// The version number (1 for the first).
+        version: u32,
+    },
+    /// A revision of a signed treatment plan was started as a draft.
+    TreatmentPlanRevised,
+    /// A treatment plan's unsigned draft was discarded; signed versions stay.
+    TreatmentPlanDraftDiscarded,
+    /// The client's agreement to a signed version was recorded.
+    ClientAgreementRecorded {
+        /// The version agreed to.
+        version: u32,
+    },
 }
 
 impl AuditAction {
@@ -191,6 +209,19 @@ impl AuditAction {
             AuditAction::SyncStopped => "Turned syncing off".to_owned(),
             AuditAction::QuestionnaireStarted => "Started a questionnaire".to_owned(),
             AuditAction::QuestionnaireFinished => "Finished a questionnaire".to_owned(),
+            AuditAction::TreatmentPlanStarted => "Started a treatment plan".to_owned(),
+            AuditAction::TreatmentPlanSigned { version } => {
+                format!("Signed version {version} of a treatment plan")
+            }
+            AuditAction::TreatmentPlanRevised => {
+                "Started a revision of a treatment plan".to_owned()
+            }
+            AuditAction::TreatmentPlanDraftDiscarded => {
+                "Discarded the unsigned draft of a treatment plan".to_owned()
+            }
+            AuditAction::ClientAgreementRecorded { version } => {
+                format!("Recorded the client's agreement to version {version} of a treatment plan")
+            }
         }
     }
 }

@@ -116,6 +116,9 @@ pub enum VaultError {
     /// A questionnaire could not be answered or finished as asked.
     #[error(transparent)]
     Measure(#[from] crate::domain::measure::MeasureError),
+    /// A treatment plan could not be signed, revised or agreed to as asked.
+    #[error(transparent)]
+    Plan(#[from] crate::domain::treatment_plan::PlanError),
     /// An add found its key taken (internal: callers turn it into their own error).
     #[error("A record with this id already exists. Nothing was changed.")]
     Constraint,

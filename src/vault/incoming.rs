@@ -10,7 +10,7 @@
 //! record, whatever order they came in.
 //!
 //! Only the stores that travel are merged here: clients, progress notes,
-//! psychotherapy notes, questionnaires and the audit log. Drafts and settings belong to the
+//! psychotherapy notes, questionnaires, treatment plans and the audit log. Drafts and settings belong to the
 //! device; the note index and the practice summary are derived, and rebuilt.
 
 use crate::domain::record_merge::LeafKind;
@@ -22,16 +22,18 @@ use super::revision_tree::{Leaf, RevTree};
 use super::sealer::{RecordRules, Sealer};
 use super::store::{
     AuditLog, Clients, EncryptedStore, MeasureResults, ProgressNotes, PsychotherapyNotes,
+    TreatmentPlans,
 };
 use super::VaultError;
 
 /// The stores whose records travel between replicas.
-pub const REPLICATED_STORES: [&str; 5] = [
+pub const REPLICATED_STORES: [&str; 6] = [
     Clients::NAME,
     ProgressNotes::NAME,
     PsychotherapyNotes::NAME,
     AuditLog::NAME,
     MeasureResults::NAME,
+    TreatmentPlans::NAME,
 ];
 
 /// What taking in one record did to it.
@@ -105,6 +107,11 @@ pub fn merge_into(
         )),
         s if s == MeasureResults::NAME => Ok(merge_with(
             &Sealer::<MeasureResults>::new(keys.records()),
+            current,
+            incoming,
+        )),
+        s if s == TreatmentPlans::NAME => Ok(merge_with(
+            &Sealer::<TreatmentPlans>::new(keys.records()),
             current,
             incoming,
         )),

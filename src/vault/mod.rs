@@ -4,7 +4,8 @@
 //! (create, unlock, recover, restore), which hands back an [`entry::Entry`];
 //! then the open [`open_vault::Vault`], whose editing handles
 //! ([`editable_progress_note`], [`amendable_note`],
-//! [`editable_psychotherapy_note`], [`editable_client`]) keep revisions, audit
+//! [`editable_psychotherapy_note`], [`editable_client`],
+//! [`editable_treatment_plan`]) keep revisions, audit
 //! events and domain rules inside the vault. See `docs/architecture.md`.
 //!
 //! Before unlock:
@@ -16,7 +17,8 @@
 //! - [`open_vault`]: the keys and the generic plumbing; locking.
 //! - Records: [`clients`], [`progress_notes`], [`psychotherapy_notes`],
 //!   [`drafts`] (autosaved editor buffers), [`settings`], [`audit`],
-//!   [`note_index`] (each client's note index, so lists never read every note).
+//!   [`note_index`] (each client's note index, so lists never read every note),
+//!   [`measures`] (questionnaires), [`treatment_plans`] (one plan per client).
 //! - [`passphrase_change`], [`backup`] (make and merge), [`kdf_worker`].
 //!
 //! Underneath:
@@ -78,6 +80,8 @@ pub mod editable_progress_note;
 #[cfg(target_arch = "wasm32")]
 pub mod editable_psychotherapy_note;
 #[cfg(target_arch = "wasm32")]
+pub mod editable_treatment_plan;
+#[cfg(target_arch = "wasm32")]
 pub mod entry;
 #[cfg(target_arch = "wasm32")]
 pub mod kdf_worker;
@@ -113,6 +117,8 @@ pub mod seed;
 mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod treatment_plans;
 #[cfg(target_arch = "wasm32")]
 mod unlock;
 #[cfg(target_arch = "wasm32")]

@@ -27,7 +27,8 @@ pub const DB_NAME: &str = "psynotes";
 ///   that needs no upgrade: old records are read as they are and rewritten
 ///   in the new shape at their next edit.
 /// - 4: adds `measure_results` (questionnaire drafts and results, under the
-///   records key).
+///   records key) and `treatment_plans` (one plan per client, with its signed
+///   versions, under the records key).
 pub const DB_VERSION: u32 = 4;
 
 /// Opens database `name` at `version`, creating or upgrading its stores.

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{Audit, Drafts, Psychotherapy, Purpose, Records};
 use crate::domain::measure::MeasureRecord;
 use crate::domain::record_merge::LeafKind;
-use crate::domain::ProgressNote;
+use crate::domain::{ProgressNote, TreatmentPlan};
 
 /// An encrypted object store.
 pub trait EncryptedStore {
@@ -84,6 +84,34 @@ impl EncryptedStore for MeasureResults {
         }
     }
 }
+/// Treatment plans, one record per client, under the records key: a plan is
+/// part of the record (45 CFR 164.501). Its signed versions merge like a
+/// signed note and its addenda: a revision holding fewer signed versions never
+/// replaces one holding more, and a draft alone never replaces a signed plan.
+pub enum TreatmentPlans {}
+impl EncryptedStore for TreatmentPlans {
+    const NAME: &'static str = "treatment_plans";
+    type Purpose = Records;
+
+    fn leaf_kind(plaintext: &[u8]) -> LeafKind {
+        let Ok(plan) = serde_json::from_slice::<TreatmentPlan>(plaintext) else {
+            return LeafKind::Plain;
+        };
+        // Version 1's digest names the plan's signed history; each later
+        // version is an "addendum" to it, in order.
+        let mut digests = plan
+            .versions()
+            .iter()
+            .map(|v| v.signature().content_sha256.clone());
+        match digests.next() {
+            Some(first) => LeafKind::Signed {
+                content_sha256: first,
+                addenda: digests.collect(),
+            },
+            None => LeafKind::Plain,
+        }
+    }
+}
 store!(
     /// Psychotherapy notes, under their own key (45 CFR 164.501).
     PsychotherapyNotes, "psychotherapy_notes", Psychotherapy
@@ -125,7 +153,7 @@ pub const SYNC_OUTBOX: &str = "sync_outbox";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 10] = [
+pub const ALL_STORES: [&str; 11] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -136,12 +164,13 @@ pub const ALL_STORES: [&str; 10] = [
     PracticeSummaryStore::NAME,
     SYNC_OUTBOX,
     MeasureResults::NAME,
+    TreatmentPlans::NAME,
 ];
 
 /// The stores a backup holds: all but the derived ones. The note index and the
 /// practice summary are rebuilt from the notes after a restore or a merge, so
 /// a backup never carries a second, possibly disagreeing, account of them.
-pub const BACKED_UP_STORES: [&str; 7] = [
+pub const BACKED_UP_STORES: [&str; 8] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -149,6 +178,7 @@ pub const BACKED_UP_STORES: [&str; 7] = [
     AuditLog::NAME,
     DraftsStore::NAME,
     MeasureResults::NAME,
+    TreatmentPlans::NAME,
 ];
 
 #[cfg(test)]
@@ -169,7 +199,8 @@ mod tests {
                 "note_index",
                 "practice_summary",
                 "sync_outbox",
-                "measure_results"
+                "measure_results",
+                "treatment_plans"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();
@@ -198,6 +229,39 @@ mod tests {
             <MeasureResults as EncryptedStore>::Purpose::LABEL,
             "records",
             "results are part of the record"
+        );
+        assert_eq!(
+            <TreatmentPlans as EncryptedStore>::Purpose::LABEL,
+            "records",
+            "a treatment plan is part of the record"
+        );
+    }
+
+    #[test]
+    fn a_plan_with_more_signed_versions_extends_one_with_fewer() {
+        use crate::domain::progress_note::fixtures::clinician;
+        use crate::domain::record_merge::may_replace;
+        use crate::domain::treatment_plan::plan_fixtures::{at, ready_plan};
+
+        let kind =
+            |plan: &TreatmentPlan| TreatmentPlans::leaf_kind(&serde_json::to_vec(plan).unwrap());
+        let mut plan = ready_plan();
+        let draft = kind(&plan);
+        assert_eq!(draft, LeafKind::Plain, "nothing signed yet");
+        plan.sign(&clinician(), at("2025-01-07")).unwrap();
+        let v1 = kind(&plan);
+        plan.revise(at("2025-04-01")).unwrap();
+        let revising = kind(&plan);
+        assert_eq!(revising, v1, "a draft revision keeps the signed history");
+        plan.sign(&clinician(), at("2025-04-02")).unwrap();
+        let v2 = kind(&plan);
+        assert!(may_replace(&draft, &v1));
+        assert!(may_replace(&v1, &revising));
+        assert!(may_replace(&v1, &v2));
+        assert!(!may_replace(&v2, &v1), "version 2 is never dropped");
+        assert!(
+            !may_replace(&v1, &draft),
+            "a draft never replaces a signed plan"
         );
     }
 }

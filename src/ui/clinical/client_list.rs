@@ -1,5 +1,6 @@
 //! The home screen: clients, most recently seen first, the notes still to sign,
-//! and the search over client names and progress notes.
+//! the treatment plans past review, and the search over client names and
+//! progress notes.
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use crate::vault::sync::status::SyncStatus;
 use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};
+use super::plans_past_review::PlansPastReview;
 use super::search::{CorpusChunk, SearchCorpus, SearchResults};
 use super::to_sign::unsigned_counts;
 use crate::ui::wording;
@@ -199,6 +201,7 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
     let damaged_clients = home.damaged_clients;
     let damaged_notes = home.overview.damaged();
     let session = use_session();
+    let plan_clients = home.clients.clone();
 
     let list = move || {
         let showing = show_archived.get();
@@ -258,6 +261,7 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
                 <p class="notice to-sign"><A href="/to-sign">{link}</A>{archived}</p>
             }
         })}
+        <PlansPastReview clients=plan_clients prefer_code=prefer_code />
         {(damaged_clients + damaged_notes > 0).then(|| view! {
             <p class="alert" role="alert">
                 {format!(

@@ -1,7 +1,7 @@
 //! A client's record: the parent of every page about one client. It loads the
 //! client once, draws the client's name and the record's tabs, and renders the
-//! page below it (timeline, edit, a progress note, measures, psychotherapy
-//! notes). Risk flags of the latest questionnaire results show on every tab.
+//! page below it (timeline, edit, a progress note, measures, the treatment
+//! plan, psychotherapy notes). Risk flags of the latest questionnaire results show on every tab.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -56,6 +56,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
     let progress = format!("/clients/{id}");
     let private = format!("/clients/{id}/psychotherapy");
     let measures = format!("/clients/{id}/measures");
+    let plan = format!("/clients/{id}/plan");
     view! {
         <div class="client-header">
             <p class="breadcrumb">
@@ -65,6 +66,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
             <nav class="tabs" aria-label="Client record">
                 <A href=progress exact=true attr:class="tab">"Progress notes"</A>
                 <A href=measures exact=true attr:class="tab">"Measures"</A>
+                <A href=plan exact=true attr:class="tab">"Treatment plan"</A>
                 <A href=private exact=true attr:class="tab">"Psychotherapy notes"</A>
             </nav>
         </div>

@@ -3,19 +3,23 @@
 //! One file per concept:
 //! - [`client_list`]: the home screen (clients by last session, notes to sign) and
 //!   [`search`] (client names and progress-note text, highlighted); [`to_sign`]:
-//!   the unsigned notes by client;
+//!   the unsigned notes by client; [`plans_past_review`]: the treatment plans
+//!   due for review;
 //! - [`client_form`]: new and edit client, archive, delete;
 //! - [`client_record`]: the parent of every page about one client (its name
 //!   and the record's tabs), sharing the client through [`client_context`];
 //!   [`client_timeline_page`]: the summary and the [`timeline`];
 //! - [`progress_note_editor`]: opening a note and editing a draft, with
-//!   [`session_fields`], [`risk_fields`] (with [`note_measure_flags`]), [`section_field`], [`sign`] and
-//!   [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
+//!   [`session_fields`], [`risk_fields`] (with [`note_measure_flags`]),
+//!   [`section_field`], [`sign`] and [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
 //! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
 //!   time, drawn by [`measure_chart`], each result in full in
 //!   [`result_answers`]; [`questionnaire_screen`] is what the client sees when
 //!   the tablet is handed over; [`risk_flag_words`] words risk flags for all of
 //!   them;
+//! - [`treatment_plan_page`]: the treatment plan, its draft edited in
+//!   [`plan_form`], its versions shown by [`plan_view`] and printed by
+//!   [`plan_print`];
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
@@ -41,6 +45,10 @@ mod measure_chart;
 mod measures_page;
 mod note_form;
 mod note_measure_flags;
+mod plan_form;
+mod plan_print;
+mod plan_view;
+mod plans_past_review;
 mod progress_note_editor;
 mod psychotherapy;
 mod questionnaire_screen;
@@ -55,6 +63,7 @@ mod sign;
 mod signed_note;
 mod timeline;
 mod to_sign;
+mod treatment_plan_page;
 
 pub use client_form::{ClientEditPage, ClientNewPage};
 pub use client_list::ClientsPage;
@@ -68,3 +77,4 @@ pub use psychotherapy::PsychotherapyPage;
 pub use questionnaire_screen::QuestionnaireScreen;
 pub use result_answers::{result_summary, ResultAnswers};
 pub use to_sign::NotesToSignPage;
+pub use treatment_plan_page::TreatmentPlanPage;
