@@ -127,7 +127,11 @@ async fn one_clients_results_are_read_apart_from_anothers() {
     with_profile(&vault).await;
     let a = add_client(&vault, "Client A").await;
     let b = add_client(&vault, "Client B").await;
-    for (client, definition, answer) in [(&a, &PHQ_9, 1), (&b, &GAD_7, 2), (&a, &GAD_7, 3)] {
+    for (finished, (client, definition, answer)) in
+        [(&a, &PHQ_9, 1), (&b, &GAD_7, 2), (&a, &GAD_7, 3)]
+            .into_iter()
+            .enumerate()
+    {
         let open = vault
             .start_questionnaire(
                 client.id.as_str(),
@@ -139,7 +143,8 @@ async fn one_clients_results_are_read_apart_from_anothers() {
         for item in 0..definition.items.len() {
             open.answer(item, answer, NOW).await.unwrap();
         }
-        open.finish(day("2025-06-15"), &clinician(), NOW)
+        // One after the other, as a clinician gives them.
+        open.finish(day("2025-06-15"), &clinician(), NOW + finished as i64)
             .await
             .unwrap();
     }

@@ -68,8 +68,15 @@ impl Vault {
                 Loaded::Damaged { id } => out.damaged.push(id),
             }
         }
-        out.results
-            .sort_by_key(|r| (r.administered_on(), r.completed_at().0));
+        // Ties (two results finished in the same millisecond) by id, so the
+        // order is the same on every read.
+        out.results.sort_by(|a, b| {
+            (a.administered_on(), a.completed_at(), a.id()).cmp(&(
+                b.administered_on(),
+                b.completed_at(),
+                b.id(),
+            ))
+        });
         out.drafts.sort_by_key(|d| d.started_at().0);
         Ok(out)
     }
