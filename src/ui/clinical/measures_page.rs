@@ -201,14 +201,7 @@ fn Results(found: ClientMeasures, client_id: String) -> impl IntoView {
                     <ul class="plain-list measure__results">
                         {of_this
                             .into_iter()
-                            .map(|r| view! {
-                                <li>
-                                    <details>
-                                        <summary>{result_summary(r)}</summary>
-                                        <ResultAnswers result=r.clone() />
-                                    </details>
-                                </li>
-                            })
+                            .map(|r| view! { <li><ResultRow result=r.clone() /></li> })
                             .collect_view()}
                     </ul>
                 </section>
@@ -219,6 +212,25 @@ fn Results(found: ClientMeasures, client_id: String) -> impl IntoView {
         .is_empty()
         .then(|| view! { <p class="empty">"No questionnaires yet."</p> });
     view! { {damaged} {drafts} {none} {sections} }
+}
+
+/// One result's line, opening to every answer. The answers are drawn when
+/// opened: fifty results' tables, drawn up front, cost the tab its first tap.
+#[component]
+fn ResultRow(
+    /// The result shown.
+    result: MeasureResult,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let summary = result_summary(&result);
+    view! {
+        <details on:toggle:target=move |ev| open.set(ev.target().open())>
+            <summary>{summary}</summary>
+            <Show when=move || open.get()>
+                <ResultAnswers result=result.clone() />
+            </Show>
+        </details>
+    }
 }
 
 /// "PHQ-9 score: 12, moderate (2025-06-15)".
