@@ -68,8 +68,14 @@ test-browser-firefox:
 	env -u CHROMEDRIVER GECKODRIVER=$(GECKODRIVER_BIN) $(LEAN_RUNNER) cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
 # The runner drives WebKitWebDriver as it would safaridriver; WebKitGTK draws on Xvfb.
+# JSC_useBBQJIT=false: WebKitGTK 2.50's baseline wasm JIT (BBQ) miscomputes on this
+# machine. About one run in three, a debug test binary panicked inside the AES
+# cipher with a loop index of 0x20202020, or the web process died mid-test;
+# never in Chromium or Firefox, and 0 of 8 runs with BBQ off (IPInt, then OMG).
+# The tests run about ten times slower and still check every behaviour.
+WEBKIT_WASM_TIERS := JSC_useBBQJIT=false
 test-browser-webkit:
-	env -u CHROMEDRIVER SAFARIDRIVER=$(WEBKIT_DRIVER_BIN) $(LEAN_RUNNER) xvfb-run -a cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
+	env -u CHROMEDRIVER $(WEBKIT_WASM_TIERS) SAFARIDRIVER=$(WEBKIT_DRIVER_BIN) $(LEAN_RUNNER) xvfb-run -a cargo test --no-fail-fast --target wasm32-unknown-unknown --tests
 
 ## test-e2e: Playwright against the release build served on 127.0.0.1
 test-e2e: build
