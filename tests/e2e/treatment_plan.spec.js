@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test, expect, unlock } from "./fixtures.js";
 import { createVault } from "./fixtures.js";
-import { setClinician, createClient, saveStatus, noHorizontalOverflow } from "./clinical-helpers.js";
+import { setClinician, createClient, saveStatus, noHorizontalOverflow, fillSession, signNote } from "./clinical-helpers.js";
 
 // axe-core, injected through the DevTools protocol as accessibility.spec.js
 // does, so the app's CSP stays strict.
@@ -162,4 +162,70 @@ test("a plan starts from the client's goal, is signed, revised and signed again,
   await due.getByRole("link", { name: NAME }).click();
   await expect(page).toHaveURL(/\/clients\/[0-9a-f]{32}\/plan$/);
   await expect(page.getByText(/The review date \(.*\) has passed/)).toBeVisible();
+});
+
+test("a progress note rates the plan's objectives, and keeps their wording after the plan is revised", async ({ page }) => {
+  const goal = "Sleep through the night";
+  const objective = "Client sleeps 7 hours on 5 nights a week";
+  const today = new Date();
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, "Oakley Objectives");
+  await page.getByRole("link", { name: "Edit client" }).click();
+  await page.getByRole("button", { name: "Add goal" }).click();
+  await page.getByLabel("Goal 1", { exact: true }).fill(goal);
+  await page.getByRole("button", { name: "Save client" }).click();
+  await expect(page.getByRole("link", { name: "Edit client" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await page.getByRole("button", { name: "Start treatment plan" }).click();
+  await page.getByLabel("Problem", { exact: true }).fill("Insomnia since a bereavement");
+  await page.getByRole("button", { name: "Add objective" }).click();
+  await page.getByLabel("Objective", { exact: true }).fill(objective);
+  await page.getByLabel("What is measured").fill("Nights a week with 7 hours of sleep");
+  await page.getByLabel("Baseline", { exact: true }).fill("1");
+  await page.getByLabel("Target", { exact: true }).fill("5");
+  await page.getByLabel("Target date", { exact: true }).fill(ymd(daysFrom(today, 60)));
+  await page.getByRole("button", { name: "Add intervention" }).click();
+  await page.getByLabel("Intervention", { exact: true }).fill("CBT for insomnia");
+  await page.getByLabel("Frequency").fill("Weekly, 50 minutes");
+  await page.getByLabel("Provider").fill("Jane Doe, LCSW");
+  await page.getByLabel("Review date", { exact: true }).fill(ymd(daysFrom(today, 90)));
+  await page.getByRole("button", { name: "Sign treatment plan" }).click();
+  await expect(page.getByRole("heading", { name: "In force: version 1" })).toBeVisible();
+
+  // The note lists the plan's goal with its objective under it; each has its
+  // own tick and rating.
+  await page.getByRole("link", { name: "Progress notes", exact: true }).click();
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await fillSession(page);
+  const goals = page.getByRole("group", { name: "Goals addressed" });
+  await expect(goals.getByRole("checkbox")).toHaveCount(2);
+  await goals.getByRole("checkbox", { name: `Objective: ${objective}` }).check();
+  await goals.getByRole("combobox", { name: `Progress on: Objective: ${objective}` }).selectOption("Improved");
+  await expect(goals.getByRole("combobox", { name: `Progress on: ${goal}` })).toBeDisabled();
+  await signNote(page);
+  const treatment = page.getByRole("region", { name: "Diagnoses and goals" });
+  const rated = `${goal} — Objective: ${objective}`;
+  await expect(treatment).toContainText(rated);
+  await expect(treatment).toContainText("Improved");
+  const noteUrl = page.url();
+
+  // The plan is revised and the objective reworded: the signed note still
+  // reads as it was signed, and matches its signature.
+  await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await page.getByRole("button", { name: "Revise" }).click();
+  await page.getByLabel("Objective", { exact: true }).fill("REWORDED objective");
+  await page.getByRole("button", { name: "Sign treatment plan" }).click();
+  await expect(page.getByRole("heading", { name: "In force: version 2" })).toBeVisible();
+  await page.goto(noteUrl);
+  await unlock(page);
+  await expect(treatment).toContainText(rated);
+  await expect(treatment).not.toContainText("REWORDED");
+  await expect(page.getByText("This note no longer matches its signature")).toHaveCount(0);
+
+  // A new note offers the objective in the plan's new words.
+  await page.locator(".breadcrumb").getByRole("link").click();
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await expect(page.getByRole("checkbox", { name: "Objective: REWORDED objective" })).toBeVisible();
 });

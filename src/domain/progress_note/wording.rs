@@ -35,6 +35,11 @@ impl<'a> References<'a> {
         References { client, plan: None }
     }
 
+    /// The client's record and, when they have one, their treatment plan.
+    pub fn of(client: &'a Client, plan: Option<&'a TreatmentPlan>) -> Self {
+        References { client, plan }
+    }
+
     /// The client's record and their treatment plan: an addressed id found in
     /// the plan is worded from it (a goal, or an objective with its goal).
     pub fn with_plan(self, plan: &'a TreatmentPlan) -> Self {

@@ -30,6 +30,7 @@
 //! progress documentation, 45 CFR 164.501), so it is stored under the records
 //! key.
 
+mod addressable;
 mod canonical;
 mod content;
 mod migration;
@@ -41,6 +42,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use addressable::{addressable, Addressable, AddressableKind, UNKNOWN_GOAL};
 pub use content::{
     Comparison, Intervention, Objective, ObjectiveMeasure, PlanContent, PlanGoal, Problem,
     ScoreTarget,

@@ -14,7 +14,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::domain::{Client, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template};
+use crate::domain::{
+    Client, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template, TreatmentPlan,
+};
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::session_context::use_session;
 use crate::ui::wording;
@@ -46,6 +48,8 @@ enum Phase {
     Draft {
         note: EditableProgressNote,
         previous: Option<Box<SignedProgressNote>>,
+        /// The client's treatment plan, or why it could not be read.
+        plan: Result<Option<TreatmentPlan>, String>,
     },
     Signed {
         note: AmendableNote,
@@ -104,7 +108,15 @@ fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoV
                             )
                             .await
                             .map(Box::new);
-                        Phase::Draft { note, previous }
+                        let plan = vault
+                            .treatment_plan(client.id.as_str())
+                            .await
+                            .map_err(|e| e.to_string());
+                        Phase::Draft {
+                            note,
+                            previous,
+                            plan,
+                        }
                     }
                     Ok(OpenedNote::Signed(note)) => Phase::Signed {
                         note,
@@ -143,8 +155,8 @@ fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoV
             <p class="alert" role="alert">{message}</p>
         }
         .into_any(),
-        Phase::Draft { note, previous } => view! {
-            <DraftEditor note=note client=client.clone() previous=previous on_signed=on_signed reload=reload />
+        Phase::Draft { note, previous, plan } => view! {
+            <DraftEditor note=note client=client.clone() previous=previous plan=plan on_signed=on_signed reload=reload />
         }
         .into_any(),
         Phase::Signed {
@@ -197,9 +209,16 @@ fn DraftEditor(
     note: EditableProgressNote,
     client: Client,
     previous: Option<Box<SignedProgressNote>>,
+    /// The client's treatment plan, whose goals and objectives the note rates;
+    /// an error when it could not be read (the client's goals are offered).
+    plan: Result<Option<TreatmentPlan>, String>,
     on_signed: Callback<(AmendableNote, Option<String>)>,
     reload: Callback<()>,
 ) -> impl IntoView {
+    let (plan, plan_error) = match plan {
+        Ok(plan) => (plan, None),
+        Err(e) => (None, Some(e)),
+    };
     let draft = RwSignal::new(note.start());
     let is_conflict_copy = draft.with_untracked(|d| d.conflict_of.is_some());
     let conflict = RwSignal::new(note.pending_conflict());
@@ -391,6 +410,8 @@ fn DraftEditor(
             form_version.track();
             let client = client.clone();
             let client_name = client_name.clone();
+            let plan = plan.clone();
+            let plan_error = plan_error.clone();
             (conflict.with(Option::is_none)).then(move || view! {
                 <form
                     class="note-form"
@@ -409,7 +430,12 @@ fn DraftEditor(
                             <section class="card" aria-labelledby="treatment-heading">
                                 <h2 id="treatment-heading">"Diagnoses and goals"</h2>
                                 <DiagnosesAddressed form=form client=client.clone() />
-                                <GoalsAddressed form=form client=client.clone() />
+                                {plan_error.clone().map(|e| view! {
+                                    <p class="alert" role="alert">
+                                        {format!("The treatment plan could not be read, so its objectives are not listed here. {e}")}
+                                    </p>
+                                })}
+                                <GoalsAddressed form=form client=client.clone() plan=plan.clone() />
                             </section>
                             <section class="card" aria-labelledby="risk-heading">
                                 <h2 id="risk-heading">"Risk assessment"</h2>
@@ -422,7 +448,7 @@ fn DraftEditor(
                                 {previous.get_value().map(|previous| view! { <CopyForward form=form previous=previous form_version=form_version /> })}
                                 <SectionFields form=form />
                             </section>
-                            <SignPanel form=form client=client.clone() note=handle on_save=save on_signed=on_signed autosave=autosave />
+                            <SignPanel form=form client=client.clone() plan=plan.clone() note=handle on_save=save on_signed=on_signed autosave=autosave />
                             <DiscardDraft note=handle autosave=autosave client_href=format!("/clients/{}", client.id) />
                         </div>
                     </div>

@@ -6,9 +6,10 @@
 
 use leptos::prelude::*;
 
+use crate::domain::treatment_plan::{addressable, Addressable, AddressableKind};
 use crate::domain::{
-    Client, Date, GoalAddressed, GoalProgress, GoalStatus, PlaceOfService, ProgressNoteDraft,
-    ServiceCode, TimeOfDay,
+    Client, Date, GoalAddressed, GoalProgress, PlaceOfService, ProgressNoteDraft, ServiceCode,
+    TimeOfDay, TreatmentPlan,
 };
 use crate::ui::private_text::private_text;
 
@@ -295,32 +296,30 @@ pub fn DiagnosesAddressed(form: NoteForm, client: Client) -> impl IntoView {
     .into_any()
 }
 
-/// The client's active goals (and any the note already addresses), each with a
-/// tick and the progress made.
+/// What the note may rate: the goals and objectives of the client's plan in
+/// force (or, without a plan, the client's goals), and any the note already
+/// addresses; each with a tick and the progress made (see
+/// [`addressable`](crate::domain::treatment_plan::addressable)).
 #[component]
-pub fn GoalsAddressed(form: NoteForm, client: Client) -> impl IntoView {
-    let addressed: Vec<String> = form.draft.with_untracked(|d| {
-        d.goals_addressed
-            .iter()
-            .map(|g| g.goal_id.clone())
-            .collect()
-    });
-    let mut goals: Vec<(String, String)> = client
-        .goals
-        .iter()
-        .filter(|g| g.status == GoalStatus::Active || addressed.contains(&g.id))
-        .map(|g| (g.id.clone(), g.text.clone()))
-        .collect();
-    for id in addressed {
-        if !goals.iter().any(|(g, _)| *g == id) {
-            goals.push((id, "A goal no longer on the treatment plan".to_owned()));
-        }
-    }
+pub fn GoalsAddressed(
+    form: NoteForm,
+    client: Client,
+    /// The client's treatment plan, if one was started.
+    plan: Option<TreatmentPlan>,
+) -> impl IntoView {
+    let goals = form
+        .draft
+        .with_untracked(|d| addressable(&client, plan.as_ref(), &d.goals_addressed));
     if goals.is_empty() {
+        let hint = if plan.is_some() {
+            "The treatment plan has no active goals or objectives. Add them on the Treatment plan tab."
+        } else {
+            "The client has no active treatment goals. Add them with Edit client, or start a treatment plan."
+        };
         return view! {
             <fieldset class="subform">
                 <legend>"Goals addressed"</legend>
-                <p class="muted">"The client has no active treatment goals. Add them with Edit client."</p>
+                <p class="muted">{hint}</p>
             </fieldset>
         }
         .into_any();
@@ -331,7 +330,15 @@ pub fn GoalsAddressed(form: NoteForm, client: Client) -> impl IntoView {
             {goals
                 .into_iter()
                 .enumerate()
-                .map(|(index, (id, text))| {
+                .map(|(index, Addressable { id, text, kind })| {
+                    let text = match kind {
+                        AddressableKind::Objective => format!("Objective: {text}"),
+                        AddressableKind::Goal | AddressableKind::Unknown => text,
+                    };
+                    let row_class = match kind {
+                        AddressableKind::Objective => "goal-row goal-row--objective",
+                        AddressableKind::Goal | AddressableKind::Unknown => "goal-row",
+                    };
                     let select_id = format!("goal-progress-{index}");
                     // "Progress on: <goal>": one name per select, not five "Progress".
                     let progress_on = format!(" on: {text}");
@@ -344,7 +351,7 @@ pub fn GoalsAddressed(form: NoteForm, client: Client) -> impl IntoView {
                     let toggle_id = id.clone();
                     let select_goal = id.clone();
                     view! {
-                        <div class="goal-row">
+                        <div class=row_class>
                             <label class="row check">
                                 <input
                                     type="checkbox"

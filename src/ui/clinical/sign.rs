@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::domain::{
-    typed_after_signing, Client, ProgressNoteDraft, References, SignError, ValidationIssue,
+    typed_after_signing, Client, ProgressNoteDraft, References, SignError, TreatmentPlan,
+    ValidationIssue,
 };
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::private_text::private_text;
@@ -46,11 +47,10 @@ struct Review {
 }
 
 impl Review {
-    fn of(draft: &ProgressNoteDraft, client: &Client) -> Review {
+    fn of(draft: &ProgressNoteDraft, references: References<'_>) -> Review {
         // The wording the signature will keep, read as signing will read it.
         let wording = crate::domain::NoteWording::Current(crate::domain::ReferencedWording::of(
-            draft,
-            References::client(client),
+            draft, references,
         ));
         let list = |items: Vec<String>| {
             if items.is_empty() {
@@ -140,6 +140,9 @@ pub fn SignPanel(
     /// The client's record as the form shows it: the wording of the goals and
     /// diagnoses the note refers to is kept from it at signing.
     client: Client,
+    /// The client's treatment plan, if any: the wording of the objectives the
+    /// note rates is kept from it.
+    plan: Option<TreatmentPlan>,
     note: StoredValue<EditableProgressNote, LocalStorage>,
     on_save: Callback<()>,
     on_signed: Callback<(AmendableNote, Option<String>)>,
@@ -147,7 +150,8 @@ pub fn SignPanel(
     autosave: Autosave,
 ) -> impl IntoView {
     let session = use_session();
-    let client = StoredValue::new(client);
+    // One stored pair: what the note refers to, read together at signing.
+    let client = StoredValue::new((client, plan));
     let issues = form.issues;
     let refusal = RwSignal::new(None::<Refusal>);
     let review = RwSignal::new(None::<Review>);
@@ -168,9 +172,9 @@ pub fn SignPanel(
         let settings = session.settings.get_untracked();
         let reason = draft.late_entry_reason.clone();
         let reason = (!reason.trim().is_empty()).then_some(reason);
-        let signed = client.with_value(|client| {
+        let signed = client.with_value(|(client, plan)| {
             draft.sign(
-                References::client(client),
+                References::of(client, plan.as_ref()),
                 &settings.clinician,
                 now_local(),
                 settings.late_entry_hours,
@@ -214,7 +218,7 @@ pub fn SignPanel(
         }
         acknowledged.set(false);
         review.set(Some(form.draft.with_untracked(|d| {
-            client.with_value(|client| Review::of(d, client))
+            client.with_value(|(client, plan)| Review::of(d, References::of(client, plan.as_ref())))
         })));
         // Where the clinician is looking: the review, not the top of the page;
         // focus follows, so a screen reader reads what will be signed.
@@ -240,9 +244,9 @@ pub fn SignPanel(
                     let settings = session.settings.get_untracked();
                     let reason = snapshot.late_entry_reason.clone();
                     let reason = (!reason.trim().is_empty()).then_some(reason);
-                    let signed = client.with_value(|client| {
+                    let signed = client.with_value(|(client, plan)| {
                         snapshot.clone().sign(
-                            References::client(client),
+                            References::of(client, plan.as_ref()),
                             &settings.clinician,
                             now_local(),
                             settings.late_entry_hours,
