@@ -184,6 +184,7 @@
   const PROGRESS = { improved: "Improved", unchanged: "Unchanged", worse: "Worse" };
 
   function progressNoteV1(note) {
+    noResultsIncluded(note);
     const c = new Canonical("psynotes/progress-note/v1");
     c.text("id", note.id)
       .text("client_id", note.client_id)
@@ -226,9 +227,39 @@
   // own lists, in order) and in the descriptions and labels it already had.
 
   function progressNoteV2(note) {
+    noResultsIncluded(note);
+    return progressNoteWorded(note, "psynotes/progress-note/v2");
+  }
+
+  // Format psynotes/progress-note/v3: v2 with the questionnaire results the
+  // note includes (`measure_results_included`) after the goals. A note without
+  // results is signed in v2, so v1 and v2 notes must have none.
+
+  function progressNoteV3(note) {
+    if (!includedResults(note).length) throw new Unreadable("a v3 note without questionnaire results");
+    return progressNoteWorded(note, "psynotes/progress-note/v3");
+  }
+
+  function includedResults(note) {
+    const included = note.measure_results_included;
+    return included === undefined ? [] : list(included, "measure_results_included");
+  }
+
+  function noResultsIncluded(note) {
+    if (includedResults(note).length) {
+      throw new Unreadable("it includes questionnaire results, which its format does not cover");
+    }
+  }
+
+  function decimal(value, what) {
+    if (!Number.isInteger(value) || value < 0) throw new Unreadable(`${what} is not a whole number`);
+    return String(value);
+  }
+
+  function progressNoteWorded(note, format) {
     const wording = note.referenced_wording;
     if (!wording || wording.signed !== true) throw new Unreadable("the wording it was signed with is missing");
-    const c = new Canonical("psynotes/progress-note/v2");
+    const c = new Canonical(format);
     const service = note.service_code;
     const place = note.place_of_service;
     c.text("id", note.id)
@@ -262,6 +293,20 @@
         .optional("goal_text", worded[i].goal_text)
         .optional("objective_text", worded[i].objective_text)
         .text("progress", progress);
+    }
+    if (format === "psynotes/progress-note/v3") {
+      const results = includedResults(note);
+      c.count("measure_results", results.length);
+      for (const r of results) {
+        if (!r || typeof r !== "object") throw new Unreadable("an included result is not an object");
+        c.text("result_id", r.result_id)
+          .text("measure", r.measure)
+          .text("measure_version", decimal(r.measure_version, "a result's measure version"))
+          .text("administered_on", r.administered_on)
+          .optional("total", r.total === null ? null : decimal(r.total, "a result's total"))
+          .text("score_line", r.score_line)
+          .optional("band", r.band);
+      }
     }
     c.count("risk", note.risk ? 1 : 0);
     if (note.risk) {
@@ -327,6 +372,7 @@
   const NOTE_FORMATS = {
     "psynotes/progress-note/v1": progressNoteV1,
     "psynotes/progress-note/v2": progressNoteV2,
+    "psynotes/progress-note/v3": progressNoteV3,
   };
   const ADDENDUM_FORMATS = { "psynotes/addendum/v1": addendumV1 };
   const SEAL_FORMATS = { "psynotes/signed-record/v1": signedRecordV1 };
@@ -628,7 +674,7 @@
     STATUS_TEXT,
     formats: { notes: NOTE_FORMATS, addenda: ADDENDUM_FORMATS, seals: SEAL_FORMATS },
     // Exposed for tests and for anyone checking by hand.
-    canonical: { progressNoteV1, progressNoteV2, addendumV1, signedRecordV1, parseCanonical, instantMillis },
+    canonical: { progressNoteV1, progressNoteV2, progressNoteV3, addendumV1, signedRecordV1, parseCanonical, instantMillis },
   };
   root.PsynotesVerify = api;
 

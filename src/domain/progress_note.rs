@@ -20,6 +20,7 @@
 mod addendum;
 mod canonical;
 mod draft;
+mod included_result;
 mod late_entry;
 mod merge;
 mod seal;
@@ -36,6 +37,7 @@ use super::{ClientId, Date, ServiceCode, Template};
 pub use super::validation::ValidationIssue;
 pub use addendum::Addendum;
 pub use draft::ProgressNoteDraft;
+pub use included_result::{includable, IncludedResult};
 pub use late_entry::{is_late, LateEntry};
 pub use merge::{merge_drafts, typed_after_signing, DraftMerge};
 pub use seal::SIGNED_RECORD_V1;

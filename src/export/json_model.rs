@@ -154,6 +154,8 @@ pub(super) struct JsonNote<'a> {
     participants: &'a str,
     diagnoses_addressed: Vec<&'a str>,
     goals_addressed: Vec<JsonGoalAddressed<'a>>,
+    /// Added with canonical format v3 (additive, so still version 1).
+    measure_results_included: Vec<JsonIncludedResult<'a>>,
     risk: Option<JsonRisk<'a>>,
     sections: Vec<JsonSection>,
     created_at: String,
@@ -205,6 +207,19 @@ impl<'a> JsonNote<'a> {
                     progress: progress_name(goal.progress),
                 })
                 .collect(),
+            measure_results_included: content
+                .measure_results
+                .iter()
+                .map(|r| JsonIncludedResult {
+                    result_id: &r.result_id,
+                    measure: &r.measure_key,
+                    measure_version: r.measure_version,
+                    administered_on: r.administered_on.to_string(),
+                    total: r.total,
+                    score_line: &r.score_line,
+                    band: r.band.as_deref(),
+                })
+                .collect(),
             risk: json_risk(&content.risk),
             sections: ordered_sections(content, &wording)
                 .into_iter()
@@ -242,6 +257,18 @@ struct JsonPlace {
     code: &'static str,
     /// As signed (v2), else the app's name for the place today.
     label: String,
+}
+
+/// A questionnaire result the note includes, as the note keeps it.
+#[derive(Serialize)]
+struct JsonIncludedResult<'a> {
+    result_id: &'a str,
+    measure: &'a str,
+    measure_version: u32,
+    administered_on: String,
+    total: Option<u32>,
+    score_line: &'a str,
+    band: Option<&'a str>,
 }
 
 #[derive(Serialize)]

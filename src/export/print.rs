@@ -16,8 +16,8 @@
 use super::sections::ordered_sections;
 use super::time_format::date_at_time;
 use crate::domain::{
-    Addendum, Client, ClinicianProfile, Ideation, NoteWording, ProgressNote, ProgressNoteDraft,
-    RiskAssessment, Signature, SignedProgressNote, Timestamp,
+    Addendum, Client, ClinicianProfile, Ideation, IncludedResult, NoteWording, ProgressNote,
+    ProgressNoteDraft, RiskAssessment, Signature, SignedProgressNote, Timestamp,
 };
 
 /// A client's printable record.
@@ -208,6 +208,19 @@ fn meta_lines(
             ))),
         ),
     ];
+    // Only a note that includes results says so: most notes have none, and a
+    // "None" line would suggest none were given.
+    if !content.measure_results.is_empty() {
+        lines.push((
+            ProgressNoteDraft::MEASURE_RESULTS_LABEL.to_owned(),
+            content
+                .measure_results
+                .iter()
+                .map(IncludedResult::describe)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+    }
     let risk = content.risk_assessment();
     lines.extend(risk_lines(risk.as_ref()));
     lines
@@ -376,6 +389,31 @@ mod tests {
         );
         assert_eq!(value(p, "Suicidal ideation"), "Denied");
         assert_eq!(value(p, "Homicidal ideation"), "Denied");
+    }
+
+    #[test]
+    fn included_results_print_as_the_note_keeps_them() {
+        use crate::domain::measure::fixtures::make;
+        use crate::domain::measure::PHQ_9;
+        let plain = ProgressNote::Signed(signed("note-1", "2024-03-05"));
+        let doc = print_document(&clinician(), &client(), &[&plain], exported_at());
+        assert!(!doc.notes[0]
+            .meta_lines
+            .iter()
+            .any(|(label, _)| label == ProgressNoteDraft::MEASURE_RESULTS_LABEL));
+        let mut draft = signed("note-2", "2024-03-05").content().clone();
+        draft.measure_results = vec![IncludedResult::of(&make(
+            &PHQ_9,
+            &[Some(1); 9],
+            "2024-03-05",
+            1,
+        ))];
+        let note = ProgressNote::Draft(draft);
+        let doc = print_document(&clinician(), &client(), &[&note], exported_at());
+        assert_eq!(
+            value(&doc.notes[0], "Questionnaire results"),
+            "PHQ-9 score: 9, mild (2024-03-05)"
+        );
     }
 
     #[test]

@@ -11,9 +11,9 @@
 //! CR LF, tabs), a session across midnight, a template change with a blank
 //! leftover section, a client with a code and no name, several clients, a
 //! draft (JSON only), an empty scope, a note whose goals and diagnoses are not
-//! on its client's record, and notes signed under both canonical formats (v2,
-//! with the wording of what the note refers to, and v1 from older versions of
-//! the app). Native only: the browser has no file system.
+//! on its client's record, and notes signed under every canonical format (v3,
+//! with the questionnaire results the note includes; v2, with the wording of
+//! what the note refers to; and v1 from older versions of the app). Native only: the browser has no file system.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -100,6 +100,32 @@ fn midnight_dap_note() -> SignedProgressNote {
         None,
     )
     .expect("midnight note signs")
+}
+
+/// A note that includes the day's PHQ-9 (scored, with a band) and GAD-7 (too
+/// incomplete to score), so signed under format v3.
+fn note_with_results() -> SignedProgressNote {
+    use crate::domain::measure::fixtures::make;
+    use crate::domain::measure::{GAD_7, PHQ_9};
+    use crate::domain::IncludedResult;
+    let mut d = draft("n-results", "2024-03-21");
+    let phq = [Some(2); 9];
+    let mut gad = [Some(1); 7];
+    gad[0] = None;
+    gad[1] = None;
+    d.measure_results = vec![
+        IncludedResult::of(&make(&PHQ_9, &phq, "2024-03-21", 1)),
+        IncludedResult::of(&make(&GAD_7, &gad, "2024-03-21", 2)),
+    ];
+    let end = Timestamp::from_date_time(date("2024-03-21"), d.end.expect("end"));
+    d.sign(
+        References::client(&client()),
+        &clinician(),
+        Timestamp(end.0 + HOUR),
+        72,
+        None,
+    )
+    .expect("note with results signs")
 }
 
 /// A note signed by an older app, under format v1 (no wording kept), then
@@ -199,6 +225,7 @@ fn write_sample_exports() {
         ProgressNote::Signed(signed("n-plain", "2024-01-09")),
         ProgressNote::Signed(other),
         ProgressNote::Signed(legacy_v1_note()),
+        ProgressNote::Signed(note_with_results()),
         ProgressNote::Draft(draft("d-draft", "2024-03-26")),
     ];
     write_both(

@@ -3,8 +3,9 @@
 // without the passphrase; the score, its band, the item-9 flag and the chart
 // afterwards.
 import { readFileSync } from "node:fs";
+import vm from "node:vm";
 import { test, expect, unlock, appReady, createVault, PASSPHRASE } from "./fixtures.js";
-import { setClinician, createClient } from "./clinical-helpers.js";
+import { setClinician, createClient, fillSession, signNote, saveStatus, today } from "./clinical-helpers.js";
 
 const NAME = "Morgan Questionnaire";
 const OTHER = "Avery Elsewhere";
@@ -199,4 +200,44 @@ test("results are exported, printed, and kept by the encrypted backup", async ({
   await expect(other.getByText("Latest: GAD-7 score: 14, moderate")).toBeVisible();
   await expect(other.getByRole("img", { name: "GAD-7 over time" })).toBeVisible();
   await fresh.close();
+});
+
+test("a progress note includes the day's result, and is signed, printed and exported with it", async ({ page }) => {
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, "Jordan Included");
+  await handOver(page, "GAD-7");
+  await answerAll(page, "Several days");
+  await expect(page.getByText("Latest: GAD-7 score: 7, mild")).toBeVisible();
+
+  await page.getByRole("link", { name: "Progress notes", exact: true }).click();
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await fillSession(page);
+  const day = `GAD-7 score: 7, mild (${today()})`;
+  const offered = page.getByRole("region", { name: "Questionnaire results" });
+  await offered.getByRole("checkbox", { name: day }).check();
+  // Kept with the draft: a reload finds it ticked.
+  await expect(saveStatus(page, "Saved")).toBeVisible();
+  await page.reload();
+  await unlock(page);
+  await expect(page.getByRole("region", { name: "Questionnaire results" }).getByRole("checkbox", { name: day })).toBeChecked();
+  await signNote(page);
+  await expect(page.getByRole("region", { name: "Questionnaire results" })).toContainText(day);
+
+  await page.getByRole("link", { name: "Backup", exact: true }).click();
+  await page.getByRole("button", { name: "Print view" }).click();
+  await expect(page.locator(".print-note").first()).toContainText(`Questionnaire results${day}`);
+  await page.getByRole("link", { name: "Back", exact: true }).click();
+  const exported = await downloadOf(page, () => page.getByRole("button", { name: "Export progress notes" }).click());
+  const json = JSON.parse(exported.bytes.toString("utf8"));
+  const [note] = json.progress_notes;
+  expect(note.signature.content_format).toBe("psynotes/progress-note/v3");
+  expect(note.measure_results_included).toEqual([
+    expect.objectContaining({ measure: "gad-7", total: 7, band: "Mild", score_line: "GAD-7 score: 7", administered_on: today() }),
+  ]);
+  expect(note.measure_results_included[0].result_id).toBe(json.measure_results[0].id);
+  // The recipient's verifier agrees the note is as signed.
+  vm.runInThisContext(readFileSync(new URL("../../public/verify.js", import.meta.url), "utf8"));
+  const report = await globalThis.PsynotesVerify.verifyExport(json);
+  expect(report.notes.map((n) => n.status)).toEqual(["verified"]);
 });

@@ -59,6 +59,13 @@ const NOT_COVERED = {
     /^referenced_wording\./,
   ],
   "psynotes/progress-note/v2": [/^status$/, /^duration_minutes$/],
+  "psynotes/progress-note/v3": [/^status$/, /^duration_minutes$/],
+};
+
+const BUILDERS = {
+  "psynotes/progress-note/v1": canonical.progressNoteV1,
+  "psynotes/progress-note/v2": canonical.progressNoteV2,
+  "psynotes/progress-note/v3": canonical.progressNoteV3,
 };
 
 /** [path, value] for every string and number inside a JSON value. */
@@ -113,11 +120,10 @@ test("the JSON fields rebuild exactly the text the FHIR bundle attaches", () => 
     const attached = Buffer.from(doc.content[0].attachment.data, "base64").toString("utf8");
     const format = note.signature.content_format;
     formats.add(format);
-    const build = format === "psynotes/progress-note/v2" ? canonical.progressNoteV2 : canonical.progressNoteV1;
-    assert.equal(build(note), attached, note.id);
+    assert.equal(BUILDERS[format](note), attached, note.id);
     assert.equal(attached.split("\n")[0], format, note.id);
   }
-  assert.deepEqual([...formats].sort(), ["psynotes/progress-note/v1", "psynotes/progress-note/v2"], "the sample has both formats");
+  assert.deepEqual([...formats].sort(), Object.keys(BUILDERS).sort(), "the sample has every format");
 });
 
 test("v2 covers the wording a note was signed with; v1 does not", async () => {
@@ -160,6 +166,37 @@ test("v2 covers the wording a note was signed with; v1 does not", async () => {
   upgraded.signature.content_format = "psynotes/progress-note/v2";
   upgraded.referenced_wording.signed = true;
   assert.equal((await verifyJsonNote(upgraded)).status, "changed");
+});
+
+test("v3 covers the questionnaire results a note includes; v1 and v2 notes have none", async () => {
+  const notes = sample("json", "practice-with-drafts-asked-for").progress_notes;
+  const note = notes.find((n) => n.signature && n.signature.content_format === "psynotes/progress-note/v3");
+  assert.ok(note, "the sample has a v3 note");
+  assert.equal((await verifyJsonNote(note)).status, "verified");
+  assert.equal(note.measure_results_included[0].score_line, "PHQ-9 score: 18");
+  const edits = {
+    "score rewritten": (n) => (n.measure_results_included[0].score_line = "PHQ-9 score: 8"),
+    "total changed": (n) => (n.measure_results_included[0].total = 8),
+    "band dropped": (n) => (n.measure_results_included[0].band = null),
+    "a result dropped": (n) => n.measure_results_included.pop(),
+    "results reordered": (n) => n.measure_results_included.reverse(),
+    "every result dropped": (n) => (n.measure_results_included = []),
+    "results removed": (n) => delete n.measure_results_included,
+    "downgraded to v2": (n) => (n.signature.content_format = "psynotes/progress-note/v2"),
+  };
+  for (const [what, edit] of Object.entries(edits)) {
+    const changed = structuredClone(note);
+    edit(changed);
+    assert.equal((await verifyJsonNote(changed)).status, "changed", what);
+  }
+  // A result slipped into a note signed without any does not verify.
+  for (const format of ["psynotes/progress-note/v1", "psynotes/progress-note/v2"]) {
+    const other = notes.find((n) => n.signature && n.signature.content_format === format);
+    assert.equal((await verifyJsonNote(other)).status, "verified", format);
+    const added = structuredClone(other);
+    added.measure_results_included = structuredClone(note.measure_results_included);
+    assert.equal((await verifyJsonNote(added)).status, "changed", format);
+  }
 });
 
 test("instants become the milliseconds the app stored", () => {

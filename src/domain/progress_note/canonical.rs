@@ -55,6 +55,28 @@
 //!
 //! In v2 an end time earlier than the start always means the session crossed
 //! midnight: signing refuses it unless the clinician said so.
+//!
+//! # Format `psynotes/progress-note/v3`
+//! A note that includes questionnaire results ([`IncludedResult`]) is signed
+//! in v3: v2's items with the results after the goals, as the note keeps them.
+//! A note without results is still signed in v2, byte for byte, so the format
+//! follows from the content and a result added to a v2 note later changes the
+//! digest.
+//!
+//! ```text
+//! goals_addressed#…                        as in v2, then
+//! measure_results#<count>
+//! result_id=<len>:<id>                     per result, then
+//! measure=<len>:<key>
+//! measure_version=<len>:<n>
+//! administered_on=<len>:<YYYY-MM-DD>
+//! total=<len>:<n>                          or - (not scored)
+//! score_line=<len>:<text>
+//! band=<len>:<text>                        or - (not scored)
+//! risk#…                                   as in v2, and the rest as in v2
+//! ```
+//!
+//! [`IncludedResult`]: super::IncludedResult
 
 use std::fmt::Write as _;
 
@@ -66,6 +88,7 @@ use crate::domain::{Ideation, RiskAssessment};
 
 const PROGRESS_NOTE_V1: &str = "psynotes/progress-note/v1";
 const PROGRESS_NOTE_V2: &str = "psynotes/progress-note/v2";
+const PROGRESS_NOTE_V3: &str = "psynotes/progress-note/v3";
 
 /// Builds a canonical text, one item per line (see the module doc).
 pub(super) struct Canonical {
@@ -175,11 +198,17 @@ impl ProgressNoteDraft {
     }
 }
 
-/// The canonical text of a note with the wording of its references, version v2
-/// (see the module doc). Entries are matched by position and id or code, so a
-/// wording that does not belong to the note is not used, and the text shows it.
-pub(super) fn canonical_v2(note: &ProgressNoteDraft, wording: &ReferencedWording) -> String {
-    let mut c = Canonical::new(PROGRESS_NOTE_V2);
+/// The canonical text of a note with the wording of its references: version v2,
+/// or v3 when the note includes questionnaire results (see the module doc).
+/// Entries are matched by position and id or code, so a wording that does not
+/// belong to the note is not used, and the text shows it.
+pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWording) -> String {
+    let with_results = !note.measure_results.is_empty();
+    let mut c = Canonical::new(if with_results {
+        PROGRESS_NOTE_V3
+    } else {
+        PROGRESS_NOTE_V2
+    });
     c.text("id", note.id.as_str())
         .text("client_id", note.client_id.as_str())
         .text("template", note.template.name())
@@ -220,6 +249,19 @@ pub(super) fn canonical_v2(note: &ProgressNoteDraft, wording: &ReferencedWording
                 worded.and_then(|w| w.objective.as_deref()),
             )
             .text("progress", goal.progress.label());
+    }
+
+    if with_results {
+        c.count("measure_results", note.measure_results.len());
+        for result in &note.measure_results {
+            c.text("result_id", &result.result_id)
+                .text("measure", &result.measure_key)
+                .text("measure_version", &result.measure_version.to_string())
+                .text("administered_on", &result.administered_on.to_string())
+                .optional("total", result.total.map(|t| t.to_string()).as_deref())
+                .text("score_line", &result.score_line)
+                .optional("band", result.band.as_deref());
+        }
     }
 
     let risk = note.risk_assessment();
@@ -431,11 +473,11 @@ updated_at=13:1709650000000
 
     fn v2(draft: &ProgressNoteDraft, client: &crate::domain::Client) -> String {
         let wording = ReferencedWording::of(draft, crate::domain::References::client(client));
-        canonical_v2(draft, &wording)
+        canonical_worded(draft, &wording)
     }
 
     #[test]
-    fn canonical_v2_adds_the_wording_of_every_reference() {
+    fn canonical_worded_adds_the_wording_of_every_reference() {
         let mut draft = complete_draft();
         draft.goals_addressed.push(GoalAddressed {
             goal_id: "goal-gone".into(),
@@ -542,7 +584,126 @@ updated_at=13:1709650000000
         let mut other = draft.clone();
         other.goals_addressed[0].goal_id = "goal-2".into();
         let foreign = ReferencedWording::of(&other, crate::domain::References::client(&base));
-        assert!(canonical_v2(&draft, &foreign).contains("\ngoal_text=-\n"));
+        assert!(canonical_worded(&draft, &foreign).contains("\ngoal_text=-\n"));
+    }
+
+    fn with_result(mut draft: ProgressNoteDraft) -> ProgressNoteDraft {
+        draft.measure_results.push(crate::domain::IncludedResult {
+            result_id: "r-1".into(),
+            measure_key: "phq-9".into(),
+            measure_version: 1,
+            administered_on: crate::domain::progress_note::fixtures::date("2024-03-05"),
+            total: Some(12),
+            score_line: "PHQ-9 score: 12".into(),
+            band: Some("Moderate".into()),
+        });
+        draft
+    }
+
+    #[test]
+    fn a_note_with_results_is_v3_and_covers_each_result_after_the_goals() {
+        let draft = with_result(complete_draft());
+        let text = v2(&draft, &client());
+        assert!(text.starts_with("psynotes/progress-note/v3\n"));
+        let expected = "progress=8:Improved
+measure_results#1
+result_id=3:r-1
+measure=5:phq-9
+measure_version=1:1
+administered_on=10:2024-03-05
+total=2:12
+score_line=15:PHQ-9 score: 12
+band=8:Moderate
+risk#1
+";
+        assert!(text.contains(expected), "{text}");
+        // Apart from the version line and those items, it is the v2 text.
+        let v2_text = v2(&complete_draft(), &client());
+        let stripped = text
+            .replacen("psynotes/progress-note/v3", "psynotes/progress-note/v2", 1)
+            .replacen(
+                &expected["progress=8:Improved\n".len()..expected.len() - "risk#1\n".len()],
+                "",
+                1,
+            );
+        assert_eq!(stripped, v2_text);
+
+        // Any change to an included result changes the digest.
+        let base_hash = sha256_hex(&text);
+        type Change = Box<dyn Fn(&mut crate::domain::IncludedResult)>;
+        let changes: Vec<(&str, Change)> = vec![
+            ("id", Box::new(|r| r.result_id = "r-2".into())),
+            ("measure", Box::new(|r| r.measure_key = "gad-7".into())),
+            ("version", Box::new(|r| r.measure_version = 2)),
+            (
+                "date",
+                Box::new(|r| {
+                    r.administered_on = crate::domain::progress_note::fixtures::date("2024-03-04")
+                }),
+            ),
+            ("total", Box::new(|r| r.total = None)),
+            (
+                "score",
+                Box::new(|r| r.score_line = "PHQ-9 score: 13".into()),
+            ),
+            ("band", Box::new(|r| r.band = None)),
+        ];
+        for (what, change) in changes {
+            let mut changed = draft.clone();
+            change(&mut changed.measure_results[0]);
+            assert_ne!(
+                sha256_hex(&v2(&changed, &client())),
+                base_hash,
+                "changing the result's {what} must change the hash"
+            );
+        }
+    }
+
+    #[test]
+    fn a_result_added_to_a_signed_note_breaks_its_seal() {
+        let signed_v2 = complete_draft()
+            .sign(
+                crate::domain::References::client(&client()),
+                &super::super::fixtures::clinician(),
+                Timestamp(1_709_700_000_000),
+                72,
+                None,
+            )
+            .unwrap();
+        assert!(signed_v2.is_intact());
+        let mut json = serde_json::to_value(&signed_v2).unwrap();
+        let with = with_result(complete_draft());
+        json["content"]["measure_results"] = serde_json::to_value(&with.measure_results).unwrap();
+        let tampered: crate::domain::SignedProgressNote =
+            serde_json::from_value(json.clone()).unwrap();
+        assert!(!tampered.is_intact());
+        // A note signed before wording was kept (v1) with the v1 digest, and a
+        // result added: v1 does not cover results, so it is not intact either.
+        let plain = complete_draft();
+        json["wording"] = serde_json::Value::Null;
+        json["signature"]["content_sha256"] = plain.content_sha256().into();
+        let v1: crate::domain::SignedProgressNote = serde_json::from_value(json.clone()).unwrap();
+        assert!(!v1.is_intact());
+        json["content"]
+            .as_object_mut()
+            .unwrap()
+            .remove("measure_results");
+        let v1: crate::domain::SignedProgressNote = serde_json::from_value(json).unwrap();
+        assert!(v1.is_intact(), "the same v1 note without the result");
+
+        // A note signed with a result verifies, and says v3.
+        let signed_v3 = with
+            .sign(
+                crate::domain::References::client(&client()),
+                &super::super::fixtures::clinician(),
+                Timestamp(1_709_700_000_000),
+                72,
+                None,
+            )
+            .unwrap();
+        assert!(signed_v3.is_intact());
+        assert_eq!(signed_v3.content_format(), "psynotes/progress-note/v3");
+        assert_eq!(signed_v2.content_format(), "psynotes/progress-note/v2");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{GoalAddressed, GoalProgress, ProgressNoteId, SignedProgressNote};
+use super::{GoalAddressed, GoalProgress, IncludedResult, ProgressNoteId, SignedProgressNote};
 use crate::domain::client::normalize_icd10_code;
 use crate::domain::service::{duration_minutes, duration_mismatch};
 use crate::domain::validation::{into_result, is_blank};
@@ -37,6 +37,10 @@ pub struct ProgressNoteDraft {
     /// ICD-10-CM codes of the client's diagnoses this session addressed.
     pub diagnoses_addressed: Vec<String>,
     pub goals_addressed: Vec<GoalAddressed>,
+    /// Questionnaire results of the day the note includes, as they read when
+    /// included. A note with any is signed in canonical format v3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measure_results: Vec<IncludedResult>,
     /// The risk questions as answered so far; complete before signing.
     #[serde(default, deserialize_with = "crate::domain::risk::deserialize_answers")]
     pub risk: RiskAnswers,
@@ -67,6 +71,7 @@ impl ProgressNoteDraft {
     pub const SERVICE_CODE_LABEL: &'static str = "Service code";
     pub const PLACE_OF_SERVICE_LABEL: &'static str = "Place of service";
     pub const DIAGNOSES_LABEL: &'static str = "Diagnoses addressed";
+    pub const MEASURE_RESULTS_LABEL: &'static str = "Questionnaire results";
     pub const RISK_LABEL: &'static str = "Risk assessment";
     pub const CROSSES_MIDNIGHT_LABEL: &'static str = "The session crossed midnight";
 
@@ -92,6 +97,7 @@ impl ProgressNoteDraft {
             participants: String::new(),
             diagnoses_addressed: Vec::new(),
             goals_addressed: Vec::new(),
+            measure_results: Vec::new(),
             risk: RiskAnswers::default(),
             sections: BTreeMap::new(),
             late_entry_reason: String::new(),

@@ -64,6 +64,7 @@ pub fn merge_drafts(
         scalar!("Participants", participants);
         scalar!(ProgressNoteDraft::DIAGNOSES_LABEL, diagnoses_addressed);
         scalar!("Goals addressed", goals_addressed);
+        scalar!(ProgressNoteDraft::MEASURE_RESULTS_LABEL, measure_results);
         scalar!(RiskAssessment::SUICIDAL_LABEL, risk.suicidal);
         scalar!(RiskAssessment::HOMICIDAL_LABEL, risk.homicidal);
         scalar!(RiskAssessment::SAFETY_PLAN_LABEL, risk.safety_plan);
@@ -284,9 +285,28 @@ mod tests {
         theirs.participants = "Client and mother".into();
         theirs.set_section("assessment", "Their assessment.");
         mine.late_entry_reason = "Power cut".into();
+        let result = crate::domain::measure::fixtures::make(
+            &crate::domain::measure::PHQ_9,
+            &[Some(1); 9],
+            "2024-03-05",
+            1,
+        );
+        theirs.measure_results = vec![crate::domain::IncludedResult::of(&result)];
         let merge = merge_drafts(&base, &mine, &theirs);
         assert_eq!(merge.clashes, ["Participants"]);
         assert_eq!(merge.merged.section("assessment"), "Their assessment.");
         assert_eq!(merge.merged.late_entry_reason, "Power cut");
+        assert_eq!(merge.merged.measure_results, theirs.measure_results);
+        // Included on one side and another result on the other: a clash, named.
+        mine.measure_results = vec![crate::domain::IncludedResult::of(
+            &crate::domain::measure::fixtures::make(
+                &crate::domain::measure::GAD_7,
+                &[Some(1); 7],
+                "2024-03-05",
+                2,
+            ),
+        )];
+        let merge = merge_drafts(&base, &mine, &theirs);
+        assert_eq!(merge.clashes, ["Participants", "Questionnaire results"]);
     }
 }

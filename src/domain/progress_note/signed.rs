@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::canonical::{canonical_v2, sha256_hex};
+use super::canonical::{canonical_worded, sha256_hex};
 use super::wording::{NoteWording, ReferencedWording, References};
 use super::{Addendum, LateEntry, ProgressNoteDraft, ProgressNoteId, Signature};
 use crate::domain::{ClientId, Date, ServiceCode, Template};
@@ -163,10 +163,11 @@ impl SignedProgressNote {
     }
 
     /// The exact text the signature's digest covers: format v2 (content and
-    /// referenced wording) for notes signed with their wording, v1 otherwise.
+    /// referenced wording) for notes signed with their wording, v3 when such
+    /// a note includes questionnaire results, v1 otherwise.
     pub fn canonical_content(&self) -> String {
         match &self.wording {
-            Some(wording) => canonical_v2(&self.content, wording),
+            Some(wording) => canonical_worded(&self.content, wording),
             None => self.content.canonical_content(),
         }
     }
@@ -190,6 +191,11 @@ impl SignedProgressNote {
     /// still matches its own, in order. `false` means the stored note was changed
     /// outside the app, or damaged.
     pub fn is_intact(&self) -> bool {
+        // v1 predates included results and its text does not cover them: any
+        // here were added after signing.
+        if self.wording.is_none() && !self.content.measure_results.is_empty() {
+            return false;
+        }
         if self.content_sha256() != self.signature.content_sha256 {
             return false;
         }

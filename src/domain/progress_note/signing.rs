@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::canonical::{canonical_v2, sha256_hex};
+use super::canonical::{canonical_worded, sha256_hex};
 use super::wording::{ReferencedWording, References};
 use super::{is_late, LateEntry, ProgressNoteDraft, SignedProgressNote};
 use crate::domain::validation::is_blank;
@@ -130,7 +130,7 @@ impl ProgressNoteDraft {
             signer_name: clinician.name.trim().to_owned(),
             credentials: clinician.credentials.trim().to_owned(),
             signed_at: now,
-            content_sha256: sha256_hex(&canonical_v2(&self, &wording)),
+            content_sha256: sha256_hex(&canonical_worded(&self, &wording)),
         };
         Ok(SignedProgressNote::new(
             self, wording, signature, late_entry,
@@ -175,7 +175,7 @@ mod tests {
             .unwrap();
         // The digest covers the content and the wording it refers to (v2).
         let wording = ReferencedWording::of(&draft, References::client(&client()));
-        let digest = sha256_hex(&canonical_v2(&draft, &wording));
+        let digest = sha256_hex(&canonical_worded(&draft, &wording));
         assert_ne!(digest, draft.content_sha256(), "not the v1 digest");
         assert_eq!(signed.signed_wording(), Some(&wording));
         assert_eq!(signed.content(), &draft);

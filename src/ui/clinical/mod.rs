@@ -10,7 +10,7 @@
 //!   and the record's tabs), sharing the client through [`client_context`];
 //!   [`client_timeline_page`]: the summary and the [`timeline`];
 //! - [`progress_note_editor`]: opening a note and editing a draft, with
-//!   [`session_fields`], [`risk_fields`] (with [`note_measure_flags`]),
+//!   [`session_fields`], [`note_results`], [`risk_fields`] (with [`note_measure_flags`]),
 //!   [`section_field`], [`sign`] and [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
 //! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
 //!   time, drawn by [`measure_chart`], each result in full in
@@ -45,6 +45,7 @@ mod measure_chart;
 mod measures_page;
 mod note_form;
 mod note_measure_flags;
+mod note_results;
 mod plan_form;
 mod plan_print;
 mod plan_view;

@@ -33,6 +33,7 @@ use super::client_context::use_client_record;
 use super::common::{format_date, shown_name};
 use super::conflict_panel::ConflictPanel;
 use super::note_form::NoteForm;
+use super::note_results::IncludedResults;
 use super::risk_fields::RiskFields;
 use super::route_params::note_id_param;
 use super::section_field::SectionFields;
@@ -194,6 +195,16 @@ fn note_rows(note: &ProgressNoteDraft) -> Vec<(String, String)> {
                 .unwrap_or_default(),
         ),
     ];
+    if !note.measure_results.is_empty() {
+        rows.push((
+            ProgressNoteDraft::MEASURE_RESULTS_LABEL.to_owned(),
+            note.measure_results
+                .iter()
+                .map(crate::domain::IncludedResult::describe)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+    }
     for section in note.template.sections() {
         rows.push((
             section.label.to_owned(),
@@ -437,6 +448,7 @@ fn DraftEditor(
                                 })}
                                 <GoalsAddressed form=form client=client.clone() plan=plan.clone() />
                             </section>
+                            <IncludedResults form=form />
                             <section class="card" aria-labelledby="risk-heading">
                                 <h2 id="risk-heading">"Risk assessment"</h2>
                                 <RiskFields form=form />

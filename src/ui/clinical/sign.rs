@@ -63,7 +63,7 @@ impl Review {
             (Some(s), Some(e)) => format!("{s}–{e} ({})", format_minutes(draft.duration_minutes())),
             _ => "—".to_owned(),
         };
-        let facts = vec![
+        let mut facts = vec![
             (
                 "Date of service".to_owned(),
                 format_date(draft.date_of_service),
@@ -97,9 +97,9 @@ impl Review {
                         .map(|g| {
                             format!(
                                 "{}: {}",
-                                g.text.unwrap_or_else(
-                                    || "A goal no longer on the treatment plan".to_owned()
-                                ),
+                                g.text.unwrap_or_else(|| {
+                                    crate::domain::treatment_plan::UNKNOWN_GOAL.to_owned()
+                                }),
                                 g.progress.label()
                             )
                         })
@@ -107,6 +107,18 @@ impl Review {
                 ),
             ),
         ];
+        if !draft.measure_results.is_empty() {
+            facts.push((
+                ProgressNoteDraft::MEASURE_RESULTS_LABEL.to_owned(),
+                list(
+                    draft
+                        .measure_results
+                        .iter()
+                        .map(crate::domain::IncludedResult::describe)
+                        .collect(),
+                ),
+            ));
+        }
         let sections = draft
             .template
             .sections()

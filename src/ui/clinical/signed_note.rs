@@ -115,6 +115,11 @@ pub fn SignedNoteView(
         ),
         None => ("—".to_owned(), "—".to_owned(), String::new()),
     };
+    let results: Vec<String> = content
+        .measure_results
+        .iter()
+        .map(crate::domain::IncludedResult::describe)
+        .collect();
     let service = shown.service;
     let place = shown.place;
     let labels = shown.labels;
@@ -211,6 +216,14 @@ pub fn SignedNoteView(
                         }.into_any()
                     }}
                 </section>
+                {(!results.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="signed-results-heading">
+                        <h2 id="signed-results-heading">{crate::domain::ProgressNoteDraft::MEASURE_RESULTS_LABEL}</h2>
+                        <ul class="plain-list">
+                            {results.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 <section class="card" aria-labelledby="signed-risk-heading">
                     <h2 id="signed-risk-heading">"Risk assessment"</h2>
                     <dl class="facts facts--wide">
