@@ -58,7 +58,7 @@ fn objective(id: &str) -> Objective {
             baseline: Some(16),
             target: ScoreTarget {
                 comparison: Comparison::Below,
-                value: 10,
+                value: Some(10),
             },
         },
         target_date: Some(day("2025-09-01")),

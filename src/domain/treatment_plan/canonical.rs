@@ -117,7 +117,10 @@ pub(super) fn canonical_content(
                                 baseline.map(|b| b.to_string()).as_deref(),
                             )
                             .text("objective.comparison", target.comparison.label())
-                            .text("objective.target", &target.value.to_string());
+                            .optional(
+                                "objective.target",
+                                target.value.map(|v| v.to_string()).as_deref(),
+                            );
                     }
                 }
                 c.optional(

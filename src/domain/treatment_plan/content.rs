@@ -82,7 +82,9 @@ pub enum ObjectiveMeasure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreTarget {
     pub comparison: Comparison,
-    pub value: u32,
+    /// `None` until the clinician enters a score: a draft may lack one, and
+    /// signing refuses it.
+    pub value: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -115,11 +117,14 @@ impl Comparison {
 impl ScoreTarget {
     /// Whether a total reaches the target.
     pub fn is_met_by(&self, total: u32) -> bool {
+        let Some(value) = self.value else {
+            return false;
+        };
         match self.comparison {
-            Comparison::Below => total < self.value,
-            Comparison::AtMost => total <= self.value,
-            Comparison::AtLeast => total >= self.value,
-            Comparison::Above => total > self.value,
+            Comparison::Below => total < value,
+            Comparison::AtMost => total <= value,
+            Comparison::AtLeast => total >= value,
+            Comparison::Above => total > value,
         }
     }
 }
@@ -145,7 +150,10 @@ impl ObjectiveMeasure {
                 target,
             } => {
                 let name = measure::latest(measure_key).map_or(measure_key.as_str(), |d| d.name);
-                let mut text = format!("{name} {} {}", target.comparison.label(), target.value);
+                let value = target
+                    .value
+                    .map_or_else(|| "(no target score yet)".to_owned(), |v| v.to_string());
+                let mut text = format!("{name} {} {value}", target.comparison.label());
                 if let Some(baseline) = baseline {
                     text.push_str(&format!(" (baseline {baseline})"));
                 }
@@ -342,7 +350,11 @@ fn check_objective(name: &str, objective: &Objective, issue: &mut impl FnMut(&st
             ),
             Some(definition) => {
                 let range = definition.min_total()..=definition.max_total();
-                if !range.contains(&target.value) || baseline.is_some_and(|b| !range.contains(&b)) {
+                if target.value.is_none() {
+                    issue(field, format!("{name} has no target score. Enter it."));
+                } else if target.value.is_some_and(|t| !range.contains(&t))
+                    || baseline.is_some_and(|b| !range.contains(&b))
+                {
                     issue(
                         field,
                         format!(
@@ -387,7 +399,7 @@ pub(crate) mod fixtures {
                 baseline: Some(16),
                 target: ScoreTarget {
                     comparison: Comparison::Below,
-                    value: 10,
+                    value: Some(10),
                 },
             },
             target_date: Some(date("2025-03-01")),
@@ -502,7 +514,7 @@ mod tests {
             baseline: None,
             target: ScoreTarget {
                 comparison: Comparison::Below,
-                value: 10,
+                value: Some(10),
             },
         };
         assert!(c.validate_for_signing().unwrap_err()[0]
@@ -513,12 +525,31 @@ mod tests {
             baseline: Some(25),
             target: ScoreTarget {
                 comparison: Comparison::Below,
-                value: 5,
+                value: Some(5),
             },
         };
         assert!(c.validate_for_signing().unwrap_err()[0]
             .message
             .contains("from 0 to 21"));
+        // A target not entered yet is its own message, never "in range".
+        c.problems[0].goals[0].objectives[0].measure = ObjectiveMeasure::Score {
+            measure_key: "gad-7".into(),
+            baseline: None,
+            target: ScoreTarget {
+                comparison: Comparison::Below,
+                value: None,
+            },
+        };
+        let issues = c.validate_for_signing().unwrap_err();
+        assert!(
+            issues[0].message.contains("has no target score"),
+            "{issues:?}"
+        );
+        let ObjectiveMeasure::Score { target, .. } = &c.problems[0].goals[0].objectives[0].measure
+        else {
+            unreachable!()
+        };
+        assert!(!target.is_met_by(0), "no target is never met");
     }
 
     #[test]
@@ -539,22 +570,22 @@ mod tests {
     fn targets_and_descriptions() {
         let below = ScoreTarget {
             comparison: Comparison::Below,
-            value: 10,
+            value: Some(10),
         };
         assert!(below.is_met_by(9) && !below.is_met_by(10));
         let at_most = ScoreTarget {
             comparison: Comparison::AtMost,
-            value: 10,
+            value: Some(10),
         };
         assert!(at_most.is_met_by(10) && !at_most.is_met_by(11));
         let at_least = ScoreTarget {
             comparison: Comparison::AtLeast,
-            value: 10,
+            value: Some(10),
         };
         assert!(at_least.is_met_by(10) && !at_least.is_met_by(9));
         let above = ScoreTarget {
             comparison: Comparison::Above,
-            value: 10,
+            value: Some(10),
         };
         assert!(above.is_met_by(11) && !above.is_met_by(10));
 

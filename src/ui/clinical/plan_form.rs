@@ -29,11 +29,6 @@ use super::autosave::Autosave;
 /// measure; otherwise it holds a questionnaire's key.
 const OBSERVED: &str = "observed";
 
-/// A score target that could not be read (the field is empty): out of every
-/// questionnaire's range, so signing refuses it with the range message, and
-/// shown as an empty field. Storing it keeps the questionnaire chosen.
-const NO_SCORE_TARGET: u32 = u32::MAX;
-
 #[derive(Clone, Copy)]
 struct ProblemRow {
     key: u64,
@@ -168,11 +163,7 @@ impl PlanFields {
                 measure_key.clone(),
                 String::new(),
                 baseline.map(|b| b.to_string()).unwrap_or_default(),
-                if target.value == NO_SCORE_TARGET {
-                    String::new()
-                } else {
-                    target.value.to_string()
-                },
+                target.value.map(|v| v.to_string()).unwrap_or_default(),
                 target.comparison,
             ),
         };
@@ -256,7 +247,7 @@ fn objective_of(o: ObjectiveRow) -> Option<Objective> {
             baseline: baseline.trim().parse().ok(),
             target: ScoreTarget {
                 comparison: o.comparison.try_get_untracked()?,
-                value: target.trim().parse().unwrap_or(NO_SCORE_TARGET),
+                value: target.trim().parse().ok(),
             },
         }
     };
