@@ -407,3 +407,94 @@ async fn a_merge_never_drops_a_signed_version_and_devices_share_one_plan() {
         "the signed plan shows before the other device's draft"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_plan_edited_on_two_devices_is_listed_and_settled_without_losing_a_signed_version() {
+    use psynotes::vault::audit::RecordKind;
+    use psynotes::vault::conflicts::ConflictSides;
+
+    // A signs version 1; B restores a backup of it. A then signs version 2
+    // while B drafts a revision with words of its own.
+    let Created { vault: a, .. } = created("plan-conflict-a").await;
+    with_profile(&a).await;
+    let client = client_with_goals(&a, "Plan Conflict").await;
+    let handle = a.edit_treatment_plan(client.id.as_str()).await.unwrap();
+    let plan = handle.start(&client, Timestamp(NOW), NOW).await.unwrap();
+    let content = completed(draft_content(&plan));
+    handle.sign(&content, Timestamp(NOW), NOW).await.unwrap();
+    let base = a.create_backup(NOW, "2025-06-15").await.unwrap();
+    handle.revise(Timestamp(NOW + 1), NOW + 1).await.unwrap();
+    let signed = handle
+        .sign(&content, Timestamp(NOW + 2), NOW + 2)
+        .await
+        .unwrap();
+
+    let (_, door_b) = fresh_door("plan-conflict-b").await;
+    let b = expect_open(
+        door_b
+            .restore(&base.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+    let on_b = b.edit_treatment_plan(client.id.as_str()).await.unwrap();
+    let revision = on_b.revise(Timestamp(NOW + 3), NOW + 3).await.unwrap();
+    let mut words = draft_content(&revision);
+    words.problems[0].text = "B's wording of the problem".into();
+    on_b.save_draft(&words, Timestamp(NOW + 4), NOW + 4)
+        .await
+        .unwrap();
+    let b_file = b.create_backup(NOW + 5, "2025-06-15").await.unwrap();
+
+    // Merged into A: version 2 stays in force, B's draft is kept beside it,
+    // and the Conflicts list names the plan.
+    a.merge_backup(&b_file.bytes, NOW + 6).await.unwrap();
+    let shown = a.treatment_plan(client.id.as_str()).await.unwrap().unwrap();
+    assert_eq!(shown.versions(), signed.versions());
+    let again = a.edit_treatment_plan(client.id.as_str()).await.unwrap();
+    assert!(again.versions_to_settle().await.unwrap());
+    let conflicts = a.conflicts().await.unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].kind, RecordKind::TreatmentPlan);
+    assert_eq!(conflicts[0].client_id, client.id.as_str());
+
+    let open = a.open_conflict(&conflicts[0], NOW + 7).await.unwrap();
+    assert!(!open.may_keep_both(), "a client has one plan");
+    let ConflictSides::TreatmentPlan(sides) = open.sides() else {
+        panic!("a plan's versions")
+    };
+    assert_eq!(sides.len(), 2);
+    let a_side = sides
+        .iter()
+        .position(|s| s.value.as_ref().is_some_and(|p| p.versions().len() == 2))
+        .unwrap();
+    let b_side = 1 - a_side;
+    assert_eq!(
+        sides[b_side]
+            .value
+            .as_ref()
+            .and_then(|p| p.draft())
+            .map(|d| d.content.problems[0].text.as_str()),
+        Some("B's wording of the problem"),
+        "B's words are there to compare"
+    );
+    // Keeping B's would set A's signed version 2 aside: not offered.
+    assert!(sides[a_side].may_keep);
+    assert!(!sides[b_side].may_keep);
+    assert_eq!(open.keep(b_side, NOW + 8).await, Err(VaultError::NotFound));
+
+    open.keep(a_side, NOW + 8).await.unwrap();
+    assert!(a.conflicts().await.unwrap().is_empty());
+    let settled = a.treatment_plan(client.id.as_str()).await.unwrap().unwrap();
+    assert_eq!(settled.versions(), signed.versions());
+    assert!(!again.versions_to_settle().await.unwrap());
+    assert!(
+        audited_about(
+            &a,
+            &AuditAction::SettledConflict(RecordKind::TreatmentPlan),
+            shown.id().as_str()
+        )
+        .await
+    );
+    // Merging B's side again brings nothing back.
+    let report = a.merge_backup(&b_file.bytes, NOW + 9).await.unwrap();
+    assert_eq!(report.conflicts, 0, "{report:?}");
+}

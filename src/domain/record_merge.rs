@@ -12,6 +12,12 @@
 //!   replaces the shorter: nothing is lost, since it contains it whole.
 //!   Otherwise both are kept, and flagged for the clinician.
 //!
+//! - **A version set aside stays set aside.** Settling a conflict marks each
+//!   version not kept with a *set-aside* revision. The app offers that only
+//!   when nothing signed is lost (the kept version holds all of it), so the
+//!   mark replaces the version it descends from, signed or not, wherever the
+//!   two meet again: the conflict does not come back.
+//!
 //! Everything else (clients, psychotherapy notes, drafts against drafts) follows
 //! CouchDB's rule, and a conflict is kept for the clinician to settle.
 
@@ -26,6 +32,8 @@ pub enum LeafKind {
         content_sha256: String,
         addenda: Vec<String>,
     },
+    /// A version the clinician set aside when settling a conflict.
+    SetAside,
 }
 
 impl LeafKind {
@@ -55,7 +63,8 @@ impl LeafKind {
 /// Whether `newer`, a revision descending from `older`, may replace it.
 pub fn may_replace(older: &LeafKind, newer: &LeafKind) -> bool {
     match (older, newer) {
-        (LeafKind::Plain, _) => true,
+        (_, LeafKind::SetAside) => true,
+        (LeafKind::Plain | LeafKind::SetAside, _) => true,
         (LeafKind::Signed { .. }, LeafKind::Plain) => false,
         (LeafKind::Signed { .. }, LeafKind::Signed { .. }) => newer.extends(older),
     }
@@ -100,6 +109,18 @@ mod tests {
         assert!(!may_replace(&signed(&[]), &LeafKind::Plain));
         assert!(may_replace(&LeafKind::Plain, &signed(&[])));
         assert!(may_replace(&LeafKind::Plain, &LeafKind::Plain));
+    }
+
+    #[test]
+    fn a_version_set_aside_stays_set_aside() {
+        assert!(may_replace(&signed(&["a"]), &LeafKind::SetAside));
+        assert!(may_replace(&LeafKind::Plain, &LeafKind::SetAside));
+        assert!(!LeafKind::SetAside.is_signed());
+        // A set-aside mark never shows before a live version.
+        assert_eq!(
+            preferred(&[(&LeafKind::SetAside, 9), (&signed(&[]), 1)]),
+            Some(1)
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum RecordKind {
     ProgressNote,
     /// A psychotherapy note.
     PsychotherapyNote,
+    /// A client's treatment plan.
+    TreatmentPlan,
 }
 
 impl RecordKind {
@@ -25,6 +27,7 @@ impl RecordKind {
             RecordKind::Client => "client",
             RecordKind::ProgressNote => "progress note",
             RecordKind::PsychotherapyNote => "psychotherapy note",
+            RecordKind::TreatmentPlan => "treatment plan",
         }
     }
 }

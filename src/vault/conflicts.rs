@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 
 use crate::domain::{
     Addendum, Client, ClientId, ProgressNote, ProgressNoteId, PsychotherapyNote,
-    PsychotherapyNoteId, Timestamp,
+    PsychotherapyNoteId, Timestamp, TreatmentPlan,
 };
 
 use super::audit::{AuditAction, AuditEvent, RecordKind};
@@ -35,7 +35,7 @@ use super::reads::{read_one, RawRecord};
 use super::record::StoredRecord;
 use super::revision_tree::{Leaf, RevId, RevTree};
 use super::sealer::Sealer;
-use super::store::{Clients, EncryptedStore, ProgressNotes, PsychotherapyNotes};
+use super::store::{Clients, EncryptedStore, ProgressNotes, PsychotherapyNotes, TreatmentPlans};
 use super::VaultError;
 use crate::domain::NoteSummary;
 
@@ -80,6 +80,10 @@ pub enum ConflictSides {
     Client(Vec<ConflictSide<Client>>),
     ProgressNote(Vec<ConflictSide<ProgressNote>>),
     PsychotherapyNote(Vec<ConflictSide<PsychotherapyNote>>),
+    /// A plan edited on two devices: one record per client, so the versions
+    /// cannot be kept as two plans; one is kept, and only when no signed
+    /// version is lost by it.
+    TreatmentPlan(Vec<ConflictSide<TreatmentPlan>>),
 }
 
 impl ConflictSides {
@@ -88,6 +92,7 @@ impl ConflictSides {
             ConflictSides::Client(v) => v.len(),
             ConflictSides::ProgressNote(v) => v.len(),
             ConflictSides::PsychotherapyNote(v) => v.len(),
+            ConflictSides::TreatmentPlan(v) => v.len(),
         }
     }
 
@@ -96,6 +101,7 @@ impl ConflictSides {
             ConflictSides::Client(v) => v.get(side).map(|s| &s.key),
             ConflictSides::ProgressNote(v) => v.get(side).map(|s| &s.key),
             ConflictSides::PsychotherapyNote(v) => v.get(side).map(|s| &s.key),
+            ConflictSides::TreatmentPlan(v) => v.get(side).map(|s| &s.key),
         }
     }
 
@@ -104,6 +110,7 @@ impl ConflictSides {
             ConflictSides::Client(v) => v.get(side).is_some_and(|s| s.may_keep),
             ConflictSides::ProgressNote(v) => v.get(side).is_some_and(|s| s.may_keep),
             ConflictSides::PsychotherapyNote(v) => v.get(side).is_some_and(|s| s.may_keep),
+            ConflictSides::TreatmentPlan(v) => v.get(side).is_some_and(|s| s.may_keep),
         }
     }
 }
@@ -129,6 +136,7 @@ fn store_of(kind: RecordKind) -> &'static str {
         RecordKind::Client => Clients::NAME,
         RecordKind::ProgressNote => ProgressNotes::NAME,
         RecordKind::PsychotherapyNote => PsychotherapyNotes::NAME,
+        RecordKind::TreatmentPlan => TreatmentPlans::NAME,
     }
 }
 
@@ -137,6 +145,7 @@ fn kind_of(store: &str) -> Option<RecordKind> {
         RecordKind::Client,
         RecordKind::ProgressNote,
         RecordKind::PsychotherapyNote,
+        RecordKind::TreatmentPlan,
     ]
     .into_iter()
     .find(|k| store_of(*k) == store)
@@ -219,6 +228,9 @@ impl Vault {
                         .open::<PsychotherapyNote>(&record)?
                         .and_then(|s| summary(s.value.client_id.0, s.conflicts, None))
                 }
+                RecordKind::TreatmentPlan => Sealer::<TreatmentPlans>::new(keys.records())
+                    .open::<TreatmentPlan>(&record)?
+                    .and_then(|s| summary(s.value.client_id().0.clone(), s.conflicts, None)),
             })
         })
     }
@@ -296,6 +308,22 @@ impl Vault {
                 ))
                 .await?;
                 ConflictSides::ProgressNote(sides)
+            }
+            RecordKind::TreatmentPlan => {
+                let sides = self.with_keys(|keys| {
+                    sides_of(
+                        &Sealer::<TreatmentPlans>::new(keys.records()),
+                        &record,
+                        device.as_ref(),
+                    )
+                })?;
+                self.record_view(&AuditEvent::about(
+                    now_ms,
+                    AuditAction::Viewed(RecordKind::TreatmentPlan),
+                    &summary.id,
+                ))
+                .await?;
+                ConflictSides::TreatmentPlan(sides)
             }
         };
         if sides.len() < 2 {
@@ -402,6 +430,26 @@ impl SideRules for ProgressNote {
     }
 }
 
+/// A signed plan version is never set aside: `other` may go only when
+/// `kept` has every version `other` signed, with the same signature, and
+/// every client agreement `other` recorded (so keeping a deletion sets aside
+/// only a plan never signed). Its unsigned draft goes with it: the clinician
+/// compared the two and chose.
+impl SideRules for TreatmentPlan {
+    fn may_set_aside(other: Option<&Self>, kept: Option<&Self>) -> bool {
+        let Some(other) = other else {
+            return true;
+        };
+        other.versions().iter().all(|v| {
+            kept.and_then(|k| k.version(v.version())).is_some_and(|k| {
+                k.signature() == v.signature()
+                    && (v.client_agreement().is_none()
+                        || k.client_agreement() == v.client_agreement())
+            })
+        })
+    }
+}
+
 impl OpenConflict {
     pub fn summary(&self) -> &ConflictSummary {
         &self.summary
@@ -413,12 +461,14 @@ impl OpenConflict {
     }
 
     /// Whether "keep both" is offered: not beside a deletion (there is
-    /// nothing to keep twice).
+    /// nothing to keep twice), and never for a treatment plan (a client has
+    /// one plan; its record id is derived from the client's).
     pub fn may_keep_both(&self) -> bool {
         let deleted = match &self.sides {
             ConflictSides::Client(v) => v.iter().any(|s| s.value.is_none()),
             ConflictSides::ProgressNote(v) => v.iter().any(|s| s.value.is_none()),
             ConflictSides::PsychotherapyNote(v) => v.iter().any(|s| s.value.is_none()),
+            ConflictSides::TreatmentPlan(_) => true,
         };
         !deleted
     }
@@ -503,6 +553,9 @@ impl OpenConflict {
                 v.iter().any(|s| s.key.rev == rev && s.value.is_none())
             }
             ConflictSides::PsychotherapyNote(v) => {
+                v.iter().any(|s| s.key.rev == rev && s.value.is_none())
+            }
+            ConflictSides::TreatmentPlan(v) => {
                 v.iter().any(|s| s.key.rev == rev && s.value.is_none())
             }
         }
@@ -610,6 +663,8 @@ impl OpenConflict {
                 )
                 .await
             }
+            // Not offered (see `may_keep_both`).
+            ConflictSides::TreatmentPlan(_) => Err(VaultError::NotFound),
         }
     }
 
@@ -817,6 +872,9 @@ fn set_aside(
         }
         RecordKind::PsychotherapyNote => {
             Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()).seal_set_aside(id, leaf)
+        }
+        RecordKind::TreatmentPlan => {
+            Sealer::<TreatmentPlans>::new(keys.records()).seal_set_aside(id, leaf)
         }
     }
 }

@@ -67,6 +67,17 @@ impl EditableTreatmentPlan {
         self.inner.plan.borrow().clone()
     }
 
+    /// Whether the plan holds versions from other devices still to settle
+    /// (the Conflicts page compares them); this handle edits the one shown.
+    pub async fn versions_to_settle(&self) -> Result<bool, VaultError> {
+        Ok(self
+            .inner
+            .vault
+            .stored_treatment_plan(&self.inner.client_id)
+            .await?
+            .is_some_and(|stored| stored.conflicts > 0))
+    }
+
     /// Starts the plan: a first draft holding every goal of the client record,
     /// ids and all ([`TreatmentPlan::from_client_goals`]), stored and audited.
     /// Also starts again after an unsigned first draft was discarded. A plan

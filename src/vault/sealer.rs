@@ -330,9 +330,14 @@ impl<'k, S: EncryptedStore> Sealer<'k, S> {
     /// ever taken in.
     pub fn judge(&self, id: &str, leaf: &Leaf<Sealed>) -> Result<LeafKind, VaultError> {
         if leaf.deleted {
-            // A tombstone carries nothing, but its envelope is checked all the same.
-            self.open_plaintext(id, leaf)?;
-            return Ok(LeafKind::Plain);
+            // A tombstone carries nothing but the set-aside mark, and its
+            // envelope is checked all the same.
+            let mark = self.open_plaintext(id, leaf)?;
+            return Ok(if mark.as_slice() == SET_ASIDE {
+                LeafKind::SetAside
+            } else {
+                LeafKind::Plain
+            });
         }
         Ok(S::leaf_kind(&self.open_plaintext(id, leaf)?))
     }

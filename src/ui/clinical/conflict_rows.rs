@@ -1,9 +1,11 @@
 //! What each version of a conflicted record says, row by row, so two versions
 //! can be laid side by side and their differences marked.
 
-use crate::domain::{Client, ProgressNote, PsychotherapyNote};
+use crate::domain::treatment_plan::PlanContent;
+use crate::domain::{Client, ProgressNote, PsychotherapyNote, TreatmentPlan};
 
 use super::common::{format_date, format_timestamp};
+use super::plan_view::status_words;
 
 /// One labelled line of a version.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +145,90 @@ impl Rows for ProgressNote {
     fn changed_at(&self) -> Option<String> {
         Some(format_timestamp(self.content().updated_at))
     }
+}
+
+impl Rows for TreatmentPlan {
+    fn rows(&self) -> Vec<Row> {
+        let signed = self
+            .versions()
+            .iter()
+            .map(|v| {
+                let agreed = v
+                    .client_agreement()
+                    .map(|a| format!("; {}", a.agreement.describe()))
+                    .unwrap_or_default();
+                format!(
+                    "Version {}, signed {} by {}{agreed}",
+                    v.version(),
+                    format_timestamp(v.signed_at()),
+                    v.signature().signature_line()
+                )
+            })
+            .collect::<Vec<_>>();
+        let mut rows = vec![
+            row("Signed versions", or_dash(&signed.join("\n"))),
+            row(
+                "Draft",
+                self.draft().map_or_else(
+                    || "—".to_owned(),
+                    |d| format!("Draft of version {}", d.version()),
+                ),
+            ),
+        ];
+        // What the plan page shows first: the draft, else the plan in force.
+        if let Some(content) = self.latest_content() {
+            rows.extend(content_rows(content));
+        }
+        rows
+    }
+
+    fn changed_at(&self) -> Option<String> {
+        self.draft()
+            .map(|d| d.updated_at)
+            .or_else(|| self.current().map(|v| v.signed_at()))
+            .map(format_timestamp)
+    }
+}
+
+/// A plan's problems, goals, objectives and interventions, one row each, and
+/// its review date.
+fn content_rows(content: &PlanContent) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (p, problem) in content.problems.iter().enumerate() {
+        rows.push(row(format!("Problem {}", p + 1), or_dash(&problem.text)));
+        for (g, goal) in problem.goals.iter().enumerate() {
+            let number = format!("{}.{}", p + 1, g + 1);
+            rows.push(row(
+                format!("Goal {number}"),
+                format!("{} ({})", or_dash(&goal.text), status_words(goal.status)),
+            ));
+            for (o, objective) in goal.objectives.iter().enumerate() {
+                rows.push(row(
+                    format!("Objective {number}.{}", o + 1),
+                    format!(
+                        "{} — {}, by {} ({})",
+                        or_dash(&objective.text),
+                        objective.measure.describe(),
+                        format_date(objective.target_date),
+                        status_words(objective.status)
+                    ),
+                ));
+            }
+            for (i, intervention) in goal.interventions.iter().enumerate() {
+                rows.push(row(
+                    format!("Intervention {number}.{}", i + 1),
+                    format!(
+                        "{}; {}; {}",
+                        or_dash(&intervention.modality),
+                        or_dash(&intervention.frequency),
+                        or_dash(&intervention.provider)
+                    ),
+                ));
+            }
+        }
+    }
+    rows.push(row("Review date", format_date(content.review_date)));
+    rows
 }
 
 /// For each row of `mine`, whether some other version says something else

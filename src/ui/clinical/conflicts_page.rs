@@ -72,6 +72,7 @@ async fn load(session: Session) -> Result<Vec<Listed>, String> {
                 }
                 (RecordKind::ProgressNote, None) => "Progress note".to_owned(),
                 (RecordKind::PsychotherapyNote, _) => "Psychotherapy note".to_owned(),
+                (RecordKind::TreatmentPlan, _) => "Treatment plan".to_owned(),
             };
             let when = session_of(&summary).unwrap_or_default();
             Listed {
@@ -251,6 +252,7 @@ fn Choices(
         ConflictSides::Client(s) => columns(s),
         ConflictSides::ProgressNote(s) => columns(s),
         ConflictSides::PsychotherapyNote(s) => columns(s),
+        ConflictSides::TreatmentPlan(s) => columns(s),
     });
     let may_keep_both = open.with_value(|o| o.may_keep_both());
     let signed_pair = open.with_value(|o| {

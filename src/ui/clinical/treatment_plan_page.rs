@@ -17,6 +17,7 @@
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::domain::treatment_plan::{
     ClientAgreement, PlanContent, PlanError, ReviewStatus, SignedPlanVersion,
@@ -100,6 +101,18 @@ fn PlanScreen(handle: EditableTreatmentPlan, client: Client) -> impl IntoView {
         }
     });
     let goals = client.with_value(|c| c.goals.len());
+    let to_settle = LocalResource::new(move || {
+        let handle = handle.get_value();
+        async move { handle.versions_to_settle().await.unwrap_or(false) }
+    });
+    let to_settle = move || {
+        (to_settle.get() == Some(true)).then(|| view! {
+            <p class="notice" role="status">
+                "This plan has another version from a synced device, still to settle. This screen shows one of them; the other is kept until you choose. "
+                <A href="/conflicts">"Compare the versions"</A>
+            </p>
+        })
+    };
 
     let draft_key = Memo::new(move |_| {
         (
@@ -140,6 +153,7 @@ fn PlanScreen(handle: EditableTreatmentPlan, client: Client) -> impl IntoView {
 
     view! {
         <ReviewLine plan=plan />
+        {to_settle}
         <ErrorAlert message=error />
         <Show when=move || plan.with(|p| is_empty(p.as_ref()))>
             <section class="card plan-start" aria-labelledby="plan-start-heading">
