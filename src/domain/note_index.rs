@@ -72,6 +72,10 @@ pub struct NoteSummary {
     /// Versions from different devices wait to be settled.
     #[serde(rename = "v", default, skip_serializing_if = "is_false")]
     pub unsettled: bool,
+    /// The ids of the questionnaire results the note includes: a signed note
+    /// that includes a flagged result has addressed its flag.
+    #[serde(rename = "q", default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -107,6 +111,11 @@ impl NoteSummary {
             addenda: 0,
             conflict_copy: draft.conflict_of.is_some(),
             unsettled: false,
+            results: draft
+                .measure_results
+                .iter()
+                .map(|r| r.result_id.clone())
+                .collect(),
         }
     }
 }

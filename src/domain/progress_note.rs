@@ -87,13 +87,24 @@ impl GoalProgress {
             GoalProgress::Worse => "Worse",
         }
     }
+
+    /// The words for a rating that may not be chosen yet (on a draft).
+    pub fn label_of(progress: Option<GoalProgress>) -> &'static str {
+        progress.map_or(GoalProgress::NOT_RATED, |p| p.label())
+    }
+
+    /// A goal ticked on a draft before its progress is chosen.
+    pub const NOT_RATED: &'static str = "Not rated yet";
 }
 
-/// A client goal (by [`Goal::id`](super::Goal::id)) worked on in this session.
+/// A goal or objective (by id: a client's [`Goal::id`](super::Goal::id), or
+/// one of their treatment plan's) worked on in this session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalAddressed {
     pub goal_id: String,
-    pub progress: GoalProgress,
+    /// `None` while the clinician has ticked the goal but not chosen the
+    /// progress made: a note is never signed with a rating nobody chose.
+    pub progress: Option<GoalProgress>,
 }
 
 /// A progress note in either state.
@@ -319,7 +330,7 @@ pub(crate) mod fixtures {
         draft.diagnoses_addressed = vec!["F41.1".into()];
         draft.goals_addressed = vec![GoalAddressed {
             goal_id: "goal-1".into(),
-            progress: GoalProgress::Improved,
+            progress: Some(GoalProgress::Improved),
         }];
         draft.risk = RiskAssessment {
             suicidal: Ideation::Denied,

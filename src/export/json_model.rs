@@ -204,7 +204,7 @@ impl<'a> JsonNote<'a> {
                 .iter()
                 .map(|goal| JsonGoalAddressed {
                     goal_id: &goal.goal_id,
-                    progress: progress_name(goal.progress),
+                    progress: goal.progress.map(progress_name),
                 })
                 .collect(),
             measure_results_included: content
@@ -274,7 +274,8 @@ struct JsonIncludedResult<'a> {
 #[derive(Serialize)]
 struct JsonGoalAddressed<'a> {
     goal_id: &'a str,
-    progress: &'static str,
+    /// Null only on a draft whose goal is ticked but not rated yet.
+    progress: Option<&'static str>,
 }
 
 fn progress_name(progress: GoalProgress) -> &'static str {

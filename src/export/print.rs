@@ -16,8 +16,8 @@
 use super::sections::ordered_sections;
 use super::time_format::date_at_time;
 use crate::domain::{
-    Addendum, Client, ClinicianProfile, Ideation, IncludedResult, NoteWording, ProgressNote,
-    ProgressNoteDraft, RiskAssessment, Signature, SignedProgressNote, Timestamp,
+    Addendum, Client, ClinicianProfile, GoalProgress, Ideation, IncludedResult, NoteWording,
+    ProgressNote, ProgressNoteDraft, RiskAssessment, Signature, SignedProgressNote, Timestamp,
 };
 
 /// A client's printable record.
@@ -203,7 +203,7 @@ fn meta_lines(
                 |goal| {
                     // A goal whose wording is unknown is still named, by its id.
                     let name = goal.text.unwrap_or(goal.goal_id);
-                    format!("{name}: {}", goal.progress.label())
+                    format!("{name}: {}", GoalProgress::label_of(goal.progress))
                 },
             ))),
         ),

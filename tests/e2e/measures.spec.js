@@ -216,6 +216,16 @@ test("a progress note includes the day's result, and is signed, printed and expo
   const day = `GAD-7 score: 7, mild (${today()})`;
   const offered = page.getByRole("region", { name: "Questionnaire results" });
   await offered.getByRole("checkbox", { name: day }).check();
+  // Moved to another day, the note says the result is not of that day, and
+  // signing refuses it until the date is right.
+  const yesterday = new Date(Date.now() - 24 * 3600 * 1000);
+  const pad = (n) => String(n).padStart(2, "0");
+  await page.getByLabel("Date of service").fill(`${yesterday.getFullYear()}-${pad(yesterday.getMonth() + 1)}-${pad(yesterday.getDate())}`);
+  await expect(offered).toContainText("Given on another day than this note");
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "was not given on the date of service" })).toBeVisible();
+  await page.getByLabel("Date of service").fill(today());
+  await expect(offered).not.toContainText("Given on another day than this note");
   // Kept with the draft: a reload finds it ticked.
   await expect(saveStatus(page, "Saved")).toBeVisible();
   await page.reload();

@@ -202,7 +202,13 @@ test("a progress note rates the plan's objectives, and keeps their wording after
   const goals = page.getByRole("group", { name: "Goals addressed" });
   await expect(goals.getByRole("checkbox")).toHaveCount(2);
   await goals.getByRole("checkbox", { name: `Objective: ${objective}` }).check();
-  await goals.getByRole("combobox", { name: `Progress on: Objective: ${objective}` }).selectOption("Improved");
+  // Ticked is not rated: nothing is chosen for the clinician, and signing
+  // asks for the rating.
+  const rating = goals.getByRole("combobox", { name: `Progress on: Objective: ${objective}` });
+  await expect(rating).toHaveValue("");
+  await page.getByRole("button", { name: "Sign and lock" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Choose the progress made" })).toBeVisible();
+  await rating.selectOption("Improved");
   await expect(goals.getByRole("combobox", { name: `Progress on: ${goal}` })).toBeDisabled();
   await signNote(page);
   const treatment = page.getByRole("region", { name: "Diagnoses and goals" });

@@ -208,18 +208,25 @@ pub fn current_risk_flags<'a>(
 /// item left unanswered is dropped once a later result of the same measure in
 /// that window answers the item: the question was asked.
 ///
+/// A result that a signed note includes (`included`: the ids of the results
+/// the client's signed notes include) is addressed whatever the dates: that
+/// note was written with the result in view, and its risk section is signed.
+///
 /// The client's page and the next progress note's risk section both show
 /// exactly these, so they never disagree.
 pub fn flags_to_address<'a>(
     results: impl IntoIterator<Item = &'a MeasureResult>,
     last_note_date: Option<Date>,
     date: Date,
+    included: &[String],
 ) -> Vec<(&'a MeasureResult, &'a RiskFlag)> {
     let window: Vec<&MeasureResult> = results
         .into_iter()
         .filter(|result| {
             let on = result.administered_on();
-            on <= date && last_note_date.is_none_or(|note| on > note)
+            on <= date
+                && last_note_date.is_none_or(|note| on > note)
+                && !included.iter().any(|id| id == result.id().as_str())
         })
         .collect();
     risk_flags_for_note(window.iter().copied(), last_note_date, date)
@@ -387,19 +394,31 @@ mod tests {
         let clean_later = phq9(flagged, "2024-03-12", 2);
         let results = [positive.clone(), clean_later];
         // A later clean result does not hide it.
-        let due = flags_to_address(&results, None, date("2024-03-12"));
+        let due = flags_to_address(&results, None, date("2024-03-12"), &[]);
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].0.id(), positive.id());
         assert_eq!(due[0].1.item_number(), 9);
         // A note signed on or after the positive result addresses it.
         assert!(
-            flags_to_address(&results, Some(date("2024-03-05")), date("2024-03-12")).is_empty()
+            flags_to_address(&results, Some(date("2024-03-05")), date("2024-03-12"), &[])
+                .is_empty()
         );
         // A note before it does not.
         assert_eq!(
-            flags_to_address(&results, Some(date("2024-03-04")), date("2024-03-12")).len(),
+            flags_to_address(&results, Some(date("2024-03-04")), date("2024-03-12"), &[]).len(),
             1
         );
+        // A note that includes the result addresses it, even signed the same
+        // day (or dated before it).
+        let included = [positive.id().as_str().to_owned()];
+        assert!(flags_to_address(&results, None, date("2024-03-12"), &included).is_empty());
+        assert!(flags_to_address(
+            &results,
+            Some(date("2024-03-04")),
+            date("2024-03-12"),
+            &included
+        )
+        .is_empty());
     }
 
     #[test]
@@ -413,10 +432,10 @@ mod tests {
         );
         let answered_later = phq9([1, 1, 1, 1, 1, 1, 1, 1, 0], "2024-03-06", 2);
         let results = [unanswered.clone(), answered_later];
-        assert!(flags_to_address(&results, None, date("2024-03-06")).is_empty());
+        assert!(flags_to_address(&results, None, date("2024-03-06"), &[]).is_empty());
         // Alone, it stays.
         assert_eq!(
-            flags_to_address([&unanswered], None, date("2024-03-06")).len(),
+            flags_to_address([&unanswered], None, date("2024-03-06"), &[]).len(),
             1
         );
     }

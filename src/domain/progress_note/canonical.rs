@@ -163,8 +163,9 @@ impl ProgressNoteDraft {
 
         c.count("goals_addressed", self.goals_addressed.len());
         for goal in &self.goals_addressed {
+            // Always rated in a signed note (signing refuses otherwise).
             c.text("goal_id", &goal.goal_id)
-                .text("progress", goal.progress.label());
+                .optional("progress", goal.progress.map(|p| p.label()));
         }
 
         // Only a complete assessment is covered: a signed note always has one,
@@ -248,7 +249,7 @@ pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWor
                 "objective_text",
                 worded.and_then(|w| w.objective.as_deref()),
             )
-            .text("progress", goal.progress.label());
+            .optional("progress", goal.progress.map(|p| p.label()));
     }
 
     if with_results {
@@ -402,14 +403,14 @@ updated_at=13:1709650000000
             ),
             (
                 "goal progress",
-                Box::new(|d| d.goals_addressed[0].progress = GoalProgress::Worse),
+                Box::new(|d| d.goals_addressed[0].progress = Some(GoalProgress::Worse)),
             ),
             (
                 "goal added",
                 Box::new(|d| {
                     d.goals_addressed.push(GoalAddressed {
                         goal_id: "goal-2".into(),
-                        progress: GoalProgress::Improved,
+                        progress: Some(GoalProgress::Improved),
                     })
                 }),
             ),
@@ -481,7 +482,7 @@ updated_at=13:1709650000000
         let mut draft = complete_draft();
         draft.goals_addressed.push(GoalAddressed {
             goal_id: "goal-gone".into(),
-            progress: GoalProgress::Unchanged,
+            progress: Some(GoalProgress::Unchanged),
         });
         let text = v2(&draft, &client());
         let expected = "psynotes/progress-note/v2

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{GoalAddressed, GoalProgress, IncludedResult, ProgressNoteId, SignedProgressNote};
+use super::{GoalAddressed, IncludedResult, ProgressNoteId, SignedProgressNote};
 use crate::domain::client::normalize_icd10_code;
 use crate::domain::service::{duration_minutes, duration_mismatch};
 use crate::domain::validation::{into_result, is_blank};
@@ -71,6 +71,7 @@ impl ProgressNoteDraft {
     pub const SERVICE_CODE_LABEL: &'static str = "Service code";
     pub const PLACE_OF_SERVICE_LABEL: &'static str = "Place of service";
     pub const DIAGNOSES_LABEL: &'static str = "Diagnoses addressed";
+    pub const GOALS_LABEL: &'static str = "Goals addressed";
     pub const MEASURE_RESULTS_LABEL: &'static str = "Questionnaire results";
     pub const RISK_LABEL: &'static str = "Risk assessment";
     pub const CROSSES_MIDNIGHT_LABEL: &'static str = "The session crossed midnight";
@@ -208,7 +209,8 @@ impl ProgressNoteDraft {
             {
                 self.goals_addressed.push(GoalAddressed {
                     goal_id: goal.goal_id.clone(),
-                    progress: GoalProgress::Unchanged,
+                    // This session's progress is the clinician's to rate.
+                    progress: None,
                 });
             }
         }
@@ -295,6 +297,26 @@ impl ProgressNoteDraft {
         if let Some(Err(risk_issues)) = risk.as_ref().map(RiskAssessment::validate) {
             issues.extend(risk_issues);
         }
+        for goal in &self.goals_addressed {
+            if goal.progress.is_none() {
+                issues.push(ValidationIssue::new(
+                    Self::GOALS_LABEL,
+                    "Choose the progress made on each goal or objective you ticked, or untick it.",
+                ));
+                break;
+            }
+        }
+        for result in &self.measure_results {
+            if Some(result.administered_on) != self.date_of_service {
+                issues.push(ValidationIssue::new(
+                    Self::MEASURE_RESULTS_LABEL,
+                    format!(
+                        "The result \u{201c}{}\u{201d} was not given on the date of service. Untick it, or correct the date of service.",
+                        result.describe()
+                    ),
+                ));
+            }
+        }
         for code in &self.diagnoses_addressed {
             if let Err(error) = normalize_icd10_code(code) {
                 issues.push(ValidationIssue::new(
@@ -343,7 +365,7 @@ fn lowercase_first(text: &str) -> String {
 mod tests {
     use super::super::fixtures::*;
     use super::*;
-    use crate::domain::Ideation;
+    use crate::domain::{GoalProgress, Ideation};
 
     /// An hour after the fixture session.
     fn now() -> Timestamp {
@@ -596,6 +618,35 @@ mod tests {
     }
 
     #[test]
+    fn a_ticked_goal_must_be_rated_before_signing() {
+        let mut draft = complete_draft();
+        draft.goals_addressed[0].progress = None;
+        assert_eq!(
+            fields(draft.validate_for_signing(now())),
+            ["Goals addressed"]
+        );
+        draft.goals_addressed[0].progress = Some(GoalProgress::Unchanged);
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
+    }
+
+    #[test]
+    fn an_included_result_must_be_of_the_date_of_service() {
+        use crate::domain::measure::{fixtures::make, PHQ_9};
+        let mut draft = complete_draft();
+        let day = draft.date_of_service.unwrap().to_string();
+        draft.measure_results = vec![IncludedResult::of(&make(&PHQ_9, &[Some(0); 9], &day, 1))];
+        assert_eq!(draft.validate_for_signing(now()), Ok(()));
+        // The date of service moved after the result was included.
+        draft.date_of_service = draft.date_of_service.and_then(|d| d.add_days(-1));
+        let issues = draft.validate_for_signing(now()).unwrap_err();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].field, "Questionnaire results");
+        assert!(issues[0]
+            .message
+            .contains("not given on the date of service"));
+    }
+
+    #[test]
     fn copy_forward_fills_a_blank_plan_and_the_goals() {
         let previous = signed_note();
         let mut next = ProgressNoteDraft::new(
@@ -606,7 +657,7 @@ mod tests {
         );
         next.goals_addressed.push(GoalAddressed {
             goal_id: "goal-0".into(),
-            progress: GoalProgress::Worse,
+            progress: Some(GoalProgress::Worse),
         });
         next.copy_forward_from(&previous).unwrap();
         assert_eq!(
@@ -619,11 +670,11 @@ mod tests {
             [
                 GoalAddressed {
                     goal_id: "goal-0".into(),
-                    progress: GoalProgress::Worse
+                    progress: Some(GoalProgress::Worse)
                 },
                 GoalAddressed {
                     goal_id: "goal-1".into(),
-                    progress: GoalProgress::Unchanged
+                    progress: None
                 },
             ]
         );

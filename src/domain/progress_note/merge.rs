@@ -63,7 +63,7 @@ pub fn merge_drafts(
         scalar!(ProgressNoteDraft::PLACE_OF_SERVICE_LABEL, place_of_service);
         scalar!("Participants", participants);
         scalar!(ProgressNoteDraft::DIAGNOSES_LABEL, diagnoses_addressed);
-        scalar!("Goals addressed", goals_addressed);
+        scalar!(ProgressNoteDraft::GOALS_LABEL, goals_addressed);
         scalar!(ProgressNoteDraft::MEASURE_RESULTS_LABEL, measure_results);
         scalar!(RiskAssessment::SUICIDAL_LABEL, risk.suicidal);
         scalar!(RiskAssessment::HOMICIDAL_LABEL, risk.homicidal);

@@ -237,7 +237,8 @@ pub enum NoteWording<'a> {
 pub struct ShownGoal {
     pub goal_id: String,
     pub text: Option<String>,
-    pub progress: GoalProgress,
+    /// `None` on a draft whose goal is ticked but not rated yet.
+    pub progress: Option<GoalProgress>,
 }
 
 impl NoteWording<'_> {
@@ -344,7 +345,7 @@ mod tests {
         draft.diagnoses_addressed.push("F33.1".into());
         draft.goals_addressed.push(GoalAddressed {
             goal_id: "gone".into(),
-            progress: GoalProgress::Worse,
+            progress: Some(GoalProgress::Worse),
         });
         let wording = ReferencedWording::of(&draft, References::client(&client()));
         assert_eq!(
@@ -390,7 +391,7 @@ mod tests {
         let mut draft = complete_draft();
         draft.goals_addressed.push(GoalAddressed {
             goal_id: "o-2".into(),
-            progress: GoalProgress::Improved,
+            progress: Some(GoalProgress::Improved),
         });
         let client = client();
         let wording = ReferencedWording::of(&draft, References::client(&client).with_plan(&plan));
@@ -428,7 +429,7 @@ mod tests {
             goals[0].text.as_deref(),
             Some("Reduce GAD-7 score below 10")
         );
-        assert_eq!(goals[0].progress, GoalProgress::Improved);
+        assert_eq!(goals[0].progress, Some(GoalProgress::Improved));
         assert_eq!(
             wording.service_line(&draft).as_deref(),
             Some("90834 Psychotherapy, 38–52 min")

@@ -145,7 +145,7 @@ mod tests {
         ids.iter()
             .map(|id| GoalAddressed {
                 goal_id: (*id).to_owned(),
-                progress: GoalProgress::Improved,
+                progress: Some(GoalProgress::Improved),
             })
             .collect()
     }

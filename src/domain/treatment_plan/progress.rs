@@ -188,15 +188,15 @@ mod tests {
         let addressed = vec![
             GoalAddressed {
                 goal_id: "goal-1".into(),
-                progress: GoalProgress::Improved,
+                progress: Some(GoalProgress::Improved),
             },
             GoalAddressed {
                 goal_id: "o-1".into(),
-                progress: GoalProgress::Unchanged,
+                progress: Some(GoalProgress::Unchanged),
             },
             GoalAddressed {
                 goal_id: "removed-long-ago".into(),
-                progress: GoalProgress::Worse,
+                progress: Some(GoalProgress::Worse),
             },
         ];
         let resolved = plan.resolve_addressed(&addressed);

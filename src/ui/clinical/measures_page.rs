@@ -317,22 +317,24 @@ pub fn RiskFlagNotice(
             if found.results.iter().all(|r| r.risk_flags().is_empty()) {
                 return Vec::new();
             }
-            let last_note = vault
-                .client_note_index(&client_id)
-                .await
-                .ok()
-                .and_then(|index| {
-                    index
-                        .notes()
-                        .iter()
-                        .filter(|n| n.signed)
-                        .filter_map(|n| n.date_of_service)
-                        .max()
-                });
-            flags_to_address(&found.results, addressed_before(last_note), today())
-                .into_iter()
-                .map(|(result, flag)| flag_line(result, flag))
-                .collect::<Vec<String>>()
+            let index = vault.client_note_index(&client_id).await.ok();
+            let signed = || {
+                index
+                    .iter()
+                    .flat_map(|index| index.notes().iter())
+                    .filter(|n| n.signed)
+            };
+            let last_note = signed().filter_map(|n| n.date_of_service).max();
+            let included: Vec<String> = signed().flat_map(|n| n.results.iter().cloned()).collect();
+            flags_to_address(
+                &found.results,
+                addressed_before(last_note),
+                today(),
+                &included,
+            )
+            .into_iter()
+            .map(|(result, flag)| flag_line(result, flag))
+            .collect::<Vec<String>>()
         }
     });
     move || {

@@ -60,6 +60,8 @@ pub fn field_element(field: &str) -> Option<String> {
         RiskAssessment::HOMICIDAL_LABEL => "risk-homicidal-detail".to_owned(),
         RiskAssessment::SAFETY_PLAN_LABEL => "risk-safety-plan".to_owned(),
         "Late entry reason" => "late-reason".to_owned(),
+        ProgressNoteDraft::GOALS_LABEL => "goals-addressed".to_owned(),
+        ProgressNoteDraft::MEASURE_RESULTS_LABEL => "results-heading".to_owned(),
         label => {
             let key = Template::ALL
                 .iter()

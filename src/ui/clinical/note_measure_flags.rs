@@ -32,12 +32,22 @@ pub fn NoteMeasureFlags(form: NoteForm) -> impl IntoView {
             };
             let previous = vault
                 .last_signed_note(&client_id, &note_id, Some(date))
-                .await
-                .and_then(|n| n.date_of_service());
-            flags_to_address(&measures.results, addressed_before(previous), date)
-                .into_iter()
-                .map(|(result, flag)| flag_line(result, flag))
-                .collect::<Vec<String>>()
+                .await;
+            let included: Vec<String> = previous
+                .iter()
+                .flat_map(|n| n.content().measure_results.iter())
+                .map(|r| r.result_id.clone())
+                .collect();
+            let previous = previous.and_then(|n| n.date_of_service());
+            flags_to_address(
+                &measures.results,
+                addressed_before(previous),
+                date,
+                &included,
+            )
+            .into_iter()
+            .map(|(result, flag)| flag_line(result, flag))
+            .collect::<Vec<String>>()
         }
     });
     move || {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{includable, IncludedResult, ProgressNoteDraft};
+use crate::domain::{includable, Date, IncludedResult, ProgressNoteDraft};
 use crate::ui::clock::today;
 use crate::ui::session_context::use_session;
 
@@ -55,7 +55,7 @@ pub fn IncludedResults(form: NoteForm) -> impl IntoView {
                     <h2 id="results-heading">{ProgressNoteDraft::MEASURE_RESULTS_LABEL}</h2>
                     <fieldset class="subform">
                         <legend>"Include in this note"</legend>
-                        {offered.into_iter().map(|result| view! { <ResultTick form=form result=result /> }).collect_view()}
+                        {offered.into_iter().map(|result| view! { <ResultTick form=form result=result date=date /> }).collect_view()}
                     </fieldset>
                 </section>
             }
@@ -65,10 +65,14 @@ pub fn IncludedResults(form: NoteForm) -> impl IntoView {
     }
 }
 
-/// One result and its tick.
+/// One result and its tick; a result of another day than `date` (the note's
+/// date of service moved after it was included) says so, and signing refuses
+/// it.
 #[component]
-fn ResultTick(form: NoteForm, result: IncludedResult) -> impl IntoView {
+fn ResultTick(form: NoteForm, result: IncludedResult, date: Memo<Date>) -> impl IntoView {
     let label = result.describe();
+    let given_on = result.administered_on;
+    let other_day = move || date.get() != given_on;
     let id = result.result_id.clone();
     let included = {
         let id = id.clone();
@@ -77,12 +81,17 @@ fn ResultTick(form: NoteForm, result: IncludedResult) -> impl IntoView {
                 .with(|d| d.measure_results.iter().any(|r| r.result_id == id))
         }
     };
+    let hint_id = format!("result-other-day-{}", result.result_id);
     let result = StoredValue::new(result);
     view! {
         <label class="row check">
             <input
                 type="checkbox"
                 class="checkbox"
+                aria-describedby={
+                    let hint_id = hint_id.clone();
+                    move || other_day().then(|| hint_id.clone())
+                }
                 prop:checked=included
                 on:change:target=move |ev| {
                     let on = ev.target().checked();
@@ -96,5 +105,10 @@ fn ResultTick(form: NoteForm, result: IncludedResult) -> impl IntoView {
             />
             <span>{label}</span>
         </label>
+        <Show when=other_day>
+            <p class="field-hint" id=hint_id.clone()>
+                "Given on another day than this note: untick it, or correct the note's date."
+            </p>
+        </Show>
     }
 }

@@ -325,7 +325,7 @@ pub fn GoalsAddressed(
         .into_any();
     }
     view! {
-        <fieldset class="subform">
+        <fieldset class="subform" id="goals-addressed" aria-invalid=form.invalid(ProgressNoteDraft::GOALS_LABEL)>
             <legend>"Goals addressed"</legend>
             {goals
                 .into_iter()
@@ -366,7 +366,8 @@ pub fn GoalsAddressed(
                                         form.edit(|d| {
                                             if on {
                                                 if !d.goals_addressed.iter().any(|g| g.goal_id == id) {
-                                                    d.goals_addressed.push(GoalAddressed { goal_id: id, progress: GoalProgress::Unchanged });
+                                                    // Ticked, not rated: the clinician chooses the progress.
+                                                    d.goals_addressed.push(GoalAddressed { goal_id: id, progress: None });
                                                 }
                                             } else {
                                                 d.goals_addressed.retain(|g| g.goal_id != id);
@@ -388,7 +389,7 @@ pub fn GoalsAddressed(
                                     }
                                     on:change:target=move |ev| {
                                         let value = ev.target().value();
-                                        let Some(progress) = GoalProgress::ALL.into_iter().find(|p| p.label() == value) else { return };
+                                        let progress = GoalProgress::ALL.into_iter().find(|p| p.label() == value);
                                         let id = select_goal.clone();
                                         form.edit(|d| {
                                             if let Some(g) = d.goals_addressed.iter_mut().find(|g| g.goal_id == id) {
@@ -397,12 +398,16 @@ pub fn GoalsAddressed(
                                         });
                                     }
                                 >
+                                    <option value="" prop:selected={
+                                        let progress_of = progress_of.clone();
+                                        move || progress_of().flatten().is_none()
+                                    }>"Choose…"</option>
                                     {GoalProgress::ALL
                                         .into_iter()
                                         .map(|p| {
                                             let progress_of = progress_of.clone();
                                             view! {
-                                                <option value=p.label() prop:selected=move || progress_of().unwrap_or(GoalProgress::Unchanged) == p>
+                                                <option value=p.label() prop:selected=move || progress_of().flatten() == Some(p)>
                                                     {p.label()}
                                                 </option>
                                             }

@@ -100,7 +100,7 @@ impl Review {
                                 g.text.unwrap_or_else(|| {
                                     crate::domain::treatment_plan::UNKNOWN_GOAL.to_owned()
                                 }),
-                                g.progress.label()
+                                crate::domain::GoalProgress::label_of(g.progress)
                             )
                         })
                         .collect(),

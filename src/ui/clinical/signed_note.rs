@@ -20,7 +20,7 @@ use super::common::{format_date, format_minutes, format_timestamp, short_digest}
 struct Shown {
     signed: bool,
     diagnoses: Vec<String>,
-    goals: Vec<(String, GoalProgress)>,
+    goals: Vec<(String, &'static str)>,
     service: String,
     place: String,
     /// (section key, label) for the template's sections.
@@ -38,8 +38,8 @@ impl Shown {
                 .map(|g| {
                     let text = g
                         .text
-                        .unwrap_or_else(|| "A goal no longer on the treatment plan".to_owned());
-                    (text, g.progress)
+                        .unwrap_or_else(|| crate::domain::treatment_plan::UNKNOWN_GOAL.to_owned());
+                    (text, GoalProgress::label_of(g.progress))
                 })
                 .collect(),
             service: wording
@@ -210,7 +210,7 @@ pub fn SignedNoteView(
                         view! {
                             <ul class="plain-list">
                                 {goals.into_iter().map(|(text, progress)| view! {
-                                    <li><span>{text}</span>" "<span class="badge">{progress.label()}</span></li>
+                                    <li><span>{text}</span>" "<span class="badge">{progress}</span></li>
                                 }).collect_view()}
                             </ul>
                         }.into_any()
