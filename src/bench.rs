@@ -237,6 +237,7 @@ pub async fn bench_vault(
         &client_refs,
         &selected,
         &[],
+        &[],
         Timestamp(0),
         &scope,
         &options,

@@ -9,10 +9,11 @@ use std::borrow::Cow;
 use super::json_model::{
     Document, JsonClient, JsonClinician, JsonMeasureResult, JsonNote, JsonScope,
 };
+use super::json_plan::JsonPlan;
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
 use crate::domain::measure::MeasureResult;
-use crate::domain::{Client, ClientId, ClinicianProfile, ProgressNote, Timestamp};
+use crate::domain::{Client, ClientId, ClinicianProfile, ProgressNote, Timestamp, TreatmentPlan};
 
 /// The `format` field of every export file, so a reader can tell it from other JSON.
 pub const EXPORT_FORMAT: &str = "psynotes-progress-notes";
@@ -33,9 +34,11 @@ pub(super) fn client_of<'a>(clients: &[&'a Client], id: &ClientId) -> Cow<'a, Cl
 
 /// The export file, pretty-printed.
 ///
-/// Writes `clients`, `notes` and questionnaire `results` exactly as given, in
-/// the given order: choose and sort them with [`select`](super::select) and
-/// [`select_results`](super::select_results) first. `scope` and `options` are
+/// Writes `clients`, `notes`, questionnaire `results` and treatment `plans`
+/// exactly as given, in the given order: choose and sort them with
+/// [`select`](super::select), [`select_results`](super::select_results) and
+/// [`select_plans`](super::select_plans) first. A plan's draft is written only
+/// when `options` asks for drafts. `scope` and `options` are
 /// recorded in the file so a reader knows what was asked for. `exported_at` should
 /// be on the same wall-clock footing as the notes' times (see the module doc of
 /// `time_format`).
@@ -44,6 +47,7 @@ pub fn to_json(
     clients: &[&Client],
     notes: &[&ProgressNote],
     results: &[&MeasureResult],
+    plans: &[&TreatmentPlan],
     exported_at: Timestamp,
     scope: &ExportScope,
     options: &ExportOptions,
@@ -62,6 +66,10 @@ pub fn to_json(
         measure_results: results
             .iter()
             .map(|r| JsonMeasureResult::from(*r))
+            .collect(),
+        treatment_plans: plans
+            .iter()
+            .map(|plan| JsonPlan::new(plan, options.include_drafts))
             .collect(),
     };
     // Strings, numbers, booleans and arrays of structs with string keys always
@@ -87,6 +95,7 @@ mod tests {
             &clinician(),
             &[&client],
             notes,
+            &[],
             &[],
             exported_at(),
             &scope,
@@ -387,6 +396,7 @@ mod tests {
             &[&client],
             &[],
             &selected,
+            &[],
             exported_at(),
             &scope,
             &options,
@@ -421,5 +431,59 @@ mod tests {
         assert_eq!(phq["follow_up"]["answer"], "Very difficult");
         assert_eq!(phq["risk_flags"][0]["item"], 9);
         assert_eq!(phq["risk_flags"][0]["finding"], "endorsed");
+    }
+
+    #[test]
+    fn plans_carry_every_signed_version_and_the_draft_only_when_asked() {
+        use crate::domain::progress_note::fixtures::clinician as signer;
+        use crate::domain::treatment_plan::plan_fixtures::{at, ready_plan};
+        let mut plan = ready_plan();
+        plan.sign(&signer(), at("2025-01-07")).unwrap();
+        plan.revise(at("2025-02-01")).unwrap();
+        let client = client();
+        let scope = ExportScope::Practice;
+        let export = |options: &ExportOptions| -> Value {
+            serde_json::from_str(&to_json(
+                &clinician(),
+                &[&client],
+                &[],
+                &[],
+                &[&plan],
+                exported_at(),
+                &scope,
+                options,
+            ))
+            .unwrap()
+        };
+        let value = export(&ExportOptions::default());
+        let plans = &value["treatment_plans"];
+        assert_eq!(plans.as_array().map(Vec::len), Some(1));
+        let p = &plans[0];
+        assert_eq!(p["client_id"], "client-1");
+        assert_eq!(p["versions"].as_array().map(Vec::len), Some(1));
+        let v1 = &p["versions"][0];
+        assert_eq!(v1["version"], 1);
+        assert_eq!(v1["content_format"], "psynotes/treatment-plan/v1");
+        assert_eq!(
+            v1["content_sha256"],
+            plan.versions()[0].signature().content_sha256.as_str()
+        );
+        let objective = &v1["content"]["problems"][0]["goals"][0]["objectives"][0];
+        assert_eq!(objective["measured_by"], "score");
+        assert_eq!(objective["measure"], "phq-9");
+        assert_eq!(objective["comparison"], "below");
+        assert_eq!(objective["target"], "10");
+        assert_eq!(objective["described"], "PHQ-9 below 10 (baseline 16)");
+        assert_eq!(
+            v1["content"]["problems"][0]["goals"][0]["interventions"][0]["provider"],
+            "Jane Doe, LCSW"
+        );
+        // The revision being written is a draft: only when drafts are asked for.
+        assert_eq!(p["draft"], Value::Null);
+        let with_drafts = export(&ExportOptions {
+            include_drafts: true,
+            ..ExportOptions::default()
+        });
+        assert_eq!(with_drafts["treatment_plans"][0]["draft"]["version"], 2);
     }
 }

@@ -31,6 +31,8 @@ pub(super) struct Document<'a> {
     pub progress_notes: Vec<JsonNote<'a>>,
     /// Added with questionnaires (additive, so still version 1).
     pub measure_results: Vec<JsonMeasureResult<'a>>,
+    /// Added with treatment plans (additive, so still version 1).
+    pub treatment_plans: Vec<super::json_plan::JsonPlan<'a>>,
 }
 
 #[derive(Serialize)]

@@ -64,6 +64,7 @@ fn no_export_path_carries_a_psychotherapy_note() {
         &[&client],
         &chosen,
         &[],
+        &[],
         exported_at(),
         &request.scope,
         &request.options,

@@ -42,6 +42,7 @@
 //!     &[],
 //!     &[&note],
 //!     &[],
+//!     &[],
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
 //!     &ExportOptions { include_drafts: true, ..ExportOptions::default() },
@@ -64,6 +65,7 @@
 //!     &ClinicianProfile::default(),
 //!     &[],
 //!     &[&note], // error: expected `&ProgressNote`, found `&PsychotherapyNote`
+//!     &[],
 //!     &[],
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
@@ -94,6 +96,7 @@ pub mod fhir;
 mod fhir_model;
 pub mod json;
 mod json_model;
+mod json_plan;
 pub mod print;
 pub mod scope;
 mod sections;
@@ -116,7 +119,7 @@ pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};
 pub use json::{to_json, EXPORT_FORMAT, EXPORT_VERSION};
 pub use print::{print_document, PrintAddendum, PrintDocument, PrintNote};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
-pub use selection::{select, select_results};
+pub use selection::{select, select_plans, select_results};
 
 /// Every record type an entry point above accepts must be `Exportable`. If a
 /// signature is changed to take another type, add it here: this fails to compile

@@ -175,6 +175,7 @@ fn write_both(
                 clients,
                 &chosen,
                 &[],
+                &[],
                 exported_at(),
                 &request.scope,
                 &options,

@@ -5,7 +5,7 @@
 
 use super::ExportOptions;
 use crate::domain::measure::MeasureResult;
-use crate::domain::{ClientId, ProgressNote};
+use crate::domain::{ClientId, ProgressNote, TreatmentPlan};
 
 /// The notes an export should contain:
 /// - only `client`'s notes when a client is given, every client's otherwise;
@@ -56,6 +56,21 @@ pub fn select_results<'a>(
             b.id(),
         ))
     });
+    selected
+}
+
+/// The treatment plans an export should contain: `client`'s (every client's
+/// when none is given), in client order. A plan is part of its client's
+/// record whatever the export's date range.
+pub fn select_plans<'a>(
+    plans: &'a [TreatmentPlan],
+    client: Option<&ClientId>,
+) -> Vec<&'a TreatmentPlan> {
+    let mut selected: Vec<&TreatmentPlan> = plans
+        .iter()
+        .filter(|p| client.is_none_or(|client| p.client_id() == client))
+        .collect();
+    selected.sort_by(|a, b| a.client_id().as_str().cmp(b.client_id().as_str()));
     selected
 }
 

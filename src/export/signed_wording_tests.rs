@@ -27,6 +27,7 @@ fn json(client: &crate::domain::Client, note: &ProgressNote) -> Value {
         &[client],
         &[note],
         &[],
+        &[],
         exported_at(),
         &scope,
         &ExportOptions::default(),

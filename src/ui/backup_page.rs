@@ -7,8 +7,8 @@ use leptos_router::hooks::use_navigate;
 
 use crate::domain::{Client, ClientId, Date};
 use crate::export::{
-    select, select_results, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest,
-    ExportScope,
+    select, select_plans, select_results, to_json, DateRange, ExportFormat, ExportOptions,
+    ExportRequest, ExportScope,
 };
 use crate::vault::sealer::Loaded;
 
@@ -276,9 +276,11 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
         clients,
         notes,
         results,
+        plans,
     } = exportable(&vault).await.map_err(|e| e.to_string())?;
     let selected = select(&notes, request.scope.client_id(), &request.options);
     let results = select_results(&results, request.scope.client_id(), &request.options);
+    let plans = select_plans(&plans, request.scope.client_id());
     let client_refs: Vec<&Client> = clients
         .iter()
         .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
@@ -289,6 +291,7 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
         &client_refs,
         &selected,
         &results,
+        &plans,
         now_local(),
         &request.scope,
         &request.options,
@@ -298,15 +301,29 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
         .map_err(|e| e.to_string())?;
     let name = format!("psynotes-progress-notes-{}.json", today());
     download(json.as_bytes(), &name, "application/json")?;
-    let results = match results.len() {
-        0 => String::new(),
-        n => format!(
-            " and {}",
-            wording::count(n as u64, "questionnaire result", "questionnaire results")
-        ),
+    let mut parts = vec![wording::count(
+        selected.len() as u64,
+        "progress note",
+        "progress notes",
+    )];
+    if !results.is_empty() {
+        parts.push(wording::count(
+            results.len() as u64,
+            "questionnaire result",
+            "questionnaire results",
+        ));
+    }
+    if !plans.is_empty() {
+        parts.push(wording::count(
+            plans.len() as u64,
+            "treatment plan",
+            "treatment plans",
+        ));
+    }
+    let listed = match parts.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
     };
-    Ok(format!(
-        "Exported {}{results} to {name}.",
-        wording::count(selected.len() as u64, "progress note", "progress notes")
-    ))
+    Ok(format!("Exported {listed} to {name}."))
 }

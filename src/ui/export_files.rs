@@ -2,7 +2,7 @@
 //! handing it over, and auditing it. Shared by the JSON file and the print view.
 
 use crate::domain::measure::MeasureResult;
-use crate::domain::{Client, ProgressNote};
+use crate::domain::{Client, ProgressNote, TreatmentPlan};
 use crate::export::ExportRequest;
 use crate::vault::open_vault::Vault;
 use crate::vault::sealer::Loaded;
@@ -10,20 +10,23 @@ use crate::vault::VaultError;
 
 use super::clock::now_ms;
 
-/// What an export may see: clients, progress notes and questionnaire results
-/// (never psychotherapy notes: the export layer cannot take them).
+/// What an export may see: clients, progress notes, questionnaire results and
+/// treatment plans (never psychotherapy notes: the export layer cannot take
+/// them).
 pub struct Exportables {
     pub clients: Vec<Client>,
     pub notes: Vec<ProgressNote>,
     pub results: Vec<MeasureResult>,
+    pub plans: Vec<TreatmentPlan>,
 }
 
 /// Reads what an export may see through the vault.
 pub async fn exportable(vault: &Vault) -> Result<Exportables, VaultError> {
-    let (clients, notes, results) = futures::join!(
+    let (clients, notes, results, plans) = futures::join!(
         vault.clients(),
         vault.progress_notes(),
-        vault.all_measure_results()
+        vault.all_measure_results(),
+        vault.treatment_plans()
     );
     let clients = clients?
         .into_iter()
@@ -35,10 +38,16 @@ pub async fn exportable(vault: &Vault) -> Result<Exportables, VaultError> {
         .filter_map(Loaded::ok)
         .map(|n| n.value)
         .collect();
+    let plans = plans?
+        .into_iter()
+        .filter_map(Loaded::ok)
+        .map(|p| p.value)
+        .collect();
     Ok(Exportables {
         clients,
         notes,
         results: results?,
+        plans,
     })
 }
 

@@ -31,6 +31,8 @@ pub fn PrintPage() -> impl IntoView {
                 clients,
                 notes,
                 results,
+                // The plan has a print view of its own, for the client to sign.
+                plans: _,
             } = exportable(&vault).await?;
             let clinician = session.settings.with_untracked(|s| s.clinician.clone());
             let mut docs: Vec<(PrintDocument, Vec<MeasureResult>)> = Vec::new();

@@ -234,4 +234,21 @@ test("a progress note rates the plan's objectives, and keeps their wording after
   await page.locator(".breadcrumb").getByRole("link").click();
   await page.getByRole("button", { name: "New progress note" }).click();
   await expect(page.getByRole("checkbox", { name: "Objective: REWORDED objective" })).toBeVisible();
+
+  // The export carries the plan, both signed versions, with the note that
+  // rated the objective by its id.
+  await page.getByRole("link", { name: "Backup", exact: true }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export progress notes" }).click(),
+  ]);
+  await expect(page.getByText(/Exported 1 progress note and 1 treatment plan to/)).toBeVisible();
+  const json = JSON.parse(readFileSync(await download.path(), "utf8"));
+  expect(json.treatment_plans).toHaveLength(1);
+  const [plan] = json.treatment_plans;
+  expect(plan.versions.map((v) => v.version)).toEqual([1, 2]);
+  expect(plan.versions.map((v) => v.content.problems[0].goals[0].objectives[0].text)).toEqual([objective, "REWORDED objective"]);
+  const [note] = json.progress_notes;
+  expect(note.goals_addressed).toEqual([{ goal_id: plan.versions[0].content.problems[0].goals[0].objectives[0].id, progress: "improved" }]);
+  expect(note.referenced_wording.goals[0].objective_text).toBe(objective);
 });
