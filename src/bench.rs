@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::crypto::{derive_kek, KdfParams, Passphrase, Salt};
 use crate::domain::measure::{AdministrationMode, PHQ_9};
 use crate::domain::{Client, ClinicianProfile, ProgressNote, Template, Timestamp};
-use crate::export::{select, to_json, ExportOptions, ExportScope};
+use crate::export::{select, to_json, ExportContent, ExportOptions, ExportScope};
 use crate::vault::door::{Entry, VaultDoor};
 use crate::vault::open_vault::Vault;
 use crate::vault::progress_notes::OpenedNote;
@@ -234,10 +234,12 @@ pub async fn bench_vault(
     let client_refs: Vec<&Client> = clients.iter().filter(|c| c.id.0 == client_id).collect();
     let exported = to_json(
         &Default::default(),
-        &client_refs,
-        &selected,
-        &[],
-        &[],
+        &ExportContent {
+            clients: &client_refs,
+            notes: &selected,
+            results: &[],
+            plans: &[],
+        },
         Timestamp(0),
         &scope,
         &options,

@@ -32,6 +32,16 @@ pub(super) fn client_of<'a>(clients: &[&'a Client], id: &ClientId) -> Cow<'a, Cl
     )
 }
 
+/// What one export file holds: records the export layer may see, never a
+/// psychotherapy note (see the module doc of `export`).
+#[derive(Clone, Copy)]
+pub struct ExportContent<'a> {
+    pub clients: &'a [&'a Client],
+    pub notes: &'a [&'a ProgressNote],
+    pub results: &'a [&'a MeasureResult],
+    pub plans: &'a [&'a TreatmentPlan],
+}
+
 /// The export file, pretty-printed.
 ///
 /// Writes `clients`, `notes`, questionnaire `results` and treatment `plans`
@@ -44,14 +54,17 @@ pub(super) fn client_of<'a>(clients: &[&'a Client], id: &ClientId) -> Cow<'a, Cl
 /// `time_format`).
 pub fn to_json(
     clinician: &ClinicianProfile,
-    clients: &[&Client],
-    notes: &[&ProgressNote],
-    results: &[&MeasureResult],
-    plans: &[&TreatmentPlan],
+    content: &ExportContent<'_>,
     exported_at: Timestamp,
     scope: &ExportScope,
     options: &ExportOptions,
 ) -> String {
+    let ExportContent {
+        clients,
+        notes,
+        results,
+        plans,
+    } = *content;
     let document = Document {
         format: EXPORT_FORMAT,
         version: EXPORT_VERSION,
@@ -93,10 +106,12 @@ mod tests {
         };
         let json = to_json(
             &clinician(),
-            &[&client],
-            notes,
-            &[],
-            &[],
+            &ExportContent {
+                clients: &[&client],
+                notes,
+                results: &[],
+                plans: &[],
+            },
             exported_at(),
             &scope,
             options,
@@ -393,10 +408,12 @@ mod tests {
         let selected = select_results(&all, scope.client_id(), &options);
         let json = to_json(
             &clinician(),
-            &[&client],
-            &[],
-            &selected,
-            &[],
+            &ExportContent {
+                clients: &[&client],
+                notes: &[],
+                results: &selected,
+                plans: &[],
+            },
             exported_at(),
             &scope,
             &options,
@@ -445,10 +462,12 @@ mod tests {
         let export = |options: &ExportOptions| -> Value {
             serde_json::from_str(&to_json(
                 &clinician(),
-                &[&client],
-                &[],
-                &[],
-                &[&plan],
+                &ExportContent {
+                    clients: &[&client],
+                    notes: &[],
+                    results: &[],
+                    plans: &[&plan],
+                },
                 exported_at(),
                 &scope,
                 options,

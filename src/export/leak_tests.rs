@@ -10,8 +10,8 @@ use crate::domain::{
 };
 use crate::export::fixtures::*;
 use crate::export::{
-    print_document, select, to_fhir, to_json, ExportFormat, ExportOptions, ExportRequest,
-    ExportScope,
+    print_document, select, to_fhir, to_json, ExportContent, ExportFormat, ExportOptions,
+    ExportRequest, ExportScope,
 };
 
 const PROGRESS_CANARY: &str = "PROGRESSCANARY";
@@ -61,10 +61,12 @@ fn no_export_path_carries_a_psychotherapy_note() {
 
     let json = to_json(
         &clinician,
-        &[&client],
-        &chosen,
-        &[],
-        &[],
+        &ExportContent {
+            clients: &[&client],
+            notes: &chosen,
+            results: &[],
+            plans: &[],
+        },
         exported_at(),
         &request.scope,
         &request.options,

@@ -29,7 +29,7 @@
 //!
 //! ```
 //! use psynotes::domain::{ClientId, ClinicianProfile, ProgressNote, ProgressNoteDraft, ProgressNoteId, Template, Timestamp};
-//! use psynotes::export::{to_json, ExportOptions, ExportScope};
+//! use psynotes::export::{to_json, ExportContent, ExportOptions, ExportScope};
 //!
 //! let note = ProgressNote::Draft(ProgressNoteDraft::new(
 //!     ProgressNoteId("n-1".into()),
@@ -39,10 +39,12 @@
 //! ));
 //! let json = to_json(
 //!     &ClinicianProfile::default(),
-//!     &[],
-//!     &[&note],
-//!     &[],
-//!     &[],
+//!     &ExportContent {
+//!         clients: &[],
+//!         notes: &[&note],
+//!         results: &[],
+//!         plans: &[],
+//!     },
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
 //!     &ExportOptions { include_drafts: true, ..ExportOptions::default() },
@@ -54,7 +56,7 @@
 //!
 //! ```compile_fail,E0308
 //! use psynotes::domain::{ClientId, ClinicianProfile, PsychotherapyNote, PsychotherapyNoteId, Timestamp};
-//! use psynotes::export::{to_json, ExportOptions, ExportScope};
+//! use psynotes::export::{to_json, ExportContent, ExportOptions, ExportScope};
 //!
 //! let note = PsychotherapyNote::new(
 //!     PsychotherapyNoteId("pn-1".into()),
@@ -63,10 +65,12 @@
 //! );
 //! let json = to_json(
 //!     &ClinicianProfile::default(),
-//!     &[],
-//!     &[&note], // error: expected `&ProgressNote`, found `&PsychotherapyNote`
-//!     &[],
-//!     &[],
+//!     &ExportContent {
+//!         clients: &[],
+//!         notes: &[&note], // error: expected `&ProgressNote`, found `&PsychotherapyNote`
+//!         results: &[],
+//!         plans: &[],
+//!     },
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
 //!     &ExportOptions::default(),
@@ -116,7 +120,7 @@ mod signed_wording_tests;
 
 pub use access::export_request_for;
 pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};
-pub use json::{to_json, EXPORT_FORMAT, EXPORT_VERSION};
+pub use json::{to_json, ExportContent, EXPORT_FORMAT, EXPORT_VERSION};
 pub use print::{print_document, PrintAddendum, PrintDocument, PrintNote};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
 pub use selection::{select, select_plans, select_results};

@@ -26,7 +26,8 @@ use crate::domain::{
 };
 use crate::export::fixtures::*;
 use crate::export::{
-    select, to_fhir, to_json, DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope,
+    select, to_fhir, to_json, DateRange, ExportContent, ExportFormat, ExportOptions, ExportRequest,
+    ExportScope,
 };
 
 /// `target/export-samples` under the crate root, where the node tests look.
@@ -172,10 +173,12 @@ fn write_both(
             ),
             _ => to_json(
                 &clinician(),
-                clients,
-                &chosen,
-                &[],
-                &[],
+                &ExportContent {
+                    clients,
+                    notes: &chosen,
+                    results: &[],
+                    plans: &[],
+                },
                 exported_at(),
                 &request.scope,
                 &options,

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::domain::{Diagnosis, NoteWording, ProgressNote};
 use crate::export::fixtures::*;
-use crate::export::{print_document, to_fhir, to_json, ExportOptions, ExportScope};
+use crate::export::{print_document, to_fhir, to_json, ExportContent, ExportOptions, ExportScope};
 
 /// The client after the edits the exploratory test made: the goal reworded,
 /// the diagnosis replaced by another code.
@@ -24,10 +24,12 @@ fn json(client: &crate::domain::Client, note: &ProgressNote) -> Value {
     };
     let text = to_json(
         &clinician(),
-        &[client],
-        &[note],
-        &[],
-        &[],
+        &ExportContent {
+            clients: &[client],
+            notes: &[note],
+            results: &[],
+            plans: &[],
+        },
         exported_at(),
         &scope,
         &ExportOptions::default(),

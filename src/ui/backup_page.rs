@@ -7,8 +7,8 @@ use leptos_router::hooks::use_navigate;
 
 use crate::domain::{Client, ClientId, Date};
 use crate::export::{
-    select, select_plans, select_results, to_json, DateRange, ExportFormat, ExportOptions,
-    ExportRequest, ExportScope,
+    select, select_plans, select_results, to_json, DateRange, ExportContent, ExportFormat,
+    ExportOptions, ExportRequest, ExportScope,
 };
 use crate::vault::sealer::Loaded;
 
@@ -288,10 +288,12 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
     let clinician = session.settings.with_untracked(|s| s.clinician.clone());
     let json = to_json(
         &clinician,
-        &client_refs,
-        &selected,
-        &results,
-        &plans,
+        &ExportContent {
+            clients: &client_refs,
+            notes: &selected,
+            results: &results,
+            plans: &plans,
+        },
         now_local(),
         &request.scope,
         &request.options,
