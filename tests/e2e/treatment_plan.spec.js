@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test, expect, unlock } from "./fixtures.js";
-import { createVault } from "./fixtures.js";
+import { createVault, appReady, PASSPHRASE } from "./fixtures.js";
 import { setClinician, createClient, saveStatus, noHorizontalOverflow, fillSession, signNote } from "./clinical-helpers.js";
 
 // axe-core, injected through the DevTools protocol as accessibility.spec.js
@@ -251,4 +251,106 @@ test("a progress note rates the plan's objectives, and keeps their wording after
   const [note] = json.progress_notes;
   expect(note.goals_addressed).toEqual([{ goal_id: plan.versions[0].content.problems[0].goals[0].objectives[0].id, progress: "improved" }]);
   expect(note.referenced_wording.goals[0].objective_text).toBe(objective);
+});
+
+/** Fills the open plan draft so it can be signed, and signs it. */
+async function completeAndSign(page, today) {
+  await page.getByRole("button", { name: "Add problem" }).click();
+  await page.getByLabel("Problem", { exact: true }).fill("Low mood after a redundancy");
+  await page.getByRole("button", { name: "Add goal" }).click();
+  await page.getByLabel("Goal", { exact: true }).fill("Sleep through the night");
+  await page.getByRole("button", { name: "Add objective" }).click();
+  await page.getByLabel("Objective", { exact: true }).fill("Client sleeps 7 hours on 5 nights a week");
+  await page.getByLabel("What is measured").fill("Nights a week with 7 hours of sleep");
+  await page.getByLabel("Baseline", { exact: true }).fill("1");
+  await page.getByLabel("Target", { exact: true }).fill("5");
+  await page.getByLabel("Target date", { exact: true }).fill(ymd(daysFrom(today, 60)));
+  await page.getByRole("button", { name: "Add intervention" }).click();
+  await page.getByLabel("Intervention", { exact: true }).fill("CBT");
+  await page.getByLabel("Frequency").fill("Weekly, 50 minutes");
+  await page.getByLabel("Provider").fill("Jane Doe, LCSW");
+  await page.getByLabel("Review date", { exact: true }).fill(ymd(daysFrom(today, 90)));
+  await page.getByRole("button", { name: "Sign treatment plan" }).click();
+  await expect(page.getByRole("heading", { name: "In force: version 1" })).toBeVisible();
+}
+
+async function backupOf(page) {
+  await page.getByRole("link", { name: "Backup", exact: true }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download encrypted backup" }).click(),
+  ]);
+  return { name: download.suggestedFilename(), mimeType: "application/octet-stream", buffer: readFileSync(await download.path()) };
+}
+
+test("a plan revised on two devices is compared, and keeping one asks before it sets the other's draft aside", async ({ page, browser, baseURL }) => {
+  const today = new Date();
+  const NAME = "Casey Twodevices";
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, NAME);
+  await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await page.getByRole("button", { name: "Start treatment plan" }).click();
+  await completeAndSign(page, today);
+  const first = await backupOf(page);
+
+  // Another device, restored from that backup, drafts a revision.
+  const other = await browser.newContext({ baseURL });
+  const b = await other.newPage();
+  await b.goto("/");
+  await appReady(b);
+  await b.getByLabel("Backup file").setInputFiles(first);
+  await b.getByLabel("Backup passphrase").fill(PASSPHRASE);
+  await b.getByRole("button", { name: "Restore from backup" }).click();
+  await expect(b.getByRole("button", { name: "Lock", exact: true })).toBeVisible({ timeout: 30_000 });
+  await b.getByRole("link", { name: NAME }).click();
+  await b.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await b.getByRole("button", { name: "Revise" }).click();
+  await b.getByLabel("Problem", { exact: true }).fill("B's wording of the problem");
+  await expect(saveStatus(b, "Saved")).toBeVisible();
+  const fromB = await backupOf(b);
+  await other.close();
+
+  // Meanwhile this device signs version 2, then merges the other's backup.
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: NAME }).click();
+  await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await page.getByRole("button", { name: "Revise" }).click();
+  await page.getByLabel("Frequency").fill("Twice weekly, 50 minutes");
+  await page.getByRole("button", { name: "Sign treatment plan" }).click();
+  await expect(page.getByRole("heading", { name: "In force: version 2" })).toBeVisible();
+  await page.getByRole("link", { name: "Backup", exact: true }).click();
+  await page.getByLabel("Backup file").setInputFiles(fromB);
+  await page.getByLabel("Merge this backup into the open vault").check();
+  await page.getByRole("button", { name: "Restore from backup" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Restored:" })).toBeVisible({ timeout: 30_000 });
+
+  // The plan page says another version waits; the Conflicts page compares.
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: NAME }).click();
+  await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await page.getByRole("link", { name: "Compare the versions" }).click();
+  await page.getByRole("button", { name: /^Compare/ }).first().click();
+  const sides = page.getByRole("region", { name: /^Version \d+ of \d+/ });
+  await expect(sides).toHaveCount(2);
+  const mine = sides.filter({ hasText: "Version 2, signed" });
+  const theirs = sides.filter({ hasText: "B's wording of the problem" });
+  await expect(theirs.getByRole("button", { name: "Keep this version" })).toHaveCount(0);
+  await expect(theirs).toContainText("cannot be kept on its own");
+
+  // Keeping this device's version names the draft it sets aside; Cancel keeps both.
+  await mine.getByRole("button", { name: "Keep this version" }).click();
+  const confirm = page.getByRole("region", { name: "Set the other version's draft aside?" });
+  await expect(confirm).toContainText("Draft of version 2");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(sides).toHaveCount(2);
+  await mine.getByRole("button", { name: "Keep this version" }).click();
+  await confirm.getByRole("button", { name: "Keep it and set the draft aside" }).click();
+  await expect(page.getByText("Settled: the version you chose is kept.")).toBeVisible();
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: NAME }).click();
+  await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "In force: version 2" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Compare the versions" })).toHaveCount(0);
 });

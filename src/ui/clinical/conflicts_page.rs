@@ -255,6 +255,25 @@ fn Choices(
         ConflictSides::TreatmentPlan(s) => columns(s),
     });
     let may_keep_both = open.with_value(|o| o.may_keep_both());
+    // Keeping one plan version sets the others aside, their unsigned drafts
+    // with them (a client has one plan, so there is no "keep both"): the
+    // drafts that would go, by side, for a confirmation that names them.
+    let drafts_set_aside: Vec<Vec<String>> = open.with_value(|o| match o.sides() {
+        ConflictSides::TreatmentPlan(sides) => (0..sides.len())
+            .map(|kept| {
+                sides
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != kept)
+                    .filter_map(|(_, s)| s.value.as_ref()?.draft())
+                    .map(|d| format!("Draft of version {}", d.version()))
+                    .collect()
+            })
+            .collect(),
+        _ => Vec::new(),
+    });
+    let drafts_set_aside = StoredValue::new(drafts_set_aside);
+    let confirming = RwSignal::new(None::<usize>);
     let signed_pair = open.with_value(|o| {
         matches!(o.sides(), ConflictSides::ProgressNote(s)
             if s.iter().filter(|v| matches!(v.value, Some(crate::domain::ProgressNote::Signed(_)))).count() > 1)
@@ -319,16 +338,51 @@ fn Choices(
                                     })
                                     .collect_view()}
                             </dl>
-                            {column.may_keep.then(|| view! {
-                                <button type="button" disabled=busy on:click=move |_| { keep.dispatch(i); }>
-                                    "Keep this version"
-                                </button>
-                            })}
+                            {if column.may_keep {
+                                view! {
+                                    <button type="button" disabled=busy on:click=move |_| {
+                                        let lost = drafts_set_aside.with_value(|d| d.get(i).is_some_and(|d| !d.is_empty()));
+                                        if lost {
+                                            confirming.set(Some(i));
+                                        } else {
+                                            keep.dispatch(i);
+                                        }
+                                    }>
+                                        "Keep this version"
+                                    </button>
+                                }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <p class="muted">
+                                        "This version cannot be kept on its own: the other version holds something signed that this one lacks, and a signed version is never set aside."
+                                    </p>
+                                }
+                                .into_any()
+                            }}
                         </section>
                     }
                 })
                 .collect_view()}
         </div>
+        {move || confirming.get().map(|i| {
+            let drafts = drafts_set_aside.with_value(|d| d.get(i).cloned().unwrap_or_default().join(", "));
+            view! {
+                <section class="confirm" aria-labelledby="confirm-keep-heading">
+                    <h3 id="confirm-keep-heading">"Set the other version's draft aside?"</h3>
+                    <p>
+                        {format!("Keeping version {} of the comparison sets aside the other version's unsigned {drafts}. Its words are not kept anywhere else: copy what you need from it into the plan first.", i + 1)}
+                    </p>
+                    <div class="actions">
+                        <button type="button" class="danger" disabled=busy on:click=move |_| {
+                            confirming.set(None);
+                            keep.dispatch(i);
+                        }>"Keep it and set the draft aside"</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                    </div>
+                </section>
+            }
+        })}
         {signed_pair.then(|| view! {
             <p>
                 "Both versions are signed, with different addenda. A signed addendum is never thrown away: keeping both adds the other version's addenda to the one shown, signed by you now and saying who first signed them and when."
