@@ -590,7 +590,7 @@ async fn edits_to_different_sections_in_two_tabs_merge() {
     let mut theirs = base.clone();
     theirs.set_section("objective", "OBJECTIVE FROM TAB TWO");
     let merged = match two.save(&theirs, NOW + 1).await {
-        Ok(Saved::Merged(merged)) => merged,
+        Ok(Saved::Merged(merged)) => *merged,
         other => panic!("expected a merge, got {other:?}"),
     };
     assert_eq!(merged.section("subjective"), "SUBJECTIVE FROM TAB ONE");

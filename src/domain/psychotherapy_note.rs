@@ -66,6 +66,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::record_check::Dismissals;
 use super::{ClientId, Date, Timestamp};
 
 /// A psychotherapy note's opaque id, made by the caller.
@@ -95,6 +96,9 @@ pub struct PsychotherapyNote {
     /// progress note.
     pub session_date: Option<Date>,
     pub text: String,
+    /// Record-check findings the clinician dismissed in this note's text.
+    #[serde(default, skip_serializing_if = "Dismissals::is_empty")]
+    pub record_check_dismissed: Dismissals,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -109,6 +113,7 @@ impl PsychotherapyNote {
             client_id,
             session_date: Some(now.date()),
             text: String::new(),
+            record_check_dismissed: Dismissals::default(),
             created_at: now,
             updated_at: now,
         }

@@ -22,6 +22,10 @@ pub struct Settings {
     pub show_client_codes: bool,
     /// Remind to download a backup after this many days without one (1 to 90).
     pub backup_reminder_days: u32,
+    /// Run the record check (45 CFR 164.501) beside the note editors: advice on
+    /// which of the two notes a sentence belongs in. On by default; it reads
+    /// text already on screen and sends nothing anywhere.
+    pub record_check: bool,
 }
 
 impl Settings {
@@ -55,6 +59,7 @@ impl Default for Settings {
             late_entry_hours: 72,
             show_client_codes: false,
             backup_reminder_days: 7,
+            record_check: true,
         }
     }
 }
@@ -76,6 +81,7 @@ mod tests {
         );
         assert!(!s.show_client_codes);
         assert_eq!(s.backup_reminder_days, 7);
+        assert!(s.record_check);
         assert_eq!(s.clone().clamped(), s);
     }
 
@@ -106,5 +112,7 @@ mod tests {
         let s: Settings = serde_json::from_str(r#"{"idle_lock_minutes":5}"#).unwrap();
         assert_eq!(s.idle_lock_minutes, 5);
         assert_eq!(s.late_entry_hours, 72);
+        // Settings saved before the record check existed turn it on.
+        assert!(s.record_check);
     }
 }

@@ -44,6 +44,7 @@ fn ProfileAndTimers() -> impl IntoView {
     let late = RwSignal::new(current.late_entry_hours.to_string());
     let backup_days = RwSignal::new(current.backup_reminder_days.to_string());
     let codes = RwSignal::new(current.show_client_codes);
+    let record_check = RwSignal::new(current.record_check);
     let save = Action::new_local(move |next: &Settings| {
         let next = next.clone();
         async move {
@@ -73,6 +74,7 @@ fn ProfileAndTimers() -> impl IntoView {
         next.late_entry_hours = number(late, next.late_entry_hours);
         next.backup_reminder_days = number(backup_days, next.backup_reminder_days);
         next.show_client_codes = codes.get_untracked();
+        next.record_check = record_check.get_untracked();
         save.dispatch_local(next.clamped());
     };
 
@@ -113,6 +115,13 @@ fn ProfileAndTimers() -> impl IntoView {
                     <input type="checkbox" class="checkbox" bind:checked=codes />
                     <span>"Show client codes instead of names in lists"</span>
                 </label>
+                <label class="row">
+                    <input type="checkbox" class="checkbox" bind:checked=record_check aria-describedby="record-check-hint" />
+                    <span>"Record check beside the note editors"</span>
+                </label>
+                <p class="field-hint" id="record-check-hint">
+                    "Points out sentences that 45 CFR 164.501 places in the other kind of note. Advice only; it reads the screen and sends nothing."
+                </p>
                 <div class="actions">
                     <button type="submit" disabled=move || save.pending().get()>"Save settings"</button>
                     <Outcome status=status />

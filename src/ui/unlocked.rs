@@ -18,7 +18,7 @@ use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
     MeasuresPage, NotesToSignPage, ProgressNotePage, PsychotherapyPage, QuestionnaireScreen,
-    TreatmentPlanPage,
+    SafetyPlanPage, TreatmentPlanPage,
 };
 use super::footer::SyncInUse;
 use super::gate_state::use_gate;
@@ -119,6 +119,7 @@ fn Workspace() -> impl IntoView {
                     <Route path=path!("psychotherapy") view=PsychotherapyPage />
                     <Route path=path!("measures") view=MeasuresPage />
                     <Route path=path!("plan") view=TreatmentPlanPage />
+                    <Route path=path!("safety-plan") view=SafetyPlanPage />
                 </ParentRoute>
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/records") view=BackupPage />

@@ -156,6 +156,12 @@ pub enum AuditAction {
         /// The version agreed to.
         version: u32,
     },
+    /// A new version of a client's safety plan was saved (the record only,
+    /// never what it says).
+    SafetyPlanSaved {
+        /// The version number (1 for the first).
+        version: u32,
+    },
 }
 
 impl AuditAction {
@@ -224,6 +230,9 @@ impl AuditAction {
             }
             AuditAction::ClientAgreementRecorded { version } => {
                 format!("Recorded the client's agreement to version {version} of a treatment plan")
+            }
+            AuditAction::SafetyPlanSaved { version } => {
+                format!("Saved version {version} of a safety plan")
             }
         }
     }

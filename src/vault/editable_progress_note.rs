@@ -49,7 +49,7 @@ pub enum Saved {
     /// Written as given.
     AsIs,
     /// Written merged with changes saved elsewhere; the screen should show this.
-    Merged(ProgressNoteDraft),
+    Merged(Box<ProgressNoteDraft>),
 }
 
 /// What became of a note elsewhere (another tab, a synced device) while its
@@ -256,7 +256,7 @@ impl EditableProgressNote {
                 }
                 self.write_buffer(&merge.merged, Some(&theirs.version), now_ms)
                     .await?;
-                Ok(Saved::Merged(merge.merged))
+                Ok(Saved::Merged(Box::new(merge.merged)))
             }
             Err(e) => Err(e.into()),
         }
@@ -312,7 +312,7 @@ impl EditableProgressNote {
                 }
                 self.commit(&merge.merged, theirs_rev.as_ref(), now_ms)
                     .await?;
-                Ok(Saved::Merged(merge.merged))
+                Ok(Saved::Merged(Box::new(merge.merged)))
             }
             Err(e) => Err(e.into()),
         }

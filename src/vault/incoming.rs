@@ -22,18 +22,19 @@ use super::revision_tree::{Leaf, RevTree};
 use super::sealer::{RecordRules, Sealer};
 use super::store::{
     AuditLog, Clients, EncryptedStore, MeasureResults, ProgressNotes, PsychotherapyNotes,
-    TreatmentPlans,
+    SafetyPlans, TreatmentPlans,
 };
 use super::VaultError;
 
 /// The stores whose records travel between replicas.
-pub const REPLICATED_STORES: [&str; 6] = [
+pub const REPLICATED_STORES: [&str; 7] = [
     Clients::NAME,
     ProgressNotes::NAME,
     PsychotherapyNotes::NAME,
     AuditLog::NAME,
     MeasureResults::NAME,
     TreatmentPlans::NAME,
+    SafetyPlans::NAME,
 ];
 
 /// What taking in one record did to it.
@@ -112,6 +113,11 @@ pub fn merge_into(
         )),
         s if s == TreatmentPlans::NAME => Ok(merge_with(
             &Sealer::<TreatmentPlans>::new(keys.records()),
+            current,
+            incoming,
+        )),
+        s if s == SafetyPlans::NAME => Ok(merge_with(
+            &Sealer::<SafetyPlans>::new(keys.records()),
             current,
             incoming,
         )),

@@ -110,9 +110,13 @@ mod recovery_key;
 #[cfg(target_arch = "wasm32")]
 pub mod restore;
 #[cfg(target_arch = "wasm32")]
+pub mod safety_plans;
+#[cfg(target_arch = "wasm32")]
 pub mod schema;
 #[cfg(all(feature = "bench", target_arch = "wasm32"))]
 pub mod seed;
+#[cfg(target_arch = "wasm32")]
+pub mod sentence_move;
 #[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]

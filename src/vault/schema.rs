@@ -29,7 +29,9 @@ pub const DB_NAME: &str = "psynotes";
 /// - 4: adds `measure_results` (questionnaire drafts and results, under the
 ///   records key) and `treatment_plans` (one plan per client, with its signed
 ///   versions, under the records key).
-pub const DB_VERSION: u32 = 4;
+/// - 5: adds `safety_plans` (one Stanley–Brown safety plan per client, every
+///   version kept, under the records key).
+pub const DB_VERSION: u32 = 5;
 
 /// Opens database `name` at `version`, creating or upgrading its stores.
 pub(in crate::vault) async fn open_and_upgrade(

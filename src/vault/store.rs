@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{Audit, Drafts, Psychotherapy, Purpose, Records};
 use crate::domain::measure::MeasureRecord;
 use crate::domain::record_merge::LeafKind;
-use crate::domain::{ProgressNote, TreatmentPlan};
+use crate::domain::{ProgressNote, SafetyPlan, TreatmentPlan};
 
 /// An encrypted object store.
 pub trait EncryptedStore {
@@ -112,6 +112,35 @@ impl EncryptedStore for TreatmentPlans {
         }
     }
 }
+/// Safety plans, one record per client holding every version, under the
+/// records key: a plan written with the client is part of the record. Versions
+/// are only ever appended, so they merge like a signed note's addenda: a
+/// revision holding fewer versions never replaces one holding more.
+pub enum SafetyPlans {}
+impl EncryptedStore for SafetyPlans {
+    const NAME: &'static str = "safety_plans";
+    type Purpose = Records;
+
+    fn leaf_kind(plaintext: &[u8]) -> LeafKind {
+        let Ok(plan) = serde_json::from_slice::<SafetyPlan>(plaintext) else {
+            return LeafKind::Plain;
+        };
+        let mut digests = plan.versions().iter().map(|v| {
+            let bytes = serde_json::to_vec(v).unwrap_or_default();
+            Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
+        match digests.next() {
+            Some(first) => LeafKind::Signed {
+                content_sha256: first,
+                addenda: digests.collect(),
+            },
+            None => LeafKind::Plain,
+        }
+    }
+}
 store!(
     /// Psychotherapy notes, under their own key (45 CFR 164.501).
     PsychotherapyNotes, "psychotherapy_notes", Psychotherapy
@@ -153,7 +182,7 @@ pub const SYNC_OUTBOX: &str = "sync_outbox";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 11] = [
+pub const ALL_STORES: [&str; 12] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -165,12 +194,13 @@ pub const ALL_STORES: [&str; 11] = [
     SYNC_OUTBOX,
     MeasureResults::NAME,
     TreatmentPlans::NAME,
+    SafetyPlans::NAME,
 ];
 
 /// The stores a backup holds: all but the derived ones. The note index and the
 /// practice summary are rebuilt from the notes after a restore or a merge, so
 /// a backup never carries a second, possibly disagreeing, account of them.
-pub const BACKED_UP_STORES: [&str; 8] = [
+pub const BACKED_UP_STORES: [&str; 9] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -179,6 +209,7 @@ pub const BACKED_UP_STORES: [&str; 8] = [
     DraftsStore::NAME,
     MeasureResults::NAME,
     TreatmentPlans::NAME,
+    SafetyPlans::NAME,
 ];
 
 #[cfg(test)]
@@ -200,7 +231,8 @@ mod tests {
                 "practice_summary",
                 "sync_outbox",
                 "measure_results",
-                "treatment_plans"
+                "treatment_plans",
+                "safety_plans"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();

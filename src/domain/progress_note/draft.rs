@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{GoalAddressed, IncludedResult, ProgressNoteId, SignedProgressNote};
 use crate::domain::client::normalize_icd10_code;
+use crate::domain::record_check::Dismissals;
 use crate::domain::service::{duration_minutes, duration_mismatch};
 use crate::domain::validation::{into_result, is_blank};
 use crate::domain::{
@@ -58,6 +59,10 @@ pub struct ProgressNoteDraft {
     /// becomes of them (see the Conflicts screen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict_of: Option<ProgressNoteId>,
+    /// Record-check findings the clinician dismissed in this note's sections.
+    /// Advice only: not part of the signed content.
+    #[serde(default, skip_serializing_if = "Dismissals::is_empty")]
+    pub record_check_dismissed: Dismissals,
     pub created_at: Timestamp,
     /// Set by the caller on every edit; the domain has no clock.
     pub updated_at: Timestamp,
@@ -103,6 +108,7 @@ impl ProgressNoteDraft {
             sections: BTreeMap::new(),
             late_entry_reason: String::new(),
             conflict_of: None,
+            record_check_dismissed: Dismissals::default(),
             created_at: now,
             updated_at: now,
         }

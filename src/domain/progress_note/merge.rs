@@ -70,6 +70,9 @@ pub fn merge_drafts(
         scalar!(RiskAssessment::SAFETY_PLAN_LABEL, risk.safety_plan);
         scalar!("Late entry reason", late_entry_reason);
     }
+    merged
+        .record_check_dismissed
+        .extend(&theirs.record_check_dismissed);
 
     let keys: BTreeSet<&String> = base
         .sections

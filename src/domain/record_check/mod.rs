@@ -42,6 +42,8 @@ use sha2::{Digest, Sha256};
 
 pub use sentences::{append_sentence, sentences, take_sentence, Span};
 
+use super::template::{Section, Template};
+
 /// Which kind of note a text is in; the check looks for different things in each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -180,6 +182,33 @@ impl Category {
         }
     }
 
+    /// The section of a progress note written with `template` that a sentence
+    /// moved out of a psychotherapy note for this reason goes to: where a
+    /// clinician would have written it (a dose in what the client reports, a
+    /// score in what was observed, a prognosis in the assessment), else the
+    /// template's first section. Only meaningful for categories checked in a
+    /// psychotherapy note.
+    pub fn progress_note_section(&self, template: Template) -> &'static Section {
+        let preferred: &[&str] = match self {
+            Category::Medication | Category::Symptoms | Category::FunctionalStatus => {
+                &["subjective", "data", "behavior", "response"]
+            }
+            Category::SessionTimes | Category::TestResults => {
+                &["objective", "data", "behavior", "response"]
+            }
+            Category::ModalityFrequency => &["intervention", "plan"],
+            Category::Diagnosis | Category::Prognosis | Category::Progress => {
+                &["assessment", "response"]
+            }
+            Category::TreatmentPlan => &["plan"],
+            _ => &[],
+        };
+        preferred
+            .iter()
+            .find_map(|key| template.section(key))
+            .unwrap_or(&template.sections()[0])
+    }
+
     /// The rule the explanation rests on, to cite beside it.
     pub fn rule(&self) -> &'static str {
         match self.checked_in() {
@@ -310,6 +339,12 @@ impl Dismissals {
     pub fn prune(&mut self, findings: &[Finding]) {
         let current: BTreeSet<&FindingKey> = findings.iter().map(|f| &f.key).collect();
         self.0.retain(|key| current.contains(key));
+    }
+
+    /// Adds every dismissal of `other`: when two edits of one note merge, a
+    /// finding dismissed in either stays dismissed (advice, so nothing is lost).
+    pub fn extend(&mut self, other: &Dismissals) {
+        self.0.extend(other.0.iter().cloned());
     }
 
     pub fn len(&self) -> usize {

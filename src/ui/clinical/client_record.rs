@@ -57,6 +57,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
     let private = format!("/clients/{id}/psychotherapy");
     let measures = format!("/clients/{id}/measures");
     let plan = format!("/clients/{id}/plan");
+    let safety = format!("/clients/{id}/safety-plan");
     view! {
         <div class="client-header">
             <p class="breadcrumb">
@@ -67,6 +68,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
                 <A href=progress exact=true attr:class="tab">"Progress notes"</A>
                 <A href=measures exact=true attr:class="tab">"Measures"</A>
                 <A href=plan exact=true attr:class="tab">"Treatment plan"</A>
+                <A href=safety exact=true attr:class="tab">"Safety plan"</A>
                 <A href=private exact=true attr:class="tab">"Psychotherapy notes"</A>
             </nav>
         </div>

@@ -305,6 +305,7 @@ pub fn RiskFlagNotice(
     client_id: String,
 ) -> impl IntoView {
     let session = use_session();
+    let safety_plan = format!("/clients/{client_id}/safety-plan");
     let flags = LocalResource::new(move || {
         session.received.track();
         let client_id = client_id.clone();
@@ -345,6 +346,7 @@ pub fn RiskFlagNotice(
                     <p class="risk-flag__title" id="risk-flag-title">"Risk flag"</p>
                     <ul>{flags.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
                     <p>"Shown until a signed progress note dated after it documents the assessment."</p>
+                    <p><A href=safety_plan.clone()>"Open the safety plan"</A></p>
                 </section>
             }
         })

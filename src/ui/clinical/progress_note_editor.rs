@@ -34,6 +34,7 @@ use super::common::{format_date, shown_name};
 use super::conflict_panel::ConflictPanel;
 use super::note_form::NoteForm;
 use super::note_results::IncludedResults;
+use super::record_check_panel::ProgressNoteCheck;
 use super::risk_fields::RiskFields;
 use super::route_params::note_id_param;
 use super::section_field::SectionFields;
@@ -253,7 +254,7 @@ fn DraftEditor(
         move |result: Result<Saved, SaveError<ProgressNoteDraft, ProgressNote>>| match result {
             Ok(Saved::AsIs) => Ok(()),
             Ok(Saved::Merged(merged)) => {
-                draft.try_set(merged);
+                draft.try_set(*merged);
                 form_version.try_update(|v| *v += 1);
                 Ok(())
             }
@@ -460,6 +461,7 @@ fn DraftEditor(
                                 {previous.get_value().map(|previous| view! { <CopyForward form=form previous=previous form_version=form_version /> })}
                                 <SectionFields form=form />
                             </section>
+                            <ProgressNoteCheck form=form />
                             <SignPanel form=form client=client.clone() plan=plan.clone() note=handle on_save=save on_signed=on_signed autosave=autosave />
                             <DiscardDraft note=handle autosave=autosave client_href=format!("/clients/{}", client.id) />
                         </div>

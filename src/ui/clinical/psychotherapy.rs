@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::domain::record_check::{check, take_sentence, NoteKind, Span};
 use crate::domain::{matches, Client, Date, PsychotherapyNote};
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::private_text::private_text;
@@ -25,6 +26,7 @@ use super::autosave::{Autosave, SaveFuture, SaveIndicator, Writer};
 use super::client_context::use_client_record;
 use super::common::{format_date, format_timestamp, shown_name};
 use super::conflict_panel::ConflictPanel;
+use super::record_check_panel::{CheckedText, MoveRequest, RecordCheckPanel};
 use super::search::{highlighted, passage, word_ranges};
 
 /// What the banner says, word for word.
@@ -215,7 +217,7 @@ fn PrivateNotes(client: Client, notes: NoteList) -> impl IntoView {
                 <div class="pn-main">
                     {move || match open.get() {
                         None => view! { <p class="muted">"Open a note from the list, or start a new one."</p> }.into_any(),
-                        Some(note) => view! { <PrivateNoteEditor note=note notes=notes on_closed=move || open.set(None) /> }.into_any(),
+                        Some(note) => view! { <PrivateNoteEditor note=note client=client.clone() notes=notes on_closed=move || open.set(None) /> }.into_any(),
                     }}
                 </div>
             </div>
@@ -238,6 +240,8 @@ fn upsert(notes: RwSignal<NoteList>, note: PsychotherapyNote) {
 #[component]
 fn PrivateNoteEditor(
     note: EditablePsychotherapyNote,
+    /// Whose note it is, for moving a sentence to their progress note.
+    client: Client,
     notes: RwSignal<NoteList>,
     on_closed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -251,6 +255,7 @@ fn PrivateNoteEditor(
             .map(|d| d.to_string())
             .unwrap_or_default(),
     );
+    let dismissed = RwSignal::new(start.record_check_dismissed.clone());
     let confirming = RwSignal::new(false);
     let conflict = RwSignal::new(None::<crate::vault::conflict::Conflict<PsychotherapyNote>>);
     let handle = StoredValue::new_local(note);
@@ -259,6 +264,9 @@ fn PrivateNoteEditor(
     let snapshot = move || -> Option<PsychotherapyNote> {
         let mut note = handle.try_get_value()?.note();
         note.text = text.try_get_untracked()?;
+        let mut kept = dismissed.try_get_untracked()?;
+        kept.prune(&check(&note.text, NoteKind::PsychotherapyNote));
+        note.record_check_dismissed = kept;
         note.session_date = Date::parse(date.try_get_untracked()?.trim()).ok();
         note.updated_at = now_local();
         Some(note)
@@ -293,6 +301,74 @@ fn PrivateNoteEditor(
             let _ = autosave.run(move || writer()).await;
         });
     };
+
+    // The record check's "Move to progress note": the progress note is
+    // written first; the sentence leaves this note only once it is there.
+    let session = use_session();
+    let moved = RwSignal::new(None::<Result<String, String>>);
+    let client = StoredValue::new(client);
+    let move_sentence = Callback::new(move |request: MoveRequest| {
+        let sentence = text.with_untracked(|t| request.sentence.of(t).trim().to_owned());
+        if sentence.is_empty() {
+            return;
+        }
+        let session_date = Date::parse(date.get_untracked().trim()).ok();
+        moved.set(None);
+        leptos::task::spawn_local(async move {
+            let result = session
+                .vault()
+                .move_to_progress_note(
+                    &client.get_value(),
+                    session_date,
+                    &sentence,
+                    request.category,
+                    now_local(),
+                    now_ms(),
+                )
+                .await;
+            match result {
+                Ok(to) => {
+                    // The text may have changed while the progress note was
+                    // written: the sentence is looked for again.
+                    let left = text.with_untracked(|t| {
+                        let span = if request.sentence.of(t).trim() == sentence {
+                            Some(request.sentence)
+                        } else {
+                            t.find(&sentence).map(|start| Span {
+                                start,
+                                end: start + sentence.len(),
+                            })
+                        };
+                        span.map(|span| take_sentence(t, span).0)
+                    });
+                    let message = format!(
+                        "Moved to the {} section of the progress note of {}{}.",
+                        to.section,
+                        format_date(session_date),
+                        if to.started { ", started for it" } else { "" }
+                    );
+                    match left {
+                        Some(left) => {
+                            text.set(left);
+                            moved.set(Some(Ok(message)));
+                            let writer = writer.get_value();
+                            let _ = autosave.run(move || writer()).await;
+                        }
+                        None => moved.set(Some(Ok(format!(
+                            "{message} The sentence was edited meanwhile, so it is still here too."
+                        )))),
+                    }
+                }
+                Err(e) => moved.set(Some(Err(e.to_string()))),
+            }
+        });
+    });
+    let checked = Signal::derive(move || {
+        vec![CheckedText {
+            label: None,
+            text: text.get(),
+        }]
+    });
 
     let delete = Action::new_local(move |_: &()| async move {
         let result = autosave
@@ -420,6 +496,14 @@ fn PrivateNoteEditor(
             <p class="field-hint" id="pn-text-hint">
                 "Your impressions and hypotheses. Session times, diagnoses, test results, medication and treatment plans belong in the progress note."
             </p>
+            <RecordCheckPanel
+                kind=NoteKind::PsychotherapyNote
+                texts=checked
+                dismissed=dismissed
+                on_change=Callback::new(move |()| autosave.touch())
+                on_move=move_sentence
+                moved=moved
+            />
             <div class="actions">
                 <button type="button" on:click=save>"Save"</button>
                 <button type="button" class="secondary" on:click=move |_| on_closed()>"Close"</button>

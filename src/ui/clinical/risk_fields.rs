@@ -6,6 +6,7 @@
 //! are answered: one answer never silently stands in for the other.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::domain::{Ideation, ProgressNoteDraft, RiskAnswers, RiskAssessment};
 use crate::ui::private_text::private_text;
@@ -51,6 +52,9 @@ pub fn RiskFields(form: NoteForm) -> impl IntoView {
     let suicidal = Question::from(risk.suicidal.as_ref());
     let homicidal = Question::from(risk.homicidal.as_ref());
     let safety_plan = RwSignal::new(risk.safety_plan);
+    let safety_plan_href = form
+        .draft
+        .with_untracked(|d| format!("/clients/{}/safety-plan", d.client_id));
 
     let sync = move || {
         let risk = RiskAnswers {
@@ -91,6 +95,8 @@ pub fn RiskFields(form: NoteForm) -> impl IntoView {
             } else {
                 "Needed when ideation is present."
             }}
+            " "
+            <A href=safety_plan_href>"Open the client's safety plan"</A>
         </p>
     }
 }
