@@ -185,6 +185,7 @@
 
   function progressNoteV1(note) {
     noResultsIncluded(note);
+    noDocument(note);
     const c = new Canonical("psynotes/progress-note/v1");
     c.text("id", note.id)
       .text("client_id", note.client_id)
@@ -228,6 +229,7 @@
 
   function progressNoteV2(note) {
     noResultsIncluded(note);
+    noDocument(note);
     return progressNoteWorded(note, "psynotes/progress-note/v2");
   }
 
@@ -237,7 +239,31 @@
 
   function progressNoteV3(note) {
     if (!includedResults(note).length) throw new Unreadable("a v3 note without questionnaire results");
+    noDocument(note);
     return progressNoteWorded(note, "psynotes/progress-note/v3");
+  }
+
+  // Format psynotes/progress-note/v4: an intake assessment or a discharge
+  // summary. v3's items (the results list always present), then, after the
+  // sections, the document whole: its kind and its own canonical text
+  // (psynotes/intake/v1 or psynotes/discharge/v1), which the export carries
+  // as `document.canonical_text`. The note's facts are checked field by
+  // field, and the document by the digest over all of it.
+
+  function progressNoteV4(note) {
+    const doc = note.document;
+    if (!doc || typeof doc !== "object") throw new Unreadable("a v4 note without its document");
+    if (doc.kind !== "intake" && doc.kind !== "discharge") throw new Unreadable("its document is not an intake or a discharge summary");
+    if (typeof doc.canonical_text !== "string" || !doc.canonical_text.startsWith(`psynotes/${doc.kind}/v1\n`)) {
+      throw new Unreadable("its document's text is not in a known format");
+    }
+    return progressNoteWorded(note, "psynotes/progress-note/v4");
+  }
+
+  function noDocument(note) {
+    if (note.document !== undefined && note.document !== null) {
+      throw new Unreadable("it carries an intake or discharge document, which its format does not cover");
+    }
   }
 
   function includedResults(note) {
@@ -294,7 +320,7 @@
         .optional("objective_text", worded[i].objective_text)
         .text("progress", progress);
     }
-    if (format === "psynotes/progress-note/v3") {
+    if (format === "psynotes/progress-note/v3" || format === "psynotes/progress-note/v4") {
       const results = includedResults(note);
       c.count("measure_results", results.length);
       for (const r of results) {
@@ -317,6 +343,9 @@
     const sections = list(note.sections, "sections").slice().sort((a, b) => compareUtf8(a.key, b.key));
     c.count("sections", sections.length);
     for (const s of sections) c.text("section_key", s.key).text("section_label", s.label).text("section_text", s.text);
+    if (format === "psynotes/progress-note/v4") {
+      c.text("document", note.document.kind).text("document_text", note.document.canonical_text);
+    }
     return c
       .text("created_at", instantMillis(note.created_at, "created_at"))
       .text("updated_at", instantMillis(note.updated_at, "updated_at"))
@@ -373,6 +402,7 @@
     "psynotes/progress-note/v1": progressNoteV1,
     "psynotes/progress-note/v2": progressNoteV2,
     "psynotes/progress-note/v3": progressNoteV3,
+    "psynotes/progress-note/v4": progressNoteV4,
   };
   const ADDENDUM_FORMATS = { "psynotes/addendum/v1": addendumV1 };
   const SEAL_FORMATS = { "psynotes/signed-record/v1": signedRecordV1 };

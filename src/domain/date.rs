@@ -96,6 +96,14 @@ impl Date {
         days_from_civil(self.year, self.month, self.day)
     }
 
+    /// The same day `years` years later; 29 February becomes 28 February in a
+    /// year that has none. `None` past the supported years.
+    pub fn add_years(&self, years: u32) -> Option<Date> {
+        let year = self.year.checked_add(i32::try_from(years).ok()?)?;
+        let day = self.day.min(days_in_month(year, self.month));
+        Date::new(year, self.month, day).ok()
+    }
+
     /// The date `days` days later (or earlier, if negative), or `None` past the
     /// supported years.
     pub fn add_days(&self, days: i64) -> Option<Date> {
@@ -316,6 +324,14 @@ const LAST_DATE: Date = Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_later_keeps_the_day_or_the_end_of_february() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        assert_eq!(d("2026-04-30").add_years(7), Some(d("2033-04-30")));
+        assert_eq!(d("2024-02-29").add_years(1), Some(d("2025-02-28")));
+        assert_eq!(d("2024-02-29").add_years(4), Some(d("2028-02-29")));
+    }
 
     fn date(y: i32, m: u8, d: u8) -> Date {
         Date::new(y, m, d).expect("test date is valid")

@@ -58,10 +58,10 @@ pub use icd10::{CodeList, CodedDiagnosis, Icd10Code};
 pub use measure::{MeasureRecord, MeasureResult, MeasureResultId, QuestionnaireDraft};
 pub use note_index::{ClientNoteIndex, ClientTally, NoteSummary, PracticeSummary};
 pub use progress_note::{
-    includable, is_late, merge_drafts, typed_after_signing, Addendum, DraftMerge, GoalAddressed,
-    GoalProgress, IncludedResult, LateEntry, NoteWording, ProgressNote, ProgressNoteDraft,
-    ProgressNoteId, ReferencedWording, References, SignError, Signature, SignedProgressNote,
-    SIGNED_RECORD_V1,
+    includable, is_late, merge_drafts, typed_after_signing, Addendum, CourseDocument, DraftMerge,
+    GoalAddressed, GoalProgress, IncludedResult, LateEntry, NoteWording, ProgressNote,
+    ProgressNoteDraft, ProgressNoteId, ReferencedWording, References, SignError, Signature,
+    SignedProgressNote, SIGNED_RECORD_V1,
 };
 pub use psychotherapy_note::{PsychotherapyNote, PsychotherapyNoteId};
 pub use rights::{AccessRequest, AmendmentOutcome, AmendmentRequest, Disclosure, RightsRequest};

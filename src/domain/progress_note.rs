@@ -19,6 +19,8 @@
 
 mod addendum;
 mod canonical;
+mod document;
+mod document_rows;
 mod draft;
 mod included_result;
 mod late_entry;
@@ -36,6 +38,7 @@ use super::{ClientId, Date, ServiceCode, Template};
 
 pub use super::validation::ValidationIssue;
 pub use addendum::Addendum;
+pub use document::CourseDocument;
 pub use draft::ProgressNoteDraft;
 pub use included_result::{includable, IncludedResult};
 pub use late_entry::{is_late, LateEntry};

@@ -26,6 +26,9 @@ pub struct Settings {
     /// which of the two notes a sentence belongs in. On by default; it reads
     /// text already on screen and sends nothing anywhere.
     pub record_check: bool,
+    /// How many years a record is kept after discharge (1 to 30). State law
+    /// decides; the app only counts from the discharge date.
+    pub retention_years: u32,
 }
 
 impl Settings {
@@ -33,6 +36,7 @@ impl Settings {
     pub const HIDDEN_GRACE_SECONDS: std::ops::RangeInclusive<u32> = 0..=600;
     pub const LATE_ENTRY_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
     pub const BACKUP_REMINDER_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
+    pub const RETENTION_YEARS: std::ops::RangeInclusive<u32> = 1..=30;
 
     /// The same settings with every number moved into its allowed range, so a
     /// hand-edited or damaged value can never disable locking or the late-entry rule.
@@ -45,6 +49,7 @@ impl Settings {
             hidden_grace_seconds: clamp(self.hidden_grace_seconds, Self::HIDDEN_GRACE_SECONDS),
             late_entry_hours: clamp(self.late_entry_hours, Self::LATE_ENTRY_HOURS),
             backup_reminder_days: clamp(self.backup_reminder_days, Self::BACKUP_REMINDER_DAYS),
+            retention_years: clamp(self.retention_years, Self::RETENTION_YEARS),
             ..self
         }
     }
@@ -60,6 +65,7 @@ impl Default for Settings {
             show_client_codes: false,
             backup_reminder_days: 7,
             record_check: true,
+            retention_years: 7,
         }
     }
 }

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::DomainError;
 
-/// A progress-note format.
+/// A progress-note format, or one of the course-of-care documents written in
+/// the same record: the intake assessment (90791) and the discharge summary.
+/// Those two have no free-text sections of their own; their structure is the
+/// note's [`CourseDocument`](super::progress_note::CourseDocument).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Template {
     #[default]
@@ -19,6 +22,8 @@ pub enum Template {
     Dap,
     Birp,
     Girp,
+    Intake,
+    Discharge,
 }
 
 /// One free-text section of a template.
@@ -110,12 +115,20 @@ const GIRP: &[Section] = &[
 ];
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    /// Every template, in the order the template select offers them.
+    pub const ALL: [Template; 6] = [
         Template::Soap,
         Template::Dap,
         Template::Birp,
         Template::Girp,
+        Template::Intake,
+        Template::Discharge,
     ];
+
+    /// Whether this is a course-of-care document rather than a session note.
+    pub fn is_document(&self) -> bool {
+        matches!(self, Template::Intake | Template::Discharge)
+    }
 
     /// The sections in the order the form shows them.
     pub fn sections(&self) -> &'static [Section] {
@@ -124,6 +137,7 @@ impl Template {
             Template::Dap => DAP,
             Template::Birp => BIRP,
             Template::Girp => GIRP,
+            Template::Intake | Template::Discharge => &[],
         }
     }
 
@@ -132,13 +146,16 @@ impl Template {
         self.sections().iter().find(|section| section.key == key)
     }
 
-    /// "SOAP", "DAP", "BIRP" or "GIRP".
+    /// "SOAP", "DAP", "BIRP", "GIRP", "Intake assessment" or "Discharge
+    /// summary": the words of the template select, and of the canonical text.
     pub fn name(&self) -> &'static str {
         match self {
             Template::Soap => "SOAP",
             Template::Dap => "DAP",
             Template::Birp => "BIRP",
             Template::Girp => "GIRP",
+            Template::Intake => "Intake assessment",
+            Template::Discharge => "Discharge summary",
         }
     }
 
@@ -221,7 +238,7 @@ mod tests {
     #[test]
     fn every_template_has_a_plan() {
         // copy_forward relies on this to carry the plan from one note to the next.
-        for template in Template::ALL {
+        for template in Template::ALL.into_iter().filter(|t| !t.is_document()) {
             assert_eq!(template.section("plan").map(|s| s.label), Some("Plan"));
         }
     }

@@ -61,14 +61,16 @@ const CANONICAL_TEXT: &str = "text/plain; charset=utf-8";
 
 /// The LOINC document type for a note of this template: (code, display).
 ///
-/// Every template today is a progress-note format. Intake and discharge
-/// templates, when they exist, map here to their own LOINC document types (see
-/// `docs/fhir.md`).
+/// The session formats are progress notes; the intake assessment is LOINC's
+/// "Evaluation + Plan note" (a diagnostic evaluation that ends in the initial
+/// plan), and the discharge summary its own type (see `docs/fhir.md`).
 pub fn loinc_document_type(template: Template) -> (&'static str, &'static str) {
     match template {
         Template::Soap | Template::Dap | Template::Birp | Template::Girp => {
             ("11506-3", "Progress note")
         }
+        Template::Intake => ("51847-2", "Evaluation + Plan note"),
+        Template::Discharge => ("18842-5", "Discharge summary"),
     }
 }
 

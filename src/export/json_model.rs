@@ -169,6 +169,42 @@ pub(super) struct JsonNote<'a> {
     seal: Option<JsonSeal>,
     /// Added with canonical format v2 (additive, so still version 1).
     referenced_wording: JsonWording,
+    /// An intake assessment or a discharge summary (canonical format v4;
+    /// additive, so still version 1). Absent for a session note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document: Option<JsonDocument<'a>>,
+}
+
+/// A note's course-of-care document: its fields as labelled text for
+/// reading, the structured document for import, and its canonical text,
+/// which the digest of a v4 note covers whole (see `verify.js`).
+#[derive(Serialize)]
+pub struct JsonDocument<'a> {
+    kind: &'static str,
+    fields: Vec<JsonField>,
+    data: &'a crate::domain::CourseDocument,
+    canonical_text: String,
+}
+
+#[derive(Serialize)]
+pub struct JsonField {
+    label: String,
+    text: String,
+}
+
+impl<'a> JsonDocument<'a> {
+    fn new(document: &'a crate::domain::CourseDocument) -> Self {
+        JsonDocument {
+            kind: document.kind(),
+            fields: document
+                .rows()
+                .into_iter()
+                .map(|(label, text)| JsonField { label, text })
+                .collect(),
+            data: document,
+            canonical_text: document.canonical_content(),
+        }
+    }
 }
 
 impl<'a> JsonNote<'a> {
@@ -243,6 +279,7 @@ impl<'a> JsonNote<'a> {
                 sha256: s.seal_sha256(),
             }),
             referenced_wording: JsonWording::new(content, &wording),
+            document: content.document.as_ref().map(JsonDocument::new),
         }
     }
 }

@@ -130,6 +130,7 @@ fn print_note(client: &Client, note: &ProgressNote) -> PrintNote {
         sections: ordered_sections(content, &wording)
             .into_iter()
             .map(|s| (s.label.to_owned(), s.text.to_owned()))
+            .chain(content.document.iter().flat_map(|d| d.rows()))
             .collect(),
         signature_line: signed.map(|s| signature_line(s.signature())),
         late_entry_line: signed.and_then(late_entry_line),

@@ -45,6 +45,7 @@ fn ProfileAndTimers() -> impl IntoView {
     let backup_days = RwSignal::new(current.backup_reminder_days.to_string());
     let codes = RwSignal::new(current.show_client_codes);
     let record_check = RwSignal::new(current.record_check);
+    let retention = RwSignal::new(current.retention_years.to_string());
     let save = Action::new_local(move |next: &Settings| {
         let next = next.clone();
         async move {
@@ -75,6 +76,7 @@ fn ProfileAndTimers() -> impl IntoView {
         next.backup_reminder_days = number(backup_days, next.backup_reminder_days);
         next.show_client_codes = codes.get_untracked();
         next.record_check = record_check.get_untracked();
+        next.retention_years = number(retention, next.retention_years);
         save.dispatch_local(next.clamped());
     };
 
@@ -109,6 +111,10 @@ fn ProfileAndTimers() -> impl IntoView {
                     <div>
                         <label for="backup-days">"Backup reminder after (days)"</label>
                         <input id="backup-days" type="number" min="1" inputmode="numeric" bind:value=backup_days />
+                    </div>
+                    <div>
+                        <label for="retention-years">"Keep records after discharge (years)"</label>
+                        <input id="retention-years" type="number" min="1" max="30" inputmode="numeric" bind:value=retention />
                     </div>
                 </div>
                 <label class="row">

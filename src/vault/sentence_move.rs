@@ -7,7 +7,8 @@
 //!
 //! Which progress note: the client's unsigned note of that date (saved, or
 //! only kept as unsaved changes on this device), the latest edited if there
-//! are several; without one, a new draft dated that day. A day whose only
+//! are several; without one, a new draft dated that day. Intake and discharge
+//! notes have no free-text sections and are passed over. A day whose only
 //! note is signed is refused: a signed note changes only by addendum, which
 //! the clinician writes.
 
@@ -71,6 +72,9 @@ impl Vault {
                 .into_iter()
                 .filter(|n| n.date_of_service == Some(date)),
         );
+        // An intake or discharge note of that day has no free-text section
+        // to take the sentence: a session note is used, or started.
+        of_day.retain(|n| !n.template.is_document());
         let target = of_day
             .iter()
             .filter(|n| !n.signed)
@@ -95,7 +99,10 @@ impl Vault {
         if started {
             draft.date_of_service = Some(date);
         }
-        let section = category.progress_note_section(draft.template);
+        let Some(section) = category.progress_note_section(draft.template) else {
+            // Its template was changed to a document's meanwhile.
+            return Err(MoveError::Clash(date));
+        };
         let text = append_sentence(draft.section(section.key), sentence);
         draft.sections.insert(section.key.to_owned(), text);
         draft.updated_at = now;

@@ -2,7 +2,7 @@
 // beside both editors, and the safety plan. Controls are found by role and
 // accessible name.
 import { test, expect, createVault, unlock } from "./fixtures.js";
-import { today, saveStatus, createClient } from "./clinical-helpers.js";
+import { today, saveStatus, setClinician, createClient, signNote } from "./clinical-helpers.js";
 
 test("the record check moves a medication sentence to that day's progress note, and a dismissal sticks", async ({ page }, testInfo) => {
   await createVault(page);
@@ -135,4 +135,159 @@ test("a safety plan is written with the client, kept across a reload, saved in v
   await page.getByRole("button", { name: "New progress note" }).click();
   await page.getByRole("link", { name: "Open the client's safety plan" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Safety plan: Maya Chen");
+});
+
+/** The recipient's verifier (public/verify.js), loaded as the node tests do. */
+async function verifier() {
+  const { readFileSync } = await import("node:fs");
+  const { join, dirname } = await import("node:path");
+  const { fileURLToPath } = await import("node:url");
+  const vm = await import("node:vm");
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const sandbox = { TextEncoder, TextDecoder, crypto: globalThis.crypto, atob, btoa };
+  vm.runInNewContext(readFileSync(join(root, "public", "verify.js"), "utf8"), sandbox);
+  return sandbox.PsynotesVerify;
+}
+
+async function downloadText(page, action) {
+  const { readFileSync } = await import("node:fs");
+  const [download] = await Promise.all([page.waitForEvent("download"), action()]);
+  return readFileSync(await download.path()).toString("utf8");
+}
+
+/** Session facts of a note signed today, 09:00–10:00 at the office. */
+async function fillSessionFacts(page) {
+  await page.getByLabel("Date of service", { exact: true }).fill(today());
+  await page.getByLabel("Start time").fill("09:00");
+  await page.getByLabel("End time").fill("10:00");
+  await page.getByLabel("Place of service").selectOption("11");
+}
+
+test("an intake assessment (90791) is written, signed, printed, exported and verified, and a discharge ends treatment", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  await createVault(page);
+  await setClinician(page);
+  await createClient(page, "Iris Novak");
+
+  await page.getByLabel("Template").selectOption("Intake assessment");
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Intake assessment");
+  await expect(page.getByLabel("Service code")).toHaveValue("90791");
+  await fillSessionFacts(page);
+
+  await page.getByLabel("Identifying information").fill("34-year-old accountant, she/her, lives with partner.");
+  await page.getByLabel("Referral source").selectOption("Primary care");
+  await page.getByLabel("Referred by").fill("Dr. Patel");
+  const histories = {
+    "Presenting problem": "\"I can't switch off.\"",
+    "History of present illness": "Worry most days for a year.",
+    "Psychiatric history": "None reported",
+    "Substance use history": "Two glasses of wine a week.",
+    "Medical history": "Asthma.",
+    "Family history": "Mother: depression.",
+    "Social history": "Close to her sister.",
+  };
+  for (const [label, text] of Object.entries(histories)) await page.getByLabel(label, { exact: true }).fill(text);
+
+  // The mental status exam: one or more terms per domain, insight and judgment rated.
+  const terms = {
+    Appearance: "Appropriately dressed",
+    Behavior: "Cooperative",
+    Speech: "Normal rate, volume and rhythm",
+    Mood: "Anxious",
+    Affect: "Congruent with mood",
+    "Thought process": "Linear and goal-directed",
+    "Thought content": "No abnormal content",
+    Perception: "No perceptual disturbance",
+    Cognition: "Alert",
+  };
+  for (const [domain, term] of Object.entries(terms)) {
+    await page.getByRole("group", { name: domain, exact: true }).getByLabel(term, { exact: true }).check();
+  }
+  await page.getByLabel("Insight").selectOption("Fair");
+  await page.getByLabel("Judgment").selectOption("Good");
+
+  // Risk: both ideation questions first, then the rest.
+  await page.getByRole("group", { name: "Suicidal ideation", exact: true }).getByLabel("Denied").check();
+  await page.getByRole("group", { name: "Homicidal ideation", exact: true }).getByLabel("Denied").check();
+  for (const question of ["Past suicide attempts", "Non-suicidal self-harm", "Access to lethal means"]) {
+    await page.getByRole("group", { name: question, exact: true }).getByLabel("No").check();
+  }
+  await page.getByLabel("Risk level").selectOption("Low");
+  await page.getByLabel("Risk formulation").fill("No ideation or history; supports in place.");
+
+  // Diagnoses come from the ICD-10-CM list, found by words or by code.
+  await page.getByLabel("Find a diagnosis").first().fill("gen anx");
+  await page.getByRole("button", { name: "Add F41.1 Generalized anxiety disorder" }).click();
+  const chosen = page.getByRole("list", { name: "Diagnoses", exact: true });
+  await expect(chosen).toContainText("F41.1 Generalized anxiety disorder");
+  await expect(chosen).toContainText(/ICD-10-CM 20\d\d/);
+  // A code the list lacks can be typed, and is marked.
+  await page.getByLabel("Find a diagnosis").first().fill("G47.00");
+  await page.getByLabel("Description for G47.00").fill("Insomnia, unspecified");
+  await page.getByRole("button", { name: "Add G47.00 as typed" }).click();
+  await expect(chosen).toContainText("Not found in the list");
+  await page.getByLabel("Initial plan", { exact: true }).fill("Weekly CBT for worry; GAD-7 every 4 weeks.");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(saveStatus(page, "Saved")).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("intake-editor.png"), fullPage: true });
+
+  // Kept through a reload, then signed and locked.
+  await page.reload();
+  await unlock(page);
+  await expect(page.getByLabel("Initial plan", { exact: true })).toHaveValue("Weekly CBT for worry; GAD-7 every 4 weeks.");
+  await expect(page.getByRole("group", { name: "Mood", exact: true }).getByLabel("Anxious", { exact: true })).toBeChecked();
+  await signNote(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Intake assessment");
+  await expect(page.getByRole("textbox", { name: "Mental status: Mood" })).toHaveText("Anxious");
+  await expect(page.getByRole("textbox", { name: "Initial plan" })).toHaveText("Weekly CBT for worry; GAD-7 every 4 weeks.");
+
+  // The timeline lists it with its type.
+  await page.locator(".breadcrumb").getByRole("link", { name: "Iris Novak" }).click();
+  await expect(page.locator(".timeline__item")).toContainText("Intake assessment · 90791");
+
+  // Printed and exported with every field; the export verifies.
+  await page.getByRole("link", { name: "Backup", exact: true }).click();
+  await page.getByRole("button", { name: "Print view" }).click();
+  const record = page.locator(".print-record");
+  await expect(record).toContainText("Presenting problem");
+  await expect(record).toContainText("G47.00 Insomnia, unspecified (not found in the list)");
+  await page.getByRole("link", { name: "Back", exact: true }).click();
+  const json = JSON.parse(await downloadText(page, () => page.getByRole("button", { name: "Export progress notes" }).click()));
+  const note = json.progress_notes[0];
+  expect(note.template).toBe("Intake assessment");
+  expect(note.signature.content_format).toBe("psynotes/progress-note/v4");
+  expect(note.document.kind).toBe("intake");
+  expect(note.document.canonical_text.startsWith("psynotes/intake/v1\n")).toBe(true);
+  const verify = await verifier();
+  expect((await verify.verifyExport(json)).notes.map((n) => n.status)).toEqual(["verified"]);
+  // One character of the document changed after signing is caught.
+  const changed = JSON.parse(JSON.stringify(json));
+  changed.progress_notes[0].document.canonical_text = note.document.canonical_text.replace("Weekly CBT", "Weekly CBt");
+  expect((await verify.verifyExport(changed)).notes.map((n) => n.status)).not.toEqual(["verified"]);
+
+  // A discharge summary fills in what the record says, and ends treatment.
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: "Iris Novak" }).click();
+  await page.getByLabel("Template").selectOption("Discharge summary");
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Discharge summary");
+  await expect(page.getByText("Filled in from the record")).toBeVisible();
+  await expect(page.getByLabel("First date of service")).toHaveValue(today());
+  await expect(page.getByLabel("Services provided")).toHaveValue("1 session: 90791 ×1");
+  await fillSessionFacts(page);
+  await page.getByLabel("Service code").selectOption("90834");
+  for (const question of ["Suicidal ideation", "Homicidal ideation"]) {
+    await page.getByRole("group", { name: question, exact: true }).getByLabel("Denied").check();
+  }
+  await page.getByLabel("Reason for discharge").selectOption("Treatment goals met");
+  await page.getByLabel("Find a diagnosis").fill("F41.1");
+  await page.getByRole("button", { name: "Add F41.1 Generalized anxiety disorder" }).click();
+  await page.getByLabel("Referrals and aftercare", { exact: true }).fill("None needed; may return at any time.");
+  await signNote(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Discharge summary");
+  await page.locator(".breadcrumb").getByRole("link", { name: "Iris Novak" }).click();
+  await expect(page.locator(".summary")).toContainText(`Discharged on ${today()}.`);
+  await expect(page.locator(".summary")).toContainText("Keep the record until at least");
+  await page.screenshot({ path: testInfo.outputPath("discharged-client.png"), fullPage: true });
 });

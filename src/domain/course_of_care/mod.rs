@@ -17,6 +17,7 @@
 
 pub mod canonical;
 pub mod discharge;
+pub mod from_record;
 pub mod intake;
 pub mod mse;
 
@@ -98,4 +99,4 @@ pub fn write_diagnoses(name: &str, diagnoses: &[CodedDiagnosis], c: &mut Canonic
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -315,7 +315,102 @@ pub struct MentalStatusExam {
     pub judgment: Rating,
 }
 
+/// One term of a multi-choice domain, as a form shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// A multi-choice domain seen without its term type, so one form component
+/// serves all nine.
+pub trait ObservationEdit {
+    fn terms(&self) -> Vec<Term>;
+    /// Chooses (`on`) or drops the term with `key`; an unknown key changes
+    /// nothing.
+    fn set_term(&mut self, key: &str, on: bool);
+    fn note(&self) -> &str;
+    fn set_note(&mut self, note: String);
+}
+
+impl<C: Choice> ObservationEdit for Observation<C> {
+    fn terms(&self) -> Vec<Term> {
+        C::ALL
+            .iter()
+            .map(|c| Term {
+                key: c.key(),
+                label: c.label(),
+                selected: self.selected.contains(c),
+            })
+            .collect()
+    }
+
+    fn set_term(&mut self, key: &str, on: bool) {
+        if let Some(choice) = C::ALL.iter().find(|c| c.key() == key) {
+            if on {
+                self.selected.insert(*choice);
+            } else {
+                self.selected.remove(choice);
+            }
+        }
+    }
+
+    fn note(&self) -> &str {
+        &self.note
+    }
+
+    fn set_note(&mut self, note: String) {
+        self.note = note;
+    }
+}
+
 impl MentalStatusExam {
+    /// The nine multi-choice domains, in the order of the exam.
+    pub const OBSERVATIONS: [&'static str; 9] = [
+        Self::APPEARANCE_LABEL,
+        Self::BEHAVIOR_LABEL,
+        Self::SPEECH_LABEL,
+        Self::MOOD_LABEL,
+        Self::AFFECT_LABEL,
+        Self::THOUGHT_PROCESS_LABEL,
+        Self::THOUGHT_CONTENT_LABEL,
+        Self::PERCEPTION_LABEL,
+        Self::COGNITION_LABEL,
+    ];
+
+    /// The multi-choice domain with this label.
+    pub fn observation(&self, label: &str) -> Option<&dyn ObservationEdit> {
+        Some(match label {
+            Self::APPEARANCE_LABEL => &self.appearance,
+            Self::BEHAVIOR_LABEL => &self.behavior,
+            Self::SPEECH_LABEL => &self.speech,
+            Self::MOOD_LABEL => &self.mood,
+            Self::AFFECT_LABEL => &self.affect,
+            Self::THOUGHT_PROCESS_LABEL => &self.thought_process,
+            Self::THOUGHT_CONTENT_LABEL => &self.thought_content,
+            Self::PERCEPTION_LABEL => &self.perception,
+            Self::COGNITION_LABEL => &self.cognition,
+            _ => return None,
+        })
+    }
+
+    /// The multi-choice domain with this label, to edit.
+    pub fn observation_mut(&mut self, label: &str) -> Option<&mut dyn ObservationEdit> {
+        Some(match label {
+            Self::APPEARANCE_LABEL => &mut self.appearance,
+            Self::BEHAVIOR_LABEL => &mut self.behavior,
+            Self::SPEECH_LABEL => &mut self.speech,
+            Self::MOOD_LABEL => &mut self.mood,
+            Self::AFFECT_LABEL => &mut self.affect,
+            Self::THOUGHT_PROCESS_LABEL => &mut self.thought_process,
+            Self::THOUGHT_CONTENT_LABEL => &mut self.thought_content,
+            Self::PERCEPTION_LABEL => &mut self.perception,
+            Self::COGNITION_LABEL => &mut self.cognition,
+            _ => return None,
+        })
+    }
+
     pub const APPEARANCE_LABEL: &'static str = "Appearance";
     pub const BEHAVIOR_LABEL: &'static str = "Behavior";
     pub const SPEECH_LABEL: &'static str = "Speech";

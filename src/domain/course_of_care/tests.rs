@@ -19,7 +19,7 @@ fn client() -> ClientId {
     ClientId("client-1".into())
 }
 
-fn intake() -> IntakeAssessment {
+pub(crate) fn intake() -> IntakeAssessment {
     let mut intake = IntakeAssessment::new(IntakeId("intake-1".into()), client(), Timestamp(1_000));
     intake.date_of_service = Some(date("2026-03-05"));
     intake.identifying_information = "34-year-old woman, she/her, lives with partner.".into();
@@ -45,7 +45,7 @@ fn intake() -> IntakeAssessment {
     intake
 }
 
-fn discharge() -> DischargeSummary {
+pub(crate) fn discharge() -> DischargeSummary {
     let goals = [Goal::new("g1", "Worry under an hour a day")];
     let mut summary = DischargeSummary::new(
         DischargeId("discharge-1".into()),

@@ -76,7 +76,23 @@
 //! risk#…                                   as in v2, and the rest as in v2
 //! ```
 //!
+//! # Format `psynotes/progress-note/v4`
+//! A note carrying a course-of-care document ([`CourseDocument`]: an intake
+//! assessment or a discharge summary) is signed in v4: v3's items, with the
+//! results list always present (`measure_results#0` when none), and the
+//! document after the sections, whole, as its own canonical text
+//! (`psynotes/intake/v1` or `psynotes/discharge/v1`, see
+//! `course_of_care/canonical.rs`):
+//!
+//! ```text
+//! sections#…                               as in v2, then
+//! document=<len>:<intake|discharge>
+//! document_text=<len>:<the document's canonical text>
+//! created_at, updated_at                   as in v2
+//! ```
+//!
 //! [`IncludedResult`]: super::IncludedResult
+//! [`CourseDocument`]: super::CourseDocument
 
 use std::fmt::Write as _;
 
@@ -89,6 +105,7 @@ use crate::domain::{Ideation, RiskAssessment};
 const PROGRESS_NOTE_V1: &str = "psynotes/progress-note/v1";
 const PROGRESS_NOTE_V2: &str = "psynotes/progress-note/v2";
 const PROGRESS_NOTE_V3: &str = "psynotes/progress-note/v3";
+const PROGRESS_NOTE_V4: &str = "psynotes/progress-note/v4";
 
 /// Builds a canonical text, one item per line (see the module doc).
 pub(super) struct Canonical {
@@ -204,8 +221,11 @@ impl ProgressNoteDraft {
 /// Entries are matched by position and id or code, so a wording that does not
 /// belong to the note is not used, and the text shows it.
 pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWording) -> String {
-    let with_results = !note.measure_results.is_empty();
-    let mut c = Canonical::new(if with_results {
+    let document = note.document.as_ref();
+    let with_results = !note.measure_results.is_empty() || document.is_some();
+    let mut c = Canonical::new(if document.is_some() {
+        PROGRESS_NOTE_V4
+    } else if with_results {
         PROGRESS_NOTE_V3
     } else {
         PROGRESS_NOTE_V2
@@ -286,6 +306,11 @@ pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWor
         c.text("section_key", key)
             .text("section_label", label)
             .text("section_text", text);
+    }
+
+    if let Some(document) = document {
+        c.text("document", document.kind())
+            .text("document_text", &document.canonical_content());
     }
 
     c.text("created_at", &note.created_at.0.to_string())

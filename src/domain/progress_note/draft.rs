@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{GoalAddressed, IncludedResult, ProgressNoteId, SignedProgressNote};
+use super::{CourseDocument, GoalAddressed, IncludedResult, ProgressNoteId, SignedProgressNote};
 use crate::domain::client::normalize_icd10_code;
 use crate::domain::record_check::Dismissals;
 use crate::domain::service::{duration_minutes, duration_mismatch};
@@ -59,6 +59,10 @@ pub struct ProgressNoteDraft {
     /// becomes of them (see the Conflicts screen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict_of: Option<ProgressNoteId>,
+    /// The intake assessment or discharge summary of a note with one of those
+    /// templates (see [`CourseDocument`]); `None` for a session note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<CourseDocument>,
     /// Record-check findings the clinician dismissed in this note's sections.
     /// Advice only: not part of the signed content.
     #[serde(default, skip_serializing_if = "Dismissals::is_empty")]
@@ -108,6 +112,7 @@ impl ProgressNoteDraft {
             sections: BTreeMap::new(),
             late_entry_reason: String::new(),
             conflict_of: None,
+            document: None,
             record_check_dismissed: Dismissals::default(),
             created_at: now,
             updated_at: now,
@@ -342,6 +347,28 @@ impl ProgressNoteDraft {
                     ),
                 ));
             }
+        }
+        match (&self.document, self.template.is_document()) {
+            (Some(document), true) if document.template() == self.template => {
+                issues.extend(document.validate_for_signing(
+                    self.id.as_str(),
+                    &self.client_id,
+                    self.date_of_service,
+                ));
+            }
+            (None, false) => {}
+            (_, true) => issues.push(ValidationIssue::new(
+                CourseDocument::LABEL,
+                format!("This {} has no document yet. Open it again to start one.", self.template.name()),
+            )),
+            (Some(document), false) => issues.push(ValidationIssue::new(
+                CourseDocument::LABEL,
+                format!(
+                    "A {} is still kept in this {} note. Switch the template back to it, or remove it, before signing.",
+                    document.template().name().to_lowercase(),
+                    self.template.name()
+                ),
+            )),
         }
         for (key, text) in &self.sections {
             if self.template.section(key).is_none() && !is_blank(text) {

@@ -69,6 +69,7 @@ pub fn merge_drafts(
         scalar!(RiskAssessment::HOMICIDAL_LABEL, risk.homicidal);
         scalar!(RiskAssessment::SAFETY_PLAN_LABEL, risk.safety_plan);
         scalar!("Late entry reason", late_entry_reason);
+        scalar!(super::CourseDocument::LABEL, document);
     }
     merged
         .record_check_dismissed

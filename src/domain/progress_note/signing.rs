@@ -125,6 +125,8 @@ impl ProgressNoteDraft {
         };
         // Recorded in the late entry when it applies; never part of the content.
         self.late_entry_reason.clear();
+        // Advice about the draft, not part of the record.
+        self.record_check_dismissed = Default::default();
         let wording = ReferencedWording::of(&self, references);
         let signature = Signature {
             signer_name: clinician.name.trim().to_owned(),

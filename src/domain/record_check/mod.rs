@@ -187,8 +187,9 @@ impl Category {
     /// clinician would have written it (a dose in what the client reports, a
     /// score in what was observed, a prognosis in the assessment), else the
     /// template's first section. Only meaningful for categories checked in a
-    /// psychotherapy note.
-    pub fn progress_note_section(&self, template: Template) -> &'static Section {
+    /// psychotherapy note; `None` for an intake or discharge template, which
+    /// has no free-text sections.
+    pub fn progress_note_section(&self, template: Template) -> Option<&'static Section> {
         let preferred: &[&str] = match self {
             Category::Medication | Category::Symptoms | Category::FunctionalStatus => {
                 &["subjective", "data", "behavior", "response"]
@@ -206,7 +207,7 @@ impl Category {
         preferred
             .iter()
             .find_map(|key| template.section(key))
-            .unwrap_or(&template.sections()[0])
+            .or_else(|| template.sections().first())
     }
 
     /// The rule the explanation rests on, to cite beside it.

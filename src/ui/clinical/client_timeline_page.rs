@@ -113,6 +113,7 @@ pub fn ClientTimelinePage() -> impl IntoView {
 fn ClientRecordView(client: Client, notes: Notes, damaged: Signal<Vec<String>>) -> impl IntoView {
     let id = client.id.0.clone();
     let span = notes.index.session_span();
+    let discharged = crate::domain::course_of_care::from_record::discharged_on(notes.index.notes());
     let name = shown_name(&client, false);
 
     view! {
@@ -120,7 +121,7 @@ fn ClientRecordView(client: Client, notes: Notes, damaged: Signal<Vec<String>>) 
             <h1>{name}</h1>
             <A href=format!("/clients/{id}/edit") attr:class="button secondary">"Edit client"</A>
         </div>
-        <ClientSummary client=client.clone() span=span />
+        <ClientSummary client=client.clone() span=span discharged=discharged />
         <NewProgressNote client_id=id.clone() />
         <Timeline
             client_id=id
@@ -136,7 +137,17 @@ fn ClientRecordView(client: Client, notes: Notes, damaged: Signal<Vec<String>>) 
 pub fn ClientSummary(
     client: Client,
     span: Option<(crate::domain::Date, crate::domain::Date)>,
+    /// The discharge date, when the latest signed discharge summary ended
+    /// treatment (see `from_record::discharged_on`).
+    discharged: Option<crate::domain::Date>,
 ) -> impl IntoView {
+    let years = use_session().settings.with_untracked(|s| s.retention_years);
+    let discharge = discharged.map(|on| {
+        let until = on
+            .add_years(years)
+            .map_or_else(String::new, |d| format!(" Keep the record until at least {d} ({years} years, set in Settings; state law decides)."));
+        format!("Discharged on {on}.{until}")
+    });
     let primary = client
         .primary_diagnosis()
         .map(|d| format!("{} {}", d.code, d.description).trim().to_owned());
@@ -162,6 +173,7 @@ pub fn ClientSummary(
                 <div><dt>"First session"</dt><dd>{first}</dd></div>
                 <div><dt>"Last session"</dt><dd>{last}</dd></div>
                 {client.archived.then(|| view! { <div><dt>"Status"</dt><dd><span class="badge">"Archived"</span></dd></div> })}
+                {discharge.map(|d| view! { <div><dt>"Discharged"</dt><dd>{d}</dd></div> })}
             </dl>
             {(!other_diagnoses.is_empty()).then(|| view! {
                 <h2>"Other diagnoses"</h2>
@@ -215,7 +227,7 @@ fn NewProgressNote(client_id: String) -> impl IntoView {
         Ok(note_id) => navigate(
             &format!(
                 "/clients/{client_id}/notes/{note_id}?template={}",
-                template.get_untracked().name()
+                js_sys::encode_uri_component(template.get_untracked().name())
             ),
             Default::default(),
         ),

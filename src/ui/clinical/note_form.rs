@@ -62,13 +62,31 @@ pub fn field_element(field: &str) -> Option<String> {
         "Late entry reason" => "late-reason".to_owned(),
         ProgressNoteDraft::GOALS_LABEL => "goals-addressed".to_owned(),
         ProgressNoteDraft::MEASURE_RESULTS_LABEL => "results-heading".to_owned(),
-        label => {
-            let key = Template::ALL
-                .iter()
-                .flat_map(|t| t.sections())
-                .find(|s| s.label == label)?
-                .key;
-            format!("section-{key}")
-        }
+        label => match Template::ALL
+            .iter()
+            .flat_map(|t| t.sections())
+            .find(|s| s.label == label)
+        {
+            Some(section) => format!("section-{}", section.key),
+            // An intake or discharge field: its id is made from its label.
+            None => field_id(label),
+        },
     })
+}
+
+/// The id of the element for a document field labelled `label`:
+/// "History of present illness" is `doc-history-of-present-illness`.
+pub fn field_id(label: &str) -> String {
+    let mut id = String::from("doc-");
+    let mut dash = false;
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if !dash {
+            id.push('-');
+            dash = true;
+        }
+    }
+    id.trim_end_matches('-').to_owned()
 }

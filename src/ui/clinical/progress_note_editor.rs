@@ -15,7 +15,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::domain::{
-    Client, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template, TreatmentPlan,
+    Client, CourseDocument, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template,
+    TreatmentPlan,
 };
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::session_context::use_session;
@@ -32,6 +33,7 @@ use super::autosave::{Autosave, SaveFuture, SaveIndicator, Writer};
 use super::client_context::use_client_record;
 use super::common::{format_date, shown_name};
 use super::conflict_panel::ConflictPanel;
+use super::document_area::DocumentArea;
 use super::note_form::NoteForm;
 use super::note_results::IncludedResults;
 use super::record_check_panel::ProgressNoteCheck;
@@ -212,6 +214,9 @@ fn note_rows(note: &ProgressNoteDraft) -> Vec<(String, String)> {
             note.section(section.key).to_owned(),
         ));
     }
+    if let Some(document) = &note.document {
+        rows.extend(document.rows());
+    }
     rows
 }
 
@@ -231,7 +236,15 @@ fn DraftEditor(
         Ok(plan) => (plan, None),
         Err(e) => (None, Some(e)),
     };
-    let draft = RwSignal::new(note.start());
+    // A note opened as an intake or a discharge starts its document here.
+    let draft = RwSignal::new({
+        let mut start = note.start();
+        if start.template.is_document() && start.document.is_none() {
+            let template = start.template;
+            choose_template(&mut start, template, &client.goals);
+        }
+        start
+    });
     let is_conflict_copy = draft.with_untracked(|d| d.conflict_of.is_some());
     let conflict = RwSignal::new(note.pending_conflict());
     // Bumped when the form's content is replaced wholesale (a merge, a choice
@@ -400,9 +413,17 @@ fn DraftEditor(
         })
     };
 
+    let title = move || {
+        let template = form.draft.with(|d| d.template);
+        if template.is_document() {
+            template.name()
+        } else {
+            "Progress note"
+        }
+    };
     view! {
         <div class="page-head">
-            <h1>"Progress note"</h1>
+            <h1>{title}</h1>
             <span class="badge">"Draft"</span>
             <SaveIndicator autosave=autosave />
         </div>
@@ -436,7 +457,7 @@ fn DraftEditor(
                         <div class="note-layout__facts">
                             <section class="card" aria-labelledby="session-heading">
                                 <h2 id="session-heading">"Session"</h2>
-                                <TemplateSelect form=form />
+                                <TemplateSelect form=form goals=client.goals.clone() form_version=form_version />
                                 <SessionFields form=form />
                             </section>
                             <section class="card" aria-labelledby="treatment-heading">
@@ -450,16 +471,20 @@ fn DraftEditor(
                                 <GoalsAddressed form=form client=client.clone() plan=plan.clone() />
                             </section>
                             <IncludedResults form=form />
-                            <section class="card" aria-labelledby="risk-heading">
-                                <h2 id="risk-heading">"Risk assessment"</h2>
-                                <RiskFields form=form />
-                            </section>
+                            // An intake records risk in its own, fuller block.
+                            <Show when=move || form.draft.with(|d| d.template != Template::Intake)>
+                                <section class="card" aria-labelledby="risk-heading">
+                                    <h2 id="risk-heading">"Risk assessment"</h2>
+                                    <RiskFields form=form />
+                                </section>
+                            </Show>
                         </div>
                         <div class="note-layout__text">
                             <section class="card" aria-labelledby="sections-heading">
                                 <h2 id="sections-heading">"Note"</h2>
                                 {previous.get_value().map(|previous| view! { <CopyForward form=form previous=previous form_version=form_version /> })}
                                 <SectionFields form=form />
+                                <DocumentArea form=form client=client.clone() />
                             </section>
                             <ProgressNoteCheck form=form />
                             <SignPanel form=form client=client.clone() plan=plan.clone() note=handle on_save=save on_signed=on_signed autosave=autosave />
@@ -568,14 +593,21 @@ fn DiscardDraft(
 /// The note's template. Text under sections the new template lacks is kept and
 /// shown, so nothing typed disappears.
 #[component]
-fn TemplateSelect(form: NoteForm) -> impl IntoView {
+fn TemplateSelect(
+    form: NoteForm,
+    /// The client's goals, for a discharge summary's rows.
+    goals: Vec<crate::domain::Goal>,
+    /// Bumped so the form shows the document a template brings.
+    form_version: RwSignal<u32>,
+) -> impl IntoView {
     view! {
         <label for="note-template">"Template"</label>
         <select
             id="note-template"
             on:change:target=move |ev| {
                 if let Ok(template) = Template::parse(&ev.target().value()) {
-                    form.edit(|d| d.template = template);
+                    form.edit(|d| choose_template(d, template, &goals));
+                    form_version.update(|v| *v += 1);
                 }
             }
         >
@@ -588,5 +620,33 @@ fn TemplateSelect(form: NoteForm) -> impl IntoView {
                 })
                 .collect_view()}
         </select>
+    }
+}
+
+/// Switches `draft` to `template`. An intake or discharge template brings its
+/// document (kept if the note already holds that kind), and an intake its
+/// service code when none is chosen. Switching away keeps the document, which
+/// the form then offers to remove: nothing typed disappears unasked.
+fn choose_template(
+    draft: &mut ProgressNoteDraft,
+    template: Template,
+    goals: &[crate::domain::Goal],
+) {
+    draft.template = template;
+    let holds = draft.document.as_ref().map(CourseDocument::template);
+    if template.is_document() && holds != Some(template) {
+        draft.document = CourseDocument::for_template(
+            template,
+            draft.id.as_str(),
+            &draft.client_id,
+            goals,
+            now_local(),
+        );
+    }
+    if let Some(document) = &mut draft.document {
+        document.follow_note(draft.id.as_str(), &draft.client_id, draft.date_of_service);
+    }
+    if template == Template::Intake && draft.service_code.is_none() {
+        draft.service_code = Some(crate::domain::ServiceCode::Cpt90791);
     }
 }

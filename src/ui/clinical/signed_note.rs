@@ -155,10 +155,33 @@ pub fn SignedNoteView(
             }
         })
         .collect_view();
+    // An intake or discharge document, every field read-only.
+    let document = content.document.as_ref().map(|d| {
+        d.rows()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (label, text))| {
+                let label_id = format!("signed-doc-{i}-label");
+                view! {
+                    <div class="section-field">
+                        <span class="label" id=label_id.clone()>{label}</span>
+                        <div class="readonly-text" role="textbox" aria-readonly="true" aria-multiline="true" aria-labelledby=label_id tabindex="0">
+                            {text}
+                        </div>
+                    </div>
+                }
+            })
+            .collect_view()
+    });
+    let title = if content.template.is_document() {
+        content.template.name()
+    } else {
+        "Progress note"
+    };
 
     view! {
         <div class="page-head">
-            <h1>"Progress note"</h1>
+            <h1>{title}</h1>
             <span class="badge badge--signed">"Signed"</span>
             {late.is_some().then(|| view! { <span class="badge badge--late">"Late entry"</span> })}
         </div>
@@ -237,6 +260,7 @@ pub fn SignedNoteView(
                 <section class="card" aria-labelledby="signed-sections-heading">
                     <h2 id="signed-sections-heading">"Note"</h2>
                     {sections}
+                    {document}
                 </section>
                 <section class="card signature" aria-labelledby="signature-heading">
                     <h2 id="signature-heading">"Signature"</h2>
