@@ -180,7 +180,7 @@ impl ProgressNote {
 
     /// Every text of the note that a search looks at, each with the label it is
     /// shown under: the sections in template order (then text left under other
-    /// sections), who attended, the risk details and safety plan, the
+    /// sections), an intake's or discharge summary's words, who attended, the risk details and safety plan, the
     /// late-entry reason, and the addenda. Blank texts are left out.
     ///
     /// Only progress-note text: a psychotherapy note is another type and is
@@ -204,6 +204,9 @@ impl ProgressNote {
                 .filter(|(key, _)| content.template.section(key).is_none())
                 .map(|(key, text)| (label(key), text.as_str())),
         );
+        if let Some(document) = &content.document {
+            parts.extend(document.texts());
+        }
         parts.push(("Participants", &content.participants));
         for (name, answer) in [
             (

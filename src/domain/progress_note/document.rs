@@ -77,6 +77,68 @@ impl CourseDocument {
         }
     }
 
+    /// The document's own words, each with its field's label, for search:
+    /// every free text, the MSE notes and the diagnoses' descriptions.
+    pub fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut parts: Vec<(&'static str, &str)> = Vec::new();
+        match self {
+            CourseDocument::Intake(i) => {
+                parts.extend([
+                    (
+                        IntakeAssessment::IDENTIFYING_LABEL,
+                        i.identifying_information.as_str(),
+                    ),
+                    (IntakeAssessment::REFERRAL_LABEL, &i.referral.detail),
+                    (
+                        IntakeAssessment::PRESENTING_PROBLEM_LABEL,
+                        &i.presenting_problem,
+                    ),
+                    (IntakeAssessment::HPI_LABEL, &i.history_of_present_illness),
+                    (
+                        IntakeAssessment::PSYCHIATRIC_HISTORY_LABEL,
+                        &i.psychiatric_history,
+                    ),
+                    (
+                        IntakeAssessment::SUBSTANCE_USE_LABEL,
+                        &i.substance_use_history,
+                    ),
+                    (IntakeAssessment::MEDICAL_HISTORY_LABEL, &i.medical_history),
+                    (IntakeAssessment::FAMILY_HISTORY_LABEL, &i.family_history),
+                    (IntakeAssessment::SOCIAL_HISTORY_LABEL, &i.social_history),
+                ]);
+                for label in crate::domain::course_of_care::MentalStatusExam::OBSERVATIONS {
+                    if let Some(o) = i.mental_status.observation(label) {
+                        parts.push((label, o.note()));
+                    }
+                }
+                if let Some(risk) = &i.risk {
+                    parts.push(("Risk factors", &risk.risk_factors));
+                    parts.push(("Protective factors", &risk.protective_factors));
+                    parts.push(("Risk formulation", &risk.formulation));
+                }
+                for d in &i.diagnoses {
+                    parts.push((IntakeAssessment::DIAGNOSES_LABEL, &d.description));
+                }
+                parts.push((IntakeAssessment::INITIAL_PLAN_LABEL, &i.initial_plan));
+            }
+            CourseDocument::Discharge(s) => {
+                parts.push((DischargeSummary::REASON_LABEL, &s.reason_detail));
+                parts.push((DischargeSummary::SERVICES_LABEL, &s.services_provided));
+                for g in &s.goals {
+                    parts.push((DischargeSummary::GOALS_LABEL, &g.note));
+                }
+                for d in &s.diagnoses_at_discharge {
+                    parts.push((DischargeSummary::DIAGNOSES_LABEL, &d.description));
+                }
+                parts.push((
+                    DischargeSummary::REFERRALS_LABEL,
+                    &s.referrals_and_aftercare,
+                ));
+            }
+        }
+        parts
+    }
+
     /// Keeps what the note and the document both record the same: the
     /// note's id, client and date of service are the intake's.
     pub fn follow_note(&mut self, note_id: &str, client_id: &ClientId, date: Option<Date>) {
@@ -272,6 +334,15 @@ mod tests {
         }
         let merge = merge_drafts(&base, &mine, &theirs);
         assert!(merge.clashes.contains(&CourseDocument::LABEL.to_owned()));
+    }
+
+    #[test]
+    fn an_intakes_words_are_searched_with_the_note() {
+        let note = crate::domain::ProgressNote::Draft(intake_note());
+        let text = note.text_for_search();
+        assert!(text.contains("Dr. Patel, for anxiety"));
+        assert!(text.contains("Weekly CBT for worry"));
+        assert!(text.contains("Generalized anxiety disorder"));
     }
 
     #[test]
