@@ -126,7 +126,7 @@ fn ProfileAndTimers() -> impl IntoView {
                     <span>"Record check beside the note editors"</span>
                 </label>
                 <p class="field-hint" id="record-check-hint">
-                    "Points out sentences that 45 CFR 164.501 places in the other kind of note. Advice only; it reads the screen and sends nothing."
+                    "Points out sentences that HIPAA's definition of psychotherapy notes (45 CFR 164.501) places in the other kind of note. Advice only; it reads the screen and sends nothing."
                 </p>
                 <div class="actions">
                     <button type="submit" disabled=move || save.pending().get()>"Save settings"</button>

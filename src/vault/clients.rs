@@ -33,6 +33,41 @@ impl Vault {
         ))
     }
 
+    /// Adds to `client_id`'s record each of `diagnoses` it does not have (by
+    /// code), the first primary when the record has none: what a signed
+    /// intake established. Returns the codes added. A save that meets an edit
+    /// made elsewhere reads the record again and adds to that.
+    pub async fn add_client_diagnoses(
+        &self,
+        client_id: &str,
+        diagnoses: &[crate::domain::Diagnosis],
+        now_ms: i64,
+    ) -> Result<Vec<String>, VaultError> {
+        for _ in 0..3 {
+            let handle = self.edit_client(client_id).await?;
+            let mut client = handle.client();
+            let mut added = Vec::new();
+            for diagnosis in diagnoses {
+                if client.diagnoses.iter().any(|d| d.code == diagnosis.code) {
+                    continue;
+                }
+                let mut diagnosis = diagnosis.clone();
+                diagnosis.primary = !client.diagnoses.iter().any(|d| d.primary);
+                added.push(diagnosis.code.clone());
+                client.diagnoses.push(diagnosis);
+            }
+            if added.is_empty() {
+                return Ok(added);
+            }
+            match handle.save(&client, now_ms).await {
+                Ok(()) => return Ok(added),
+                Err(super::conflict::SaveError::Conflict(_)) => continue,
+                Err(super::conflict::SaveError::Failed(e)) => return Err(e),
+            }
+        }
+        Err(VaultError::Conflict)
+    }
+
     /// A new client with a fresh id, not stored until saved.
     pub fn new_client(&self) -> Result<EditableClient, VaultError> {
         let client = Client::new(crate::domain::ClientId(self.new_record_id()?), "");

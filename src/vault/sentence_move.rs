@@ -72,15 +72,18 @@ impl Vault {
                 .into_iter()
                 .filter(|n| n.date_of_service == Some(date)),
         );
-        // An intake or discharge note of that day has no free-text section
-        // to take the sentence: a session note is used, or started.
+        // A signed note that day (an intake too) is the record of that
+        // session: a second note is not started beside it.
+        let signed_that_day = of_day.iter().any(|n| n.signed);
+        // An unsigned intake or discharge has no free-text section to take
+        // the sentence: only a session note is written to.
         of_day.retain(|n| !n.template.is_document());
         let target = of_day
             .iter()
             .filter(|n| !n.signed)
             .max_by_key(|n| n.updated_at.0)
             .map(|n| n.id.0.clone());
-        if target.is_none() && of_day.iter().any(|n| n.signed) {
+        if target.is_none() && signed_that_day {
             return Err(MoveError::Signed(date));
         }
         let started = target.is_none();

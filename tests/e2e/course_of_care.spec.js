@@ -242,9 +242,10 @@ test("an intake assessment (90791) is written, signed, printed, exported and ver
   await expect(page.getByRole("textbox", { name: "Mental status: Mood" })).toHaveText("Anxious");
   await expect(page.getByRole("textbox", { name: "Initial plan" })).toHaveText("Weekly CBT for worry; GAD-7 every 4 weeks.");
 
-  // The timeline lists it with its type.
+  // The timeline lists it with its type, and its diagnoses joined the client record.
   await page.locator(".breadcrumb").getByRole("link", { name: "Iris Novak" }).click();
   await expect(page.locator(".timeline__item")).toContainText("Intake assessment · 90791");
+  await expect(page.locator(".summary")).toContainText("F41.1 Generalized anxiety disorder");
 
   // Printed and exported with every field; the export verifies.
   await page.getByRole("link", { name: "Backup", exact: true }).click();
@@ -275,14 +276,14 @@ test("an intake assessment (90791) is written, signed, printed, exported and ver
   await expect(page.getByText("Filled in from the record")).toBeVisible();
   await expect(page.getByLabel("First date of service")).toHaveValue(today());
   await expect(page.getByLabel("Services provided")).toHaveValue("1 session: 90791 ×1");
-  await fillSessionFacts(page);
-  await page.getByLabel("Service code").selectOption("90834");
+  // A discharge may close treatment without a last session: only its date is needed.
+  await page.getByLabel("Date of service", { exact: true }).fill(today());
   for (const question of ["Suicidal ideation", "Homicidal ideation"]) {
     await page.getByRole("group", { name: question, exact: true }).getByLabel("Denied").check();
   }
   await page.getByLabel("Reason for discharge").selectOption("Treatment goals met");
-  await page.getByLabel("Find a diagnosis").fill("F41.1");
-  await page.getByRole("button", { name: "Add F41.1 Generalized anxiety disorder" }).click();
+  // The diagnoses come from the client record.
+  await expect(page.getByRole("list", { name: "Diagnoses at discharge" })).toContainText("F41.1 Generalized anxiety disorder");
   await page.getByLabel("Referrals and aftercare", { exact: true }).fill("None needed; may return at any time.");
   await signNote(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Discharge summary");

@@ -286,8 +286,8 @@ impl IntakeRisk {
                 intent,
             } => Ideation::Present {
                 detail: format!(
-                    "{} Plan: {}. Intent: {}.",
-                    detail.trim(),
+                    "{}. Plan: {}. Intent: {}.",
+                    detail.trim().trim_end_matches('.'),
                     answer(*plan),
                     answer(*intent)
                 ),

@@ -308,6 +308,11 @@ mod tests {
         let mut document = CourseDocument::Discharge(Box::new(summary));
         document.follow_note(draft.id.as_str(), &draft.client_id, draft.date_of_service);
         draft.document = Some(document);
+        // It may close a treatment with no last session: no times, code or place.
+        draft.start = None;
+        draft.end = None;
+        draft.service_code = None;
+        draft.place_of_service = None;
         let signed = sign(draft).expect("a complete discharge signs");
         assert!(signed
             .canonical_content()

@@ -87,7 +87,7 @@ fn risk(risk: Option<&IntakeRisk>, rows: &mut Vec<(String, String)>) {
             intent,
         } => format!(
             "Present: {}. Plan: {}. Intent: {}.",
-            or_dash(detail),
+            or_dash(detail.trim().trim_end_matches('.')),
             answer(*plan),
             answer(*intent)
         ),

@@ -264,13 +264,17 @@ impl ProgressNoteDraft {
                 ),
             );
         }
+        // A discharge summary may close a treatment that had no last session
+        // (a client who stopped attending): its session facts are optional,
+        // and checked only when given.
+        let session_needed = self.template != Template::Discharge;
         require(
-            self.start.is_none(),
+            session_needed && self.start.is_none(),
             Self::START_LABEL,
             "Enter the time the session started.",
         );
         require(
-            self.end.is_none(),
+            session_needed && self.end.is_none(),
             Self::END_LABEL,
             "Enter the time the session ended.",
         );
@@ -290,23 +294,27 @@ impl ProgressNoteDraft {
             );
         }
         require(
-            self.service_code.is_none(),
+            session_needed && self.service_code.is_none(),
             Self::SERVICE_CODE_LABEL,
             "Choose the service code billed for this session.",
         );
         require(
-            self.place_of_service.is_none(),
+            session_needed && self.place_of_service.is_none(),
             Self::PLACE_OF_SERVICE_LABEL,
             "Choose where the session took place.",
         );
-        let risk = self.risk_assessment();
-        require(
-            risk.is_none(),
-            Self::RISK_LABEL,
-            "Record whether the client reported suicidal or homicidal ideation.",
-        );
-        if let Some(Err(risk_issues)) = risk.as_ref().map(RiskAssessment::validate) {
-            issues.extend(risk_issues);
+        // An intake's risk answers follow its own, fuller risk block, whose
+        // checks say what is missing; asking twice would only repeat them.
+        if self.template != Template::Intake {
+            let risk = self.risk_assessment();
+            require(
+                risk.is_none(),
+                Self::RISK_LABEL,
+                "Record whether the client reported suicidal or homicidal ideation.",
+            );
+            if let Some(Err(risk_issues)) = risk.as_ref().map(RiskAssessment::validate) {
+                issues.extend(risk_issues);
+            }
         }
         for goal in &self.goals_addressed {
             if goal.progress.is_none() {

@@ -178,7 +178,7 @@ impl Category {
             Category::Fantasy => "Fantasies are process content. In a psychotherapy note they stay private; in the progress note the client can read them and payers may receive them. A fantasy of harming someone is risk information and stays in the record.",
             Category::Transference => "Transference is your analysis of the relationship, which the rule places in psychotherapy notes. In the progress note the client can read it and payers may receive it.",
             Category::Countertransference => "Your own reactions belong in a psychotherapy note, your private workspace. In the progress note the client can read them and payers may receive them.",
-            Category::Speculation => "Speculation and interpretation are your analysis of the conversation, which the rule places in psychotherapy notes. The progress note records what was observed and done.",
+            Category::Speculation => "Speculation about what the conversation meant may be kept in a psychotherapy note, which the rule allows for your analysis; in the progress note the client can read it. Your clinical assessment still belongs in the record.",
         }
     }
 

@@ -31,17 +31,26 @@ pub fn ClientRecord() -> impl IntoView {
         Callback::new(move |()| version.update(|v| *v += 1)),
     ));
 
-    move || match loaded.get() {
+    // The page is rebuilt only when another client opens (or the record
+    // fails to): a reload of the same client after a change made below (a
+    // signed intake's diagnoses) updates the header without remounting the
+    // page the clinician is on.
+    let opened = Memo::new(move |_| match loaded.get() {
+        None => None,
+        Some(Err(e)) => Some(Err(e.to_string())),
+        Some(Ok(c)) => Some(Ok(c.id.0.clone())),
+    });
+    move || match opened.get() {
         None => view! { <p class="status" role="status">"Opening the client…"</p> }.into_any(),
         Some(Err(e)) => view! {
             <h1>"Client not available"</h1>
-            <p class="alert" role="alert">{e.to_string()}</p>
+            <p class="alert" role="alert">{e}</p>
             <A href="/">"Back to clients"</A>
         }
         .into_any(),
-        Some(Ok(client)) => view! {
-            <ClientHeader client=client.clone() />
-            <RiskFlagNotice client_id=client.id.0 />
+        Some(Ok(id)) => view! {
+            {move || client.get().map(|client| view! { <ClientHeader client=client /> })}
+            <RiskFlagNotice client_id=id />
             <Outlet />
         }
         .into_any(),

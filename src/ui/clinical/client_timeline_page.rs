@@ -173,8 +173,8 @@ pub fn ClientSummary(
                 <div><dt>"First session"</dt><dd>{first}</dd></div>
                 <div><dt>"Last session"</dt><dd>{last}</dd></div>
                 {client.archived.then(|| view! { <div><dt>"Status"</dt><dd><span class="badge">"Archived"</span></dd></div> })}
-                {discharge.map(|d| view! { <div><dt>"Discharged"</dt><dd>{d}</dd></div> })}
             </dl>
+            {discharge.map(|d| view! { <p class="notice discharged">{d}</p> })}
             {(!other_diagnoses.is_empty()).then(|| view! {
                 <h2>"Other diagnoses"</h2>
                 <ul class="plain-list">{other_diagnoses.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>

@@ -103,7 +103,7 @@ pub fn DiagnosisPicker(
     };
 
     view! {
-        <fieldset class="diagnosis-picker">
+        <fieldset class="subform diagnosis-picker" id=super::note_form::field_id(label)>
             <legend>{label}</legend>
             {move || {
                 let chosen = value.get();

@@ -50,6 +50,7 @@ pub fn DischargeFields(form: NoteForm, client: Client) -> impl IntoView {
     // What the record already says goes in once, into empty fields only.
     {
         let client_id = client.id.0.clone();
+        let on_record = client.diagnoses.clone();
         let note_id = form.draft.with_untracked(|d| d.id.0.clone());
         leptos::task::spawn_local(async move {
             let vault = session.vault();
@@ -67,6 +68,18 @@ pub fn DischargeFields(form: NoteForm, client: Client) -> impl IntoView {
             let changes = measures
                 .map(|m| measure_changes(&m.results))
                 .unwrap_or_default();
+            // The client record's diagnoses, as the list words them (a code
+            // the list lacks keeps the record's description).
+            let list = super::icd10_list::code_list().await.ok();
+            let diagnoses: Vec<CodedDiagnosis> = on_record
+                .iter()
+                .filter_map(|d| match &list {
+                    Some(list) => list.diagnosis(&d.code, &d.description).ok(),
+                    None => crate::domain::icd10::Icd10Code::parse(&d.code)
+                        .ok()
+                        .map(|code| CodedDiagnosis::not_in_list(code, &d.description)),
+                })
+                .collect();
             let mut said = Vec::new();
             edit(form, |s| {
                 if let Some(course) = &course {
@@ -79,6 +92,10 @@ pub fn DischargeFields(form: NoteForm, client: Client) -> impl IntoView {
                         s.services_provided = course.services.clone();
                         said.push("the services");
                     }
+                }
+                if s.diagnoses_at_discharge.is_empty() && !diagnoses.is_empty() {
+                    s.diagnoses_at_discharge = diagnoses;
+                    said.push("the diagnoses on the client record");
                 }
                 if s.measures.is_empty() && !changes.is_empty() {
                     s.measures = changes;

@@ -46,6 +46,23 @@ impl NoteForm {
     }
 }
 
+/// As [`field_element`], in an intake or discharge note: the document's
+/// fields first (the exam's "Behavior" is not BIRP's), and the risk
+/// assessment is the intake's own block.
+pub fn document_field_element(field: &str) -> Option<String> {
+    use crate::domain::course_of_care::IntakeAssessment;
+    match field {
+        ProgressNoteDraft::DATE_OF_SERVICE_LABEL
+        | ProgressNoteDraft::START_LABEL
+        | ProgressNoteDraft::END_LABEL
+        | ProgressNoteDraft::SERVICE_CODE_LABEL
+        | ProgressNoteDraft::PLACE_OF_SERVICE_LABEL
+        | "Late entry reason" => field_element(field),
+        IntakeAssessment::RISK_LABEL => Some(field_id("Suicidal ideation")),
+        label => Some(field_id(label)),
+    }
+}
+
 /// The element of the note form that an issue about `field` points at.
 pub fn field_element(field: &str) -> Option<String> {
     use crate::domain::{RiskAssessment, Template};

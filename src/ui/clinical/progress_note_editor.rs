@@ -72,15 +72,19 @@ pub fn ProgressNotePage() -> impl IntoView {
         return view! { <p class="alert" role="alert">{wording::client_gone()}</p> }.into_any();
     };
     // A new note id gets a new editor (the route alone does not remount it).
+    // The client record reloading (after signing an intake) does not: the
+    // editor is keyed on the client's id, not on what the record says.
+    let client_id = Memo::new(move |_| record.client.with(|c| c.as_ref().map(|c| c.id.clone())));
     (move || {
         let template = query
             .with_untracked(|q| q.get("template"))
             .and_then(|t| Template::parse(&t).ok())
             .unwrap_or_default();
         let id = note_id.get();
+        client_id.track();
         record
             .client
-            .get()
+            .get_untracked()
             .map(|client| view! { <NoteLoader client=client note_id=id template=template /> })
     })
     .into_any()
@@ -460,16 +464,24 @@ fn DraftEditor(
                                 <TemplateSelect form=form goals=client.goals.clone() form_version=form_version />
                                 <SessionFields form=form />
                             </section>
-                            <section class="card" aria-labelledby="treatment-heading">
-                                <h2 id="treatment-heading">"Diagnoses and goals"</h2>
-                                <DiagnosesAddressed form=form client=client.clone() />
-                                {plan_error.clone().map(|e| view! {
-                                    <p class="alert" role="alert">
-                                        {format!("The treatment plan could not be read, so its objectives are not listed here. {e}")}
-                                    </p>
-                                })}
-                                <GoalsAddressed form=form client=client.clone() plan=plan.clone() />
-                            </section>
+                            // An intake or discharge records its diagnoses and goals in the document.
+                            {
+                                let (client, plan, plan_error) = (client.clone(), plan.clone(), plan_error.clone());
+                                view! {
+                                    <Show when=move || form.draft.with(|d| !d.template.is_document())>
+                                        <section class="card" aria-labelledby="treatment-heading">
+                                            <h2 id="treatment-heading">"Diagnoses and goals"</h2>
+                                            <DiagnosesAddressed form=form client=client.clone() />
+                                            {plan_error.clone().map(|e| view! {
+                                                <p class="alert" role="alert">
+                                                    {format!("The treatment plan could not be read, so its objectives are not listed here. {e}")}
+                                                </p>
+                                            })}
+                                            <GoalsAddressed form=form client=client.clone() plan=plan.clone() />
+                                        </section>
+                                    </Show>
+                                }
+                            }
                             <IncludedResults form=form />
                             // An intake records risk in its own, fuller block.
                             <Show when=move || form.draft.with(|d| d.template != Template::Intake)>

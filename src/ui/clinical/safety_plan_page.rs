@@ -164,7 +164,7 @@ fn SafetyPlanEditor(
     let current_content = plan.with_untracked(|p| p.current().map(|v| v.content.clone()));
     // A kept buffer equal to the saved version is what a save left behind.
     let buffer = buffer.filter(|b| Some(&b.content.tidied()) != current_content.as_ref());
-    let recovered = buffer.is_some();
+    let recovered = RwSignal::new(buffer.is_some());
     let seen = RwSignal::new(
         buffer
             .as_ref()
@@ -230,6 +230,7 @@ fn SafetyPlanEditor(
                         seen.set(saved.plan.versions().len());
                         plan.set(saved.plan);
                         autosave.settled();
+                        recovered.set(false);
                         let meanwhile = match saved.saved_meanwhile {
                             0 => String::new(),
                             1 => " Another version was saved elsewhere while you wrote; it is kept in the history below.".to_owned(),
@@ -255,7 +256,20 @@ fn SafetyPlanEditor(
     let gaps = move || {
         // Reminders follow the text as typed, once a version exists or
         // something was written.
-        fields.warning_signs.track();
+        for field in [
+            fields.warning_signs,
+            fields.coping,
+            fields.distractions,
+            fields.people,
+            fields.professionals,
+            fields.crisis_name,
+            fields.crisis_phone,
+            fields.emergency,
+            fields.making_safe,
+            fields.reasons,
+        ] {
+            field.track();
+        }
         fields.content().map(|c| c.gaps()).unwrap_or_default()
     };
 
@@ -310,7 +324,7 @@ fn SafetyPlanEditor(
                     "This safety plan has versions from another device. Both are kept; this screen shows one of them, and saving adds the next version to it."
                 </p>
             })}
-            {recovered.then(|| view! {
+            {move || recovered.get().then(|| view! {
                 <p class="notice" role="status">"Opened with what was written here and not saved yet. Save safety plan makes it the next version."</p>
             })}
             <form class="card safety-plan-form" novalidate on:submit=move |ev| { ev.prevent_default(); save.dispatch_local(()); } on:focusout=move |_| autosave.flush_soon()>

@@ -25,7 +25,7 @@ use crate::vault::editable_progress_note::EditableProgressNote;
 
 use super::autosave::{Autosave, SaveEcho, SaveFuture};
 use super::common::{format_date, format_minutes, IssueList};
-use super::note_form::{field_element, NoteForm, ISSUE_PREFIX};
+use super::note_form::{document_field_element, field_element, NoteForm, ISSUE_PREFIX};
 
 /// The late-entry reason's field, as issues name it.
 const LATE_REASON_LABEL: &str = "Late entry reason";
@@ -107,6 +107,10 @@ impl Review {
                 ),
             ),
         ];
+        if draft.template.is_document() {
+            // An intake or discharge lists its own diagnoses in the document.
+            facts.retain(|(label, _)| label != "Diagnoses addressed" && label != "Goals addressed");
+        }
         if !draft.measure_results.is_empty() {
             facts.push((
                 ProgressNoteDraft::MEASURE_RESULTS_LABEL.to_owned(),
@@ -162,6 +166,8 @@ pub fn SignPanel(
     autosave: Autosave,
 ) -> impl IntoView {
     let session = use_session();
+    // Told to read the client again when a signed intake added diagnoses.
+    let record = super::client_context::use_client_record();
     // One stored pair: what the note refers to, read together at signing.
     let client = StoredValue::new((client, plan));
     let issues = form.issues;
@@ -287,6 +293,26 @@ pub fn SignPanel(
             (Ok(()), Some(note), Some(snapshot)) => {
                 // Nothing more is autosaved as a draft: the note is signed.
                 form.autosave.discard();
+                // The diagnoses a signed intake established join the client
+                // record, so the next notes can address them. Best effort:
+                // the note is signed either way, and the record can be
+                // edited by hand.
+                if let Some(crate::domain::CourseDocument::Intake(intake)) = &snapshot.document {
+                    let diagnoses: Vec<crate::domain::Diagnosis> = intake
+                        .diagnoses
+                        .iter()
+                        .map(|d| d.to_client_diagnosis(false))
+                        .collect();
+                    let added = session
+                        .vault()
+                        .add_client_diagnoses(snapshot.client_id.as_str(), &diagnoses, now_ms())
+                        .await;
+                    if added.is_ok_and(|codes| !codes.is_empty()) {
+                        if let Some(record) = record {
+                            record.reload();
+                        }
+                    }
+                }
                 // Typed while the note was being sealed and stored.
                 let start = form
                     .draft
@@ -334,7 +360,7 @@ pub fn SignPanel(
                 issues=issues
                 heading="This note is not ready to sign:"
                 id_prefix=ISSUE_PREFIX
-                target=field_element
+                target=if form.draft.with_untracked(|d| d.template.is_document()) { document_field_element } else { field_element }
             />
             {move || refusal.get().map(|r| match r {
                 Refusal::NoProfile => view! {
