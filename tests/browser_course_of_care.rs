@@ -6,9 +6,8 @@
 
 use psynotes::domain::record_check::Category;
 use psynotes::domain::safety_plan::{us_988_lifeline, SaveSafetyPlanError};
-use psynotes::domain::{Date, SafetyPlanContent, Settings, Timestamp};
+use psynotes::domain::{Date, SafetyPlanContent, Timestamp};
 use psynotes::vault::audit::AuditAction;
-use psynotes::vault::open_vault::Vault;
 use psynotes::vault::restore::RestoreSecret;
 use psynotes::vault::safety_plans::{SafetyPlanBuffer, SafetyPlanError};
 use psynotes::vault::sentence_move::MoveError;
@@ -20,16 +19,6 @@ mod common;
 use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn with_profile(vault: &Vault) {
-    vault
-        .save_settings(&Settings {
-            clinician: clinician(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-}
 
 fn plan_with(warning: &str) -> SafetyPlanContent {
     SafetyPlanContent {

@@ -4,9 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use psynotes::domain::measure::{AdministrationMode, GAD_7, PHQ_9};
-use psynotes::domain::{Date, Settings, Timestamp};
+use psynotes::domain::{Date, Timestamp};
 use psynotes::vault::audit::AuditAction;
-use psynotes::vault::open_vault::Vault;
 use psynotes::vault::restore::RestoreSecret;
 use psynotes::vault::store::{EncryptedStore, MeasureResults};
 use psynotes::vault::VaultError;
@@ -20,16 +19,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn day(text: &str) -> Date {
     Date::parse(text).unwrap()
-}
-
-async fn with_profile(vault: &Vault) {
-    vault
-        .save_settings(&Settings {
-            clinician: clinician(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -7,7 +7,7 @@ use psynotes::domain::treatment_plan::{
     ClientAgreement, Comparison, Intervention, Objective, ObjectiveMeasure, PlanContent, PlanError,
     ScoreTarget,
 };
-use psynotes::domain::{Client, Date, Goal, GoalStatus, Settings, Timestamp};
+use psynotes::domain::{Client, Date, Goal, GoalStatus, Timestamp};
 use psynotes::vault::audit::AuditAction;
 use psynotes::vault::conflict::SaveError;
 use psynotes::vault::open_vault::Vault;
@@ -24,16 +24,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn day(text: &str) -> Date {
     Date::parse(text).unwrap()
-}
-
-async fn with_profile(vault: &Vault) {
-    vault
-        .save_settings(&Settings {
-            clinician: clinician(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
 }
 
 /// A client whose record holds two goals, one met and dated.

@@ -212,6 +212,17 @@ pub async fn save_dated_note(
     draft
 }
 
+/// Saves settings holding the tests' clinician, so signing has a signer.
+pub async fn with_profile(vault: &Vault) {
+    vault
+        .save_settings(&psynotes::domain::Settings {
+            clinician: clinician(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+}
+
 /// The signer of the tests' notes.
 pub fn clinician() -> ClinicianProfile {
     ClinicianProfile {
