@@ -170,10 +170,18 @@ fn focus_heading_on_navigation() {
             first.set_value(false);
             return;
         }
+        // Where focus was when the navigation began (the link or button that
+        // led here). If the person has since put it somewhere else on the new
+        // page, typing into a field they tapped, moving it would steal their
+        // keystrokes: only focus that has not moved is ours to move.
+        let before = document().active_element();
         // After the new page has rendered (it may load first: try a few frames).
         leptos::task::spawn_local(async move {
             for _ in 0..20 {
                 gloo::timers::future::TimeoutFuture::new(50).await;
+                if focus_moved_by_user(before.as_ref()) {
+                    return;
+                }
                 if let Some(target) = page_heading() {
                     if target.get_attribute("tabindex").is_none() {
                         let _ = target.set_attribute("tabindex", "-1");
@@ -190,6 +198,18 @@ fn focus_heading_on_navigation() {
             }
         });
     });
+}
+
+/// Whether focus now rests on an element of the page other than the one it
+/// was on when the navigation began (or the page itself).
+fn focus_moved_by_user(before: Option<&web_sys::Element>) -> bool {
+    let Some(now) = document().active_element() else {
+        return false;
+    };
+    let is_body = document()
+        .body()
+        .is_some_and(|body| body.is_same_node(Some(&now)));
+    !is_body && now.is_connected() && before.is_none_or(|b| !b.is_same_node(Some(&now)))
 }
 
 fn page_heading() -> Option<web_sys::HtmlElement> {

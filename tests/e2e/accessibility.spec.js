@@ -187,3 +187,21 @@ for (const [what, viewport] of [
     }
   });
 }
+
+test("after a navigation focus goes to the page's heading, but never away from a field already tapped", async ({ page }) => {
+  await createVault(page);
+  // Left alone, focus moves to the new page's heading.
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeFocused();
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Clients", level: 1 })).toBeFocused();
+
+  // A therapist who taps the first field at once and types keeps every key:
+  // the heading must not take focus in the middle of the name.
+  await page.getByRole("button", { name: "New client" }).click();
+  const name = page.getByLabel("Client name");
+  await name.focus();
+  await name.pressSequentially("Robin Quickfingers", { delay: 40 });
+  await expect(name).toHaveValue("Robin Quickfingers");
+  await expect(name).toBeFocused();
+});

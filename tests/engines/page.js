@@ -223,6 +223,11 @@ class Locator {
         e.dispatchEvent(new Event("input", { bubbles: true }));
       }, el);
       await el.sendKeys(text);
+      // Keys go wherever focus is: if the app moved focus while they were
+      // typed, the field holds only part of the text. Say so here, not three
+      // steps later as a missing heading.
+      const typed = await this.page.driver.executeScript((e) => e.value, el);
+      expect(typed === text, `${describe(this.query)} holds "${typed}" after "${text}" was typed into it (focus moved while typing?)`);
     });
   }
 
