@@ -260,6 +260,48 @@
     return progressNoteWorded(note, "psynotes/progress-note/v4");
   }
 
+  // Format psynotes/progress-note/v5: a note written with the clinician's own
+  // template. v4's items (the results list always present, the document only
+  // when there is one), with the template's definition after its name: id,
+  // version, blocks and each section's key, label and whether it is required.
+  // The export carries that definition as `template_definition`.
+
+  function progressNoteV5(note) {
+    const t = note.template_definition;
+    if (!t || typeof t !== "object") throw new Unreadable("a v5 note without its template's definition");
+    if (t.name !== note.template) throw new Unreadable("its template's definition is not that template's");
+    if (note.document !== undefined && note.document !== null) progressNoteV4Document(note);
+    return progressNoteWorded(note, "psynotes/progress-note/v5");
+  }
+
+  function progressNoteV4Document(note) {
+    const doc = note.document;
+    if (doc.kind !== "intake" && doc.kind !== "discharge") throw new Unreadable("its document is not an intake or a discharge summary");
+    if (typeof doc.canonical_text !== "string" || !doc.canonical_text.startsWith(`psynotes/${doc.kind}/v1\n`)) {
+      throw new Unreadable("its document's text is not in a known format");
+    }
+  }
+
+  function templateDefinition(c, t) {
+    const blocks = t.blocks;
+    if (!blocks || typeof blocks !== "object") throw new Unreadable("its template's blocks are missing");
+    const chosen = ["session", "risk", "goals"].filter((name) => {
+      if (typeof blocks[name] !== "boolean") throw new Unreadable(`its template does not say whether it has the ${name} block`);
+      return blocks[name];
+    });
+    c.text("template_id", t.id)
+      .text("template_version", decimal(t.version, "the template's version"))
+      .text("template_blocks", chosen.join(","));
+    const sections = list(t.sections, "template_definition.sections");
+    c.count("template_sections", sections.length);
+    for (const s of sections) {
+      if (!s || typeof s !== "object" || typeof s.required !== "boolean") throw new Unreadable("a section of its template is not readable");
+      c.text("template_section_key", s.key)
+        .text("template_section_label", s.label)
+        .text("template_section_required", s.required ? "yes" : "no");
+    }
+  }
+
   function noDocument(note) {
     if (note.document !== undefined && note.document !== null) {
       throw new Unreadable("it carries an intake or discharge document, which its format does not cover");
@@ -290,8 +332,13 @@
     const place = note.place_of_service;
     c.text("id", note.id)
       .text("client_id", note.client_id)
-      .text("template", note.template)
-      .optional("date_of_service", note.date_of_service)
+      .text("template", note.template);
+    if (format === "psynotes/progress-note/v5") {
+      templateDefinition(c, note.template_definition);
+    } else if (note.template_definition !== undefined && note.template_definition !== null) {
+      throw new Unreadable("it names a custom template, which its format does not cover");
+    }
+    c.optional("date_of_service", note.date_of_service)
       .optional("start", note.start)
       .optional("end", note.end)
       .optional("service_code", service === null ? null : (service || {}).code)
@@ -320,7 +367,7 @@
         .optional("objective_text", worded[i].objective_text)
         .text("progress", progress);
     }
-    if (format === "psynotes/progress-note/v3" || format === "psynotes/progress-note/v4") {
+    if (format !== "psynotes/progress-note/v2") {
       const results = includedResults(note);
       c.count("measure_results", results.length);
       for (const r of results) {
@@ -343,7 +390,7 @@
     const sections = list(note.sections, "sections").slice().sort((a, b) => compareUtf8(a.key, b.key));
     c.count("sections", sections.length);
     for (const s of sections) c.text("section_key", s.key).text("section_label", s.label).text("section_text", s.text);
-    if (format === "psynotes/progress-note/v4") {
+    if (note.document !== undefined && note.document !== null) {
       c.text("document", note.document.kind).text("document_text", note.document.canonical_text);
     }
     return c
@@ -403,6 +450,7 @@
     "psynotes/progress-note/v2": progressNoteV2,
     "psynotes/progress-note/v3": progressNoteV3,
     "psynotes/progress-note/v4": progressNoteV4,
+    "psynotes/progress-note/v5": progressNoteV5,
   };
   const ADDENDUM_FORMATS = { "psynotes/addendum/v1": addendumV1 };
   const SEAL_FORMATS = { "psynotes/signed-record/v1": signedRecordV1 };
@@ -704,7 +752,7 @@
     STATUS_TEXT,
     formats: { notes: NOTE_FORMATS, addenda: ADDENDUM_FORMATS, seals: SEAL_FORMATS },
     // Exposed for tests and for anyone checking by hand.
-    canonical: { progressNoteV1, progressNoteV2, progressNoteV3, addendumV1, signedRecordV1, parseCanonical, instantMillis },
+    canonical: { progressNoteV1, progressNoteV2, progressNoteV3, progressNoteV5, addendumV1, signedRecordV1, parseCanonical, instantMillis },
   };
   root.PsynotesVerify = api;
 

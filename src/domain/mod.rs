@@ -29,6 +29,7 @@
 pub mod client;
 pub mod clinician;
 pub mod course_of_care;
+pub mod custom_template;
 pub mod date;
 pub mod error;
 pub mod exportable;
@@ -51,6 +52,10 @@ pub mod validation;
 
 pub use client::{Client, ClientId, Diagnosis, Goal, GoalStatus};
 pub use clinician::ClinicianProfile;
+pub use custom_template::{
+    CustomTemplate, Imported as TemplatesImported, Saved as TemplateSaved, TemplateImportError,
+    TemplateLibrary, TEMPLATES_FILE_FORMAT,
+};
 pub use date::{Date, TimeOfDay, Timestamp};
 pub use error::DomainError;
 pub use exportable::Exportable;
@@ -70,6 +75,6 @@ pub use safety_plan::{SafetyPlan, SafetyPlanContent, SafetyPlanLink, SafetyPlanV
 pub use search::{find_matches, matches};
 pub use service::{duration_minutes, duration_mismatch, PlaceOfService, ServiceCode};
 pub use settings::Settings;
-pub use template::{Section, Template};
+pub use template::{Blocks, Section, Template};
 pub use treatment_plan::{TreatmentPlan, TreatmentPlanId};
 pub use validation::ValidationIssue;

@@ -51,6 +51,9 @@ pub struct NoteSummary {
     /// The note's template.
     #[serde(rename = "t")]
     pub template: Template,
+    /// A custom template's name, as the note keeps it.
+    #[serde(rename = "tn", default, skip_serializing_if = "Option::is_none")]
+    pub custom_template_name: Option<String>,
     /// The service code, once chosen.
     #[serde(rename = "c")]
     pub service_code: Option<ServiceCode>,
@@ -83,6 +86,13 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl NoteSummary {
+    /// "SOAP", or a custom template's name.
+    pub fn template_name(&self) -> &str {
+        self.custom_template_name
+            .as_deref()
+            .unwrap_or(self.template.name())
+    }
+
     /// The summary of `note`, stored at revision `rev`.
     pub fn of(note: &ProgressNote, rev: u64) -> NoteSummary {
         let mut summary = NoteSummary::of_draft(note.content(), rev);
@@ -104,6 +114,7 @@ impl NoteSummary {
             start: draft.start,
             duration_minutes: draft.duration_minutes(),
             template: draft.template,
+            custom_template_name: draft.custom().map(|t| t.name.clone()),
             service_code: draft.service_code.clone(),
             updated_at: draft.updated_at,
             signed: false,

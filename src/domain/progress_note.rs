@@ -190,18 +190,17 @@ impl ProgressNote {
         let kept = self
             .as_signed()
             .and_then(SignedProgressNote::signed_wording);
-        let label = |key| section_label(kept, content.template, key);
+        let label = |key| section_label(kept, content, key);
         let mut parts: Vec<(&str, &str)> = content
-            .template
-            .sections()
+            .template_sections()
             .iter()
-            .map(|section| (label(section.key), content.section(section.key)))
+            .map(|section| (label(&section.key), content.section(&section.key)))
             .collect();
         parts.extend(
             content
                 .sections
                 .iter()
-                .filter(|(key, _)| content.template.section(key).is_none())
+                .filter(|(key, _)| content.template_section(key).is_none())
                 .map(|(key, text)| (label(key), text.as_str())),
         );
         if let Some(document) = &content.document {
@@ -254,11 +253,11 @@ impl ProgressNote {
 /// A section's label: as signed, else the app's current one.
 fn section_label<'a>(
     kept: Option<&'a ReferencedWording>,
-    template: Template,
+    note: &'a ProgressNoteDraft,
     key: &'a str,
 ) -> &'a str {
     kept.and_then(|w| w.section_label(key))
-        .unwrap_or_else(|| wording::current_label(template, key))
+        .unwrap_or_else(|| wording::current_label(note, key))
 }
 
 impl From<ProgressNoteDraft> for ProgressNote {

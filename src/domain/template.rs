@@ -5,6 +5,7 @@
 //! names of the fields ("Subjective", "Plan", ...), so they are part of the UI's
 //! contract and must not be reworded lightly.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,11 @@ use super::DomainError;
 /// the same record: the intake assessment (90791) and the discharge summary.
 /// Those two have no free-text sections of their own; their structure is the
 /// note's [`CourseDocument`](super::progress_note::CourseDocument).
+///
+/// [`Template::Custom`] is a clinician's own template: its name, sections and
+/// blocks are not here but in the [`CustomTemplate`](super::CustomTemplate)
+/// version the note carries, so a note keeps the template it was written with
+/// however the definition changes later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Template {
     #[default]
@@ -24,27 +30,31 @@ pub enum Template {
     Girp,
     Intake,
     Discharge,
+    Custom,
 }
 
-/// One free-text section of a template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One free-text section of a template. A built-in template's sections are
+/// constants; a custom template's are the clinician's own words, hence `Cow`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    /// Stable storage key, lowercase ("subjective").
-    pub key: &'static str,
+    /// Stable storage key ("subjective"; "c3" in a custom template), kept
+    /// when the label is reworded so a note's text stays in its section.
+    pub key: Cow<'static, str>,
     /// The field's visible and accessible name ("Subjective").
-    pub label: &'static str,
+    pub label: Cow<'static, str>,
     /// Whether the note can be signed with this section blank.
     pub required: bool,
     /// A one-line prompt shown with the field.
-    pub hint: &'static str,
+    #[serde(default)]
+    pub hint: Cow<'static, str>,
 }
 
 const fn section(key: &'static str, label: &'static str, hint: &'static str) -> Section {
     Section {
-        key,
-        label,
+        key: Cow::Borrowed(key),
+        label: Cow::Borrowed(label),
         required: true,
-        hint,
+        hint: Cow::Borrowed(hint),
     }
 }
 
@@ -115,7 +125,8 @@ const GIRP: &[Section] = &[
 ];
 
 impl Template {
-    /// Every template, in the order the template select offers them.
+    /// Every built-in template, in the order the template select offers
+    /// them (the clinician's own follow, by name).
     pub const ALL: [Template; 6] = [
         Template::Soap,
         Template::Dap,
@@ -137,7 +148,7 @@ impl Template {
             Template::Dap => DAP,
             Template::Birp => BIRP,
             Template::Girp => GIRP,
-            Template::Intake | Template::Discharge => &[],
+            Template::Intake | Template::Discharge | Template::Custom => &[],
         }
     }
 
@@ -156,6 +167,7 @@ impl Template {
             Template::Girp => "GIRP",
             Template::Intake => "Intake assessment",
             Template::Discharge => "Discharge summary",
+            Template::Custom => "Custom",
         }
     }
 
@@ -176,7 +188,43 @@ impl Template {
         Self::ALL
             .iter()
             .find_map(|template| template.section(key))
-            .map(|section| section.label)
+            .map(|section| section.label.as_ref())
+    }
+}
+
+/// The structured parts of a note besides its free-text sections. Every
+/// built-in template has all three; a custom template chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Blocks {
+    /// Start and end time, service code, place of service, participants.
+    /// (The date of service is in every note: the record is ordered by it.)
+    pub session: bool,
+    /// The suicidal and homicidal ideation questions.
+    pub risk: bool,
+    /// Diagnoses and treatment-plan goals addressed, and questionnaire results.
+    pub goals: bool,
+}
+
+impl Blocks {
+    pub const ALL: Blocks = Blocks {
+        session: true,
+        risk: true,
+        goals: true,
+    };
+
+    /// "session,risk,goals" or the part of it chosen: the canonical text's
+    /// words for them.
+    pub fn canonical(&self) -> String {
+        [
+            (self.session, "session"),
+            (self.risk, "risk"),
+            (self.goals, "goals"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
     }
 }
 
@@ -191,7 +239,11 @@ mod tests {
     use super::*;
 
     fn labels(template: Template) -> Vec<&'static str> {
-        template.sections().iter().map(|s| s.label).collect()
+        template
+            .sections()
+            .iter()
+            .map(|s| s.label.as_ref())
+            .collect()
     }
 
     #[test]
@@ -239,7 +291,10 @@ mod tests {
     fn every_template_has_a_plan() {
         // copy_forward relies on this to carry the plan from one note to the next.
         for template in Template::ALL.into_iter().filter(|t| !t.is_document()) {
-            assert_eq!(template.section("plan").map(|s| s.label), Some("Plan"));
+            assert_eq!(
+                template.section("plan").map(|s| s.label.as_ref()),
+                Some("Plan")
+            );
         }
     }
 }

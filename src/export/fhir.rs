@@ -66,7 +66,7 @@ const CANONICAL_TEXT: &str = "text/plain; charset=utf-8";
 /// plan), and the discharge summary its own type (see `docs/fhir.md`).
 pub fn loinc_document_type(template: Template) -> (&'static str, &'static str) {
     match template {
-        Template::Soap | Template::Dap | Template::Birp | Template::Girp => {
+        Template::Soap | Template::Dap | Template::Birp | Template::Girp | Template::Custom => {
             ("11506-3", "Progress note")
         }
         Template::Intake => ("51847-2", "Evaluation + Plan note"),
@@ -579,7 +579,7 @@ fn note_documents(
             },
             kind: document_type(
                 note.template(),
-                format!("{type_display} ({})", note.template().name()),
+                format!("{type_display} ({})", note.content().template_name()),
             ),
             category: clinical_note_category(),
             subject: subject.clone(),

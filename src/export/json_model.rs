@@ -146,7 +146,12 @@ pub(super) struct JsonNote<'a> {
     id: &'a str,
     client_id: &'a str,
     status: &'static str,
-    template: &'static str,
+    template: &'a str,
+    /// The clinician's own template the note was written with, as the note
+    /// keeps it: the digest of a v5 note covers its id, version, blocks and
+    /// sections (see `verify.js`). Absent for a built-in template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_definition: Option<&'a crate::domain::CustomTemplate>,
     date_of_service: Option<String>,
     start: Option<String>,
     end: Option<String>,
@@ -218,7 +223,8 @@ impl<'a> JsonNote<'a> {
             id: content.id.as_str(),
             client_id: content.client_id.as_str(),
             status: if note.is_signed() { "signed" } else { "draft" },
-            template: content.template.name(),
+            template: content.template_name(),
+            template_definition: content.custom(),
             date_of_service: content.date_of_service.map(|d| d.to_string()),
             start: content.start.map(|t| t.to_string()),
             end: content.end.map(|t| t.to_string()),

@@ -129,6 +129,60 @@ fn note_with_results() -> SignedProgressNote {
     .expect("note with results signs")
 }
 
+/// A note written with the clinician's own template (no session block, an
+/// optional section left blank), signed under format v5, then amended.
+fn custom_template_note() -> SignedProgressNote {
+    use std::borrow::Cow;
+    let section = |key: &'static str, label: &'static str, required| crate::domain::Section {
+        key: Cow::Borrowed(key),
+        label: Cow::Borrowed(label),
+        required,
+        hint: Cow::Borrowed("Said in the clinician's own words"),
+    };
+    let mut d = draft("n-custom", "2024-03-22");
+    d.sections.clear();
+    d.use_custom_template(crate::domain::CustomTemplate {
+        id: "t-couples".into(),
+        name: "Couples session — Gottman".into(),
+        version: 3,
+        sections: vec![
+            section("c1", "Presenting concern", true),
+            section("c4", "Repair attempts", false),
+        ],
+        blocks: crate::domain::Blocks {
+            session: false,
+            risk: true,
+            goals: false,
+        },
+    });
+    d.start = None;
+    d.end = None;
+    d.service_code = None;
+    d.place_of_service = None;
+    d.diagnoses_addressed.clear();
+    d.goals_addressed.clear();
+    d.set_section(
+        "c1",
+        "Both partners: \"we talk past each other\".\nSecond line.",
+    );
+    let day = Timestamp::from_date_time(
+        date("2024-03-22"),
+        crate::domain::TimeOfDay::parse("18:00").expect("time"),
+    );
+    let mut note = d
+        .sign(References::client(&client()), &clinician(), day, 72, None)
+        .expect("custom-template note signs");
+    note.add_addendum(
+        Addendum::new(
+            "Corrected: the next session is in two weeks.",
+            &clinician(),
+            Timestamp(day.0 + HOUR),
+        )
+        .expect("addendum"),
+    );
+    note
+}
+
 /// A note signed by an older app, under format v1 (no wording kept), then
 /// amended: it must keep verifying.
 fn legacy_v1_note() -> SignedProgressNote {
@@ -230,6 +284,7 @@ fn write_sample_exports() {
         ProgressNote::Signed(other),
         ProgressNote::Signed(legacy_v1_note()),
         ProgressNote::Signed(note_with_results()),
+        ProgressNote::Signed(custom_template_note()),
         ProgressNote::Draft(draft("d-draft", "2024-03-26")),
     ];
     write_both(

@@ -25,18 +25,18 @@ pub(super) fn ordered_sections<'a>(
     note: &'a ProgressNoteDraft,
     wording: &'a NoteWording<'_>,
 ) -> Vec<SectionText<'a>> {
-    let in_template = note.template.sections().iter().map(|section| SectionText {
-        key: section.key,
-        label: wording.section_label(note.template, section.key),
-        text: note.section(section.key),
+    let in_template = note.template_sections().iter().map(|section| SectionText {
+        key: &section.key,
+        label: wording.section_label(note, &section.key),
+        text: note.section(&section.key),
     });
     let others = note
         .sections
         .iter()
-        .filter(|(key, _)| note.template.section(key).is_none())
+        .filter(|(key, _)| note.template_section(key).is_none())
         .map(|(key, text)| SectionText {
             key,
-            label: wording.section_label(note.template, key),
+            label: wording.section_label(note, key),
             text,
         });
     in_template.chain(others).collect()

@@ -26,7 +26,7 @@ pub struct MovedTo {
     /// The progress note's id, to link to.
     pub note_id: String,
     /// The section's label ("Subjective").
-    pub section: &'static str,
+    pub section: String,
     /// Whether the note was started for this sentence.
     pub started: bool,
 }
@@ -102,17 +102,20 @@ impl Vault {
         if started {
             draft.date_of_service = Some(date);
         }
-        let Some(section) = category.progress_note_section(draft.template) else {
+        let Some(section) = category
+            .progress_note_section(draft.template_sections())
+            .cloned()
+        else {
             // Its template was changed to a document's meanwhile.
             return Err(MoveError::Clash(date));
         };
-        let text = append_sentence(draft.section(section.key), sentence);
-        draft.sections.insert(section.key.to_owned(), text);
+        let text = append_sentence(draft.section(&section.key), sentence);
+        draft.sections.insert(section.key.to_string(), text);
         draft.updated_at = now;
         match note.save(&draft, now_ms).await {
             Ok(_) => Ok(MovedTo {
                 note_id,
-                section: section.label,
+                section: section.label.to_string(),
                 started,
             }),
             Err(SaveError::Conflict(_)) => Err(MoveError::Clash(date)),

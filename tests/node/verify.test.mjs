@@ -60,12 +60,15 @@ const NOT_COVERED = {
   ],
   "psynotes/progress-note/v2": [/^status$/, /^duration_minutes$/],
   "psynotes/progress-note/v3": [/^status$/, /^duration_minutes$/],
+  // A section's hint is a prompt to the writer, not part of what was written.
+  "psynotes/progress-note/v5": [/^status$/, /^duration_minutes$/, /^template_definition\.sections\.\d+\.hint$/],
 };
 
 const BUILDERS = {
   "psynotes/progress-note/v1": canonical.progressNoteV1,
   "psynotes/progress-note/v2": canonical.progressNoteV2,
   "psynotes/progress-note/v3": canonical.progressNoteV3,
+  "psynotes/progress-note/v5": canonical.progressNoteV5,
 };
 
 /** [path, value] for every string and number inside a JSON value. */
@@ -197,6 +200,39 @@ test("v3 covers the questionnaire results a note includes; v1 and v2 notes have 
     added.measure_results_included = structuredClone(note.measure_results_included);
     assert.equal((await verifyJsonNote(added)).status, "changed", format);
   }
+});
+
+test("v5 covers the custom template a note was written with: its name, version, blocks and sections", async () => {
+  const notes = sample("json", "practice-with-drafts-asked-for").progress_notes;
+  const note = notes.find((n) => n.signature && n.signature.content_format === "psynotes/progress-note/v5");
+  assert.ok(note, "the sample has a v5 note");
+  assert.equal((await verifyJsonNote(note)).status, "verified");
+  const edits = {
+    "a section made optional": (n) => (n.template_definition.sections[0].required = false),
+    "a section made required": (n) => (n.template_definition.sections[1].required = true),
+    "a block added": (n) => (n.template_definition.blocks.goals = true),
+    "a block removed": (n) => (n.template_definition.blocks.risk = false),
+    "sections reordered": (n) => n.template_definition.sections.reverse(),
+    "a section dropped": (n) => n.template_definition.sections.pop(),
+    "another version": (n) => (n.template_definition.version = 2),
+    "renamed in the definition only": (n) => (n.template_definition.name = "Couples session"),
+    "renamed everywhere": (n) => {
+      n.template = "Couples session";
+      n.template_definition.name = "Couples session";
+    },
+    "definition removed": (n) => delete n.template_definition,
+    "downgraded to v4": (n) => (n.signature.content_format = "psynotes/progress-note/v4"),
+    "downgraded to v3": (n) => (n.signature.content_format = "psynotes/progress-note/v3"),
+  };
+  for (const [what, edit] of Object.entries(edits)) {
+    const changed = structuredClone(note);
+    edit(changed);
+    assert.notEqual((await verifyJsonNote(changed)).status, "verified", what);
+  }
+  // A definition slipped into a note of a built-in template does not verify.
+  const builtIn = structuredClone(notes.find((n) => n.signature && n.signature.content_format === "psynotes/progress-note/v2"));
+  builtIn.template_definition = structuredClone(note.template_definition);
+  assert.notEqual((await verifyJsonNote(builtIn)).status, "verified");
 });
 
 test("instants become the milliseconds the app stored", () => {

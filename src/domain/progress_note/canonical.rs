@@ -91,6 +91,27 @@
 //! created_at, updated_at                   as in v2
 //! ```
 //!
+//! # Format `psynotes/progress-note/v5`
+//! A note written with one of the clinician's own templates
+//! ([`CustomTemplate`]) is signed in v5: v4's items (the results list always
+//! present, the document lines only when there is a document), with the
+//! template's name in `template` and its definition after it, so the digest
+//! proves which version of which template the note was written with and how
+//! its sections were labelled:
+//!
+//! ```text
+//! template=<len>:<the template's name>
+//! template_id=<len>:<id>
+//! template_version=<len>:<n>
+//! template_blocks=<len>:<session,risk,goals or the part chosen>
+//! template_sections#<count>
+//! template_section_key=<len>:<key>         per section, in template order, then
+//! template_section_label=<len>:<label>
+//! template_section_required=<len>:<yes|no>
+//! date_of_service, and the rest            as in v4
+//! ```
+//!
+//! [`CustomTemplate`]: crate::domain::CustomTemplate
 //! [`IncludedResult`]: super::IncludedResult
 //! [`CourseDocument`]: super::CourseDocument
 
@@ -106,6 +127,7 @@ const PROGRESS_NOTE_V1: &str = "psynotes/progress-note/v1";
 const PROGRESS_NOTE_V2: &str = "psynotes/progress-note/v2";
 const PROGRESS_NOTE_V3: &str = "psynotes/progress-note/v3";
 const PROGRESS_NOTE_V4: &str = "psynotes/progress-note/v4";
+const PROGRESS_NOTE_V5: &str = "psynotes/progress-note/v5";
 
 /// Builds a canonical text, one item per line (see the module doc).
 pub(super) struct Canonical {
@@ -222,8 +244,11 @@ impl ProgressNoteDraft {
 /// belong to the note is not used, and the text shows it.
 pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWording) -> String {
     let document = note.document.as_ref();
-    let with_results = !note.measure_results.is_empty() || document.is_some();
-    let mut c = Canonical::new(if document.is_some() {
+    let custom = note.custom();
+    let with_results = !note.measure_results.is_empty() || document.is_some() || custom.is_some();
+    let mut c = Canonical::new(if custom.is_some() {
+        PROGRESS_NOTE_V5
+    } else if document.is_some() {
         PROGRESS_NOTE_V4
     } else if with_results {
         PROGRESS_NOTE_V3
@@ -232,27 +257,41 @@ pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWor
     });
     c.text("id", note.id.as_str())
         .text("client_id", note.client_id.as_str())
-        .text("template", note.template.name())
-        .optional(
-            "date_of_service",
-            note.date_of_service.map(|d| d.to_string()).as_deref(),
-        )
-        .optional("start", note.start.map(|t| t.to_string()).as_deref())
-        .optional("end", note.end.map(|t| t.to_string()).as_deref())
-        .optional("service_code", note.service_code.as_ref().map(|s| s.code()))
-        .optional(
-            "service_code_description",
-            note.service_code
-                .as_ref()
-                .and(wording.service_code.as_deref()),
-        )
-        .optional("place_of_service", note.place_of_service.map(|p| p.code()))
-        .optional(
-            "place_of_service_label",
-            note.place_of_service
-                .and(wording.place_of_service.as_deref()),
-        )
-        .text("participants", &note.participants);
+        .text("template", note.template_name());
+    if let Some(custom) = custom {
+        c.text("template_id", &custom.id)
+            .text("template_version", &custom.version.to_string())
+            .text("template_blocks", &custom.blocks.canonical())
+            .count("template_sections", custom.sections.len());
+        for section in &custom.sections {
+            c.text("template_section_key", &section.key)
+                .text("template_section_label", &section.label)
+                .text(
+                    "template_section_required",
+                    if section.required { "yes" } else { "no" },
+                );
+        }
+    }
+    c.optional(
+        "date_of_service",
+        note.date_of_service.map(|d| d.to_string()).as_deref(),
+    )
+    .optional("start", note.start.map(|t| t.to_string()).as_deref())
+    .optional("end", note.end.map(|t| t.to_string()).as_deref())
+    .optional("service_code", note.service_code.as_ref().map(|s| s.code()))
+    .optional(
+        "service_code_description",
+        note.service_code
+            .as_ref()
+            .and(wording.service_code.as_deref()),
+    )
+    .optional("place_of_service", note.place_of_service.map(|p| p.code()))
+    .optional(
+        "place_of_service_label",
+        note.place_of_service
+            .and(wording.place_of_service.as_deref()),
+    )
+    .text("participants", &note.participants);
 
     c.count("diagnoses_addressed", note.diagnoses_addressed.len());
     for (index, code) in note.diagnoses_addressed.iter().enumerate() {
@@ -302,7 +341,7 @@ pub(super) fn canonical_worded(note: &ProgressNoteDraft, wording: &ReferencedWor
     for (key, text) in &note.sections {
         let label = wording
             .section_label(key)
-            .unwrap_or_else(|| current_label(note.template, key));
+            .unwrap_or_else(|| current_label(note, key));
         c.text("section_key", key)
             .text("section_label", label)
             .text("section_text", text);
@@ -730,6 +769,117 @@ risk#1
         assert!(signed_v3.is_intact());
         assert_eq!(signed_v3.content_format(), "psynotes/progress-note/v3");
         assert_eq!(signed_v2.content_format(), "psynotes/progress-note/v2");
+    }
+
+    fn couples_template() -> crate::domain::CustomTemplate {
+        use std::borrow::Cow;
+        let section = |key: &'static str, label: &'static str, required| crate::domain::Section {
+            key: Cow::Borrowed(key),
+            label: Cow::Borrowed(label),
+            required,
+            hint: Cow::Borrowed(""),
+        };
+        crate::domain::CustomTemplate {
+            id: "t-7".into(),
+            name: "Couples session".into(),
+            version: 2,
+            sections: vec![
+                section("c1", "Presenting concern", true),
+                section("c3", "Interaction", false),
+            ],
+            blocks: crate::domain::Blocks {
+                session: false,
+                risk: true,
+                goals: false,
+            },
+        }
+    }
+
+    fn custom_draft() -> ProgressNoteDraft {
+        let mut draft = complete_draft();
+        draft.sections.clear();
+        draft.use_custom_template(couples_template());
+        draft.start = None;
+        draft.end = None;
+        draft.service_code = None;
+        draft.place_of_service = None;
+        draft.goals_addressed.clear();
+        draft.diagnoses_addressed.clear();
+        draft.set_section("c1", "They argue about chores.");
+        draft
+    }
+
+    #[test]
+    fn a_note_of_a_custom_template_is_v5_and_covers_the_templates_name_version_and_labels() {
+        let draft = custom_draft();
+        assert_eq!(
+            draft.validate_for_signing(Timestamp(1_709_700_000_000)),
+            Ok(())
+        );
+        let signed = draft
+            .clone()
+            .sign(
+                crate::domain::References::client(&client()),
+                &super::super::fixtures::clinician(),
+                Timestamp(1_709_700_000_000),
+                72,
+                None,
+            )
+            .unwrap();
+        assert!(signed.is_intact());
+        assert_eq!(signed.content_format(), "psynotes/progress-note/v5");
+        let text = signed.canonical_content();
+        assert!(text.contains(
+            "template=15:Couples session\ntemplate_id=3:t-7\ntemplate_version=1:2\ntemplate_blocks=4:risk\ntemplate_sections#2\n\
+             template_section_key=2:c1\ntemplate_section_label=18:Presenting concern\ntemplate_section_required=3:yes\n\
+             template_section_key=2:c3\ntemplate_section_label=11:Interaction\ntemplate_section_required=2:no\n"
+        ), "{text}");
+        assert!(text.contains("section_key=2:c1\nsection_label=18:Presenting concern\n"));
+
+        // The template kept in the note is covered: rewording it, or calling
+        // it another version, breaks the seal.
+        type Change = Box<dyn Fn(&mut crate::domain::CustomTemplate)>;
+        let changes: Vec<(&str, Change)> = vec![
+            ("name", Box::new(|t| t.name = "Couple session".into())),
+            ("version", Box::new(|t| t.version = 3)),
+            (
+                "label",
+                Box::new(|t| t.sections[1].label = "Interactions".into()),
+            ),
+            ("required", Box::new(|t| t.sections[1].required = true)),
+            ("blocks", Box::new(|t| t.blocks.goals = true)),
+        ];
+        for (what, change) in changes {
+            let mut json = serde_json::to_value(&signed).unwrap();
+            let mut template = couples_template();
+            change(&mut template);
+            json["content"]["custom_template"] = serde_json::to_value(&template).unwrap();
+            let tampered: crate::domain::SignedProgressNote = serde_json::from_value(json).unwrap();
+            assert!(
+                !tampered.is_intact(),
+                "changing the template's {what} must show"
+            );
+        }
+    }
+
+    #[test]
+    fn a_custom_templates_blocks_and_required_sections_decide_what_signing_asks_for() {
+        let mut draft = custom_draft();
+        draft.set_section("c1", " ");
+        draft.risk = Default::default();
+        let fields: Vec<String> = draft
+            .validate_for_signing(Timestamp(1_709_700_000_000))
+            .unwrap_err()
+            .into_iter()
+            .map(|i| i.field)
+            .collect();
+        // No session details asked (the block is off); the risk block is on;
+        // the optional section may stay blank.
+        assert_eq!(fields, ["Risk assessment", "Presenting concern"]);
+        // A built-in template chosen again drops the custom one.
+        draft.set_template(Template::Dap);
+        assert_eq!(draft.custom(), None);
+        assert_eq!(draft.template_name(), "DAP");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use crate::domain::record_check::Dismissals;
 use crate::domain::service::{duration_minutes, duration_mismatch};
 use crate::domain::validation::{into_result, is_blank};
 use crate::domain::{
-    ClientId, Date, DomainError, PlaceOfService, RiskAnswers, RiskAssessment, ServiceCode,
-    Template, TimeOfDay, Timestamp, ValidationIssue,
+    Blocks, ClientId, CustomTemplate, Date, DomainError, PlaceOfService, RiskAnswers,
+    RiskAssessment, Section, ServiceCode, Template, TimeOfDay, Timestamp, ValidationIssue,
 };
 
 /// A progress note being written. Every field is public: the form edits it
@@ -22,7 +22,16 @@ use crate::domain::{
 pub struct ProgressNoteDraft {
     pub id: ProgressNoteId,
     pub client_id: ClientId,
+    /// Set with [`set_template`](Self::set_template) or
+    /// [`use_custom_template`](Self::use_custom_template), which keep it and
+    /// [`custom_template`](Self::custom_template) in step.
     pub template: Template,
+    /// The version of the clinician's own template this note is written
+    /// with, copied into the note so later edits to the template change
+    /// neither how the note reads nor, once signed, its digest. Only read
+    /// when `template` is [`Template::Custom`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_template: Option<CustomTemplate>,
     pub date_of_service: Option<Date>,
     pub start: Option<TimeOfDay>,
     pub end: Option<TimeOfDay>,
@@ -98,6 +107,7 @@ impl ProgressNoteDraft {
             id,
             client_id,
             template,
+            custom_template: None,
             date_of_service: Some(now.date()),
             start: None,
             end: None,
@@ -122,6 +132,60 @@ impl ProgressNoteDraft {
     /// The risk assessment, once both questions are answered.
     pub fn risk_assessment(&self) -> Option<RiskAssessment> {
         self.risk.complete()
+    }
+
+    /// Switches to a built-in template.
+    pub fn set_template(&mut self, template: Template) {
+        self.template = template;
+        self.custom_template = None;
+    }
+
+    /// Switches to one version of a custom template.
+    pub fn use_custom_template(&mut self, template: CustomTemplate) {
+        self.template = Template::Custom;
+        self.custom_template = Some(template);
+    }
+
+    /// The custom template this note is written with, if it is.
+    pub fn custom(&self) -> Option<&CustomTemplate> {
+        self.custom_template
+            .as_ref()
+            .filter(|_| self.template == Template::Custom)
+    }
+
+    /// The note's free-text sections, in the order the form shows them.
+    pub fn template_sections(&self) -> &[Section] {
+        match self.custom() {
+            Some(custom) => &custom.sections,
+            None => self.template.sections(),
+        }
+    }
+
+    /// One of the note's template's sections.
+    pub fn template_section(&self, key: &str) -> Option<&Section> {
+        self.template_sections().iter().find(|s| s.key == key)
+    }
+
+    /// The template's name: "SOAP", or the clinician's own template's.
+    pub fn template_name(&self) -> &str {
+        match self.custom() {
+            Some(custom) => &custom.name,
+            None => self.template.name(),
+        }
+    }
+
+    /// The structured blocks the note has.
+    pub fn blocks(&self) -> Blocks {
+        self.custom().map_or(Blocks::ALL, |custom| custom.blocks)
+    }
+
+    /// The label of a section key: this note's template's, else that of
+    /// whichever built-in template has the key, else the key itself.
+    pub fn label_of<'a>(&'a self, key: &'a str) -> &'a str {
+        self.template_section(key)
+            .map(|s| s.label.as_ref())
+            .or_else(|| Template::label_for_any(key))
+            .unwrap_or(key)
     }
 
     /// The text of a section, or `""` if nothing was written there.
@@ -267,7 +331,8 @@ impl ProgressNoteDraft {
         // A discharge summary may close a treatment that had no last session
         // (a client who stopped attending): its session facts are optional,
         // and checked only when given.
-        let session_needed = self.template != Template::Discharge;
+        // A custom template without the session block asks for none of them.
+        let session_needed = self.template != Template::Discharge && self.blocks().session;
         require(
             session_needed && self.start.is_none(),
             Self::START_LABEL,
@@ -305,7 +370,7 @@ impl ProgressNoteDraft {
         );
         // An intake's risk answers follow its own, fuller risk block, whose
         // checks say what is missing; asking twice would only repeat them.
-        if self.template != Template::Intake {
+        if self.template != Template::Intake && self.blocks().risk {
             let risk = self.risk_assessment();
             require(
                 risk.is_none(),
@@ -344,15 +409,22 @@ impl ProgressNoteDraft {
                 ));
             }
         }
-        for section in self.template.sections() {
-            if section.required && is_blank(self.section(section.key)) {
+        if self.template == Template::Custom && self.custom_template.is_none() {
+            issues.push(ValidationIssue::new(
+                "Template",
+                "This note's own template is missing from it. Choose a template again before signing.",
+            ));
+        }
+        for section in self.template_sections() {
+            if section.required && is_blank(self.section(&section.key)) {
+                let hint = if section.hint.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", lowercase_first(&section.hint))
+                };
                 issues.push(ValidationIssue::new(
-                    section.label,
-                    format!(
-                        "Write the {} section before signing ({}).",
-                        section.label,
-                        lowercase_first(section.hint)
-                    ),
+                    section.label.as_ref(),
+                    format!("Write the {} section before signing{hint}.", section.label),
                 ));
             }
         }
@@ -379,9 +451,9 @@ impl ProgressNoteDraft {
             )),
         }
         for (key, text) in &self.sections {
-            if self.template.section(key).is_none() && !is_blank(text) {
-                let label = Template::label_for_any(key).unwrap_or(key);
-                let template = self.template.name();
+            if self.template_section(key).is_none() && !is_blank(text) {
+                let label = self.label_of(key);
+                let template = self.template_name();
                 issues.push(ValidationIssue::new(
                     label,
                     format!(

@@ -55,6 +55,8 @@ pub fn merge_drafts(
             };
         }
         scalar!("Template", template);
+        // The template's version travels with it (a clash of both is said once, below).
+        scalar!("Template", custom_template);
         scalar!(ProgressNoteDraft::DATE_OF_SERVICE_LABEL, date_of_service);
         scalar!(ProgressNoteDraft::START_LABEL, start);
         scalar!(ProgressNoteDraft::END_LABEL, end);
@@ -71,6 +73,7 @@ pub fn merge_drafts(
         scalar!("Late entry reason", late_entry_reason);
         scalar!(super::CourseDocument::LABEL, document);
     }
+    clashes.dedup();
     merged
         .record_check_dismissed
         .extend(&theirs.record_check_dismissed);
@@ -101,18 +104,15 @@ pub fn merge_drafts(
     }
     // Sections are named by the template's labels, in its order, after the
     // facts above (the form shows them in that order too).
-    let template = merged.template;
     let mut ordered: Vec<(usize, String)> = section_clashes
         .into_iter()
         .map(|key| {
-            let position = template
-                .sections()
+            let position = merged
+                .template_sections()
                 .iter()
                 .position(|s| s.key == key)
                 .unwrap_or(usize::MAX);
-            let label = crate::domain::Template::label_for_any(&key)
-                .unwrap_or(&key)
-                .to_owned();
+            let label = merged.label_of(&key).to_owned();
             (position, label)
         })
         .collect();
@@ -139,7 +139,11 @@ pub fn typed_after_signing(
 ) -> Option<String> {
     let mut parts = Vec::new();
     // The template's sections in its order, then any others.
-    let mut keys: Vec<&str> = current.template.sections().iter().map(|s| s.key).collect();
+    let mut keys: Vec<&str> = current
+        .template_sections()
+        .iter()
+        .map(|s| s.key.as_ref())
+        .collect();
     let others: BTreeSet<&str> = signed
         .sections
         .keys()
@@ -158,7 +162,7 @@ pub fn typed_after_signing(
         if added.is_empty() {
             continue;
         }
-        let label = crate::domain::Template::label_for_any(key).unwrap_or(key);
+        let label = current.label_of(key);
         parts.push(format!("{label}: {added}"));
     }
     (!parts.is_empty()).then(|| parts.join("\n"))

@@ -165,7 +165,8 @@ impl SignedProgressNote {
     /// The exact text the signature's digest covers: format v2 (content and
     /// referenced wording) for notes signed with their wording, v3 when such
     /// a note includes questionnaire results, v4 when it carries an intake or
-    /// discharge document, v1 otherwise.
+    /// discharge document, v5 when it is written with a custom template, v1
+    /// otherwise.
     pub fn canonical_content(&self) -> String {
         match &self.wording {
             Some(wording) => canonical_worded(&self.content, wording),
@@ -195,7 +196,9 @@ impl SignedProgressNote {
         // v1 predates included results and its text does not cover them: any
         // here were added after signing.
         if self.wording.is_none()
-            && (!self.content.measure_results.is_empty() || self.content.document.is_some())
+            && (!self.content.measure_results.is_empty()
+                || self.content.document.is_some()
+                || self.content.template == crate::domain::Template::Custom)
         {
             return false;
         }

@@ -127,6 +127,18 @@ impl ProgressNoteDraft {
         self.late_entry_reason.clear();
         // Advice about the draft, not part of the record.
         self.record_check_dismissed = Default::default();
+        // A section left blank (a custom template's optional one) is part of
+        // the note as signed: stored, so the canonical text, the export and
+        // any verifier list the same sections.
+        let blank: Vec<String> = self
+            .template_sections()
+            .iter()
+            .filter(|s| !self.sections.contains_key(s.key.as_ref()))
+            .map(|s| s.key.to_string())
+            .collect();
+        for key in blank {
+            self.sections.insert(key, String::new());
+        }
         let wording = ReferencedWording::of(&self, references);
         let signature = Signature {
             signer_name: clinician.name.trim().to_owned(),

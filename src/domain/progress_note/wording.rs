@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{GoalProgress, ProgressNoteDraft};
 use crate::domain::treatment_plan::PlanItem;
-use crate::domain::{Client, Template, TreatmentPlan};
+use crate::domain::{Client, TreatmentPlan};
 
 /// What a note's references are read from when it is signed: the client's
 /// record and, once notes are linked to it, the treatment plan (whose goals and
@@ -172,7 +172,7 @@ impl ReferencedWording {
             .keys()
             .map(|key| SectionWording {
                 key: key.clone(),
-                label: current_label(note.template, key).to_owned(),
+                label: current_label(note, key).to_owned(),
             })
             .collect();
         ReferencedWording {
@@ -213,12 +213,8 @@ impl ReferencedWording {
 
 /// The label the app gives a section key today: the template's, else that of
 /// whichever template has the key, else the key itself.
-pub(super) fn current_label(template: Template, key: &str) -> &str {
-    template
-        .section(key)
-        .map(|s| s.label)
-        .or_else(|| Template::label_for_any(key))
-        .unwrap_or(key)
+pub(super) fn current_label<'a>(note: &'a ProgressNoteDraft, key: &'a str) -> &'a str {
+    note.label_of(key)
 }
 
 /// The wording a note is shown with, and whether it is part of what was signed.
@@ -296,10 +292,10 @@ impl NoteWording<'_> {
     }
 
     /// The label of a section key.
-    pub fn section_label<'k>(&'k self, template: Template, key: &'k str) -> &'k str {
+    pub fn section_label<'k>(&'k self, note: &'k ProgressNoteDraft, key: &'k str) -> &'k str {
         self.get()
             .section_label(key)
-            .unwrap_or_else(|| current_label(template, key))
+            .unwrap_or_else(|| current_label(note, key))
     }
 
     /// "90834 Psychotherapy, 38–52 min", or `None` without a code.
@@ -435,6 +431,6 @@ mod tests {
             Some("90834 Psychotherapy, 38–52 min")
         );
         assert_eq!(wording.place_line(&draft).as_deref(), Some("11 Office"));
-        assert_eq!(wording.section_label(draft.template, "plan"), "Plan");
+        assert_eq!(wording.section_label(&draft, "plan"), "Plan");
     }
 }

@@ -42,7 +42,7 @@ use sha2::{Digest, Sha256};
 
 pub use sentences::{append_sentence, sentences, take_sentence, Span};
 
-use super::template::{Section, Template};
+use super::template::Section;
 
 /// Which kind of note a text is in; the check looks for different things in each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -182,14 +182,14 @@ impl Category {
         }
     }
 
-    /// The section of a progress note written with `template` that a sentence
+    /// The section, among a progress note's `sections`, that a sentence
     /// moved out of a psychotherapy note for this reason goes to: where a
     /// clinician would have written it (a dose in what the client reports, a
     /// score in what was observed, a prognosis in the assessment), else the
-    /// template's first section. Only meaningful for categories checked in a
-    /// psychotherapy note; `None` for an intake or discharge template, which
-    /// has no free-text sections.
-    pub fn progress_note_section(&self, template: Template) -> Option<&'static Section> {
+    /// note's first section (a custom template's own sections included). Only
+    /// meaningful for categories checked in a psychotherapy note; `None` for
+    /// an intake or discharge, which has no free-text sections.
+    pub fn progress_note_section<'a>(&self, sections: &'a [Section]) -> Option<&'a Section> {
         let preferred: &[&str] = match self {
             Category::Medication | Category::Symptoms | Category::FunctionalStatus => {
                 &["subjective", "data", "behavior", "response"]
@@ -206,8 +206,8 @@ impl Category {
         };
         preferred
             .iter()
-            .find_map(|key| template.section(key))
-            .or_else(|| template.sections().first())
+            .find_map(|key| sections.iter().find(|s| s.key == *key))
+            .or_else(|| sections.first())
     }
 
     /// The rule the explanation rests on, to cite beside it.

@@ -123,8 +123,11 @@ impl Rows for ProgressNote {
                 .as_ref()
                 .map_or_else(|| "—".to_owned(), |c| c.to_string()),
         ));
-        for section in draft.template.sections() {
-            rows.push(row(section.label, or_dash(draft.section(section.key))));
+        for section in draft.template_sections() {
+            rows.push(row(
+                section.label.as_ref(),
+                or_dash(draft.section(&section.key)),
+            ));
         }
         if let ProgressNote::Signed(s) = self {
             for (i, addendum) in s.addenda().iter().enumerate() {

@@ -85,7 +85,8 @@ pub fn field_element(field: &str) -> Option<String> {
             .find(|s| s.label == label)
         {
             Some(section) => format!("section-{}", section.key),
-            // An intake or discharge field: its id is made from its label.
+            // An intake or discharge field, or a custom template's section:
+            // its id is made from its label.
             None => field_id(label),
         },
     })

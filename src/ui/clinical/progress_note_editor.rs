@@ -182,7 +182,7 @@ fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoV
 /// The version of a note on one side of a conflict, as label and text rows.
 fn note_rows(note: &ProgressNoteDraft) -> Vec<(String, String)> {
     let mut rows = vec![
-        ("Template".to_owned(), note.template.name().to_owned()),
+        ("Template".to_owned(), note.template_name().to_owned()),
         (
             "Date of service".to_owned(),
             format_date(note.date_of_service),
@@ -212,10 +212,10 @@ fn note_rows(note: &ProgressNoteDraft) -> Vec<(String, String)> {
                 .join("\n"),
         ));
     }
-    for section in note.template.sections() {
+    for section in note.template_sections() {
         rows.push((
-            section.label.to_owned(),
-            note.section(section.key).to_owned(),
+            section.label.to_string(),
+            note.section(&section.key).to_owned(),
         ));
     }
     if let Some(document) = &note.document {

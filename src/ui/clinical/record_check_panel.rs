@@ -19,7 +19,7 @@ use super::search::highlighted;
 #[derive(Clone, PartialEq)]
 pub struct CheckedText {
     /// The field's label ("Assessment"); `None` for a note with one text.
-    pub label: Option<&'static str>,
+    pub label: Option<String>,
     pub text: String,
 }
 
@@ -34,7 +34,7 @@ pub struct MoveRequest {
 /// A finding with the text it was found in.
 #[derive(Clone, PartialEq)]
 struct Shown {
-    label: Option<&'static str>,
+    label: Option<String>,
     text: String,
     finding: Finding,
 }
@@ -70,7 +70,7 @@ pub fn RecordCheckPanel(
                 .iter()
                 .flat_map(|t| {
                     check(&t.text, kind).into_iter().map(|finding| Shown {
-                        label: t.label,
+                        label: t.label.clone(),
                         text: t.text.clone(),
                         finding,
                     })
@@ -218,12 +218,11 @@ pub fn ProgressNoteCheck(form: super::note_form::NoteForm) -> impl IntoView {
     );
     let texts = Signal::derive(move || {
         form.draft.with(|d| {
-            d.template
-                .sections()
+            d.template_sections()
                 .iter()
                 .map(|s| CheckedText {
-                    label: Some(s.label),
-                    text: d.section(s.key).to_owned(),
+                    label: Some(s.label.to_string()),
+                    text: d.section(&s.key).to_owned(),
                 })
                 .collect::<Vec<_>>()
         })

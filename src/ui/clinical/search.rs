@@ -256,7 +256,7 @@ pub fn SearchResults(
             let date = note
                 .date_of_service()
                 .map_or_else(|| "No date".to_owned(), |d| format_date(Some(d)));
-            let title = format!("{client}, {date} ({})", note.template());
+            let title = format!("{client}, {date} ({})", note.content().template_name());
             let passages = searchable_parts(note)
                 .into_iter()
                 .filter_map(|(label, text)| {

@@ -11,36 +11,51 @@ use leptos::prelude::*;
 use crate::domain::Template;
 use crate::ui::private_text::private_text;
 
-use super::note_form::NoteForm;
+use super::note_form::{field_id, NoteForm};
 
 /// A section as shown in the form.
 #[derive(Clone, PartialEq, Eq)]
 struct SectionSpec {
     key: String,
     label: String,
+    /// The label validation issues name the section by.
+    issue_label: String,
     hint: String,
     /// Not part of the note's template.
     stray: bool,
 }
 
+/// The id of a section's textarea. A built-in section's comes from its key;
+/// a custom template's from its label, as [`field_id`] makes it, so that an
+/// issue naming the label finds its field (see `note_form::field_element`).
+pub fn section_element_id(key: &str, label: &str) -> String {
+    if Template::label_for_any(key).is_some() {
+        format!("section-{key}")
+    } else {
+        field_id(label)
+    }
+}
+
 fn specs(draft: &crate::domain::ProgressNoteDraft) -> Vec<SectionSpec> {
-    let template = draft.template;
-    let mut specs: Vec<SectionSpec> = template
-        .sections()
+    let template = draft.template_name();
+    let mut specs: Vec<SectionSpec> = draft
+        .template_sections()
         .iter()
         .map(|s| SectionSpec {
-            key: s.key.to_owned(),
-            label: s.label.to_owned(),
-            hint: s.hint.to_owned(),
+            key: s.key.to_string(),
+            label: s.label.to_string(),
+            issue_label: s.label.to_string(),
+            hint: s.hint.to_string(),
             stray: false,
         })
         .collect();
     for (key, text) in &draft.sections {
-        if template.section(key).is_none() && !text.trim().is_empty() {
-            let label = Template::label_for_any(key).unwrap_or(key);
+        if draft.template_section(key).is_none() && !text.trim().is_empty() {
+            let label = draft.label_of(key);
             specs.push(SectionSpec {
                 key: key.clone(),
                 label: format!("{label} (not in {template})"),
+                issue_label: label.to_owned(),
                 hint: format!(
                     "Kept from another template. Move this text into a {template} section, or clear it, before signing."
                 ),
@@ -66,11 +81,15 @@ pub fn SectionFields(form: NoteForm) -> impl IntoView {
 
 #[component]
 fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
-    let id = format!("section-{}", spec.key);
+    let id = section_element_id(&spec.key, &spec.issue_label);
     let hint_id = format!("{id}-hint");
     // Issues name a section by its label (a stray one by its template's).
-    let field = crate::domain::Template::label_for_any(&spec.key).unwrap_or("");
-    let invalid = form.invalid(field);
+    let field = spec.issue_label.clone();
+    let invalid = {
+        let field = field.clone();
+        let issues = form.issues;
+        move || issues.with(|issues| super::common::invalid(issues, &field))
+    };
     let described = {
         let hint_id = hint_id.clone();
         let issues = form.issues;
@@ -79,7 +98,7 @@ fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
                 super::common::described_by(
                     issues,
                     super::note_form::ISSUE_PREFIX,
-                    field,
+                    &field,
                     Some(&hint_id),
                 )
             })

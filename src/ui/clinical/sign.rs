@@ -124,21 +124,17 @@ impl Review {
             ));
         }
         let sections = draft
-            .template
-            .sections()
+            .template_sections()
             .iter()
             .map(|s| {
                 let first = draft
-                    .section(s.key)
+                    .section(&s.key)
                     .lines()
                     .next()
                     .unwrap_or("")
                     .trim()
                     .to_owned();
-                (
-                    wording.section_label(draft.template, s.key).to_owned(),
-                    first,
-                )
+                (wording.section_label(draft, &s.key).to_owned(), first)
             })
             .collect();
         let warnings = draft.signing_warnings();

@@ -24,7 +24,7 @@ struct Shown {
     service: String,
     place: String,
     /// (section key, label) for the template's sections.
-    labels: Vec<(&'static str, String)>,
+    labels: Vec<(String, String)>,
 }
 
 impl Shown {
@@ -49,13 +49,12 @@ impl Shown {
                 .place_line(content)
                 .unwrap_or_else(|| "—".to_owned()),
             labels: content
-                .template
-                .sections()
+                .template_sections()
                 .iter()
                 .map(|s| {
                     (
-                        s.key,
-                        wording.section_label(content.template, s.key).to_owned(),
+                        s.key.to_string(),
+                        wording.section_label(content, &s.key).to_owned(),
                     )
                 })
                 .collect(),
@@ -127,16 +126,15 @@ pub fn SignedNoteView(
         |t: Option<crate::domain::TimeOfDay>| t.map_or_else(|| "—".to_owned(), |t| t.to_string());
 
     let sections = content
-        .template
-        .sections()
+        .template_sections()
         .iter()
         .map(|section| {
             let label_id = format!("signed-{}-label", section.key);
-            let text = content.section(section.key).to_owned();
+            let text = content.section(&section.key).to_owned();
             let label = labels
                 .iter()
                 .find(|(key, _)| *key == section.key)
-                .map_or(section.label, |(_, label)| label.as_str())
+                .map_or(section.label.as_ref(), |(_, label)| label.as_str())
                 .to_owned();
             view! {
                 <div class="section-field">
@@ -207,7 +205,7 @@ pub fn SignedNoteView(
                 <section class="card" aria-labelledby="signed-session-heading">
                     <h2 id="signed-session-heading">"Session"</h2>
                     <dl class="facts">
-                        <div><dt>"Template"</dt><dd>{content.template.name()}</dd></div>
+                        <div><dt>"Template"</dt><dd>{content.template_name().to_owned()}</dd></div>
                         <div><dt>"Date of service"</dt><dd>{format_date(content.date_of_service)}</dd></div>
                         <div><dt>"Start time"</dt><dd>{time(content.start)}</dd></div>
                         <div><dt>"End time"</dt><dd>{time(content.end)}</dd></div>

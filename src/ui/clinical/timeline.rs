@@ -136,7 +136,7 @@ fn row(client_id: &str, note: &NoteSummary, signed: Option<bool>) -> AnyView {
         .map_or_else(|| "no service code".to_owned(), |c| c.code().to_owned());
     let details = format!(
         "{} · {} · {}",
-        note.template,
+        note.template_name(),
         code,
         format_minutes(note.duration_minutes)
     );

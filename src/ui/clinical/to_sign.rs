@@ -141,7 +141,7 @@ fn ClientGroup(group: Group, prefer_code: bool, level: u8) -> impl IntoView {
                 .map_or_else(|| "no service code".to_owned(), |c| c.code().to_owned());
             let details = format!(
                 "{} · {} · {}",
-                note.template,
+                note.template_name(),
                 code,
                 format_minutes(note.duration_minutes)
             );
