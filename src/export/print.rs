@@ -175,7 +175,7 @@ fn meta_lines(
         }
     };
     let mut lines = vec![
-        ("Template".to_owned(), content.template_name().to_owned()),
+        ("Template".to_owned(), content.template_label()),
         (
             ProgressNoteDraft::SERVICE_CODE_LABEL.to_owned(),
             wording

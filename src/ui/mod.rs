@@ -39,6 +39,7 @@ mod restore_screen;
 mod session_context;
 mod settings_page;
 mod sync_settings;
+mod templates_page;
 mod unlock_screen;
 mod unlocked;
 mod wording;

@@ -2,6 +2,7 @@
 //! storage and the audit log.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::crypto::Passphrase;
 use crate::domain::Settings;
@@ -23,6 +24,11 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
         <ProfileAndTimers />
+        <section class="card" aria-labelledby="templates-heading">
+            <h2 id="templates-heading">"Note templates"</h2>
+            <p class="field-hint">"Define your own progress-note templates, and share them with your other devices."</p>
+            <A href="/settings/templates">"Templates"</A>
+        </section>
         <ChangePassphrase />
         <NewRecoveryKey />
         <SyncSettings />

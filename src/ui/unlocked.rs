@@ -27,6 +27,7 @@ use super::install_advice::InstallAdvice;
 use super::print_page::PrintPage;
 use super::session_context::{use_session, Session};
 use super::settings_page::SettingsPage;
+use super::templates_page::TemplatesPage;
 
 /// Loads the settings, provides the [`Session`], and renders the app.
 #[component]
@@ -122,6 +123,7 @@ fn Workspace() -> impl IntoView {
                     <Route path=path!("safety-plan") view=SafetyPlanPage />
                 </ParentRoute>
                 <Route path=path!("/settings") view=SettingsPage />
+                <Route path=path!("/settings/templates") view=TemplatesPage />
                 <Route path=path!("/records") view=BackupPage />
                 <Route path=path!("/print") view=PrintPage />
                 <Route path=path!("/conflicts") view=ConflictsPage />

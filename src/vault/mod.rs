@@ -122,6 +122,8 @@ mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 #[cfg(target_arch = "wasm32")]
+pub mod templates;
+#[cfg(target_arch = "wasm32")]
 pub mod treatment_plans;
 #[cfg(target_arch = "wasm32")]
 mod unlock;

@@ -803,6 +803,7 @@ risk#1
         draft.end = None;
         draft.service_code = None;
         draft.place_of_service = None;
+        draft.participants.clear();
         draft.goals_addressed.clear();
         draft.diagnoses_addressed.clear();
         draft.set_section("c1", "They argue about chores.");
@@ -876,6 +877,12 @@ risk#1
         // No session details asked (the block is off); the risk block is on;
         // the optional section may stay blank.
         assert_eq!(fields, ["Risk assessment", "Presenting concern"]);
+        // What the template leaves out is not shown, unless it holds
+        // something the signature would cover.
+        let shown = draft.shown_blocks();
+        assert!(!shown.session && !shown.goals);
+        draft.participants = "Both partners".into();
+        assert!(draft.shown_blocks().session);
         // A built-in template chosen again drops the custom one.
         draft.set_template(Template::Dap);
         assert_eq!(draft.custom(), None);

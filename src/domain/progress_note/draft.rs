@@ -174,9 +174,38 @@ impl ProgressNoteDraft {
         }
     }
 
+    /// The template as a reader is told it: "SOAP", or "Couples session
+    /// (version 2)" for a custom one, whose version the note keeps.
+    pub fn template_label(&self) -> String {
+        match self.custom() {
+            Some(custom) => custom.display_name(),
+            None => self.template.name().to_owned(),
+        }
+    }
+
     /// The structured blocks the note has.
     pub fn blocks(&self) -> Blocks {
         self.custom().map_or(Blocks::ALL, |custom| custom.blocks)
+    }
+
+    /// The blocks the form shows: the template's, and any other that holds
+    /// something (typed before the template was changed), so nothing the
+    /// signature would cover is out of sight.
+    pub fn shown_blocks(&self) -> Blocks {
+        let chosen = self.blocks();
+        Blocks {
+            session: chosen.session
+                || self.start.is_some()
+                || self.end.is_some()
+                || self.service_code.is_some()
+                || self.place_of_service.is_some()
+                || !self.participants.trim().is_empty(),
+            risk: chosen.risk || self.risk != RiskAnswers::default(),
+            goals: chosen.goals
+                || !self.diagnoses_addressed.is_empty()
+                || !self.goals_addressed.is_empty()
+                || !self.measure_results.is_empty(),
+        }
     }
 
     /// The label of a section key: this note's template's, else that of

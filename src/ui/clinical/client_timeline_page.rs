@@ -221,13 +221,30 @@ fn non_empty(text: &str) -> String {
 fn NewProgressNote(client_id: String) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let template = RwSignal::new(Template::Soap);
+    // A built-in template's name, or "custom:<id>" (see `template_choice`).
+    let choice = RwSignal::new(Template::Soap.name().to_owned());
     let error = RwSignal::new(None::<String>);
+    let custom = LocalResource::new(move || {
+        let vault = session.vault();
+        async move {
+            vault
+                .template_library()
+                .await
+                .map(|library| {
+                    library
+                        .latest()
+                        .into_iter()
+                        .map(|t| (t.id.clone(), t.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    });
     let start = move |_| match session.vault().new_record_id() {
         Ok(note_id) => navigate(
             &format!(
                 "/clients/{client_id}/notes/{note_id}?template={}",
-                js_sys::encode_uri_component(template.get_untracked().name())
+                js_sys::encode_uri_component(&choice.get_untracked())
             ),
             Default::default(),
         ),
@@ -239,14 +256,17 @@ fn NewProgressNote(client_id: String) -> impl IntoView {
                 <label for="new-note-template">"Template"</label>
                 <select
                     id="new-note-template"
-                    on:change:target=move |ev| {
-                        if let Ok(t) = Template::parse(&ev.target().value()) {
-                            template.set(t);
-                        }
-                    }
+                    on:change:target=move |ev| choice.set(ev.target().value())
                 >
                     {Template::ALL.into_iter().map(|t| view! {
-                        <option value=t.name() selected=move || template.get() == t>{t.name()}</option>
+                        <option value=t.name() selected=move || choice.with(|c| c == t.name())>{t.name()}</option>
+                    }).collect_view()}
+                    {move || custom.get().unwrap_or_default().into_iter().map(|(id, name)| {
+                        let value = super::template_choice::custom_value(&id);
+                        let selected = value.clone();
+                        view! {
+                            <option value=value selected=move || choice.with(|c| *c == selected)>{name}</option>
+                        }
                     }).collect_view()}
                 </select>
             </div>

@@ -15,8 +15,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::domain::{
-    Client, CourseDocument, ProgressNote, ProgressNoteDraft, SignedProgressNote, Template,
-    TreatmentPlan,
+    Client, CourseDocument, CustomTemplate, ProgressNote, ProgressNoteDraft, SignedProgressNote,
+    Template, TemplateLibrary, TreatmentPlan,
 };
 use crate::ui::clock::{now_local, now_ms};
 use crate::ui::session_context::use_session;
@@ -43,6 +43,7 @@ use super::section_field::SectionFields;
 use super::session_fields::{DiagnosesAddressed, GoalsAddressed, SessionFields};
 use super::sign::SignPanel;
 use super::signed_note::SignedNoteView;
+use super::template_choice::{custom_value, TemplateChoice};
 
 /// What the page shows.
 #[derive(Clone)]
@@ -54,6 +55,8 @@ enum Phase {
         previous: Option<Box<SignedProgressNote>>,
         /// The client's treatment plan, or why it could not be read.
         plan: Result<Option<TreatmentPlan>, String>,
+        /// The clinician's own templates, for the template select.
+        templates: TemplateLibrary,
     },
     Signed {
         note: AmendableNote,
@@ -76,22 +79,32 @@ pub fn ProgressNotePage() -> impl IntoView {
     // editor is keyed on the client's id, not on what the record says.
     let client_id = Memo::new(move |_| record.client.with(|c| c.as_ref().map(|c| c.id.clone())));
     (move || {
-        let template = query
+        let choice = query
             .with_untracked(|q| q.get("template"))
-            .and_then(|t| Template::parse(&t).ok())
-            .unwrap_or_default();
+            .and_then(|t| TemplateChoice::parse(&t));
+        let (template, custom_id) = match choice {
+            Some(TemplateChoice::BuiltIn(template)) => (template, None),
+            Some(TemplateChoice::Custom(id)) => (Template::Custom, Some(id)),
+            None => (Template::default(), None),
+        };
         let id = note_id.get();
         client_id.track();
         record
             .client
             .get_untracked()
-            .map(|client| view! { <NoteLoader client=client note_id=id template=template /> })
+            .map(|client| view! { <NoteLoader client=client note_id=id template=template custom_id=custom_id.clone() /> })
     })
     .into_any()
 }
 
 #[component]
-fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoView {
+fn NoteLoader(
+    client: Client,
+    note_id: String,
+    template: Template,
+    /// The clinician's own template a new note is started with.
+    custom_id: Option<String>,
+) -> impl IntoView {
     let session = use_session();
     let phase = RwSignal::new_local(Phase::Loading);
     let version = RwSignal::new(0u32);
@@ -120,10 +133,13 @@ fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoV
                             .treatment_plan(client.id.as_str())
                             .await
                             .map_err(|e| e.to_string());
+                        // Unreadable templates leave the built-in ones to choose from.
+                        let templates = vault.template_library().await.unwrap_or_default();
                         Phase::Draft {
                             note,
                             previous,
                             plan,
+                            templates,
                         }
                     }
                     Ok(OpenedNote::Signed(note)) => Phase::Signed {
@@ -163,8 +179,8 @@ fn NoteLoader(client: Client, note_id: String, template: Template) -> impl IntoV
             <p class="alert" role="alert">{message}</p>
         }
         .into_any(),
-        Phase::Draft { note, previous, plan } => view! {
-            <DraftEditor note=note client=client.clone() previous=previous plan=plan on_signed=on_signed reload=reload />
+        Phase::Draft { note, previous, plan, templates } => view! {
+            <DraftEditor note=note client=client.clone() previous=previous plan=plan templates=templates custom_id=custom_id.clone() on_signed=on_signed reload=reload />
         }
         .into_any(),
         Phase::Signed {
@@ -233,6 +249,10 @@ fn DraftEditor(
     /// The client's treatment plan, whose goals and objectives the note rates;
     /// an error when it could not be read (the client's goals are offered).
     plan: Result<Option<TreatmentPlan>, String>,
+    /// The clinician's own templates: offered by the template select.
+    templates: TemplateLibrary,
+    /// The one a new note was started with.
+    custom_id: Option<String>,
     on_signed: Callback<(AmendableNote, Option<String>)>,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -240,15 +260,24 @@ fn DraftEditor(
         Ok(plan) => (plan, None),
         Err(e) => (None, Some(e)),
     };
-    // A note opened as an intake or a discharge starts its document here.
+    // A note opened as an intake or a discharge starts its document here,
+    // and one opened with the clinician's own template takes its latest
+    // version (a template gone meanwhile leaves the default).
     let draft = RwSignal::new({
         let mut start = note.start();
+        if start.template == Template::Custom && start.custom_template.is_none() {
+            match custom_id.as_deref().and_then(|id| templates.get(id)) {
+                Some(custom) => start.use_custom_template(custom.clone()),
+                None => start.set_template(Template::default()),
+            }
+        }
         if start.template.is_document() && start.document.is_none() {
             let template = start.template;
             choose_template(&mut start, template, &client.goals);
         }
         start
     });
+    let custom_templates: Vec<CustomTemplate> = templates.latest().into_iter().cloned().collect();
     let is_conflict_copy = draft.with_untracked(|d| d.conflict_of.is_some());
     let conflict = RwSignal::new(note.pending_conflict());
     // Bumped when the form's content is replaced wholesale (a merge, a choice
@@ -446,6 +475,7 @@ fn DraftEditor(
         {move || {
             form_version.track();
             let client = client.clone();
+            let custom_templates = custom_templates.clone();
             let client_name = client_name.clone();
             let plan = plan.clone();
             let plan_error = plan_error.clone();
@@ -461,14 +491,14 @@ fn DraftEditor(
                         <div class="note-layout__facts">
                             <section class="card" aria-labelledby="session-heading">
                                 <h2 id="session-heading">"Session"</h2>
-                                <TemplateSelect form=form goals=client.goals.clone() form_version=form_version />
+                                <TemplateSelect form=form goals=client.goals.clone() templates=custom_templates.clone() form_version=form_version />
                                 <SessionFields form=form />
                             </section>
                             // An intake or discharge records its diagnoses and goals in the document.
                             {
                                 let (client, plan, plan_error) = (client.clone(), plan.clone(), plan_error.clone());
                                 view! {
-                                    <Show when=move || form.draft.with(|d| !d.template.is_document())>
+                                    <Show when=move || form.draft.with(|d| !d.template.is_document() && d.shown_blocks().goals)>
                                         <section class="card" aria-labelledby="treatment-heading">
                                             <h2 id="treatment-heading">"Diagnoses and goals"</h2>
                                             <DiagnosesAddressed form=form client=client.clone() />
@@ -482,9 +512,12 @@ fn DraftEditor(
                                     </Show>
                                 }
                             }
-                            <IncludedResults form=form />
-                            // An intake records risk in its own, fuller block.
-                            <Show when=move || form.draft.with(|d| d.template != Template::Intake)>
+                            <Show when=move || form.draft.with(|d| d.shown_blocks().goals)>
+                                <IncludedResults form=form />
+                            </Show>
+                            // An intake records risk in its own, fuller block;
+                            // a custom template may have none.
+                            <Show when=move || form.draft.with(|d| d.template != Template::Intake && d.shown_blocks().risk)>
                                 <section class="card" aria-labelledby="risk-heading">
                                     <h2 id="risk-heading">"Risk assessment"</h2>
                                     <RiskFields form=form />
@@ -609,18 +642,38 @@ fn TemplateSelect(
     form: NoteForm,
     /// The client's goals, for a discharge summary's rows.
     goals: Vec<crate::domain::Goal>,
+    /// The clinician's own templates (the latest version of each).
+    templates: Vec<CustomTemplate>,
     /// Bumped so the form shows the document a template brings.
     form_version: RwSignal<u32>,
 ) -> impl IntoView {
+    // The note's own version of its custom template is offered too when the
+    // library does not have that template (a note from another device).
+    let own = form.draft.with_untracked(|d| d.custom().cloned());
+    let mut offered = templates.clone();
+    if let Some(own) = own.filter(|own| !templates.iter().any(|t| t.id == own.id)) {
+        offered.push(own);
+    }
+    let library = StoredValue::new(offered.clone());
     view! {
         <label for="note-template">"Template"</label>
         <select
             id="note-template"
+            aria-describedby="note-template-version"
             on:change:target=move |ev| {
-                if let Ok(template) = Template::parse(&ev.target().value()) {
-                    form.edit(|d| choose_template(d, template, &goals));
-                    form_version.update(|v| *v += 1);
+                match TemplateChoice::parse(&ev.target().value()) {
+                    Some(TemplateChoice::BuiltIn(template)) => {
+                        form.edit(|d| choose_template(d, template, &goals));
+                    }
+                    Some(TemplateChoice::Custom(id)) => {
+                        let Some(custom) = library.with_value(|l| l.iter().find(|t| t.id == id).cloned()) else {
+                            return;
+                        };
+                        form.edit(|d| d.use_custom_template(custom));
+                    }
+                    None => return,
                 }
+                form_version.update(|v| *v += 1);
             }
         >
             {Template::ALL
@@ -631,7 +684,35 @@ fn TemplateSelect(
                     </option>
                 })
                 .collect_view()}
+            {offered
+                .into_iter()
+                .map(|t| {
+                    let id = t.id.clone();
+                    view! {
+                        <option
+                            value=custom_value(&t.id)
+                            prop:selected=move || form.draft.with(|d| d.custom().is_some_and(|c| c.id == id))
+                        >
+                            {t.name.clone()}
+                        </option>
+                    }
+                })
+                .collect_view()}
         </select>
+        // Which version the note keeps, when it is not the template's latest.
+        <p class="field-hint" id="note-template-version">
+            {move || form.draft.with(|d| {
+                let custom = d.custom()?;
+                let latest = templates.iter().find(|t| t.id == custom.id).map(|t| t.version);
+                Some(match latest {
+                    Some(latest) if latest != custom.version => format!(
+                        "Written with version {} of {}; the template is now at version {latest}. Choose it again to use the new version.",
+                        custom.version, custom.name
+                    ),
+                    _ => format!("Your own template, version {}.", custom.version),
+                })
+            })}
+        </p>
     }
 }
 
@@ -644,7 +725,7 @@ fn choose_template(
     template: Template,
     goals: &[crate::domain::Goal],
 ) {
-    draft.template = template;
+    draft.set_template(template);
     let holds = draft.document.as_ref().map(CourseDocument::template);
     if template.is_document() && holds != Some(template) {
         draft.document = CourseDocument::for_template(

@@ -58,6 +58,9 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
     let start_label = ProgressNoteDraft::START_LABEL;
     let end_label = ProgressNoteDraft::END_LABEL;
     let code_label = ProgressNoteDraft::SERVICE_CODE_LABEL;
+    // A custom template may leave the session details out (they are still
+    // shown while they hold something, so nothing signed is out of sight).
+    let session_block = move || form.draft.with(|d| d.shown_blocks().session);
     let place_label = ProgressNoteDraft::PLACE_OF_SERVICE_LABEL;
 
     view! {
@@ -76,7 +79,7 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                     }
                 />
             </div>
-            <div>
+            <div hidden=move || !session_block()>
                 <label for="note-start">"Start time"</label>
                 <input
                     id="note-start"
@@ -91,7 +94,7 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                     }
                 />
             </div>
-            <div>
+            <div hidden=move || !session_block()>
                 <label for="note-end">"End time"</label>
                 <input
                     id="note-end"
@@ -107,6 +110,7 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                 />
             </div>
         </div>
+        <div hidden=move || !session_block()>
         // An end earlier than the start is asked about, never assumed.
         <Show when=ends_before_start>
             <div class="notice midnight">
@@ -228,6 +232,7 @@ pub fn SessionFields(form: NoteForm) -> impl IntoView {
                 form.edit(|d| d.participants = text);
             }
         />
+        </div>
     }
 }
 

@@ -205,7 +205,7 @@ pub fn SignedNoteView(
                 <section class="card" aria-labelledby="signed-session-heading">
                     <h2 id="signed-session-heading">"Session"</h2>
                     <dl class="facts">
-                        <div><dt>"Template"</dt><dd>{content.template_name().to_owned()}</dd></div>
+                        <div><dt>"Template"</dt><dd>{content.template_label()}</dd></div>
                         <div><dt>"Date of service"</dt><dd>{format_date(content.date_of_service)}</dd></div>
                         <div><dt>"Start time"</dt><dd>{time(content.start)}</dd></div>
                         <div><dt>"End time"</dt><dd>{time(content.end)}</dd></div>
