@@ -74,7 +74,9 @@ impl Vault {
                 .await
             {
                 Ok(_) => return Ok(Ok(outcome)),
-                Err(VaultError::Conflict) => last = VaultError::Conflict,
+                // Another tab wrote since the read: over an existing library
+                // (Conflict), or the first one (DataExists). Read it again.
+                Err(e @ (VaultError::Conflict | VaultError::DataExists)) => last = e,
                 Err(e) => return Err(e),
             }
         }

@@ -90,6 +90,7 @@ test("a template of my own: defined, written with, signed, edited later, exporte
   await expect(saveStatus(page, "Saved")).toBeVisible();
   await signNote(page);
   const noteUrl = page.url();
+  await expect(page.locator("main")).toContainText("Couples session (version 1)");
   await expect(page.locator("main")).toContainText("Presenting concern");
   await expect(page.locator("main")).toContainText("They argue about chores");
 
@@ -105,6 +106,7 @@ test("a template of my own: defined, written with, signed, edited later, exporte
   await page.goto(noteUrl);
   await unlock(page);
   await expect(page.locator("main")).toContainText("Presenting concern");
+  await expect(page.locator("main")).toContainText("Couples session (version 1)");
   await expect(page.locator("main")).not.toContainText("Reason for the session");
   await expect(page.getByText("This note no longer matches its signature")).toHaveCount(0);
 
