@@ -115,7 +115,7 @@ async fn a_note_signed_with_a_template_version_keeps_it_through_an_edit_and_a_re
     draft.use_custom_template(v1.clone());
     draft.date_of_service = Some(Date::parse("2025-06-15").unwrap());
     draft.risk = RiskAssessment::denied().into();
-    draft.set_section("c1", "They argue about chores.");
+    draft.set_section(&v1.sections[0].key, "They argue about chores.");
     let note = draft
         .clone()
         .sign(

@@ -43,6 +43,12 @@ impl CustomTemplate {
     /// Longest name and label kept: a select option and a field label.
     pub const MAX_NAME: usize = 60;
 
+    /// The field an issue about the section at `place` (from 1) names: the
+    /// form's group for it.
+    pub fn section_field(place: usize) -> String {
+        format!("Section {place}")
+    }
+
     /// The words a note is told its template by: "Couples session (version 2)".
     pub fn display_name(&self) -> String {
         format!("{} (version {})", self.name, self.version)
@@ -101,12 +107,12 @@ impl CustomTemplate {
             let place = index + 1;
             if is_blank(label) {
                 issues.push(ValidationIssue::new(
-                    Self::SECTION_LABEL,
+                    Self::section_field(place),
                     format!("Section {place} has no label. Name it, or remove it."),
                 ));
             } else if label.chars().count() > Self::MAX_NAME {
                 issues.push(ValidationIssue::new(
-                    Self::SECTION_LABEL,
+                    Self::section_field(place),
                     format!(
                         "Shorten section {place}'s label to {} characters or fewer.",
                         Self::MAX_NAME
@@ -114,7 +120,7 @@ impl CustomTemplate {
                 ));
             } else if seen.contains(&label.to_lowercase()) {
                 issues.push(ValidationIssue::new(
-                    Self::SECTION_LABEL,
+                    Self::section_field(place),
                     format!("Two sections are labelled {label}. Give each its own label."),
                 ));
             } else if NOTE_FIELD_LABELS
@@ -122,7 +128,7 @@ impl CustomTemplate {
                 .any(|taken| taken.eq_ignore_ascii_case(label))
             {
                 issues.push(ValidationIssue::new(
-                    Self::SECTION_LABEL,
+                    Self::section_field(place),
                     format!("{label} is already a field of every note. Choose another label for section {place}."),
                 ));
             }
@@ -131,25 +137,38 @@ impl CustomTemplate {
         into_result(issues)
     }
 
+    /// The number of one of this template's section keys, `c<n>.<template id>`.
+    fn section_number(&self, key: &str) -> Option<u32> {
+        key.strip_prefix('c')?
+            .strip_suffix(self.id.as_str())?
+            .strip_suffix('.')?
+            .parse()
+            .ok()
+    }
+
     /// The definition with names and labels trimmed, and every new section
     /// (one without a key) given a key no version of this template has used,
-    /// so a note's text never lands under a removed section's key.
+    /// so a note's text never lands under a removed section's key. Keys name
+    /// the template too: switching a note between two custom templates never
+    /// puts one's text under the other's heading.
     fn keyed(mut self, used: &[&CustomTemplate]) -> CustomTemplate {
-        let number = |key: &str| key.strip_prefix('c').and_then(|n| n.parse::<u32>().ok());
         let mut next = used
             .iter()
             .flat_map(|t| t.sections.iter())
             .chain(self.sections.iter())
-            .filter_map(|s| number(&s.key))
+            .filter_map(|s| self.section_number(&s.key))
             .max()
             .unwrap_or(0)
             + 1;
         self.name = self.name.trim().to_owned();
-        for section in &mut self.sections {
+        let id = self.id.clone();
+        for index in 0..self.sections.len() {
+            let numbered = self.section_number(&self.sections[index].key).is_some();
+            let section = &mut self.sections[index];
             section.label = Cow::Owned(section.label.trim().to_owned());
             section.hint = Cow::Owned(section.hint.trim().to_owned());
-            if number(&section.key).is_none() {
-                section.key = Cow::Owned(format!("c{next}"));
+            if !numbered {
+                section.key = Cow::Owned(format!("c{next}.{id}"));
                 next += 1;
             }
         }
@@ -334,11 +353,10 @@ impl TemplateLibrary {
                     .unwrap_or_default();
                 return Err(invalid(&template, reason));
             }
-            let keys_ok = template.sections.iter().all(|s| {
-                s.key
-                    .strip_prefix('c')
-                    .is_some_and(|n| n.parse::<u32>().is_ok())
-            });
+            let keys_ok = template
+                .sections
+                .iter()
+                .all(|s| template.section_number(&s.key).is_some());
             if !keys_ok {
                 return Err(invalid(
                     &template,
@@ -429,7 +447,7 @@ mod tests {
         };
         assert_eq!(template.version, 1);
         let keys: Vec<&str> = template.sections.iter().map(|s| s.key.as_ref()).collect();
-        assert_eq!(keys, ["c1", "c2"]);
+        assert_eq!(keys, ["c1.t-1", "c2.t-1"]);
         assert_eq!(library.latest(), vec![&template]);
     }
 
@@ -447,7 +465,7 @@ mod tests {
         assert_eq!(second.version, 2);
         // The reworded section keeps its key; the new one gets a key never used.
         let keys: Vec<&str> = second.sections.iter().map(|s| s.key.as_ref()).collect();
-        assert_eq!(keys, ["c1", "c2", "c3"]);
+        assert_eq!(keys, ["c1.t-1", "c2.t-1", "c3.t-1"]);
         assert_eq!(library.versions("t-1"), vec![&first, &second]);
         assert_eq!(library.get("t-1"), Some(&second));
     }
@@ -463,7 +481,7 @@ mod tests {
         again.sections.push(section("Interaction", false));
         let third = library.save(again).unwrap().template().clone();
         assert_eq!(
-            third.sections[1].key, "c3",
+            third.sections[1].key, "c3.t-1",
             "c2 held other text in version 1"
         );
     }

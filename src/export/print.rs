@@ -222,8 +222,25 @@ fn meta_lines(
                 .join("; "),
         ));
     }
-    let risk = content.risk_assessment();
-    lines.extend(risk_lines(risk.as_ref()));
+    // A custom template may leave blocks out; what they hold is still
+    // printed, since the signature covers it.
+    let shown = content.shown_blocks();
+    if !shown.session {
+        lines.retain(|(label, _)| {
+            label != ProgressNoteDraft::SERVICE_CODE_LABEL
+                && label != ProgressNoteDraft::PLACE_OF_SERVICE_LABEL
+                && label != "Participants"
+        });
+    }
+    if !shown.goals {
+        lines.retain(|(label, _)| {
+            label != ProgressNoteDraft::DIAGNOSES_LABEL && label != "Goals addressed"
+        });
+    }
+    if shown.risk {
+        let risk = content.risk_assessment();
+        lines.extend(risk_lines(risk.as_ref()));
+    }
     lines
 }
 
@@ -415,6 +432,70 @@ mod tests {
             value(&doc.notes[0], "Questionnaire results"),
             "PHQ-9 score: 9, mild (2024-03-05)"
         );
+    }
+
+    #[test]
+    fn a_custom_template_prints_its_name_and_version_and_leaves_out_empty_blocks() {
+        use std::borrow::Cow;
+        let mut draft = signed("note-3", "2024-03-05").content().clone();
+        draft.sections.clear();
+        draft.start = None;
+        draft.end = None;
+        draft.service_code = None;
+        draft.place_of_service = None;
+        draft.participants.clear();
+        draft.diagnoses_addressed.clear();
+        draft.goals_addressed.clear();
+        draft.use_custom_template(crate::domain::CustomTemplate {
+            id: "t-1".into(),
+            name: "Crisis call".into(),
+            version: 2,
+            sections: vec![crate::domain::Section {
+                key: Cow::Borrowed("c1.t-1"),
+                label: Cow::Borrowed("What happened"),
+                required: true,
+                hint: Cow::Borrowed(""),
+            }],
+            blocks: crate::domain::Blocks {
+                session: false,
+                risk: true,
+                goals: false,
+            },
+        });
+        let doc = print_document(
+            &clinician(),
+            &client(),
+            &[&ProgressNote::Draft(draft.clone())],
+            exported_at(),
+        );
+        let labels: Vec<&str> = doc.notes[0]
+            .meta_lines
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect();
+        assert_eq!(value(&doc.notes[0], "Template"), "Crisis call (version 2)");
+        for absent in [
+            "Service code",
+            "Place of service",
+            "Participants",
+            "Diagnoses addressed",
+            "Goals addressed",
+        ] {
+            assert!(!labels.contains(&absent), "{absent} printed: {labels:?}");
+        }
+        assert!(
+            labels.contains(&"Suicidal ideation") || labels.contains(&"Risk assessment"),
+            "{labels:?}"
+        );
+        // A block left out but holding something is printed: the signature covers it.
+        draft.participants = "Client and partner".into();
+        let doc = print_document(
+            &clinician(),
+            &client(),
+            &[&ProgressNote::Draft(draft)],
+            exported_at(),
+        );
+        assert_eq!(value(&doc.notes[0], "Participants"), "Client and partner");
     }
 
     #[test]

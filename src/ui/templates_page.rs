@@ -39,6 +39,7 @@ pub fn TemplatesPage() -> impl IntoView {
     let new_template = move |_| match crate::crypto::random_id() {
         Ok(id) => {
             saved.set(None);
+            request_animation_focus("tpl-name".to_owned());
             editing.set(Some(CustomTemplate {
                 id,
                 name: String::new(),
@@ -133,7 +134,10 @@ fn TemplateList(
                                 type="button"
                                 class="secondary"
                                 aria-label=format!("Edit {name}")
-                                on:click=move |_| editing.set(Some(template.clone()))
+                                on:click=move |_| {
+                                    editing.set(Some(template.clone()));
+                                    request_animation_focus("tpl-name".to_owned());
+                                }
                             >
                                 "Edit"
                             </button>
@@ -244,7 +248,8 @@ fn TemplateForm(
         let row = row_of(&blank_section());
         sections.update(|rows| rows.push(row));
         // The new section's label is where the clinician types next.
-        request_animation_focus(format!("tpl-section-{}-label", row.row));
+        let place = sections.with_untracked(Vec::len);
+        request_animation_focus(format!("tpl-section-{place}-label"));
     };
 
     view! {
@@ -273,7 +278,7 @@ fn TemplateForm(
                 each={move || sections.get().into_iter().enumerate().collect::<Vec<_>>()}
                 key=|(index, row)| (*index, row.row)
                 children=move |(index, row)| view! {
-                    <SectionEditor index=index row=row sections=sections />
+                    <SectionEditor index=index row=row sections=sections issues=issues />
                 }
             />
             <div class="actions">
@@ -312,7 +317,11 @@ fn TemplateForm(
 
 /// The element an issue about `field` points at.
 fn field_element(field: &str) -> Option<String> {
-    (field == CustomTemplate::NAME_LABEL).then(|| "tpl-name".to_owned())
+    if field == CustomTemplate::NAME_LABEL {
+        return Some("tpl-name".to_owned());
+    }
+    let place: usize = field.strip_prefix("Section ")?.parse().ok()?;
+    Some(format!("tpl-section-{place}-label"))
 }
 
 /// Focuses an element once the next frame has drawn it.
@@ -334,10 +343,18 @@ fn SectionEditor(
     index: usize,
     row: SectionRow,
     sections: RwSignal<Vec<SectionRow>>,
+    /// The form's issues; those about this section mark its label field.
+    issues: RwSignal<Vec<ValidationIssue>>,
 ) -> impl IntoView {
     let place = index + 1;
-    let id = format!("tpl-section-{}", row.row);
-    let remove = move |_| sections.update(|rows| rows.retain(|r| r.row != row.row));
+    // By place, as issues name sections ("Section 2"): a removal renumbers.
+    let id = format!("tpl-section-{place}");
+    let field = CustomTemplate::section_field(place);
+    let remove = move |_| {
+        sections.update(|rows| rows.retain(|r| r.row != row.row));
+        // What was said about the sections no longer fits their places.
+        issues.update(|found| found.retain(|i| !i.field.starts_with("Section")));
+    };
     view! {
         <fieldset class="subform">
             <legend>{format!("Section {place}")}</legend>
@@ -345,6 +362,7 @@ fn SectionEditor(
             <input
                 id=format!("{id}-label")
                 maxlength={CustomTemplate::MAX_NAME.to_string()}
+                aria-invalid={move || issues.with(|i| invalid(i, &field))}
                 bind:value=row.label
             />
             <label for=format!("{id}-hint")>"Section hint"</label>
@@ -410,10 +428,28 @@ fn TemplatesFile(
                     Ok(match (imported.added, imported.already_here) {
                         (0, _) => "Every template in the file was already here. Nothing changed."
                             .to_owned(),
-                        (added, 0) => format!("Imported {added} template version(s)."),
-                        (added, here) => format!(
-                            "Imported {added} template version(s); {here} were already here."
-                        ),
+                        (added, here) => {
+                            let versions = |n: usize| {
+                                if n == 1 {
+                                    "1 template version".to_owned()
+                                } else {
+                                    format!("{n} template versions")
+                                }
+                            };
+                            if here == 0 {
+                                format!("Imported {}.", versions(added))
+                            } else {
+                                format!(
+                                    "Imported {}; {} already here.",
+                                    versions(added),
+                                    if here == 1 {
+                                        "1 was".to_owned()
+                                    } else {
+                                        format!("{here} were")
+                                    }
+                                )
+                            }
+                        }
                     })
                 }
                 Err(e) => Err(e.to_string()),

@@ -94,6 +94,15 @@ test("a template of my own: defined, written with, signed, edited later, exporte
   await expect(page.locator("main")).toContainText("Presenting concern");
   await expect(page.locator("main")).toContainText("They argue about chores");
 
+  // A draft written with version 1 before the template changes.
+  await page.getByRole("link", { name: "Progress notes" }).click();
+  await page.getByLabel("Template").selectOption({ label: "Couples session" });
+  await page.getByRole("button", { name: "New progress note" }).click();
+  await page.getByLabel("Presenting concern", { exact: true }).fill("Money worries again.");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(saveStatus(page, "Saved")).toBeVisible();
+  const draftUrl = page.url();
+
   // Edit the template: a new version; the signed note keeps the one it was written with.
   await openTemplates(page);
   await page.getByRole("button", { name: "Edit Couples session" }).click();
@@ -109,6 +118,18 @@ test("a template of my own: defined, written with, signed, edited later, exporte
   await expect(page.locator("main")).toContainText("Couples session (version 1)");
   await expect(page.locator("main")).not.toContainText("Reason for the session");
   await expect(page.getByText("This note no longer matches its signature")).toHaveCount(0);
+
+  // The draft keeps version 1 until asked; then its text follows the renamed section.
+  await page.goto(draftUrl);
+  await unlock(page);
+  await expect(page.getByText("Written with version 1 of Couples session; the template is now at version 2.")).toBeVisible();
+  await expect(page.getByLabel("Presenting concern", { exact: true })).toHaveValue("Money worries again.");
+  await page.getByRole("button", { name: "Use version 2" }).click();
+  await expect(page.getByLabel("Reason for the session", { exact: true })).toHaveValue("Money worries again.");
+  await expect(page.getByText("Your own template, version 2.")).toBeVisible();
+  // Switched to SOAP, the text stays, under its own heading, until moved.
+  await page.getByLabel("Template", { exact: true }).selectOption("SOAP");
+  await expect(page.getByLabel("Reason for the session (not in SOAP)")).toHaveValue("Money worries again.");
 
   // A new note takes version 2.
   await page.getByRole("link", { name: "Progress notes" }).click();
@@ -159,9 +180,15 @@ test("the templates file goes to another device, and a foreign file is refused",
 
   // A file from another device with a second template: imported, and offered.
   const other = structuredClone(exported);
-  other.templates = [{ ...exported.templates[0], id: "from-the-laptop", name: "Family session" }];
+  const laptop = exported.templates[0];
+  other.templates = [{
+    ...laptop,
+    id: "from-the-laptop",
+    name: "Family session",
+    sections: laptop.sections.map((s) => ({ ...s, key: s.key.replace(/\..*$/, ".from-the-laptop") })),
+  }];
   await input.setInputFiles({ name: "laptop.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(other)) });
-  await expect(page.getByRole("status").filter({ hasText: "Imported 1 template version(s)." })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Imported 1 template version." })).toBeVisible();
   await expect(page.getByRole("list", { name: "Your templates" })).toContainText("Family session");
 
   // Anything else is refused, and nothing changes.

@@ -883,10 +883,26 @@ risk#1
         assert!(!shown.session && !shown.goals);
         draft.participants = "Both partners".into();
         assert!(draft.shown_blocks().session);
-        // A built-in template chosen again drops the custom one.
+        // A built-in template chosen again drops the custom one; text kept
+        // under its sections is still called by their labels.
+        draft.set_section("c1", "They argue about chores.");
         draft.set_template(Template::Dap);
         assert_eq!(draft.custom(), None);
         assert_eq!(draft.template_name(), "DAP");
+        assert_eq!(draft.label_of("c1"), "Presenting concern");
+        let issues = draft
+            .validate_for_signing(Timestamp(1_709_700_000_000))
+            .unwrap_err();
+        assert!(issues.iter().any(|i| i.field == "Presenting concern"
+            && i.message
+                .starts_with("This DAP note has no Presenting concern section")));
+        // And so after a switch to another custom template.
+        let mut other = couples_template();
+        other.id = "t-8".into();
+        other.sections[0].key = "c1.t-8".into();
+        draft.use_custom_template(other);
+        assert_eq!(draft.template_section("c1"), None);
+        assert_eq!(draft.label_of("c1"), "Presenting concern");
     }
 
     #[test]

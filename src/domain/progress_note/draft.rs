@@ -32,6 +32,11 @@ pub struct ProgressNoteDraft {
     /// when `template` is [`Template::Custom`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_template: Option<CustomTemplate>,
+    /// The labels of custom-template sections this note had before its
+    /// template was changed, so text still kept under them is shown by its
+    /// heading ("Presenting concern (not in SOAP)"), not by its key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub earlier_labels: BTreeMap<String, String>,
     pub date_of_service: Option<Date>,
     pub start: Option<TimeOfDay>,
     pub end: Option<TimeOfDay>,
@@ -108,6 +113,7 @@ impl ProgressNoteDraft {
             client_id,
             template,
             custom_template: None,
+            earlier_labels: BTreeMap::new(),
             date_of_service: Some(now.date()),
             start: None,
             end: None,
@@ -136,14 +142,30 @@ impl ProgressNoteDraft {
 
     /// Switches to a built-in template.
     pub fn set_template(&mut self, template: Template) {
+        self.remember_labels();
         self.template = template;
         self.custom_template = None;
     }
 
     /// Switches to one version of a custom template.
     pub fn use_custom_template(&mut self, template: CustomTemplate) {
+        self.remember_labels();
         self.template = Template::Custom;
         self.custom_template = Some(template);
+    }
+
+    /// Keeps the current custom template's labels for text that may stay
+    /// under its keys after a switch.
+    fn remember_labels(&mut self) {
+        let Some(custom) = self.custom() else {
+            return;
+        };
+        let labels: Vec<(String, String)> = custom
+            .sections
+            .iter()
+            .map(|s| (s.key.to_string(), s.label.to_string()))
+            .collect();
+        self.earlier_labels.extend(labels);
     }
 
     /// The custom template this note is written with, if it is.
@@ -214,6 +236,7 @@ impl ProgressNoteDraft {
         self.template_section(key)
             .map(|s| s.label.as_ref())
             .or_else(|| Template::label_for_any(key))
+            .or_else(|| self.earlier_labels.get(key).map(String::as_str))
             .unwrap_or(key)
     }
 

@@ -77,6 +77,12 @@ pub fn merge_drafts(
     merged
         .record_check_dismissed
         .extend(&theirs.record_check_dismissed);
+    for (key, label) in &theirs.earlier_labels {
+        merged
+            .earlier_labels
+            .entry(key.clone())
+            .or_insert_with(|| label.clone());
+    }
 
     let keys: BTreeSet<&String> = base
         .sections

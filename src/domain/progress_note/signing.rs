@@ -125,8 +125,13 @@ impl ProgressNoteDraft {
         };
         // Recorded in the late entry when it applies; never part of the content.
         self.late_entry_reason.clear();
-        // Advice about the draft, not part of the record.
+        // Advice about the draft, not part of the record; and what only
+        // helped the form show text kept from another template (the labels
+        // the signature keeps are in its wording).
         self.record_check_dismissed = Default::default();
+        if self.template != crate::domain::Template::Custom {
+            self.custom_template = None;
+        }
         // A section left blank (a custom template's optional one) is part of
         // the note as signed: stored, so the canonical text, the export and
         // any verifier list the same sections.
@@ -140,6 +145,7 @@ impl ProgressNoteDraft {
             self.sections.insert(key, String::new());
         }
         let wording = ReferencedWording::of(&self, references);
+        self.earlier_labels.clear();
         let signature = Signature {
             signer_name: clinician.name.trim().to_owned(),
             credentials: clinician.credentials.trim().to_owned(),

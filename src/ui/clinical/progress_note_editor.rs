@@ -699,20 +699,32 @@ fn TemplateSelect(
                 })
                 .collect_view()}
         </select>
-        // Which version the note keeps, when it is not the template's latest.
-        <p class="field-hint" id="note-template-version">
+        // Which version the note keeps, and a way to the latest when it is
+        // not that (choosing the same option again fires no change).
+        <div class="field-hint" id="note-template-version">
             {move || form.draft.with(|d| {
                 let custom = d.custom()?;
-                let latest = templates.iter().find(|t| t.id == custom.id).map(|t| t.version);
+                let latest = templates.iter().find(|t| t.id == custom.id).filter(|t| t.version != custom.version).cloned();
                 Some(match latest {
-                    Some(latest) if latest != custom.version => format!(
-                        "Written with version {} of {}; the template is now at version {latest}. Choose it again to use the new version.",
-                        custom.version, custom.name
-                    ),
-                    _ => format!("Your own template, version {}.", custom.version),
+                    Some(latest) => {
+                        let text = format!(
+                            "Written with version {} of {}; the template is now at version {}. ",
+                            custom.version, custom.name, latest.version
+                        );
+                        let label = format!("Use version {}", latest.version);
+                        view! {
+                            <p>{text}</p>
+                            <button type="button" class="secondary" on:click=move |_| {
+                                let latest = latest.clone();
+                                form.edit(|d| d.use_custom_template(latest));
+                                form_version.update(|v| *v += 1);
+                            }>{label}</button>
+                        }.into_any()
+                    }
+                    None => view! { <p>{format!("Your own template, version {}.", custom.version)}</p> }.into_any(),
                 })
             })}
-        </p>
+        </div>
     }
 }
 

@@ -45,7 +45,13 @@ fn specs(draft: &crate::domain::ProgressNoteDraft) -> Vec<SectionSpec> {
             key: s.key.to_string(),
             label: s.label.to_string(),
             issue_label: s.label.to_string(),
-            hint: s.hint.to_string(),
+            // Every built-in section is required; a custom template says
+            // which of its own are not, here rather than at signing.
+            hint: if s.required {
+                s.hint.to_string()
+            } else {
+                format!("Optional. {}", s.hint).trim_end().to_owned()
+            },
             stray: false,
         })
         .collect();
@@ -57,7 +63,7 @@ fn specs(draft: &crate::domain::ProgressNoteDraft) -> Vec<SectionSpec> {
                 label: format!("{label} (not in {template})"),
                 issue_label: label.to_owned(),
                 hint: format!(
-                    "Kept from another template. Move this text into a {template} section, or clear it, before signing."
+                    "Kept from another template, or from an earlier version of this one. Move this text into a {template} section, or clear it, before signing."
                 ),
                 stray: true,
             });
@@ -90,8 +96,10 @@ fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
         let issues = form.issues;
         move || issues.with(|issues| super::common::invalid(issues, &field))
     };
+    // A custom section may have no hint: then there is nothing to point at.
+    let has_hint = !spec.hint.trim().is_empty();
     let described = {
-        let hint_id = hint_id.clone();
+        let hint_id = has_hint.then(|| hint_id.clone());
         let issues = form.issues;
         move || {
             issues.with(|issues| {
@@ -99,7 +107,7 @@ fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
                     issues,
                     super::note_form::ISSUE_PREFIX,
                     &field,
-                    Some(&hint_id),
+                    hint_id.as_deref(),
                 )
             })
         }
@@ -110,7 +118,7 @@ fn SectionField(form: NoteForm, spec: SectionSpec) -> impl IntoView {
     view! {
         <div class="section-field" class:section-field--stray=spec.stray>
             <label for=id.clone()>{spec.label}</label>
-            <p class="field-hint" id=hint_id.clone()>{spec.hint}</p>
+            {has_hint.then(|| view! { <p class="field-hint" id=hint_id.clone()>{spec.hint}</p> })}
             <textarea
                 id=id
                 rows="6"

@@ -61,7 +61,9 @@ impl Review {
         };
         let time = match (draft.start, draft.end) {
             (Some(s), Some(e)) => format!("{s}–{e} ({})", format_minutes(draft.duration_minutes())),
-            _ => "—".to_owned(),
+            (Some(s), None) => format!("{s}–"),
+            (None, Some(e)) => format!("–{e}"),
+            (None, None) => "—".to_owned(),
         };
         let mut facts = vec![
             (
@@ -107,9 +109,17 @@ impl Review {
                 ),
             ),
         ];
-        if draft.template.is_document() {
-            // An intake or discharge lists its own diagnoses in the document.
+        // An intake or discharge lists its own diagnoses in the document; a
+        // custom template may leave blocks out (shown when they hold
+        // something, since the signature covers it).
+        let shown = draft.shown_blocks();
+        if draft.template.is_document() || !shown.goals {
             facts.retain(|(label, _)| label != "Diagnoses addressed" && label != "Goals addressed");
+        }
+        if !shown.session {
+            facts.retain(|(label, _)| {
+                !matches!(label.as_str(), "Time" | "Service code" | "Place of service")
+            });
         }
         if !draft.measure_results.is_empty() {
             facts.push((

@@ -171,6 +171,7 @@ pub fn SignedNoteView(
             })
             .collect_view()
     });
+    let shown = content.shown_blocks();
     let title = if content.template.is_document() {
         content.template.name()
     } else {
@@ -207,14 +208,18 @@ pub fn SignedNoteView(
                     <dl class="facts">
                         <div><dt>"Template"</dt><dd>{content.template_label()}</dd></div>
                         <div><dt>"Date of service"</dt><dd>{format_date(content.date_of_service)}</dd></div>
-                        <div><dt>"Start time"</dt><dd>{time(content.start)}</dd></div>
-                        <div><dt>"End time"</dt><dd>{time(content.end)}</dd></div>
-                        <div><dt>"Duration"</dt><dd>{format_minutes(content.duration_minutes())}</dd></div>
-                        <div><dt>"Service code"</dt><dd>{service}</dd></div>
-                        <div><dt>"Place of service"</dt><dd>{place}</dd></div>
-                        <div><dt>"Participants"</dt><dd class="text">{content.participants.clone()}</dd></div>
+                        // A custom template may leave the session details out.
+                        {shown.session.then(|| view! {
+                            <div><dt>"Start time"</dt><dd>{time(content.start)}</dd></div>
+                            <div><dt>"End time"</dt><dd>{time(content.end)}</dd></div>
+                            <div><dt>"Duration"</dt><dd>{format_minutes(content.duration_minutes())}</dd></div>
+                            <div><dt>"Service code"</dt><dd>{service}</dd></div>
+                            <div><dt>"Place of service"</dt><dd>{place}</dd></div>
+                            <div><dt>"Participants"</dt><dd class="text">{content.participants.clone()}</dd></div>
+                        })}
                     </dl>
                 </section>
+                {shown.goals.then(|| view! {
                 <section class="card" aria-labelledby="signed-treatment-heading">
                     <h2 id="signed-treatment-heading">"Diagnoses and goals"</h2>
                     {current_mark}
@@ -237,6 +242,7 @@ pub fn SignedNoteView(
                         }.into_any()
                     }}
                 </section>
+                })}
                 {(!results.is_empty()).then(|| view! {
                     <section class="card" aria-labelledby="signed-results-heading">
                         <h2 id="signed-results-heading">{crate::domain::ProgressNoteDraft::MEASURE_RESULTS_LABEL}</h2>
@@ -245,6 +251,7 @@ pub fn SignedNoteView(
                         </ul>
                     </section>
                 })}
+                {shown.risk.then(|| view! {
                 <section class="card" aria-labelledby="signed-risk-heading">
                     <h2 id="signed-risk-heading">"Risk assessment"</h2>
                     <dl class="facts facts--wide">
@@ -253,6 +260,7 @@ pub fn SignedNoteView(
                         <div><dt>"Safety plan"</dt><dd class="text">{if safety_plan.trim().is_empty() { "—".to_owned() } else { safety_plan }}</dd></div>
                     </dl>
                 </section>
+                })}
             </div>
             <div class="note-layout__text">
                 <section class="card" aria-labelledby="signed-sections-heading">
