@@ -20,9 +20,13 @@
 //! So a verifier can check every digest from the bundle alone, the same way as
 //! from the JSON file.
 //!
-//! More inputs (measure totals as `Observation`s, the treatment plan as a
-//! `CarePlan`) are added as further builder methods on [`FhirExport`], each an
-//! optional slice that is empty by default, so existing callers do not change.
+//! - each scored questionnaire: an `Observation` of its total (LOINC 44261-6
+//!   for the PHQ-9, 70274-6 for the GAD-7), with its severity band;
+//! - each client's treatment plan in force (its last signed version): a
+//!   `CarePlan`, with the version's signature and digest as an extension.
+//!
+//! Results and plans are builder methods on [`FhirExport`], each an optional
+//! slice that is empty by default.
 //!
 //! Instants: FHIR requires a time zone on every `dateTime` with a time, and the
 //! app has none (see `time_format`). Standard elements therefore carry dates only
@@ -36,8 +40,11 @@ use sha2::{Digest, Sha256};
 use super::fhir_model::*;
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
+use crate::domain::measure::MeasureResult;
+use crate::domain::treatment_plan::{ClientAgreement, PlanContent, SignedPlanVersion};
 use crate::domain::{
     Client, ClinicianProfile, Diagnosis, ProgressNote, SignedProgressNote, Template, Timestamp,
+    TreatmentPlan,
 };
 
 /// Where this app's FHIR extensions, identifier systems and code systems live.
@@ -58,6 +65,7 @@ const CONDITION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/conditio
 const DOCUMENT_CATEGORY: &str =
     "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category";
 const CANONICAL_TEXT: &str = "text/plain; charset=utf-8";
+const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 
 /// The LOINC document type for a note of this template: (code, display).
 ///
@@ -83,6 +91,8 @@ pub struct FhirExport<'a> {
     options: &'a ExportOptions,
     clients: &'a [&'a Client],
     notes: &'a [&'a ProgressNote],
+    results: &'a [&'a MeasureResult],
+    plans: &'a [&'a TreatmentPlan],
 }
 
 impl<'a> FhirExport<'a> {
@@ -101,7 +111,23 @@ impl<'a> FhirExport<'a> {
             options,
             clients: &[],
             notes: &[],
+            results: &[],
+            plans: &[],
         }
+    }
+
+    /// Questionnaire results chosen by [`select_results`](super::select_results):
+    /// each scored one becomes an `Observation` of its total.
+    pub fn results(mut self, results: &'a [&'a MeasureResult]) -> Self {
+        self.results = results;
+        self
+    }
+
+    /// Treatment plans chosen by [`select_plans`](super::select_plans): the
+    /// version in force of each becomes a `CarePlan` (an unsigned plan has none).
+    pub fn plans(mut self, plans: &'a [&'a TreatmentPlan]) -> Self {
+        self.plans = plans;
+        self
     }
 
     /// The clients concerned: each becomes a `Patient`, with a `Condition` per
@@ -142,6 +168,14 @@ impl<'a> FhirExport<'a> {
             let client = super::json::client_of(self.clients, note.client_id());
             documents.extend(note_documents(note, &client, &mut practitioners));
         }
+        let plans: Vec<Entry> = self
+            .plans
+            .iter()
+            .filter_map(|plan| {
+                plan.current()
+                    .map(|version| care_plan(plan, version, &mut practitioners))
+            })
+            .collect();
         entry.extend(practitioners.entries);
         for client in self.clients {
             entry.push(patient(client));
@@ -150,6 +184,8 @@ impl<'a> FhirExport<'a> {
             }
         }
         entry.extend(documents);
+        entry.extend(self.results.iter().filter_map(|result| observation(result)));
+        entry.extend(plans);
         Bundle {
             resource_type: "Bundle",
             id: derived_id(&[
@@ -206,16 +242,196 @@ impl<'a> FhirExport<'a> {
 /// The whole bundle in one call, in the shape of [`to_json`](super::to_json).
 pub fn to_fhir(
     clinician: &ClinicianProfile,
-    clients: &[&Client],
-    notes: &[&ProgressNote],
+    content: &super::ExportContent<'_>,
     exported_at: Timestamp,
     scope: &ExportScope,
     options: &ExportOptions,
 ) -> String {
     FhirExport::new(clinician, exported_at, scope, options)
-        .clients(clients)
-        .notes(notes)
+        .clients(content.clients)
+        .notes(content.notes)
+        .results(content.results)
+        .plans(content.plans)
         .to_json()
+}
+
+/// LOINC's code for a questionnaire's total score, by the app's measure key.
+pub fn loinc_total_score(measure_key: &str) -> Option<(&'static str, &'static str)> {
+    match measure_key {
+        "phq-9" => Some((
+            "44261-6",
+            "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]",
+        )),
+        "gad-7" => Some((
+            "70274-6",
+            "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]",
+        )),
+        _ => None,
+    }
+}
+
+/// A scored result's total as an `Observation`; `None` for a result with no
+/// total (too many items unanswered) or of a measure LOINC does not name here.
+fn observation(result: &MeasureResult) -> Option<Entry> {
+    let total = result.total()?;
+    let (code, display) = loinc_total_score(result.measure_key())?;
+    let id = derived_id(&["Observation", result.id().as_str()]);
+    let mut note = Vec::new();
+    if let crate::domain::measure::Outcome::Prorated { missing_items, .. } = result.outcome() {
+        note.push(Annotation {
+            text: format!(
+                "Prorated: {} item(s) unanswered, scored by the measure's published rule.",
+                missing_items.len()
+            ),
+        });
+    }
+    Some(Entry {
+        full_url: full_url(&id),
+        resource: Resource::Observation(Box::new(Observation {
+            resource_type: "Observation",
+            id,
+            identifier: vec![Identifier {
+                system: naming_system("measure-result-id"),
+                value: result.id().as_str().to_owned(),
+            }],
+            status: "final",
+            category: vec![CodeableConcept {
+                coding: vec![Coding {
+                    system: OBSERVATION_CATEGORY.into(),
+                    code: "survey".into(),
+                    display: Some("Survey".into()),
+                }],
+                text: None,
+            }],
+            code: CodeableConcept {
+                coding: vec![Coding {
+                    system: LOINC.into(),
+                    code: code.into(),
+                    display: Some(display.into()),
+                }],
+                text: Some(format!("{} total score", result.measure_name())),
+            },
+            subject: patient_reference(result.client_id().as_str()),
+            effective_date_time: result.administered_on().to_string(),
+            value_integer: i64::from(total),
+            interpretation: result
+                .band()
+                .and_then(text_or_none)
+                .map(|band| {
+                    vec![CodeableConcept {
+                        coding: Vec::new(),
+                        text: Some(band),
+                    }]
+                })
+                .unwrap_or_default(),
+            note,
+        })),
+    })
+}
+
+/// The plan in force as a `CarePlan`: its content in words, its signer, and
+/// its signature (digest and format) as an extension, as a note's.
+fn care_plan(
+    plan: &TreatmentPlan,
+    version: &SignedPlanVersion,
+    practitioners: &mut Practitioners,
+) -> Entry {
+    let signature = version.signature();
+    let author = practitioners.add(&signature.signer_name, &signature.credentials);
+    let id = derived_id(&["CarePlan", plan.id().as_str()]);
+    let note = version
+        .client_agreement()
+        .map(|recorded| {
+            vec![Annotation {
+                text: match &recorded.agreement {
+                    ClientAgreement::Named { name, date } => {
+                        format!("The client agreed to this plan on {date}, as {name}.")
+                    }
+                    ClientAgreement::OnPaper { date } => {
+                        format!("The client signed the printed plan on {date}; the paper is kept in the chart.")
+                    }
+                    ClientAgreement::Declined { date, reason } => {
+                        format!("On {date} the client declined to agree: {reason}")
+                    }
+                },
+            }]
+        })
+        .unwrap_or_default();
+    Entry {
+        full_url: full_url(&id),
+        resource: Resource::CarePlan(Box::new(CarePlan {
+            resource_type: "CarePlan",
+            id,
+            extension: vec![complex_ext(
+                &structure("signature"),
+                vec![
+                    string_ext("signer-name", &signature.signer_name),
+                    string_ext("signed-at", &iso_local(signature.signed_at)),
+                    string_ext("content-sha256", &signature.content_sha256),
+                    string_ext("content-format", "psynotes/treatment-plan/v1"),
+                ],
+            )],
+            identifier: vec![Identifier {
+                system: naming_system("treatment-plan-id"),
+                value: plan.id().as_str().to_owned(),
+            }],
+            status: "active",
+            intent: "plan",
+            title: format!("Treatment plan, version {}", version.version()),
+            description: plan_in_words(version.content()),
+            subject: patient_reference(plan.client_id().as_str()),
+            created: signature.signed_at.date().to_string(),
+            author,
+            note,
+        })),
+    }
+}
+
+/// The plan's problems, goals, objectives and interventions, one per line,
+/// indented by level: the readable form a system without the app shows.
+fn plan_in_words(content: &PlanContent) -> String {
+    let mut lines = Vec::new();
+    for problem in &content.problems {
+        lines.push(format!("Problem: {}", problem.text.trim()));
+        for goal in &problem.goals {
+            let by = goal
+                .target_date
+                .map(|d| format!(" (by {d})"))
+                .unwrap_or_default();
+            lines.push(format!("  Goal: {}{by}", goal.text.trim()));
+            for objective in &goal.objectives {
+                let by = objective
+                    .target_date
+                    .map(|d| format!(" (by {d})"))
+                    .unwrap_or_default();
+                lines.push(format!("    Objective: {}{by}", objective.text.trim()));
+            }
+            for intervention in &goal.interventions {
+                let details: Vec<&str> =
+                    [intervention.frequency.trim(), intervention.provider.trim()]
+                        .into_iter()
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                let details = if details.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", details.join(", "))
+                };
+                lines.push(format!(
+                    "    Intervention: {}{details}",
+                    intervention.modality.trim()
+                ));
+            }
+        }
+    }
+    if let Some(review) = content.review_date {
+        lines.push(format!("Review by {review}."));
+    }
+    if lines.is_empty() {
+        "No problems recorded.".to_owned()
+    } else {
+        lines.join("\n")
+    }
 }
 
 /// `https://psynotes.invalid/fhir/StructureDefinition/<name>`.

@@ -39,6 +39,55 @@ pub(super) enum Resource {
     Practitioner(Practitioner),
     Condition(Condition),
     DocumentReference(Box<DocumentReference>),
+    Observation(Box<Observation>),
+    CarePlan(Box<CarePlan>),
+}
+
+/// A free-text note on a resource.
+#[derive(Serialize)]
+pub(super) struct Annotation {
+    pub text: String,
+}
+
+/// A questionnaire's total score.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Observation {
+    pub resource_type: &'static str,
+    pub id: String,
+    pub identifier: Vec<Identifier>,
+    pub status: &'static str,
+    pub category: Vec<CodeableConcept>,
+    pub code: CodeableConcept,
+    pub subject: Reference,
+    /// A date: the app keeps no time zone (see `fhir`).
+    pub effective_date_time: String,
+    pub value_integer: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub interpretation: Vec<CodeableConcept>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation>,
+}
+
+/// The treatment plan in force: its last signed version.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct CarePlan {
+    pub resource_type: &'static str,
+    pub id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extension: Vec<Extension>,
+    pub identifier: Vec<Identifier>,
+    pub status: &'static str,
+    pub intent: &'static str,
+    pub title: String,
+    pub description: String,
+    pub subject: Reference,
+    /// A date, as `effectiveDateTime` above.
+    pub created: String,
+    pub author: Reference,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation>,
 }
 
 /// An extension: a `url` and either one value or nested extensions.

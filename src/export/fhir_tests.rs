@@ -17,8 +17,12 @@ fn bundle(notes: &[&ProgressNote]) -> Value {
     };
     let json = to_fhir(
         &clinician(),
-        &[&client],
-        notes,
+        &crate::export::ExportContent {
+            clients: &[&client],
+            notes,
+            results: &[],
+            plans: &[],
+        },
         exported_at(),
         &scope,
         &ExportOptions::default(),
@@ -285,5 +289,90 @@ fn drafts_are_never_written_and_ids_are_stable() {
     assert_eq!(
         resources(&value, "DocumentReference")[0]["docStatus"],
         "final"
+    );
+}
+
+#[test]
+fn scored_questionnaires_are_observations_and_the_signed_plan_a_care_plan() {
+    use crate::domain::measure::fixtures::make;
+    use crate::domain::measure::{GAD_7, PHQ_9};
+    use crate::domain::treatment_plan::plan_fixtures::ready_plan;
+    let phq = make(&PHQ_9, &[Some(2); 9], "2024-03-05", 1);
+    let gad = make(&GAD_7, &[Some(1); 7], "2024-03-05", 2);
+    let mut unscored = [Some(1); 7];
+    unscored[3] = None;
+    let incomplete = make(&GAD_7, &unscored, "2024-03-06", 3);
+    let unsigned = ready_plan();
+    let client = client();
+    let scope = ExportScope::Practice;
+    let options = ExportOptions::default();
+    let clinician = clinician();
+    let clients = [&client];
+    let results = [&phq, &gad, &incomplete];
+
+    // An unsigned plan is no plan in force: no CarePlan.
+    let plans = [&unsigned];
+    let value: Value = serde_json::from_str(
+        &FhirExport::new(&clinician, exported_at(), &scope, &options)
+            .clients(&clients)
+            .results(&results)
+            .plans(&plans)
+            .to_json(),
+    )
+    .unwrap();
+    let observations = resources(&value, "Observation");
+    let totals: Vec<(String, i64)> = observations
+        .iter()
+        .map(|o| {
+            (
+                o["code"]["coding"][0]["code"].as_str().unwrap().to_owned(),
+                o["valueInteger"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // The incomplete GAD-7 has no total, so no Observation.
+    assert_eq!(
+        totals,
+        [("44261-6".to_owned(), 18), ("70274-6".to_owned(), 7)]
+    );
+    assert_eq!(observations[0]["effectiveDateTime"], "2024-03-05");
+    assert_eq!(
+        observations[0]["interpretation"][0]["text"],
+        "Moderately severe"
+    );
+    assert_eq!(
+        observations[0]["subject"]["reference"],
+        resources(&value, "Patient")[0]["id"]
+            .as_str()
+            .map(|id| format!("urn:uuid:{id}"))
+            .unwrap()
+    );
+    assert!(resources(&value, "CarePlan").is_empty());
+
+    let mut signed_plan = ready_plan();
+    let version = signed_plan
+        .sign(&clinician, crate::domain::Timestamp(1_709_700_000_000))
+        .unwrap()
+        .clone();
+    let plans = [&signed_plan];
+    let value: Value = serde_json::from_str(
+        &FhirExport::new(&clinician, exported_at(), &scope, &options)
+            .clients(&clients)
+            .plans(&plans)
+            .to_json(),
+    )
+    .unwrap();
+    let care_plans = resources(&value, "CarePlan");
+    assert_eq!(care_plans.len(), 1);
+    let plan = &care_plans[0];
+    assert_eq!(plan["status"], "active");
+    assert_eq!(plan["title"], "Treatment plan, version 1");
+    assert!(plan["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Problem: Depressed mood"));
+    assert_eq!(
+        plan["extension"][0]["extension"][2]["valueString"],
+        version.signature().content_sha256.as_str()
     );
 }

@@ -85,8 +85,12 @@ fn no_export_path_carries_a_psychotherapy_note() {
     let fhir_chosen = select(&notes, fhir_request.scope.client_id(), &fhir_options);
     let fhir = to_fhir(
         &clinician,
-        &[&client],
-        &fhir_chosen,
+        &ExportContent {
+            clients: &[&client],
+            notes: &fhir_chosen,
+            results: &[],
+            plans: &[],
+        },
         exported_at(),
         &fhir_request.scope,
         &fhir_options,

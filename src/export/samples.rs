@@ -19,7 +19,9 @@
 
 use std::path::PathBuf;
 
+use crate::domain::measure::MeasureResult;
 use crate::domain::References;
+use crate::domain::TreatmentPlan;
 use crate::domain::{
     Addendum, Client, ClientId, Ideation, ProgressNote, RiskAssessment, SignedProgressNote,
     Template, Timestamp,
@@ -207,6 +209,8 @@ fn write_both(
     notes: &[ProgressNote],
     scope: ExportScope,
     options: ExportOptions,
+    results: &[&MeasureResult],
+    plans: &[&TreatmentPlan],
 ) {
     for format in [ExportFormat::Json, ExportFormat::Fhir] {
         let request = ExportRequest {
@@ -219,8 +223,12 @@ fn write_both(
         let text = match format {
             ExportFormat::Fhir => to_fhir(
                 &clinician(),
-                clients,
-                &chosen,
+                &ExportContent {
+                    clients,
+                    notes: &chosen,
+                    results,
+                    plans,
+                },
                 exported_at(),
                 &request.scope,
                 &options,
@@ -230,8 +238,8 @@ fn write_both(
                 &ExportContent {
                     clients,
                     notes: &chosen,
-                    results: &[],
-                    plans: &[],
+                    results,
+                    plans,
                 },
                 exported_at(),
                 &request.scope,
@@ -261,6 +269,8 @@ fn write_sample_exports() {
         &[ProgressNote::Signed(late_note_with_two_addenda())],
         client_scope.clone(),
         ExportOptions::default(),
+        &[],
+        &[],
     );
 
     let mut other = signed("n-other", "2024-02-01");
@@ -276,6 +286,27 @@ fn write_sample_exports() {
             None,
         )
         .expect("other client's note signs");
+    // The day's PHQ-9 (scored: an Observation) and GAD-7 (too incomplete to
+    // score: none), and client-1's signed treatment plan (a CarePlan).
+    let phq = crate::domain::measure::fixtures::make(
+        &crate::domain::measure::PHQ_9,
+        &[Some(2); 9],
+        "2024-03-21",
+        1,
+    );
+    let mut gad_answers = [Some(1); 7];
+    gad_answers[0] = None;
+    let gad = crate::domain::measure::fixtures::make(
+        &crate::domain::measure::GAD_7,
+        &gad_answers,
+        "2024-03-21",
+        2,
+    );
+    let results = [&phq, &gad];
+    let mut plan = crate::domain::treatment_plan::plan_fixtures::ready_plan();
+    plan.sign(&clinician(), Timestamp(1_709_700_000_000))
+        .expect("the fixture plan signs");
+    let plans = [&plan];
     let practice_notes = vec![
         ProgressNote::Signed(late_note_with_two_addenda()),
         ProgressNote::Signed(tricky_note()),
@@ -296,6 +327,8 @@ fn write_sample_exports() {
             range: DateRange::ALL,
             include_drafts: true,
         },
+        &results,
+        &plans,
     );
     write_both(
         "first-quarter",
@@ -309,6 +342,8 @@ fn write_sample_exports() {
             },
             include_drafts: false,
         },
+        &[],
+        &[],
     );
     write_both(
         "legacy-v1-note",
@@ -318,6 +353,8 @@ fn write_sample_exports() {
             client_id: one.id.clone(),
         },
         ExportOptions::default(),
+        &[],
+        &[],
     );
     write_both(
         "no-notes",
@@ -325,6 +362,8 @@ fn write_sample_exports() {
         &[],
         client_scope,
         ExportOptions::default(),
+        &[],
+        &[],
     );
 
     // Every sample is JSON that parses, and each format has all four.

