@@ -51,8 +51,10 @@ pub(in crate::vault) async fn device_id(
                 serde_json::to_string(&fresh).map_err(|e| VaultError::Storage(e.to_string()))?;
             let tx = WriteTransaction::begin(connection, &[VAULT_META], Durability::Default)?;
             let result = tx.add(VAULT_META, &meta_value(DEVICE_ID, &json)).await;
+            // Another tab stored its id first (`add` reports a taken key as
+            // DataExists): that one is this browser's, read below.
             match tx.end(result).await {
-                Ok(()) | Err(VaultError::Constraint) => {}
+                Ok(()) | Err(VaultError::Constraint | VaultError::DataExists) => {}
                 Err(e) => return Err(e),
             }
             read_meta(connection, DEVICE_ID)

@@ -74,9 +74,8 @@ impl Vault {
                 .await
             {
                 Ok(_) => return Ok(Ok(outcome)),
-                // Another tab wrote since the read: over an existing library
-                // (Conflict), or the first one (DataExists). Read it again.
-                Err(e @ (VaultError::Conflict | VaultError::DataExists)) => last = e,
+                // Another tab wrote since the read: read it again.
+                Err(VaultError::Conflict) => last = VaultError::Conflict,
                 Err(e) => return Err(e),
             }
         }
