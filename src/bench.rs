@@ -239,6 +239,7 @@ pub async fn bench_vault(
             notes: &selected,
             results: &[],
             plans: &[],
+            amendments: &[],
         },
         Timestamp(0),
         &scope,

@@ -22,6 +22,7 @@ fn bundle(notes: &[&ProgressNote]) -> Value {
             notes,
             results: &[],
             plans: &[],
+            amendments: &[],
         },
         exported_at(),
         &scope,

@@ -13,7 +13,9 @@ use super::json_plan::JsonPlan;
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
 use crate::domain::measure::MeasureResult;
-use crate::domain::{Client, ClientId, ClinicianProfile, ProgressNote, Timestamp, TreatmentPlan};
+use crate::domain::{
+    AmendmentOutcome, Client, ClientId, ClinicianProfile, ProgressNote, Timestamp, TreatmentPlan,
+};
 
 /// The `format` field of every export file, so a reader can tell it from other JSON.
 pub const EXPORT_FORMAT: &str = "psynotes-progress-notes";
@@ -40,6 +42,10 @@ pub struct ExportContent<'a> {
     pub notes: &'a [&'a ProgressNote],
     pub results: &'a [&'a MeasureResult],
     pub plans: &'a [&'a TreatmentPlan],
+    /// Decided amendment requests (164.526): each note carries those that
+    /// concern it, denials with the client's statement of disagreement and any
+    /// rebuttal (164.526(d)(5)). Outcomes of notes not exported are ignored.
+    pub amendments: &'a [AmendmentOutcome],
 }
 
 /// The export file, pretty-printed.
@@ -64,6 +70,7 @@ pub fn to_json(
         notes,
         results,
         plans,
+        amendments,
     } = *content;
     let document = Document {
         format: EXPORT_FORMAT,
@@ -74,7 +81,10 @@ pub fn to_json(
         clients: clients.iter().map(|c| JsonClient::from(*c)).collect(),
         progress_notes: notes
             .iter()
-            .map(|note| JsonNote::new(note, &client_of(clients, note.client_id())))
+            .map(|note| {
+                JsonNote::new(note, &client_of(clients, note.client_id()))
+                    .with_amendments(amendments)
+            })
             .collect(),
         measure_results: results
             .iter()
@@ -111,6 +121,7 @@ mod tests {
                 notes,
                 results: &[],
                 plans: &[],
+                amendments: &[],
             },
             exported_at(),
             &scope,
@@ -413,6 +424,7 @@ mod tests {
                 notes: &[],
                 results: &selected,
                 plans: &[],
+                amendments: &[],
             },
             exported_at(),
             &scope,
@@ -467,6 +479,7 @@ mod tests {
                     notes: &[],
                     results: &[],
                     plans: &[&plan],
+                    amendments: &[],
                 },
                 exported_at(),
                 &scope,

@@ -178,6 +178,13 @@ pub(super) struct JsonNote<'a> {
     /// additive, so still version 1). Absent for a session note.
     #[serde(skip_serializing_if = "Option::is_none")]
     document: Option<JsonDocument<'a>>,
+    /// Decided amendment requests concerning the note (164.526), oldest
+    /// first; a denial travels with the client's statement of disagreement
+    /// and any rebuttal (164.526(d)(5)). Not covered by the note's digest:
+    /// they are the client's and the clinician's words *about* the note.
+    /// Absent when there are none (additive, so still version 1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    amendment_requests: Vec<super::json_amendment::JsonAmendment>,
 }
 
 /// A note's course-of-care document: its fields as labelled text for
@@ -286,7 +293,19 @@ impl<'a> JsonNote<'a> {
             }),
             referenced_wording: JsonWording::new(content, &wording),
             document: content.document.as_ref().map(JsonDocument::new),
+            amendment_requests: Vec::new(),
         }
+    }
+
+    /// Adds the decided amendment requests among `outcomes` that concern
+    /// this note, in the order given.
+    pub fn with_amendments(mut self, outcomes: &[crate::domain::AmendmentOutcome]) -> Self {
+        self.amendment_requests = outcomes
+            .iter()
+            .filter(|o| o.note_id.as_str() == self.id)
+            .map(super::json_amendment::JsonAmendment::from)
+            .collect();
+        self
     }
 }
 

@@ -66,6 +66,7 @@ fn no_export_path_carries_a_psychotherapy_note() {
             notes: &chosen,
             results: &[],
             plans: &[],
+            amendments: &[],
         },
         exported_at(),
         &request.scope,
@@ -73,7 +74,7 @@ fn no_export_path_carries_a_psychotherapy_note() {
     );
     let printed = format!(
         "{:?}",
-        print_document(&clinician, &client, &chosen, exported_at())
+        print_document(&clinician, &client, &chosen, &[], exported_at())
     );
     // The FHIR bundle carries note text base64-encoded inside its attachments, so
     // decode every attachment before looking for the canaries.
@@ -90,6 +91,7 @@ fn no_export_path_carries_a_psychotherapy_note() {
             notes: &fhir_chosen,
             results: &[],
             plans: &[],
+            amendments: &[],
         },
         exported_at(),
         &fhir_request.scope,

@@ -44,6 +44,7 @@
 //!         notes: &[&note],
 //!         results: &[],
 //!         plans: &[],
+//!         amendments: &[],
 //!     },
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
@@ -70,6 +71,7 @@
 //!         notes: &[&note], // error: expected `&ProgressNote`, found `&PsychotherapyNote`
 //!         results: &[],
 //!         plans: &[],
+//!         amendments: &[],
 //!     },
 //!     Timestamp(0),
 //!     &ExportScope::Practice,
@@ -85,7 +87,7 @@
 //!
 //! let client = Client::new(ClientId("c-1".into()), "Alex Rivera");
 //! let note = PsychotherapyNote::new(PsychotherapyNoteId("pn-1".into()), client.id.clone(), Timestamp(0));
-//! let page = print_document(&ClinicianProfile::default(), &client, &[&note], Timestamp(0));
+//! let page = print_document(&ClinicianProfile::default(), &client, &[&note], &[], Timestamp(0));
 //! ```
 //!
 //! And no progress note can be made from one to slip past the types (see
@@ -96,9 +98,12 @@
 // code given, once, at the marked line.
 
 pub mod access;
+#[cfg(test)]
+mod amendment_tests;
 pub mod fhir;
 mod fhir_model;
 pub mod json;
+mod json_amendment;
 mod json_model;
 mod json_plan;
 pub mod print;
@@ -121,7 +126,7 @@ mod signed_wording_tests;
 pub use access::export_request_for;
 pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};
 pub use json::{to_json, ExportContent, EXPORT_FORMAT, EXPORT_VERSION};
-pub use print::{print_document, PrintAddendum, PrintDocument, PrintNote};
+pub use print::{print_document, PrintAddendum, PrintAmendment, PrintDocument, PrintNote};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
 pub use selection::{select, select_plans, select_results};
 

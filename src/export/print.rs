@@ -15,6 +15,7 @@
 
 use super::sections::ordered_sections;
 use super::time_format::date_at_time;
+use crate::domain::rights::{AmendmentDecision, AmendmentOutcome};
 use crate::domain::{
     Addendum, Client, ClinicianProfile, GoalProgress, Ideation, IncludedResult, NoteWording,
     ProgressNote, ProgressNoteDraft, RiskAssessment, Signature, SignedProgressNote, Timestamp,
@@ -52,6 +53,20 @@ pub struct PrintNote {
     pub late_entry_line: Option<String>,
     /// In the order they were added, after the note.
     pub addenda: Vec<PrintAddendum>,
+    /// Decided amendment requests concerning the note, after its addenda:
+    /// a denial prints with the statement of disagreement and any rebuttal
+    /// (45 CFR 164.526(d)(5)).
+    pub amendments: Vec<PrintAmendment>,
+}
+
+/// One decided amendment request, as printed with the note it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintAmendment {
+    /// "Amendment request received 2024-03-01: denied".
+    pub heading: String,
+    /// (label, text): the change asked for, the denial and its basis, the
+    /// statement of disagreement, the rebuttal; or the acceptance.
+    pub lines: Vec<(String, String)>,
 }
 
 /// One addendum as printed.
@@ -74,12 +89,21 @@ pub fn print_document(
     clinician: &ClinicianProfile,
     client: &Client,
     notes: &[&ProgressNote],
+    amendments: &[AmendmentOutcome],
     generated_at: Timestamp,
 ) -> PrintDocument {
     let notes: Vec<PrintNote> = notes
         .iter()
         .filter(|note| note.client_id() == &client.id)
-        .map(|note| print_note(client, note))
+        .map(|note| {
+            let mut printed = print_note(client, note);
+            printed.amendments = amendments
+                .iter()
+                .filter(|o| &o.note_id == note.id())
+                .map(print_amendment)
+                .collect();
+            printed
+        })
         .collect();
     let count = match notes.len() {
         1 => "1 progress note".to_owned(),
@@ -137,6 +161,67 @@ fn print_note(client: &Client, note: &ProgressNote) -> PrintNote {
         addenda: signed
             .map(|s| s.addenda().iter().map(print_addendum).collect())
             .unwrap_or_default(),
+        amendments: Vec::new(),
+    }
+}
+
+fn print_amendment(outcome: &AmendmentOutcome) -> PrintAmendment {
+    let mut lines = vec![(
+        "Change requested".to_owned(),
+        outcome.requested_change.clone(),
+    )];
+    let decision = match &outcome.decision {
+        AmendmentDecision::Accepted {
+            on,
+            addendum_sha256,
+        } => {
+            lines.push((
+                "Accepted".to_owned(),
+                format!(
+                    "{on}; the change is the addendum with SHA-256 {}",
+                    addendum_sha256
+                ),
+            ));
+            "accepted"
+        }
+        AmendmentDecision::Denied(denial) => {
+            let written = &denial.written;
+            lines.push((
+                "Denied".to_owned(),
+                format!(
+                    "{} by {}. {} ({}). {}",
+                    written.on,
+                    written.by,
+                    written.basis.label(),
+                    written.basis.citation(),
+                    written.explanation
+                ),
+            ));
+            match &denial.statement {
+                Some(statement) => lines.push((
+                    "Statement of disagreement".to_owned(),
+                    format!("Received {}: {}", statement.received, statement.text),
+                )),
+                None => lines.push((
+                    "Statement of disagreement".to_owned(),
+                    "None received".to_owned(),
+                )),
+            }
+            if let Some(rebuttal) = &denial.rebuttal {
+                lines.push((
+                    "Rebuttal".to_owned(),
+                    format!("{} by {}: {}", rebuttal.on, rebuttal.by, rebuttal.text),
+                ));
+            }
+            "denied"
+        }
+    };
+    PrintAmendment {
+        heading: format!(
+            "Amendment request received {}: {decision}",
+            outcome.received
+        ),
+        lines,
     }
 }
 
@@ -343,7 +428,7 @@ mod tests {
         .unwrap();
         signed.add_addendum(addendum);
         let note = ProgressNote::Signed(signed.clone());
-        let doc = print_document(&clinician(), &client(), &[&note], exported_at());
+        let doc = print_document(&clinician(), &client(), &[&note], &[], exported_at());
 
         assert_eq!(doc.title, "Progress notes");
         assert_eq!(doc.clinician_line, "Clinician: Jane Doe, LCSW");
@@ -414,7 +499,7 @@ mod tests {
         use crate::domain::measure::fixtures::make;
         use crate::domain::measure::PHQ_9;
         let plain = ProgressNote::Signed(signed("note-1", "2024-03-05"));
-        let doc = print_document(&clinician(), &client(), &[&plain], exported_at());
+        let doc = print_document(&clinician(), &client(), &[&plain], &[], exported_at());
         assert!(!doc.notes[0]
             .meta_lines
             .iter()
@@ -427,7 +512,7 @@ mod tests {
             1,
         ))];
         let note = ProgressNote::Draft(draft);
-        let doc = print_document(&clinician(), &client(), &[&note], exported_at());
+        let doc = print_document(&clinician(), &client(), &[&note], &[], exported_at());
         assert_eq!(
             value(&doc.notes[0], "Questionnaire results"),
             "PHQ-9 score: 9, mild (2024-03-05)"
@@ -466,6 +551,7 @@ mod tests {
             &clinician(),
             &client(),
             &[&ProgressNote::Draft(draft.clone())],
+            &[],
             exported_at(),
         );
         let labels: Vec<&str> = doc.notes[0]
@@ -493,6 +579,7 @@ mod tests {
             &clinician(),
             &client(),
             &[&ProgressNote::Draft(draft)],
+            &[],
             exported_at(),
         );
         assert_eq!(value(&doc.notes[0], "Participants"), "Client and partner");
@@ -501,7 +588,7 @@ mod tests {
     #[test]
     fn a_late_entry_says_when_and_why() {
         let note = ProgressNote::Signed(late_note_with_two_addenda());
-        let doc = print_document(&clinician(), &client(), &[&note], exported_at());
+        let doc = print_document(&clinician(), &client(), &[&note], &[], exported_at());
         let p = &doc.notes[0];
         assert_eq!(
             p.late_entry_line.as_deref(),
@@ -517,7 +604,7 @@ mod tests {
     #[test]
     fn a_draft_is_marked_and_shows_what_is_missing() {
         let note = undated_draft("d-1");
-        let doc = print_document(&clinician(), &client(), &[&note], exported_at());
+        let doc = print_document(&clinician(), &client(), &[&note], &[], exported_at());
         let p = &doc.notes[0];
         assert!(p.is_draft);
         assert_eq!(p.heading, "Progress note — no date of service");
@@ -534,14 +621,20 @@ mod tests {
     fn another_clients_note_is_never_printed_under_this_client() {
         let mine = ProgressNote::Signed(signed("mine", "2024-03-05"));
         let theirs = other_clients_note("theirs", "2024-03-06");
-        let doc = print_document(&clinician(), &client(), &[&mine, &theirs], exported_at());
+        let doc = print_document(
+            &clinician(),
+            &client(),
+            &[&mine, &theirs],
+            &[],
+            exported_at(),
+        );
         assert_eq!(doc.notes.len(), 1);
         assert!(doc.notes[0].heading.contains("2024-03-05"));
     }
 
     #[test]
     fn the_title_names_no_client() {
-        let doc = print_document(&clinician(), &client(), &[], exported_at());
+        let doc = print_document(&clinician(), &client(), &[], &[], exported_at());
         assert!(!doc.title.contains("Alex"));
         assert!(!doc.title.contains("AR-07"));
     }

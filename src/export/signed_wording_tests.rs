@@ -29,6 +29,7 @@ fn json(client: &crate::domain::Client, note: &ProgressNote) -> Value {
             notes: &[note],
             results: &[],
             plans: &[],
+            amendments: &[],
         },
         exported_at(),
         &scope,
@@ -48,6 +49,7 @@ fn fhir_note(client: &crate::domain::Client, note: &ProgressNote) -> Value {
             notes: &[note],
             results: &[],
             plans: &[],
+            amendments: &[],
         },
         exported_at(),
         &scope,
@@ -90,7 +92,7 @@ fn a_signed_note_is_unchanged_after_its_clients_goals_and_diagnoses_are_edited()
     assert!(signed.is_intact());
 
     // The print view.
-    let printed = |client| print_document(&clinician(), client, &[&note], exported_at()).notes;
+    let printed = |client| print_document(&clinician(), client, &[&note], &[], exported_at()).notes;
     assert_eq!(printed(&before), printed(&after));
     let lines = &printed(&after)[0].meta_lines;
     let value = |label: &str| {
@@ -135,7 +137,7 @@ fn a_note_signed_under_v1_shows_current_wording_marked_as_such() {
     // F41.1 is no longer on the record: its code alone.
     assert_eq!(wording.diagnosis_lines(legacy.content()), ["F41.1"]);
 
-    let printed = print_document(&clinician(), &after, &[&legacy], exported_at());
+    let printed = print_document(&clinician(), &after, &[&legacy], &[], exported_at());
     let goals = printed.notes[0]
         .meta_lines
         .iter()
@@ -163,7 +165,7 @@ fn a_note_signed_under_v1_shows_current_wording_marked_as_such() {
 
     // A draft is never marked: nothing of it is signed.
     let draft = ProgressNote::Draft(draft("d-1", "2024-03-12"));
-    let printed = print_document(&clinician(), &after, &[&draft], exported_at());
+    let printed = print_document(&clinician(), &after, &[&draft], &[], exported_at());
     assert!(printed.notes[0]
         .meta_lines
         .iter()

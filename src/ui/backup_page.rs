@@ -280,6 +280,7 @@ async fn export_file(session: Session, request: ExportRequest) -> Result<String,
         notes,
         results,
         plans,
+        amendments,
     } = exportable(&vault).await.map_err(|e| e.to_string())?;
     let options = request.effective_options();
     let selected = select(&notes, request.scope.client_id(), &options);
@@ -295,6 +296,7 @@ async fn export_file(session: Session, request: ExportRequest) -> Result<String,
         notes: &selected,
         results: &results,
         plans: &plans,
+        amendments: &amendments,
     };
     let (text, name, mime) = if request.format == ExportFormat::Fhir {
         (

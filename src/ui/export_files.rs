@@ -2,7 +2,8 @@
 //! handing it over, and auditing it. Shared by the JSON file and the print view.
 
 use crate::domain::measure::MeasureResult;
-use crate::domain::{Client, ProgressNote, TreatmentPlan};
+use crate::domain::rights::decided_amendments;
+use crate::domain::{AmendmentOutcome, Client, ProgressNote, TreatmentPlan};
 use crate::export::ExportRequest;
 use crate::vault::open_vault::Vault;
 use crate::vault::sealer::Loaded;
@@ -18,15 +19,19 @@ pub struct Exportables {
     pub notes: Vec<ProgressNote>,
     pub results: Vec<MeasureResult>,
     pub plans: Vec<TreatmentPlan>,
+    /// Decided amendment requests, each note's travelling with it
+    /// (45 CFR 164.526(d)(5)).
+    pub amendments: Vec<AmendmentOutcome>,
 }
 
 /// Reads what an export may see through the vault.
 pub async fn exportable(vault: &Vault) -> Result<Exportables, VaultError> {
-    let (clients, notes, results, plans) = futures::join!(
+    let (clients, notes, results, plans, ledger) = futures::join!(
         vault.clients(),
         vault.progress_notes(),
         vault.all_measure_results(),
-        vault.treatment_plans()
+        vault.treatment_plans(),
+        vault.rights_ledger()
     );
     let clients = clients?
         .into_iter()
@@ -48,6 +53,7 @@ pub async fn exportable(vault: &Vault) -> Result<Exportables, VaultError> {
         notes,
         results: results?,
         plans,
+        amendments: decided_amendments(&ledger?.requests),
     })
 }
 

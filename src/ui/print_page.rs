@@ -33,6 +33,7 @@ pub fn PrintPage() -> impl IntoView {
                 results,
                 // The plan has a print view of its own, for the client to sign.
                 plans: _,
+                amendments,
             } = exportable(&vault).await?;
             let clinician = session.settings.with_untracked(|s| s.clinician.clone());
             let mut docs: Vec<(PrintDocument, Vec<MeasureResult>)> = Vec::new();
@@ -54,7 +55,7 @@ pub fn PrintPage() -> impl IntoView {
                 }
                 count += selected.len();
                 docs.push((
-                    print_document(&clinician, client, &selected, now_local()),
+                    print_document(&clinician, client, &selected, &amendments, now_local()),
                     given,
                 ));
             }
@@ -140,6 +141,14 @@ fn PrintedRecord(doc: PrintDocument, results: Vec<MeasureResult>) -> impl IntoVi
                             <h3>"Addendum"</h3>
                             <p class="print-note__text">{a.text}</p>
                             <p class="print-note__signature">{a.signature_line}</p>
+                        </div>
+                    }).collect_view()}
+                    {note.amendments.into_iter().map(|a| view! {
+                        <div class="print-note__amendment">
+                            <h3>{a.heading}</h3>
+                            <dl>
+                                {a.lines.into_iter().map(|(label, text)| view! { <dt>{label}</dt><dd class="print-note__text">{text}</dd> }).collect_view()}
+                            </dl>
                         </div>
                     }).collect_view()}
                 </section>

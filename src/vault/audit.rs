@@ -162,6 +162,18 @@ pub enum AuditAction {
         /// The version number (1 for the first).
         version: u32,
     },
+    /// A client's access or amendment request was recorded. Names the
+    /// request's record only.
+    RightsRequestRecorded {
+        /// "Access" or "Amendment".
+        kind: String,
+    },
+    /// A step was taken on a request: "extended", "fulfilled", "accepted",
+    /// "denied", "statement of disagreement recorded", ...
+    RightsRequestChanged { kind: String, what: String },
+    /// A copy of a client's record was disclosed; the disclosure entry names
+    /// what, to whom and when, sealed in the ledger.
+    Disclosed,
 }
 
 impl AuditAction {
@@ -233,6 +245,15 @@ impl AuditAction {
             }
             AuditAction::SafetyPlanSaved { version } => {
                 format!("Saved version {version} of a safety plan")
+            }
+            AuditAction::RightsRequestRecorded { kind } => {
+                format!("Recorded an {} request", kind.to_lowercase())
+            }
+            AuditAction::RightsRequestChanged { kind, what } => {
+                format!("{kind} request: {what}")
+            }
+            AuditAction::Disclosed => {
+                "Disclosed a copy of a record (see the accounting of disclosures)".to_owned()
             }
         }
     }

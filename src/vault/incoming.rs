@@ -22,12 +22,12 @@ use super::revision_tree::{Leaf, RevTree};
 use super::sealer::{RecordRules, Sealer};
 use super::store::{
     AuditLog, Clients, EncryptedStore, MeasureResults, ProgressNotes, PsychotherapyNotes,
-    SafetyPlans, TreatmentPlans,
+    RightsLedger, SafetyPlans, TreatmentPlans,
 };
 use super::VaultError;
 
 /// The stores whose records travel between replicas.
-pub const REPLICATED_STORES: [&str; 7] = [
+pub const REPLICATED_STORES: [&str; 8] = [
     Clients::NAME,
     ProgressNotes::NAME,
     PsychotherapyNotes::NAME,
@@ -35,6 +35,7 @@ pub const REPLICATED_STORES: [&str; 7] = [
     MeasureResults::NAME,
     TreatmentPlans::NAME,
     SafetyPlans::NAME,
+    RightsLedger::NAME,
 ];
 
 /// What taking in one record did to it.
@@ -118,6 +119,11 @@ pub fn merge_into(
         )),
         s if s == SafetyPlans::NAME => Ok(merge_with(
             &Sealer::<SafetyPlans>::new(keys.records()),
+            current,
+            incoming,
+        )),
+        s if s == RightsLedger::NAME => Ok(merge_with(
+            &Sealer::<RightsLedger>::new(keys.records()),
             current,
             incoming,
         )),

@@ -110,6 +110,8 @@ mod recovery_key;
 #[cfg(target_arch = "wasm32")]
 pub mod restore;
 #[cfg(target_arch = "wasm32")]
+pub mod rights_ledger;
+#[cfg(target_arch = "wasm32")]
 pub mod safety_plans;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;

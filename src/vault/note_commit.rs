@@ -142,3 +142,56 @@ impl Vault {
             .await
     }
 }
+
+/// Signed notes of one client amended together, and the record that says why,
+/// as [`Vault::commit_amended_notes`] takes them.
+pub(in crate::vault) struct AmendedNotes<'a> {
+    pub client_id: &'a str,
+    /// Each note as amended, and the revision it was read at.
+    pub notes: &'a [(ProgressNote, Version)],
+    /// Adds the record that goes with the notes (sealed with the keys).
+    pub with: &'a dyn Fn(Batch, &Keyring) -> Result<Batch, VaultError>,
+    /// Audit events besides one "amended" per note.
+    pub events: &'a [AuditEvent],
+    pub now_ms: i64,
+}
+
+impl Vault {
+    /// Commits several amended signed notes of one client, their note index,
+    /// the practice summary, the record `with` adds and the audit events in
+    /// one transaction flushed to disk: all of it, or none of it.
+    ///
+    /// Any note changed since it was read is [`VaultError::Conflict`] and
+    /// nothing is written; the caller reads again and decides again.
+    pub(in crate::vault) async fn commit_amended_notes(
+        &self,
+        write: &AmendedNotes<'_>,
+    ) -> Result<(), VaultError> {
+        let (slot, summary) = futures::join!(self.index_slot(write.client_id), self.summary_slot());
+        let (mut slot, mut summary) = (slot?, summary?);
+        if slot.damaged() || summary.damaged() {
+            self.set_index_checked(None);
+        }
+        let batch = self.with_keys(|keys| {
+            let sealer = Sealer::<ProgressNotes>::new(keys.records());
+            let mut batch = Batch::new().strict();
+            let mut events = write.events.to_vec();
+            for (note, version) in write.notes {
+                let id = note.id().0.as_str();
+                let leaf = sealer.seal_next(id, Some(version), note)?;
+                slot.value.upsert(NoteSummary::of(
+                    note,
+                    leaf.as_ref().map(|_| ()).rev.generation,
+                ));
+                batch = batch.put::<ProgressNotes>(id, leaf, Expect::Leaf(version.rev));
+                events.push(AuditEvent::about(write.now_ms, AuditAction::Amended, id));
+            }
+            summary.value.update(&slot.value);
+            batch = slot.write_index(batch, keys)?;
+            batch = summary.write_summary(batch, keys)?;
+            batch = (write.with)(batch, keys)?;
+            self.audit_batch(batch, &events)
+        })?;
+        batch.commit(self.connection()).await
+    }
+}

@@ -31,7 +31,9 @@ pub const DB_NAME: &str = "psynotes";
 ///   versions, under the records key).
 /// - 5: adds `safety_plans` (one Stanley–Brown safety plan per client, every
 ///   version kept, under the records key).
-pub const DB_VERSION: u32 = 5;
+/// - 6: adds `rights_ledger` (access and amendment requests and the
+///   disclosures made, one record each, under the records key).
+pub const DB_VERSION: u32 = 6;
 
 /// Opens database `name` at `version`, creating or upgrading its stores.
 pub(in crate::vault) async fn open_and_upgrade(

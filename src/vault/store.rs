@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::crypto::{Audit, Drafts, Psychotherapy, Purpose, Records};
 use crate::domain::measure::MeasureRecord;
 use crate::domain::record_merge::LeafKind;
+use crate::domain::rights::LedgerEntry;
 use crate::domain::{ProgressNote, SafetyPlan, TreatmentPlan};
 
 /// An encrypted object store.
@@ -141,6 +142,36 @@ impl EncryptedStore for SafetyPlans {
         }
     }
 }
+/// The rights ledger (45 CFR 164.524, 164.526, 164.528): access and
+/// amendment requests and the disclosures made, one record each, under the
+/// records key. A decision, a statement of disagreement, a rebuttal and a
+/// disclosure are only ever added, so they merge like a signed note's addenda:
+/// a copy still open never replaces a decided one, and two different decisions
+/// are both kept as a conflict.
+pub enum RightsLedger {}
+impl EncryptedStore for RightsLedger {
+    const NAME: &'static str = "rights_ledger";
+    type Purpose = Records;
+
+    fn leaf_kind(plaintext: &[u8]) -> LeafKind {
+        let Ok(entry) = serde_json::from_slice::<LedgerEntry>(plaintext) else {
+            return LeafKind::Plain;
+        };
+        let mut digests = entry.settled_parts().into_iter().map(|part| {
+            Sha256::digest(part.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
+        match digests.next() {
+            Some(first) => LeafKind::Signed {
+                content_sha256: first,
+                addenda: digests.collect(),
+            },
+            None => LeafKind::Plain,
+        }
+    }
+}
 store!(
     /// Psychotherapy notes, under their own key (45 CFR 164.501).
     PsychotherapyNotes, "psychotherapy_notes", Psychotherapy
@@ -182,7 +213,7 @@ pub const SYNC_OUTBOX: &str = "sync_outbox";
 
 /// Every object store of the current schema. The schema module declares exactly
 /// these; rexie deletes any store that is not declared, so this list only grows.
-pub const ALL_STORES: [&str; 12] = [
+pub const ALL_STORES: [&str; 13] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -195,12 +226,13 @@ pub const ALL_STORES: [&str; 12] = [
     MeasureResults::NAME,
     TreatmentPlans::NAME,
     SafetyPlans::NAME,
+    RightsLedger::NAME,
 ];
 
 /// The stores a backup holds: all but the derived ones. The note index and the
 /// practice summary are rebuilt from the notes after a restore or a merge, so
 /// a backup never carries a second, possibly disagreeing, account of them.
-pub const BACKED_UP_STORES: [&str; 9] = [
+pub const BACKED_UP_STORES: [&str; 10] = [
     VAULT_META,
     Clients::NAME,
     ProgressNotes::NAME,
@@ -210,6 +242,7 @@ pub const BACKED_UP_STORES: [&str; 9] = [
     MeasureResults::NAME,
     TreatmentPlans::NAME,
     SafetyPlans::NAME,
+    RightsLedger::NAME,
 ];
 
 #[cfg(test)]
@@ -232,7 +265,8 @@ mod tests {
                 "sync_outbox",
                 "measure_results",
                 "treatment_plans",
-                "safety_plans"
+                "safety_plans",
+                "rights_ledger"
             ]
         );
         let mut sorted = ALL_STORES.to_vec();
@@ -294,6 +328,52 @@ mod tests {
         assert!(
             !may_replace(&v1, &draft),
             "a draft never replaces a signed plan"
+        );
+    }
+
+    #[test]
+    fn a_decided_request_is_never_replaced_by_an_open_copy_or_another_decision() {
+        use crate::domain::progress_note::fixtures::clinician;
+        use crate::domain::record_merge::may_replace;
+        use crate::domain::rights::fixtures::{amendment, date};
+        use crate::domain::rights::DenialBasis;
+
+        let kind = |request: &crate::domain::rights::AmendmentRequest| {
+            RightsLedger::leaf_kind(
+                &serde_json::to_vec(&LedgerEntry::Request(request.clone().into())).unwrap(),
+            )
+        };
+        let open = amendment("r", "2024-03-01", &["n1"]);
+        let mut denied = open.clone();
+        denied
+            .deny(
+                date("2024-03-10"),
+                DenialBasis::AccurateAndComplete,
+                "Accurate.",
+                &clinician(),
+            )
+            .unwrap();
+        let mut stated = denied.clone();
+        stated
+            .record_statement(date("2024-03-12"), "I disagree.")
+            .unwrap();
+        let mut withdrawn = open.clone();
+        withdrawn.withdraw(date("2024-03-05"), "").unwrap();
+        assert_eq!(kind(&open), LeafKind::Plain);
+        assert!(may_replace(&kind(&open), &kind(&denied)));
+        assert!(may_replace(&kind(&denied), &kind(&stated)));
+        assert!(
+            !may_replace(&kind(&stated), &kind(&denied)),
+            "the statement stays"
+        );
+        assert!(
+            !may_replace(&kind(&denied), &kind(&open)),
+            "the denial stays"
+        );
+        assert!(
+            !may_replace(&kind(&denied), &kind(&withdrawn))
+                && !may_replace(&kind(&withdrawn), &kind(&denied)),
+            "two decisions are both kept"
         );
     }
 }

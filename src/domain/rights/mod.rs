@@ -29,6 +29,7 @@ pub mod amendment;
 pub mod clock;
 pub mod disclosure;
 mod error;
+pub mod ledger_entry;
 pub mod outcome;
 
 use std::fmt;
@@ -48,7 +49,8 @@ pub use disclosure::{
     Recipient, ACCESS_PURPOSE,
 };
 pub use error::RightsError;
-pub use outcome::{outcomes_for_note, AmendmentDecision, AmendmentOutcome};
+pub use ledger_entry::LedgerEntry;
+pub use outcome::{decided_amendments, outcomes_for_note, AmendmentDecision, AmendmentOutcome};
 
 /// A request's opaque id, made by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -89,6 +89,31 @@ pub fn outcomes_for_note(
     outcomes
 }
 
+/// Every decided amendment, for every note each concerns, oldest request
+/// first: what exports take, each note picking its own.
+pub fn decided_amendments(requests: &[RightsRequest]) -> Vec<AmendmentOutcome> {
+    let mut outcomes: Vec<AmendmentOutcome> = requests
+        .iter()
+        .filter_map(|request| match request {
+            RightsRequest::Amendment(amendment) => Some(amendment),
+            RightsRequest::Access(_) => None,
+        })
+        .flat_map(|amendment| {
+            amendment
+                .notes()
+                .iter()
+                .filter_map(|note| amendment.outcome_for(note))
+        })
+        .collect();
+    outcomes.sort_by(|a, b| {
+        a.received
+            .cmp(&b.received)
+            .then_with(|| a.request_id.cmp(&b.request_id))
+            .then_with(|| a.note_id.cmp(&b.note_id))
+    });
+    outcomes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
