@@ -6,18 +6,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::domain::{Client, ClientId, Date};
-use crate::export::{
-    select, select_plans, select_results, to_fhir, to_json, DateRange, ExportContent, ExportFormat,
-    ExportOptions, ExportRequest, ExportScope,
-};
+use crate::export::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
 use crate::vault::sealer::Loaded;
 
 use super::busy::{next_frame, Busy};
-use super::clock::{now_local, now_ms, today};
+use super::clock::{now_ms, today};
 use super::download::{download, read_chosen_file};
-use super::export_files::{audit_export, exportable, Exportables};
+use super::export_files::export_file;
 use super::outcome::Outcome;
-use super::session_context::{use_session, Session};
+use super::session_context::use_session;
 use super::wording;
 
 /// `/records`: backup and export.
@@ -209,7 +206,7 @@ fn ExportSection() -> impl IntoView {
 
     let export = Action::new_local(move |request: &ExportRequest| {
         let request = request.clone();
-        async move { export_file(session, request).await }
+        async move { export_file(session, request).await.map(|file| file.message) }
     });
     Effect::new(move |_| {
         if let Some(outcome) = export.value().get() {
@@ -269,75 +266,4 @@ fn ExportSection() -> impl IntoView {
             <Outcome status=status />
         </section>
     }
-}
-
-/// The JSON file or the FHIR bundle of the request's scope, downloaded and
-/// audited. A FHIR bundle holds signed notes only (its options say so).
-async fn export_file(session: Session, request: ExportRequest) -> Result<String, String> {
-    let vault = session.vault();
-    let Exportables {
-        clients,
-        notes,
-        results,
-        plans,
-        amendments,
-    } = exportable(&vault).await.map_err(|e| e.to_string())?;
-    let options = request.effective_options();
-    let selected = select(&notes, request.scope.client_id(), &options);
-    let results = select_results(&results, request.scope.client_id(), &options);
-    let plans = select_plans(&plans, request.scope.client_id());
-    let client_refs: Vec<&Client> = clients
-        .iter()
-        .filter(|c| request.scope.client_id().is_none_or(|id| &c.id == id))
-        .collect();
-    let clinician = session.settings.with_untracked(|s| s.clinician.clone());
-    let content = ExportContent {
-        clients: &client_refs,
-        notes: &selected,
-        results: &results,
-        plans: &plans,
-        amendments: &amendments,
-    };
-    let (text, name, mime) = if request.format == ExportFormat::Fhir {
-        (
-            to_fhir(&clinician, &content, now_local(), &request.scope, &options),
-            format!("psynotes-fhir-{}.json", today()),
-            "application/fhir+json",
-        )
-    } else {
-        (
-            to_json(&clinician, &content, now_local(), &request.scope, &options),
-            format!("psynotes-progress-notes-{}.json", today()),
-            "application/json",
-        )
-    };
-    audit_export(&vault, &request, selected.len())
-        .await
-        .map_err(|e| e.to_string())?;
-    download(text.as_bytes(), &name, mime)?;
-    let mut parts = vec![wording::count(
-        selected.len() as u64,
-        "progress note",
-        "progress notes",
-    )];
-    if !results.is_empty() {
-        parts.push(wording::count(
-            results.len() as u64,
-            "questionnaire result",
-            "questionnaire results",
-        ));
-    }
-    if !plans.is_empty() {
-        parts.push(wording::count(
-            plans.len() as u64,
-            "treatment plan",
-            "treatment plans",
-        ));
-    }
-    let listed = match parts.as_slice() {
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        [] => String::new(),
-    };
-    Ok(format!("Exported {listed} to {name}."))
 }

@@ -18,7 +18,7 @@ use super::backup_page::{BackupPage, BackupReminder};
 use super::clinical::{
     ClientEditPage, ClientNewPage, ClientRecord, ClientTimelinePage, ClientsPage, ConflictsPage,
     MeasuresPage, NotesToSignPage, ProgressNotePage, PsychotherapyPage, QuestionnaireScreen,
-    SafetyPlanPage, TreatmentPlanPage,
+    RightsPage, SafetyPlanPage, TreatmentPlanPage,
 };
 use super::footer::SyncInUse;
 use super::gate_state::use_gate;
@@ -121,6 +121,7 @@ fn Workspace() -> impl IntoView {
                     <Route path=path!("measures") view=MeasuresPage />
                     <Route path=path!("plan") view=TreatmentPlanPage />
                     <Route path=path!("safety-plan") view=SafetyPlanPage />
+                    <Route path=path!("requests") view=RightsPage />
                 </ParentRoute>
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/settings/templates") view=TemplatesPage />

@@ -18,6 +18,7 @@ use crate::vault::sync::status::SyncStatus;
 use crate::vault::VaultError;
 
 use super::common::{format_date, prefer_codes, shown_name, BACKGROUND_CHECK_DELAY_MS};
+use super::open_requests::OpenRequests;
 use super::plans_past_review::PlansPastReview;
 use super::search::{CorpusChunk, SearchCorpus, SearchResults};
 use super::to_sign::unsigned_counts;
@@ -202,6 +203,7 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
     let damaged_notes = home.overview.damaged();
     let session = use_session();
     let plan_clients = home.clients.clone();
+    let request_clients = home.clients.clone();
 
     let list = move || {
         let showing = show_archived.get();
@@ -261,6 +263,7 @@ fn ClientList(home: HomeData, show_archived: RwSignal<bool>, prefer_code: bool) 
                 <p class="notice to-sign"><A href="/to-sign">{link}</A>{archived}</p>
             }
         })}
+        <OpenRequests clients=request_clients prefer_code=prefer_code />
         <PlansPastReview clients=plan_clients prefer_code=prefer_code />
         {(damaged_clients + damaged_notes > 0).then(|| view! {
             <p class="alert" role="alert">

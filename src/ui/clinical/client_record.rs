@@ -67,6 +67,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
     let measures = format!("/clients/{id}/measures");
     let plan = format!("/clients/{id}/plan");
     let safety = format!("/clients/{id}/safety-plan");
+    let requests = format!("/clients/{id}/requests");
     view! {
         <div class="client-header">
             <p class="breadcrumb">
@@ -78,6 +79,7 @@ fn ClientHeader(client: Client) -> impl IntoView {
                 <A href=measures exact=true attr:class="tab">"Measures"</A>
                 <A href=plan exact=true attr:class="tab">"Treatment plan"</A>
                 <A href=safety exact=true attr:class="tab">"Safety plan"</A>
+                <A href=requests exact=true attr:class="tab">"Requests"</A>
                 <A href=private exact=true attr:class="tab">"Psychotherapy notes"</A>
             </nav>
         </div>

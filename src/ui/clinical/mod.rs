@@ -4,7 +4,7 @@
 //! - [`client_list`]: the home screen (clients by last session, notes to sign) and
 //!   [`search`] (client names and progress-note text, highlighted); [`to_sign`]:
 //!   the unsigned notes by client; [`plans_past_review`]: the treatment plans
-//!   due for review;
+//!   due for review; [`open_requests`]: the clients' requests by due date;
 //! - [`client_form`]: new and edit client, archive, delete;
 //! - [`client_record`]: the parent of every page about one client (its name
 //!   and the record's tabs), sharing the client through [`client_context`];
@@ -20,6 +20,8 @@
 //! - [`treatment_plan_page`]: the treatment plan, its draft edited in
 //!   [`plan_form`], its versions shown by [`plan_view`] and printed by
 //!   [`plan_print`];
+//! - [`rights_page`]: the client's access and amendment requests, each a
+//!   [`request_card`], recorded with [`request_form`], and the disclosures;
 //! - [`psychotherapy`]: the private notes tab, kept apart from all of the above.
 //!
 //! When a save meets a version saved elsewhere, [`conflict_panel`] shows both;
@@ -52,6 +54,7 @@ mod measures_page;
 mod note_form;
 mod note_measure_flags;
 mod note_results;
+mod open_requests;
 mod plan_form;
 mod plan_print;
 mod plan_view;
@@ -60,7 +63,10 @@ mod progress_note_editor;
 mod psychotherapy;
 mod questionnaire_screen;
 mod record_check_panel;
+mod request_card;
+mod request_form;
 mod result_answers;
+mod rights_page;
 mod risk_fields;
 mod risk_flag_words;
 mod route_params;
@@ -86,6 +92,7 @@ pub use progress_note_editor::ProgressNotePage;
 pub use psychotherapy::PsychotherapyPage;
 pub use questionnaire_screen::QuestionnaireScreen;
 pub use result_answers::{result_summary, ResultAnswers};
+pub use rights_page::RightsPage;
 pub use safety_plan_page::SafetyPlanPage;
 pub use to_sign::NotesToSignPage;
 pub use treatment_plan_page::TreatmentPlanPage;
