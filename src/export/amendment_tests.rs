@@ -125,3 +125,63 @@ fn the_print_view_shows_the_denial_with_the_statement_and_the_rebuttal() {
     );
     assert!(doc.notes[1].amendments.is_empty());
 }
+
+#[test]
+fn the_fhir_bundle_carries_them_as_extensions_of_the_notes_document() {
+    let (notes, requests) = requests();
+    let outcomes = decided_amendments(&requests);
+    let client = client();
+    let refs: Vec<&ProgressNote> = notes.iter().collect();
+    let bundle = crate::export::to_fhir(
+        &clinician(),
+        &ExportContent {
+            clients: &[&client],
+            notes: &refs,
+            results: &[],
+            plans: &[],
+            amendments: &outcomes,
+        },
+        exported_at(),
+        &ExportScope::Practice,
+        &ExportOptions::default(),
+    );
+    let value: Value = serde_json::from_str(&bundle).unwrap();
+    let documents: Vec<&Value> = value["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "DocumentReference" && r.get("relatesTo").is_none())
+        .collect();
+    let requests_of = |doc: &Value| -> Vec<Value> {
+        doc["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["url"].as_str().unwrap().ends_with("/amendment-request"))
+            .cloned()
+            .collect()
+    };
+    let first = requests_of(documents[0]);
+    assert_eq!(first.len(), 2);
+    let part = |ext: &Value, url: &str| -> Value {
+        ext["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["url"] == url)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(part(&first[0], "decision")["valueCode"], "denied");
+    assert_eq!(
+        part(&first[0], "statement-of-disagreement")["valueString"],
+        "I never said that."
+    );
+    assert_eq!(
+        part(&first[0], "rebuttal")["valueString"],
+        "The note stands."
+    );
+    assert_eq!(part(&first[1], "decision")["valueCode"], "accepted");
+    assert!(requests_of(documents[1]).is_empty());
+}

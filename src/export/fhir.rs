@@ -41,6 +41,7 @@ use super::fhir_model::*;
 use super::time_format::iso_local;
 use super::{ExportOptions, ExportScope};
 use crate::domain::measure::MeasureResult;
+use crate::domain::rights::{AmendmentDecision, AmendmentOutcome};
 use crate::domain::treatment_plan::{ClientAgreement, PlanContent, SignedPlanVersion};
 use crate::domain::{
     Client, ClinicianProfile, Diagnosis, ProgressNote, SignedProgressNote, Template, Timestamp,
@@ -93,6 +94,7 @@ pub struct FhirExport<'a> {
     notes: &'a [&'a ProgressNote],
     results: &'a [&'a MeasureResult],
     plans: &'a [&'a TreatmentPlan],
+    amendments: &'a [AmendmentOutcome],
 }
 
 impl<'a> FhirExport<'a> {
@@ -113,7 +115,16 @@ impl<'a> FhirExport<'a> {
             notes: &[],
             results: &[],
             plans: &[],
+            amendments: &[],
         }
+    }
+
+    /// Decided amendment requests: each travels with the note it concerns, as
+    /// an `amendment-request` extension of the note's `DocumentReference`
+    /// (45 CFR 164.526(d)(5)). The note's signed content is untouched.
+    pub fn amendments(mut self, amendments: &'a [AmendmentOutcome]) -> Self {
+        self.amendments = amendments;
+        self
     }
 
     /// Questionnaire results chosen by [`select_results`](super::select_results):
@@ -166,7 +177,20 @@ impl<'a> FhirExport<'a> {
         let mut documents = Vec::new();
         for note in self.signed_notes() {
             let client = super::json::client_of(self.clients, note.client_id());
-            documents.extend(note_documents(note, &client, &mut practitioners));
+            let mut docs = note_documents(note, &client, &mut practitioners);
+            if let Some(Entry {
+                resource: Resource::DocumentReference(doc),
+                ..
+            }) = docs.first_mut()
+            {
+                doc.extension.extend(
+                    self.amendments
+                        .iter()
+                        .filter(|o| &o.note_id == note.id())
+                        .map(amendment_extension),
+                );
+            }
+            documents.extend(docs);
         }
         let plans: Vec<Entry> = self
             .plans
@@ -252,7 +276,61 @@ pub fn to_fhir(
         .notes(content.notes)
         .results(content.results)
         .plans(content.plans)
+        .amendments(content.amendments)
         .to_json()
+}
+
+/// A decided amendment request as an extension of its note's
+/// `DocumentReference`: the request, then the acceptance (with the addendum's
+/// digest) or the denial with the client's statement and any rebuttal.
+fn amendment_extension(outcome: &AmendmentOutcome) -> Extension {
+    let date = |url: &str, date: crate::domain::Date| Extension {
+        url: url.into(),
+        value_date: Some(date.to_string()),
+        ..Extension::default()
+    };
+    let mut parts = vec![
+        string_ext("request-id", &outcome.request_id.0),
+        date("received", outcome.received),
+        string_ext("requested-change", &outcome.requested_change),
+    ];
+    match &outcome.decision {
+        AmendmentDecision::Accepted {
+            on,
+            addendum_sha256,
+        } => {
+            parts.push(Extension {
+                url: "decision".into(),
+                value_code: Some("accepted"),
+                ..Extension::default()
+            });
+            parts.push(date("decided", *on));
+            parts.push(string_ext("addendum-sha256", addendum_sha256));
+        }
+        AmendmentDecision::Denied(denial) => {
+            let written = &denial.written;
+            parts.push(Extension {
+                url: "decision".into(),
+                value_code: Some("denied"),
+                ..Extension::default()
+            });
+            parts.push(date("decided", written.on));
+            parts.push(string_ext("denial-basis", written.basis.label()));
+            parts.push(string_ext("denial-citation", written.basis.citation()));
+            parts.push(string_ext("denial-explanation", &written.explanation));
+            parts.push(string_ext("denied-by", &written.by));
+            if let Some(statement) = &denial.statement {
+                parts.push(date("statement-received", statement.received));
+                parts.push(string_ext("statement-of-disagreement", &statement.text));
+            }
+            if let Some(rebuttal) = &denial.rebuttal {
+                parts.push(date("rebuttal-date", rebuttal.on));
+                parts.push(string_ext("rebuttal", &rebuttal.text));
+                parts.push(string_ext("rebuttal-by", &rebuttal.by));
+            }
+        }
+    }
+    complex_ext(&structure("amendment-request"), parts)
 }
 
 /// LOINC's code for a questionnaire's total score, by the app's measure key.

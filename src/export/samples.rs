@@ -211,6 +211,7 @@ fn write_both(
     options: ExportOptions,
     results: &[&MeasureResult],
     plans: &[&TreatmentPlan],
+    amendments: &[crate::domain::AmendmentOutcome],
 ) {
     for format in [ExportFormat::Json, ExportFormat::Fhir] {
         let request = ExportRequest {
@@ -228,7 +229,7 @@ fn write_both(
                     notes: &chosen,
                     results,
                     plans,
-                    amendments: &[],
+                    amendments,
                 },
                 exported_at(),
                 &request.scope,
@@ -241,7 +242,7 @@ fn write_both(
                     notes: &chosen,
                     results,
                     plans,
-                    amendments: &[],
+                    amendments,
                 },
                 exported_at(),
                 &request.scope,
@@ -271,6 +272,7 @@ fn write_sample_exports() {
         &[ProgressNote::Signed(late_note_with_two_addenda())],
         client_scope.clone(),
         ExportOptions::default(),
+        &[],
         &[],
         &[],
     );
@@ -309,6 +311,21 @@ fn write_sample_exports() {
     plan.sign(&clinician(), Timestamp(1_709_700_000_000))
         .expect("the fixture plan signs");
     let plans = [&plan];
+    // A denied amendment with the client's statement and a rebuttal, on
+    // n-plain: it travels with the note without touching its digest.
+    let mut denied = crate::domain::rights::fixtures::denied_amendment("r-denied", &["n-plain"]);
+    denied
+        .record_statement(date("2024-03-20"), "I said \"tired\", not \"anxious\" — é.")
+        .expect("statement");
+    denied
+        .record_rebuttal(
+            date("2024-03-25"),
+            "The note stands.",
+            &crate::domain::progress_note::fixtures::clinician(),
+        )
+        .expect("rebuttal");
+    let amendments =
+        crate::domain::rights::decided_amendments(&[crate::domain::RightsRequest::from(denied)]);
     let practice_notes = vec![
         ProgressNote::Signed(late_note_with_two_addenda()),
         ProgressNote::Signed(tricky_note()),
@@ -331,6 +348,7 @@ fn write_sample_exports() {
         },
         &results,
         &plans,
+        &amendments,
     );
     write_both(
         "first-quarter",
@@ -346,6 +364,7 @@ fn write_sample_exports() {
         },
         &[],
         &[],
+        &[],
     );
     write_both(
         "legacy-v1-note",
@@ -357,6 +376,7 @@ fn write_sample_exports() {
         ExportOptions::default(),
         &[],
         &[],
+        &[],
     );
     write_both(
         "no-notes",
@@ -364,6 +384,7 @@ fn write_sample_exports() {
         &[],
         client_scope,
         ExportOptions::default(),
+        &[],
         &[],
         &[],
     );
