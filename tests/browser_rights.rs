@@ -11,8 +11,10 @@ use psynotes::domain::rights::{
 };
 use psynotes::domain::{Date, ProgressNoteId, Timestamp};
 use psynotes::vault::audit::AuditAction;
+use psynotes::vault::restore::RestoreSecret;
 use psynotes::vault::rights_ledger::{LedgerError, RequestStep};
 use psynotes::vault::store::{EncryptedStore, RightsLedger};
+use psynotes::vault::VaultError;
 use wasm_bindgen_test::*;
 
 mod common;
@@ -105,6 +107,17 @@ async fn an_access_request_is_fulfilled_with_its_disclosure_sealed_and_audited()
     ));
     assert_eq!(vault.rights_ledger().await.unwrap().disclosures.len(), 1);
 
+    // The accounting must be kept: the client cannot be deleted now.
+    assert!(matches!(
+        vault
+            .edit_client(client.id.as_str())
+            .await
+            .unwrap()
+            .delete(NOW)
+            .await,
+        Err(VaultError::ClientHasRequests { entries: 2 })
+    ));
+
     // Sealed: neither the recipient nor the description is in IndexedDB as text.
     let raw = raw_values(&name, RightsLedger::NAME).await;
     assert_eq!(raw.len(), 2);
@@ -193,6 +206,24 @@ async fn accepting_an_amendment_signs_an_addendum_on_every_note_it_names_at_once
     );
     let ledger = vault.rights_ledger().await.unwrap();
     assert!(ledger.request(&bad_id).unwrap().is_open());
+
+    // Through a backup and a restore, the ledger and the addenda come back.
+    let file = vault.create_backup(NOW, "2025-06-20").await.unwrap();
+    let (_, door2) = fresh_door("rights-restored").await;
+    let restored = expect_open(
+        door2
+            .restore(&file.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+    let mut again = restored.rights_ledger().await.unwrap().requests;
+    let mut expected = ledger.requests.clone();
+    again.sort_by(|a, b| a.id().cmp(b.id()));
+    expected.sort_by(|a, b| a.id().cmp(b.id()));
+    assert_eq!(again, expected);
+    let note = open_signed(&restored, &client, ids[1].as_str())
+        .await
+        .note();
+    assert_eq!(note.addenda().len(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::domain::rights::LedgerEntry;
 use crate::domain::{Client, MeasureRecord, ProgressNote, PsychotherapyNote};
 
 use super::audit::{AuditAction, AuditEvent, RecordKind};
@@ -19,7 +20,8 @@ use super::reads::raw;
 use super::record::StoredRecord;
 use super::sealer::{Loaded, Sealer, Version};
 use super::store::{
-    AuditLog, Clients, EncryptedStore, MeasureResults, NoteIndex, ProgressNotes, PsychotherapyNotes,
+    AuditLog, Clients, EncryptedStore, MeasureResults, NoteIndex, ProgressNotes,
+    PsychotherapyNotes, RightsLedger,
 };
 use super::write_transaction::{Durability, WriteTransaction};
 use super::VaultError;
@@ -177,6 +179,7 @@ impl EditableClient {
             ProgressNotes::NAME,
             PsychotherapyNotes::NAME,
             MeasureResults::NAME,
+            RightsLedger::NAME,
             NoteIndex::NAME,
             AuditLog::NAME,
         ];
@@ -210,6 +213,28 @@ impl EditableClient {
                 .len() as u32;
             if questionnaires > 0 {
                 return Err(VaultError::ClientHasQuestionnaires { questionnaires });
+            }
+            // So are the client's requests and the disclosures of their
+            // record; a ledger record that does not open might be theirs.
+            let ledger: Vec<_> = tx
+                .get_all(RightsLedger::NAME)
+                .await?
+                .iter()
+                .map(raw)
+                .collect();
+            let entries = vault
+                .open_listed::<RightsLedger, LedgerEntry>(&ledger, Keyring::records)?
+                .iter()
+                .filter(|entry| match entry {
+                    Loaded::Ok(stored) => match &stored.value {
+                        LedgerEntry::Request(r) => r.client_id().as_str() == id,
+                        LedgerEntry::Disclosure(d) => d.client_id().as_str() == id,
+                    },
+                    Loaded::Damaged { .. } => true,
+                })
+                .count() as u32;
+            if entries > 0 {
+                return Err(VaultError::ClientHasRequests { entries });
             }
             tx.put(Clients::NAME, &record.to_js()).await?;
             tx.delete(NoteIndex::NAME, &id).await?;

@@ -90,6 +90,13 @@ pub enum VaultError {
         /// How many.
         questionnaires: u32,
     },
+    /// The client's access or amendment requests, or the disclosures made of
+    /// their record, which must be kept (45 CFR 164.528: six years).
+    #[error("This client has requests or disclosures in the rights ledger ({entries}), so the client cannot be deleted: the accounting of disclosures must be kept for six years. Archive the client instead to hide them from the list.")]
+    ClientHasRequests {
+        /// Requests and disclosures.
+        entries: u32,
+    },
     /// A signed note is part of the legal record and cannot be discarded.
     #[error("A signed note is part of the record and cannot be discarded. Add an addendum to correct it.")]
     SignedNoteIsPermanent,
@@ -234,6 +241,7 @@ mod tests {
             VaultError::ClientHasNotes { notes: 3 },
             VaultError::ClientHasQuestionnaires { questionnaires: 1 },
             VaultError::ClientHasQuestionnaires { questionnaires: 2 },
+            VaultError::ClientHasRequests { entries: 2 },
             VaultError::QuestionnaireFinished,
             VaultError::Measure(crate::domain::measure::MeasureError::NothingAnswered),
             VaultError::SignedNoteIsPermanent,
