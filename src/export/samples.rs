@@ -19,9 +19,7 @@
 
 use std::path::PathBuf;
 
-use crate::domain::measure::MeasureResult;
 use crate::domain::References;
-use crate::domain::TreatmentPlan;
 use crate::domain::{
     Addendum, Client, ClientId, Ideation, ProgressNote, RiskAssessment, SignedProgressNote,
     Template, Timestamp,
@@ -202,16 +200,14 @@ fn write(kind: &str, name: &str, text: &str) {
     std::fs::write(dir.join(format!("{name}.json")), text).expect("sample is written");
 }
 
-/// Writes one sample in both formats, choosing notes as the app does.
+/// Writes one sample in both formats, choosing among `notes` as the app
+/// does; `records` holds everything else the file carries.
 fn write_both(
     name: &str,
-    clients: &[&Client],
     notes: &[ProgressNote],
     scope: ExportScope,
     options: ExportOptions,
-    results: &[&MeasureResult],
-    plans: &[&TreatmentPlan],
-    amendments: &[crate::domain::AmendmentOutcome],
+    records: ExportContent<'_>,
 ) {
     for format in [ExportFormat::Json, ExportFormat::Fhir] {
         let request = ExportRequest {
@@ -225,11 +221,8 @@ fn write_both(
             ExportFormat::Fhir => to_fhir(
                 &clinician(),
                 &ExportContent {
-                    clients,
                     notes: &chosen,
-                    results,
-                    plans,
-                    amendments,
+                    ..records
                 },
                 exported_at(),
                 &request.scope,
@@ -238,11 +231,8 @@ fn write_both(
             _ => to_json(
                 &clinician(),
                 &ExportContent {
-                    clients,
                     notes: &chosen,
-                    results,
-                    plans,
-                    amendments,
+                    ..records
                 },
                 exported_at(),
                 &request.scope,
@@ -268,13 +258,16 @@ fn write_sample_exports() {
 
     write_both(
         "late-note-with-two-addenda",
-        &[&one],
         &[ProgressNote::Signed(late_note_with_two_addenda())],
         client_scope.clone(),
         ExportOptions::default(),
-        &[],
-        &[],
-        &[],
+        ExportContent {
+            clients: &[&one],
+            notes: &[],
+            results: &[],
+            plans: &[],
+            amendments: &[],
+        },
     );
 
     let mut other = signed("n-other", "2024-02-01");
@@ -339,20 +332,22 @@ fn write_sample_exports() {
     ];
     write_both(
         "practice-with-drafts-asked-for",
-        &[&one, &two],
         &practice_notes,
         ExportScope::Practice,
         ExportOptions {
             range: DateRange::ALL,
             include_drafts: true,
         },
-        &results,
-        &plans,
-        &amendments,
+        ExportContent {
+            clients: &[&one, &two],
+            notes: &[],
+            results: &results,
+            plans: &plans,
+            amendments: &amendments,
+        },
     );
     write_both(
         "first-quarter",
-        &[&one],
         &practice_notes,
         client_scope.clone(),
         ExportOptions {
@@ -362,31 +357,41 @@ fn write_sample_exports() {
             },
             include_drafts: false,
         },
-        &[],
-        &[],
-        &[],
+        ExportContent {
+            clients: &[&one],
+            notes: &[],
+            results: &[],
+            plans: &[],
+            amendments: &[],
+        },
     );
     write_both(
         "legacy-v1-note",
-        &[&one],
         &[ProgressNote::Signed(legacy_v1_note())],
         ExportScope::Client {
             client_id: one.id.clone(),
         },
         ExportOptions::default(),
-        &[],
-        &[],
-        &[],
+        ExportContent {
+            clients: &[&one],
+            notes: &[],
+            results: &[],
+            plans: &[],
+            amendments: &[],
+        },
     );
     write_both(
         "no-notes",
-        &[&one],
         &[],
         client_scope,
         ExportOptions::default(),
-        &[],
-        &[],
-        &[],
+        ExportContent {
+            clients: &[&one],
+            notes: &[],
+            results: &[],
+            plans: &[],
+            amendments: &[],
+        },
     );
 
     // Every sample is JSON that parses, and each format has all four.
