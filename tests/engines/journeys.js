@@ -143,6 +143,37 @@ export const journeys = [
     },
   },
   {
+    name: "an amendment request denied, and the client's statement carried with the note's export",
+    async run({ page }) {
+      const STATEMENT = "I was tired, not anxious — é.";
+      await page.role("link", "Clients").click();
+      await page.role("link", CLIENT).click();
+      await page.role("link", "Requests").click();
+      await page.role("heading", "Requests", { level: 1 }).waitVisible();
+      await page.role("button", "New request").click();
+      await page.label("Request type").select("amendment");
+      await page.label("Date received").fill(today());
+      await page.role("checkbox", undefined, { within: page.role("group", "Notes the amendment concerns") }).check();
+      await page.label("Change requested").fill("Remove the word anxious.");
+      await page.role("button", "Record request").click();
+      const card = page.role("article", `Amendment request received ${today()}`);
+      await card.waitVisible();
+      await page.label("Explanation for the client", { within: card }).fill("The note records the session as it was.");
+      await page.role("button", "Deny amendment", { within: card }).click();
+      await page.label("Statement of disagreement", { within: card }).fill(STATEMENT);
+      await page.role("button", "Record statement", { within: card }).click();
+      await page.text(`Received ${today()}: ${STATEMENT}`, { partial: true }).waitVisible();
+
+      await page.role("link", "Backup").click();
+      await page.role("heading", "Backup and export").waitVisible();
+      const file = await page.download(() => page.role("button", "Export progress notes").click());
+      const json = JSON.parse(file.bytes.toString("utf8"));
+      const [request] = json.progress_notes[0].amendment_requests || [];
+      expect(request && request.decision === "denied", `the export's amendment: ${JSON.stringify(request)}`);
+      expect(request.statement_of_disagreement.text === STATEMENT, "the statement is not in the export as written");
+    },
+  },
+  {
     name: "an encrypted backup, restored in a fresh profile",
     async run({ page, engine, baseURL, tmp }) {
       const file = await page.download(() => page.role("button", "Download encrypted backup").click());

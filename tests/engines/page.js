@@ -59,6 +59,7 @@ function find(q, within) {
       case "FIELDSET": return "group";
       case "OUTPUT": return "status";
       case "NAV": return "navigation";
+      case "ARTICLE": return "article";
       case "MAIN": return "main";
       case "IMG": return "img";
       case "SECTION": return el.hasAttribute("aria-label") || el.hasAttribute("aria-labelledby") ? "region" : null;
