@@ -304,3 +304,81 @@ async fn a_denial_made_in_another_tab_is_not_overwritten_by_a_withdrawal() {
     );
     assert_eq!(denial.rebuttal.as_ref().unwrap().by, "Jane Doe, LCSW");
 }
+
+#[wasm_bindgen_test]
+async fn two_devices_deciding_differently_both_keep_their_decision_and_an_open_copy_never_wins() {
+    // A records a request; B restores a backup holding it, open.
+    let Created { vault: a, .. } = created("rights-devices-a").await;
+    with_profile(&a).await;
+    let client = add_client(&a, "Rights Devices").await;
+    let request = AmendmentRequest::new(
+        a.new_request_id().unwrap(),
+        client.id.clone(),
+        day("2025-06-01"),
+        vec![ProgressNoteId("n-1".into())],
+        "Remove the diagnosis.",
+    )
+    .unwrap();
+    let id = request.id().clone();
+    a.record_request(&RightsRequest::Amendment(request), NOW)
+        .await
+        .unwrap();
+    let open_copy = a.create_backup(NOW, "2025-06-15").await.unwrap();
+    let (_, door_b) = fresh_door("rights-devices-b").await;
+    let b = expect_open(
+        door_b
+            .restore(&open_copy.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await,
+    );
+
+    // A denies it. Merging the old, open copy back changes nothing.
+    a.change_request(
+        &id,
+        &RequestStep::Deny {
+            on: day("2025-06-10"),
+            basis: DenialBasis::AccurateAndComplete,
+            explanation: "Accurate.".into(),
+        },
+        NOW + 1,
+    )
+    .await
+    .unwrap();
+    a.merge_backup(&open_copy.bytes, NOW + 2).await.unwrap();
+    let ledger = a.rights_ledger().await.unwrap();
+    assert_eq!(ledger.request(&id).unwrap().status_label(), "Denied");
+    assert!(ledger.other_versions_of(&id).is_empty());
+
+    // B, not knowing, records the client's withdrawal. Merged into A, both
+    // versions are kept and A says so.
+    b.change_request(
+        &id,
+        &RequestStep::Withdraw {
+            on: day("2025-06-09"),
+            note: String::new(),
+        },
+        NOW + 3,
+    )
+    .await
+    .unwrap();
+    let from_b = b.create_backup(NOW + 4, "2025-06-15").await.unwrap();
+    a.merge_backup(&from_b.bytes, NOW + 5).await.unwrap();
+    let ledger = a.rights_ledger().await.unwrap();
+    let shown = ledger.request(&id).unwrap().status_label();
+    let others: Vec<&str> = ledger
+        .other_versions_of(&id)
+        .iter()
+        .map(RightsRequest::status_label)
+        .collect();
+    let mut both = vec![shown, others[0]];
+    both.sort();
+    assert_eq!(
+        both,
+        ["Denied", "Withdrawn"],
+        "shown {shown}, others {others:?}"
+    );
+    assert_eq!(
+        ledger.of_client(&client.id).other_versions_of(&id).len(),
+        1,
+        "the client's view keeps the other version"
+    );
+}

@@ -35,6 +35,10 @@ pub struct Ledger {
     pub disclosures: Vec<Disclosure>,
     /// Records that could not be opened; the rest are listed.
     pub damaged: usize,
+    /// Requests another device recorded differently (a merged backup, a
+    /// sync): the other versions, kept beside the one shown. Two devices
+    /// that took different steps both happened; neither is dropped.
+    pub other_versions: Vec<(RequestId, Vec<RightsRequest>)>,
 }
 
 impl Ledger {
@@ -54,7 +58,21 @@ impl Ledger {
                 .cloned()
                 .collect(),
             damaged: self.damaged,
+            other_versions: self
+                .other_versions
+                .iter()
+                .filter(|(id, _)| self.request(id).is_some_and(|r| r.client_id() == client_id))
+                .cloned()
+                .collect(),
         }
+    }
+
+    /// The versions of request `id` recorded differently elsewhere.
+    pub fn other_versions_of(&self, id: &RequestId) -> &[RightsRequest] {
+        self.other_versions
+            .iter()
+            .find(|(other, _)| other == id)
+            .map_or(&[], |(_, versions)| versions.as_slice())
     }
 
     pub fn request(&self, id: &RequestId) -> Option<&RightsRequest> {
@@ -117,16 +135,56 @@ impl Vault {
             .list::<RightsLedger, LedgerEntry>(Keyring::records)
             .await?;
         let mut ledger = Ledger::default();
+        let mut conflicted = Vec::new();
         for entry in loaded {
             match entry {
                 Loaded::Ok(stored) => match stored.value {
-                    LedgerEntry::Request(request) => ledger.requests.push(request),
+                    LedgerEntry::Request(request) => {
+                        if stored.conflicts > 0 {
+                            conflicted.push(request.id().clone());
+                        }
+                        ledger.requests.push(request)
+                    }
                     LedgerEntry::Disclosure(disclosure) => ledger.disclosures.push(disclosure),
                 },
                 Loaded::Damaged { .. } => ledger.damaged += 1,
             }
         }
+        for id in conflicted {
+            let others = self.other_request_versions(&id).await?;
+            if !others.is_empty() {
+                ledger.other_versions.push((id, others));
+            }
+        }
         Ok(ledger)
+    }
+
+    /// The live versions of request `id` other than the one shown; versions
+    /// that do not open are passed over, as when the record is shown.
+    async fn other_request_versions(
+        &self,
+        id: &RequestId,
+    ) -> Result<Vec<RightsRequest>, VaultError> {
+        let record_id = request_record_id(id);
+        let Some(record) = self.sealed::<RightsLedger>(&record_id).await? else {
+            return Ok(Vec::new());
+        };
+        self.with_keys(|keys| {
+            let sealer = Sealer::<RightsLedger>::new(keys.records());
+            let shown = sealer.open::<LedgerEntry>(&record)?.map(|s| s.version.rev);
+            Ok(record
+                .tree
+                .leaves()
+                .iter()
+                .filter(|leaf| !leaf.deleted && Some(leaf.rev) != shown)
+                .filter_map(|leaf| sealer.open_plaintext(&record_id, leaf).ok())
+                .filter_map(|plaintext| serde_json::from_slice::<LedgerEntry>(&plaintext).ok())
+                .filter_map(|entry| match entry {
+                    LedgerEntry::Request(request) if request.id() == id => Some(request),
+                    _ => None,
+                })
+                .collect())
+        })
     }
 
     /// Records a new request, audited.

@@ -45,6 +45,8 @@ enum Step {
 #[component]
 pub fn RequestCard(
     request: RightsRequest,
+    /// Versions of the same request recorded differently on another device.
+    others: Vec<RightsRequest>,
     /// The client's signed notes, to name the notes an amendment concerns.
     notes: Vec<NoteSummary>,
     /// Called after a step was taken.
@@ -99,6 +101,30 @@ pub fn RequestCard(
     });
     let pending = act.pending();
     let summary = summary_rows(&request, &notes);
+    let elsewhere = (!others.is_empty()).then(|| {
+        view! {
+            <div class="notice" role="note">
+                <p>
+                    "Another device recorded this request differently, and both versions are kept: "
+                    "what each device did happened. Check with the client which one they received."
+                </p>
+                {others
+                    .iter()
+                    .map(|other| {
+                        let rows = summary_rows(other, &notes);
+                        view! {
+                            <details>
+                                <summary>{format!("The other version: {}", status_words(other))}</summary>
+                                <dl class="request__summary">
+                                    {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+                                </dl>
+                            </details>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+    });
     let open = request.is_open();
     let steps = match &request {
         RightsRequest::Access(access) if open => {
@@ -152,6 +178,7 @@ pub fn RequestCard(
             <dl class="request__summary">
                 {summary.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
+            {elsewhere}
             {steps}
             {extend}
             {withdraw}

@@ -8,7 +8,9 @@
 
 use leptos::prelude::*;
 
-use crate::domain::rights::{disclosures_of_client, open_requests, Disclosure, RightsRequest};
+use crate::domain::rights::{
+    disclosures_of_client, open_requests, Disclosure, RequestId, RightsRequest,
+};
 use crate::domain::{ClientId, NoteSummary};
 use crate::ui::clock::today;
 use crate::ui::session_context::{use_session, Session};
@@ -25,6 +27,8 @@ struct ClientLedger {
     requests: Vec<RightsRequest>,
     disclosures: Vec<Disclosure>,
     damaged: usize,
+    /// Versions of requests recorded differently on another device.
+    other_versions: Vec<(RequestId, Vec<RightsRequest>)>,
     /// The client's signed notes, newest first: what an amendment may name.
     signed_notes: Vec<NoteSummary>,
 }
@@ -50,6 +54,7 @@ async fn load(session: Session, client_id: String) -> Result<ClientLedger, Vault
         requests: ledger.requests,
         disclosures: ledger.disclosures,
         damaged: ledger.damaged,
+        other_versions: ledger.other_versions,
         signed_notes,
     })
 }
@@ -151,7 +156,15 @@ fn RequestList(
         } else {
             ordered
                 .into_iter()
-                .map(|request| view! { <RequestCard request=request notes=notes.clone() on_changed=on_changed outcome=outcome /> })
+                .map(|request| {
+                    let others = ledger
+                        .other_versions
+                        .iter()
+                        .find(|(id, _)| id == request.id())
+                        .map(|(_, versions)| versions.clone())
+                        .unwrap_or_default();
+                    view! { <RequestCard request=request others=others notes=notes.clone() on_changed=on_changed outcome=outcome /> }
+                })
                 .collect_view()
                 .into_any()
         }}
