@@ -151,7 +151,7 @@ impl AmendableNote {
         };
         let written = state
             .vault
-            .put::<DraftsStore, _>(&buffer_id, rev.as_ref(), &buffer, Keyring::drafts, &[])
+            .put::<DraftsStore, _>(&buffer_id, rev.as_ref(), &buffer, Keyring::drafts_key, &[])
             .await;
         let new_rev = match written {
             Ok(rev) => rev,
@@ -172,7 +172,7 @@ impl AmendableNote {
                         &buffer_id,
                         current.as_ref(),
                         &buffer,
-                        Keyring::drafts,
+                        Keyring::drafts_key,
                         &[],
                     )
                     .await?

@@ -46,7 +46,7 @@ impl Vault {
         events: &[AuditEvent],
     ) -> Result<Vec<super::record::StoredRecord>, VaultError> {
         self.with_keys(|keys| {
-            let sealer = Sealer::<AuditLog>::new(keys.audit());
+            let sealer = Sealer::<AuditLog>::new(keys.audit()?);
             events.iter().map(|e| sealer.seal_new(e)).collect()
         })
     }
@@ -59,7 +59,7 @@ impl Vault {
         events: &[AuditEvent],
     ) -> Result<Batch, VaultError> {
         self.with_keys(|keys| {
-            let sealer = Sealer::<AuditLog>::new(keys.audit());
+            let sealer = Sealer::<AuditLog>::new(keys.audit()?);
             events.iter().try_fold(batch, |batch, event| {
                 Ok(batch.append::<AuditLog>(sealer.seal_new(event)?))
             })
@@ -95,7 +95,9 @@ impl Vault {
 
     /// The whole log, newest first; unreadable entries are listed as damaged.
     pub async fn audit_log(&self) -> Result<Vec<Loaded<AuditEvent>>, VaultError> {
-        let mut events = self.list::<AuditLog, AuditEvent>(Keyring::audit).await?;
+        let mut events = self
+            .list::<AuditLog, AuditEvent>(Keyring::audit_key)
+            .await?;
         events.sort_by_key(|e| match e {
             Loaded::Ok(s) => std::cmp::Reverse(s.value.at_ms),
             Loaded::Damaged { .. } => std::cmp::Reverse(i64::MIN),

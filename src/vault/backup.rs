@@ -75,7 +75,8 @@ impl Vault {
             stores,
             created_at_ms: now_ms,
         };
-        let bytes = self.with_keys(|keys| Ok(encode(&backup, &keys.master().backup_mac_key())?))?;
+        let bytes =
+            self.with_keys(|keys| Ok(encode(&backup, &keys.master()?.backup_mac_key())?))?;
         let records = backup.record_count();
         self.record_event(&AuditEvent::now(
             now_ms,
@@ -111,7 +112,7 @@ impl Vault {
     /// Merges a backup of this same vault into it; see the module docs.
     pub async fn merge_backup(&self, bytes: &[u8], now_ms: i64) -> Result<MergeReport, VaultError> {
         let parsed = parse(bytes)?;
-        let backup = self.with_keys(|keys| Ok(parsed.verify(&keys.master().backup_mac_key())?))?;
+        let backup = self.with_keys(|keys| Ok(parsed.verify(&keys.master()?.backup_mac_key())?))?;
         check_store_names(&backup)?;
         let (_, current) = snapshot(self.connection()).await?;
         let mut report = MergeReport::default();

@@ -12,20 +12,22 @@ use super::VaultError;
 impl Vault {
     /// Every client, archived ones included; damaged records are marked.
     pub async fn clients(&self) -> Result<Vec<Loaded<Client>>, VaultError> {
-        self.list::<Clients, Client>(Keyring::records).await
+        self.list::<Clients, Client>(Keyring::records_key).await
     }
 
     /// One client, to read.
     pub async fn client(&self, id: &str) -> Result<Client, VaultError> {
         Ok(self
-            .get::<Clients, Client>(id, Keyring::records)
+            .get::<Clients, Client>(id, Keyring::records_key)
             .await?
             .value)
     }
 
     /// One client, open for editing.
     pub async fn edit_client(&self, id: &str) -> Result<EditableClient, VaultError> {
-        let stored = self.get::<Clients, Client>(id, Keyring::records).await?;
+        let stored = self
+            .get::<Clients, Client>(id, Keyring::records_key)
+            .await?;
         Ok(EditableClient::new(
             self.clone(),
             stored.value,

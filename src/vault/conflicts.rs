@@ -224,7 +224,7 @@ impl Vault {
                         summary(s.value.client_id().0.clone(), s.conflicts, copy_of)
                     }),
                 RecordKind::PsychotherapyNote => {
-                    Sealer::<PsychotherapyNotes>::new(keys.psychotherapy())
+                    Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()?)
                         .open::<PsychotherapyNote>(&record)?
                         .and_then(|s| summary(s.value.client_id.0, s.conflicts, None))
                 }
@@ -268,7 +268,7 @@ impl Vault {
                 .await?;
                 ConflictSides::PsychotherapyNote(self.with_keys(|keys| {
                     sides_of(
-                        &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()),
+                        &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()?),
                         &record,
                         device.as_ref(),
                     )
@@ -871,7 +871,7 @@ fn set_aside(
             Sealer::<ProgressNotes>::new(keys.records()).seal_set_aside(id, leaf)
         }
         RecordKind::PsychotherapyNote => {
-            Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()).seal_set_aside(id, leaf)
+            Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()?).seal_set_aside(id, leaf)
         }
         RecordKind::TreatmentPlan => {
             Sealer::<TreatmentPlans>::new(keys.records()).seal_set_aside(id, leaf)
@@ -908,7 +908,7 @@ impl CopyOf for Client {
 impl CopyOf for PsychotherapyNote {
     fn seal_first(keys: &Keyring, id: &str, value: &Self) -> Result<StoredRecord, VaultError> {
         first_record(
-            &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()),
+            &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()?),
             id,
             value,
         )

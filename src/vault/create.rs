@@ -48,7 +48,7 @@ impl VaultDoor {
             data_keys: wrapped,
             created_at_ms: now_ms,
         };
-        let event = Sealer::<AuditLog>::new(keyring.audit())
+        let event = Sealer::<AuditLog>::new(keyring.audit()?)
             .seal_new(&AuditEvent::now(now_ms, AuditAction::VaultCreated))?;
 
         let tx = WriteTransaction::begin(&self.connection, &ALL_STORES, Durability::Strict)?;

@@ -89,7 +89,7 @@ impl Vault {
         &self,
         note_id: &str,
     ) -> Result<Option<Stored<DraftBuffer>>, VaultError> {
-        self.get_optional::<DraftsStore, DraftBuffer>(note_id, Keyring::drafts)
+        self.get_optional::<DraftsStore, DraftBuffer>(note_id, Keyring::drafts_key)
             .await
     }
 
@@ -100,7 +100,7 @@ impl Vault {
     ) -> Result<Option<Stored<AddendumBuffer>>, VaultError> {
         self.get_optional::<DraftsStore, AddendumBuffer>(
             &addendum_buffer_id(note_id),
-            Keyring::drafts,
+            Keyring::drafts_key,
         )
         .await
     }
@@ -117,7 +117,7 @@ impl Vault {
         &self,
     ) -> Result<Vec<Loaded<DraftBuffer>>, VaultError> {
         let ids = self.notes_with_unsaved_changes().await?;
-        self.get_many::<DraftsStore, DraftBuffer>(&ids, Keyring::drafts)
+        self.get_many::<DraftsStore, DraftBuffer>(&ids, Keyring::drafts_key)
             .await
     }
 }

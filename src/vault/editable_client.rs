@@ -86,7 +86,7 @@ impl EditableClient {
         let state = &self.inner;
         match state
             .vault
-            .get_optional::<Clients, Client>(mine.id.as_str(), Keyring::records)
+            .get_optional::<Clients, Client>(mine.id.as_str(), Keyring::records_key)
             .await
         {
             Ok(theirs) => {
@@ -119,7 +119,13 @@ impl EditableClient {
         };
         let new_rev = state
             .vault
-            .put::<Clients, _>(client.id.as_str(), rev, client, Keyring::records, &events)
+            .put::<Clients, _>(
+                client.id.as_str(),
+                rev,
+                client,
+                Keyring::records_key,
+                &events,
+            )
             .await?;
         *state.rev.borrow_mut() = Some(new_rev);
         *state.base.borrow_mut() = client.clone();
@@ -139,7 +145,7 @@ impl EditableClient {
         let id = state.base.borrow().id.0.clone();
         let current = state
             .vault
-            .get_optional::<Clients, Client>(&id, Keyring::records)
+            .get_optional::<Clients, Client>(&id, Keyring::records_key)
             .await?;
         if let Some(theirs) = &current {
             *state.rev.borrow_mut() = Some(theirs.version.clone());
@@ -166,7 +172,7 @@ impl EditableClient {
         // an older revision from another device does not bring them back.
         let (tombstone, event) = vault.with_keys(|keys| {
             let tombstone = Sealer::<Clients>::new(keys.records()).seal_tombstone(&id, &rev)?;
-            let event = Sealer::<AuditLog>::new(keys.audit()).seal_new(&AuditEvent::about(
+            let event = Sealer::<AuditLog>::new(keys.audit()?).seal_new(&AuditEvent::about(
                 now_ms,
                 AuditAction::Deleted(RecordKind::Client),
                 &id,
@@ -209,7 +215,7 @@ impl EditableClient {
                 .filter(|r| r.id().starts_with(&group))
                 .collect();
             let questionnaires = vault
-                .open_listed::<MeasureResults, MeasureRecord>(&measures, Keyring::records)?
+                .open_listed::<MeasureResults, MeasureRecord>(&measures, Keyring::records_key)?
                 .len() as u32;
             if questionnaires > 0 {
                 return Err(VaultError::ClientHasQuestionnaires { questionnaires });
@@ -223,7 +229,7 @@ impl EditableClient {
                 .map(raw)
                 .collect();
             let entries = vault
-                .open_listed::<RightsLedger, LedgerEntry>(&ledger, Keyring::records)?
+                .open_listed::<RightsLedger, LedgerEntry>(&ledger, Keyring::records_key)?
                 .iter()
                 .filter(|entry| match entry {
                     Loaded::Ok(stored) => match &stored.value {
@@ -257,9 +263,12 @@ fn notes_of(
 ) -> Result<u32, VaultError> {
     let progress: Vec<_> = progress.iter().map(raw).collect();
     let private: Vec<_> = private.iter().map(raw).collect();
-    let progress = vault.open_listed::<ProgressNotes, ProgressNote>(&progress, Keyring::records)?;
-    let private = vault
-        .open_listed::<PsychotherapyNotes, PsychotherapyNote>(&private, Keyring::psychotherapy)?;
+    let progress =
+        vault.open_listed::<ProgressNotes, ProgressNote>(&progress, Keyring::records_key)?;
+    let private = vault.open_listed::<PsychotherapyNotes, PsychotherapyNote>(
+        &private,
+        Keyring::psychotherapy_key,
+    )?;
     let count = progress
         .iter()
         .filter(|n| match n {

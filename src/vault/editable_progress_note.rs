@@ -273,7 +273,7 @@ impl EditableProgressNote {
         let buffer = DraftBuffer::new(draft.clone(), base, now_ms);
         let new_rev = state
             .vault
-            .put::<DraftsStore, _>(&state.id, rev, &buffer, Keyring::drafts, &[])
+            .put::<DraftsStore, _>(&state.id, rev, &buffer, Keyring::drafts_key, &[])
             .await?;
         *state.buffer_rev.borrow_mut() = Some(new_rev);
         Ok(())

@@ -91,7 +91,7 @@ impl EditablePsychotherapyNote {
                     .vault
                     .get_optional::<PsychotherapyNotes, PsychotherapyNote>(
                         note.id.as_str(),
-                        Keyring::psychotherapy,
+                        Keyring::psychotherapy_key,
                     )
                     .await?;
                 let base = state.base.borrow().clone();
@@ -137,7 +137,7 @@ impl EditablePsychotherapyNote {
             .vault
             .get_optional::<PsychotherapyNotes, PsychotherapyNote>(
                 id.as_str(),
-                Keyring::psychotherapy,
+                Keyring::psychotherapy_key,
             )
             .await
         {
@@ -172,7 +172,7 @@ impl EditablePsychotherapyNote {
                 note.id.as_str(),
                 rev,
                 note,
-                Keyring::psychotherapy,
+                Keyring::psychotherapy_key,
                 &events,
             )
             .await?;
@@ -196,7 +196,7 @@ impl EditablePsychotherapyNote {
             .vault
             .get_optional::<PsychotherapyNotes, PsychotherapyNote>(
                 id.as_str(),
-                Keyring::psychotherapy,
+                Keyring::psychotherapy_key,
             )
             .await?;
         if let Some(theirs) = &current {
@@ -227,7 +227,7 @@ impl EditablePsychotherapyNote {
                 copy.id.as_str(),
                 None,
                 &copy,
-                Keyring::psychotherapy,
+                Keyring::psychotherapy_key,
                 &[event],
             )
             .await?;
@@ -249,7 +249,7 @@ impl EditablePsychotherapyNote {
         );
         state
             .vault
-            .remove::<PsychotherapyNotes>(id.as_str(), &rev, Keyring::psychotherapy, &event)
+            .remove::<PsychotherapyNotes>(id.as_str(), &rev, Keyring::psychotherapy_key, &event)
             .await?;
         *state.rev.borrow_mut() = None;
         Ok(())

@@ -264,7 +264,7 @@ impl EditableTreatmentPlan {
         let parent = state.rev.borrow().clone();
         let rev = state
             .vault
-            .put::<TreatmentPlans, _>(id, parent.as_ref(), plan, Keyring::records, &events)
+            .put::<TreatmentPlans, _>(id, parent.as_ref(), plan, Keyring::records_key, &events)
             .await?;
         *state.rev.borrow_mut() = Some(rev);
         *state.plan.borrow_mut() = Some(plan.clone());

@@ -90,6 +90,10 @@ pub enum VaultError {
         /// How many.
         questionnaires: u32,
     },
+    /// A custodian's session holds the records key only: psychotherapy notes,
+    /// the audit log, unsaved drafts and the master key are not open to it.
+    #[error("This is a records custodian's session, which opens the record and nothing else: psychotherapy notes, unsaved drafts, the audit log and the vault's settings are not open to it, and the record is read only.")]
+    CustodianSession,
     /// The client's access or amendment requests, or the disclosures made of
     /// their record, which must be kept (45 CFR 164.528: six years).
     #[error("This client has requests or disclosures in the rights ledger ({entries}), so the client cannot be deleted: the accounting of disclosures must be kept for six years. Archive the client instead to hide them from the list.")]
@@ -242,6 +246,7 @@ mod tests {
             VaultError::ClientHasQuestionnaires { questionnaires: 1 },
             VaultError::ClientHasQuestionnaires { questionnaires: 2 },
             VaultError::ClientHasRequests { entries: 2 },
+            VaultError::CustodianSession,
             VaultError::QuestionnaireFinished,
             VaultError::Measure(crate::domain::measure::MeasureError::NothingAnswered),
             VaultError::SignedNoteIsPermanent,

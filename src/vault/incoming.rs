@@ -103,7 +103,7 @@ pub fn merge_into(
             Ok(merged)
         }
         s if s == PsychotherapyNotes::NAME => Ok(merge_with(
-            &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()),
+            &Sealer::<PsychotherapyNotes>::new(keys.psychotherapy()?),
             current,
             incoming,
         )),
@@ -128,7 +128,7 @@ pub fn merge_into(
             incoming,
         )),
         s if s == AuditLog::NAME => Ok(merge_with(
-            &Sealer::<AuditLog>::new(keys.audit()),
+            &Sealer::<AuditLog>::new(keys.audit()?),
             current,
             incoming,
         )),

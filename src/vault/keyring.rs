@@ -4,17 +4,30 @@
 //! key (each key type does so on drop). The psychotherapy key is reachable only
 //! inside the vault module tree, through the psychotherapy repository, so export,
 //! print and search code cannot obtain it.
+//!
+//! A custodian's keyring ([`Keyring::custodian`]) holds the records key and
+//! nothing else: no master key, no psychotherapy, audit or drafts key. Asking it
+//! for one of those is [`VaultError::CustodianSession`], so every procedure that
+//! would need one fails before it reads or writes anything.
 
 use crate::crypto::{
     AuditKey, CryptoError, DataKey, DraftsKey, MasterKey, PsychotherapyKey, RecordsKey,
 };
 
 use super::header::WrappedDataKeys;
+use super::VaultError;
 
-/// The master key and the four data keys of an open vault.
+/// The keys of an open vault: the clinician's (the master key and the four
+/// data keys) or a custodian's (the records key alone).
 pub struct Keyring {
-    master: MasterKey,
     records: RecordsKey,
+    /// `None` for a custodian.
+    clinician: Option<ClinicianKeys>,
+}
+
+/// What only the clinician holds.
+struct ClinicianKeys {
+    master: MasterKey,
     psychotherapy: PsychotherapyKey,
     audit: AuditKey,
     drafts: DraftsKey,
@@ -33,10 +46,12 @@ impl Keyring {
     pub fn generate(master: MasterKey) -> Result<NewKeys, CryptoError> {
         let keyring = Keyring {
             records: DataKey::generate()?,
-            psychotherapy: DataKey::generate()?,
-            audit: DataKey::generate()?,
-            drafts: DataKey::generate()?,
-            master,
+            clinician: Some(ClinicianKeys {
+                psychotherapy: DataKey::generate()?,
+                audit: DataKey::generate()?,
+                drafts: DataKey::generate()?,
+                master,
+            }),
         };
         let wrapped = keyring.wrap()?;
         Ok(NewKeys { keyring, wrapped })
@@ -46,30 +61,51 @@ impl Keyring {
     pub fn unwrap(master: MasterKey, wrapped: &WrappedDataKeys) -> Result<Keyring, CryptoError> {
         Ok(Keyring {
             records: master.unwrap_data_key(&wrapped.records)?,
-            psychotherapy: master.unwrap_data_key(&wrapped.psychotherapy)?,
-            audit: master.unwrap_data_key(&wrapped.audit)?,
-            drafts: master.unwrap_data_key(&wrapped.drafts)?,
-            master,
+            clinician: Some(ClinicianKeys {
+                psychotherapy: master.unwrap_data_key(&wrapped.psychotherapy)?,
+                audit: master.unwrap_data_key(&wrapped.audit)?,
+                drafts: master.unwrap_data_key(&wrapped.drafts)?,
+                master,
+            }),
         })
     }
 
+    /// A custodian's keyring: the records key, unwrapped with the custodian
+    /// key, and nothing else.
+    pub fn custodian(records: RecordsKey) -> Keyring {
+        Keyring {
+            records,
+            clinician: None,
+        }
+    }
+
+    /// Whether this is a custodian's keyring.
+    pub fn is_custodian(&self) -> bool {
+        self.clinician.is_none()
+    }
+
     fn wrap(&self) -> Result<WrappedDataKeys, CryptoError> {
+        let keys = self.clinician.as_ref().ok_or(CryptoError::Decrypt)?;
         Ok(WrappedDataKeys {
-            records: self.master.wrap_data_key(&self.records)?,
-            psychotherapy: self.master.wrap_data_key(&self.psychotherapy)?,
-            audit: self.master.wrap_data_key(&self.audit)?,
-            drafts: self.master.wrap_data_key(&self.drafts)?,
+            records: keys.master.wrap_data_key(&self.records)?,
+            psychotherapy: keys.master.wrap_data_key(&keys.psychotherapy)?,
+            audit: keys.master.wrap_data_key(&keys.audit)?,
+            drafts: keys.master.wrap_data_key(&keys.drafts)?,
         })
+    }
+
+    fn clinician(&self) -> Result<&ClinicianKeys, VaultError> {
+        self.clinician.as_ref().ok_or(VaultError::CustodianSession)
     }
 
     // The accessors serve the IndexedDB repositories, which exist only on wasm32.
     /// The master key: for re-wrapping on a passphrase change and for the backup MAC.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(in crate::vault) fn master(&self) -> &MasterKey {
-        &self.master
+    pub(in crate::vault) fn master(&self) -> Result<&MasterKey, VaultError> {
+        Ok(&self.clinician()?.master)
     }
 
-    /// Clients and progress notes.
+    /// Clients, progress notes and the rest of the record: every keyring has it.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(in crate::vault) fn records(&self) -> &RecordsKey {
         &self.records
@@ -77,20 +113,38 @@ impl Keyring {
 
     /// Psychotherapy notes: only the psychotherapy repository asks for it.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(in crate::vault) fn psychotherapy(&self) -> &PsychotherapyKey {
-        &self.psychotherapy
+    pub(in crate::vault) fn psychotherapy(&self) -> Result<&PsychotherapyKey, VaultError> {
+        Ok(&self.clinician()?.psychotherapy)
     }
 
     /// The audit log.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(in crate::vault) fn audit(&self) -> &AuditKey {
-        &self.audit
+    pub(in crate::vault) fn audit(&self) -> Result<&AuditKey, VaultError> {
+        Ok(&self.clinician()?.audit)
     }
 
     /// Unsaved progress-note drafts.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(in crate::vault) fn drafts(&self) -> &DraftsKey {
-        &self.drafts
+    pub(in crate::vault) fn drafts(&self) -> Result<&DraftsKey, VaultError> {
+        Ok(&self.clinician()?.drafts)
+    }
+
+    // The same, in the shape the repositories take ([`super::open_vault::KeyOf`]).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(in crate::vault) fn records_key(&self) -> Result<&RecordsKey, VaultError> {
+        Ok(&self.records)
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(in crate::vault) fn psychotherapy_key(&self) -> Result<&PsychotherapyKey, VaultError> {
+        self.psychotherapy()
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(in crate::vault) fn audit_key(&self) -> Result<&AuditKey, VaultError> {
+        self.audit()
+    }
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(in crate::vault) fn drafts_key(&self) -> Result<&DraftsKey, VaultError> {
+        self.drafts()
     }
 }
 
@@ -115,17 +169,62 @@ mod tests {
             revision: 1,
         };
         let sealed = seal(keyring.records(), &aad, b"note").unwrap();
-        let psy = seal(keyring.psychotherapy(), &aad, b"private").unwrap();
+        let psy = seal(keyring.psychotherapy().unwrap(), &aad, b"private").unwrap();
 
         // Same master key, unwrapped from the header.
-        let again = Keyring::unwrap(keyring.master, &wrapped).unwrap();
+        let master = keyring.clinician.unwrap().master;
+        let again = Keyring::unwrap(master, &wrapped).unwrap();
         assert_eq!(&**open(again.records(), &aad, &sealed).unwrap(), b"note");
         assert_eq!(
-            &**open(again.psychotherapy(), &aad, &psy).unwrap(),
+            &**open(again.psychotherapy().unwrap(), &aad, &psy).unwrap(),
             b"private"
         );
         // Keys are distinct per purpose, even for the same store and id.
         assert!(open(again.records(), &aad, &psy).is_err());
+    }
+
+    #[test]
+    fn a_custodians_keyring_has_the_records_key_and_nothing_else() {
+        let NewKeys { keyring, .. } = Keyring::generate(MasterKey::generate().unwrap()).unwrap();
+        let aad = RecordAad {
+            store: "progress_notes",
+            id: "a",
+            revision: 1,
+        };
+        let sealed = seal(keyring.records(), &aad, b"note").unwrap();
+        // The same records key, as a custodian would unwrap it.
+        let wrapped = keyring
+            .master()
+            .unwrap()
+            .wrap_data_key(keyring.records())
+            .unwrap();
+        let records = keyring
+            .master()
+            .unwrap()
+            .unwrap_data_key::<crate::crypto::Records>(&wrapped)
+            .unwrap();
+        let custodian = Keyring::custodian(records);
+        assert!(custodian.is_custodian() && !keyring.is_custodian());
+        assert_eq!(
+            &**open(custodian.records(), &aad, &sealed).unwrap(),
+            b"note"
+        );
+        assert!(matches!(
+            custodian.psychotherapy(),
+            Err(VaultError::CustodianSession)
+        ));
+        assert!(matches!(
+            custodian.audit(),
+            Err(VaultError::CustodianSession)
+        ));
+        assert!(matches!(
+            custodian.drafts(),
+            Err(VaultError::CustodianSession)
+        ));
+        assert!(matches!(
+            custodian.master(),
+            Err(VaultError::CustodianSession)
+        ));
     }
 
     #[test]

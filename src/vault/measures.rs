@@ -54,7 +54,8 @@ impl Vault {
         self.require_keys()?;
         let group = self.measure_group(client_id)?;
         let raw = read_prefix(self.connection(), MeasureResults::NAME, &group).await?;
-        let loaded = self.open_listed::<MeasureResults, MeasureRecord>(&raw, Keyring::records)?;
+        let loaded =
+            self.open_listed::<MeasureResults, MeasureRecord>(&raw, Keyring::records_key)?;
         let mut out = ClientMeasures::default();
         for record in loaded {
             match record {
@@ -85,7 +86,7 @@ impl Vault {
     /// that do not open are left out here; each client's page marks them.
     pub async fn all_measure_results(&self) -> Result<Vec<MeasureResult>, VaultError> {
         Ok(self
-            .list::<MeasureResults, MeasureRecord>(Keyring::records)
+            .list::<MeasureResults, MeasureRecord>(Keyring::records_key)
             .await?
             .into_iter()
             .filter_map(Loaded::ok)
@@ -128,7 +129,7 @@ impl Vault {
         id: &str,
     ) -> Result<OpenQuestionnaire, VaultError> {
         let stored = self
-            .get::<MeasureResults, MeasureRecord>(id, Keyring::records)
+            .get::<MeasureResults, MeasureRecord>(id, Keyring::records_key)
             .await?;
         if stored.value.client_id().as_str() != client_id {
             return Err(VaultError::NotFound);
@@ -253,7 +254,7 @@ impl OpenQuestionnaire {
         }
         let rev = state
             .vault
-            .put::<MeasureResults, _>(&id, parent.as_ref(), record, Keyring::records, &events)
+            .put::<MeasureResults, _>(&id, parent.as_ref(), record, Keyring::records_key, &events)
             .await?;
         *state.rev.borrow_mut() = Some(rev);
         if let MeasureRecord::Draft(draft) = record {

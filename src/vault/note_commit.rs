@@ -138,7 +138,7 @@ impl Vault {
         &self,
         id: &str,
     ) -> Result<Option<Stored<ProgressNote>>, VaultError> {
-        self.get_optional::<ProgressNotes, ProgressNote>(id, Keyring::records)
+        self.get_optional::<ProgressNotes, ProgressNote>(id, Keyring::records_key)
             .await
     }
 }

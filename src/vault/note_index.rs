@@ -285,7 +285,7 @@ impl Vault {
         }
         let ids: Vec<String> = slot.value.notes().iter().map(|n| n.id.0.clone()).collect();
         let mut notes = self
-            .get_many::<ProgressNotes, ProgressNote>(&ids, Keyring::records)
+            .get_many::<ProgressNotes, ProgressNote>(&ids, Keyring::records_key)
             .await?;
         // An entry must describe a note of this client: anything else is left
         // out, and a summary behind its note is corrected.
@@ -483,7 +483,7 @@ impl Vault {
                         gloo::timers::future::TimeoutFuture::new(0).await;
                     }
                     found.extend(
-                        self.get_many::<ProgressNotes, ProgressNote>(ids, Keyring::records)
+                        self.get_many::<ProgressNotes, ProgressNote>(ids, Keyring::records_key)
                             .await?,
                     );
                 }

@@ -30,7 +30,7 @@ use super::VaultError;
 
 /// Picks the key of a store's purpose from the keyring.
 pub(in crate::vault) type KeyOf<S> =
-    for<'k> fn(&'k Keyring) -> &'k DataKey<<S as EncryptedStore>::Purpose>;
+    for<'k> fn(&'k Keyring) -> Result<&'k DataKey<<S as EncryptedStore>::Purpose>, VaultError>;
 
 /// An unlocked vault.
 #[derive(Clone)]
@@ -248,7 +248,7 @@ impl Vault {
         key_of: KeyOf<S>,
     ) -> Result<Vec<Loaded<T>>, VaultError> {
         self.with_keys(|keys| {
-            let sealer = Sealer::<S>::new(key_of(keys));
+            let sealer = Sealer::<S>::new(key_of(keys)?);
             let mut opened = self.inner.opened.borrow_mut();
             let mut out = Vec::with_capacity(raw.len());
             for record in raw {
@@ -312,7 +312,7 @@ impl Vault {
         self.require_keys()?;
         let raw = read_one(self.connection(), S::NAME, id).await?;
         self.with_keys(|keys| match &raw {
-            RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys))
+            RawRecord::Sealed(record) => Sealer::<S>::new(key_of(keys)?)
                 .open(record)?
                 .ok_or(VaultError::NotFound),
             RawRecord::Unreadable { id } => Err(VaultError::Damaged { id: id.clone() }),
@@ -361,7 +361,7 @@ impl Vault {
             Some(parent) => Expect::Leaf(parent.rev),
         };
         let (batch, version) = self.with_keys(|keys| {
-            let leaf = Sealer::<S>::new(key_of(keys)).seal_next(id, parent, value)?;
+            let leaf = Sealer::<S>::new(key_of(keys)?).seal_next(id, parent, value)?;
             let version = leaf.as_ref().map(|_| ());
             let batch = self.audit_batch(Batch::new().put::<S>(id, leaf, expect), audit)?;
             Ok((batch, version))
@@ -381,7 +381,7 @@ impl Vault {
         audit: &AuditEvent,
     ) -> Result<(), VaultError> {
         let batch = self.with_keys(|keys| {
-            let tombstone = Sealer::<S>::new(key_of(keys)).seal_tombstone(id, version)?;
+            let tombstone = Sealer::<S>::new(key_of(keys)?).seal_tombstone(id, version)?;
             self.audit_batch(
                 Batch::new().put::<S>(id, tombstone, Expect::Leaf(version.rev)),
                 std::slice::from_ref(audit),

@@ -80,7 +80,7 @@ pub(in crate::vault) async fn set_new(
     let salt = Salt::random()?;
     let kek = derive_kek_off_thread(passphrase, &salt, &params).await?;
     let aad = master_aad(FORMAT_VERSION, &params, &salt);
-    let wrapped = vault.with_keys(|keys| Ok(kek.wrap_master(keys.master(), &aad)?))?;
+    let wrapped = vault.with_keys(|keys| Ok(kek.wrap_master(keys.master()?, &aad)?))?;
     let event = vault.seal_events(&[AuditEvent::now(now_ms, AuditAction::PassphraseChanged)])?;
     update_header(
         vault.connection(),

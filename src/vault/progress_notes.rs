@@ -30,7 +30,7 @@ pub enum OpenedNote {
 impl Vault {
     /// Every progress note; damaged records are marked.
     pub async fn progress_notes(&self) -> Result<Vec<Loaded<ProgressNote>>, VaultError> {
-        self.list::<ProgressNotes, ProgressNote>(Keyring::records)
+        self.list::<ProgressNotes, ProgressNote>(Keyring::records_key)
             .await
     }
 
@@ -67,7 +67,7 @@ impl Vault {
             after = Some(last.id().to_owned());
             read += page.len();
             let opened =
-                self.open_listed::<ProgressNotes, ProgressNote>(&page, Keyring::records)?;
+                self.open_listed::<ProgressNotes, ProgressNote>(&page, Keyring::records_key)?;
             if !each(opened, read, total.max(read)) || page.len() < chunk.max(1) as usize {
                 return Ok(());
             }
@@ -92,7 +92,7 @@ impl Vault {
         now_ms: i64,
     ) -> Result<OpenedNote, VaultError> {
         let stored = match self
-            .get::<ProgressNotes, ProgressNote>(note_id, Keyring::records)
+            .get::<ProgressNotes, ProgressNote>(note_id, Keyring::records_key)
             .await
         {
             Ok(stored) => Some(stored),

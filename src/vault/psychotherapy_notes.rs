@@ -25,7 +25,7 @@ impl Vault {
         client_id: &str,
     ) -> Result<Vec<Loaded<PsychotherapyNote>>, VaultError> {
         let mut notes: Vec<Loaded<PsychotherapyNote>> = self
-            .list::<PsychotherapyNotes, PsychotherapyNote>(Keyring::psychotherapy)
+            .list::<PsychotherapyNotes, PsychotherapyNote>(Keyring::psychotherapy_key)
             .await?
             .into_iter()
             .filter(|n| match n {
@@ -51,7 +51,7 @@ impl Vault {
         now_ms: i64,
     ) -> Result<EditablePsychotherapyNote, VaultError> {
         let stored = self
-            .get::<PsychotherapyNotes, PsychotherapyNote>(id, Keyring::psychotherapy)
+            .get::<PsychotherapyNotes, PsychotherapyNote>(id, Keyring::psychotherapy_key)
             .await?;
         if stored.value.client_id.as_str() != client_id {
             return Err(VaultError::NotFound);

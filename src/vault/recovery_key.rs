@@ -91,7 +91,7 @@ pub(in crate::vault) async fn issue(
 ) -> Result<(Zeroizing<String>, String), VaultError> {
     let key = RecoveryKey::generate()?;
     let wrapped = vault
-        .with_keys(|keys| Ok(key.wrap_master(keys.master(), &recovery_aad(FORMAT_VERSION))?))?;
+        .with_keys(|keys| Ok(key.wrap_master(keys.master()?, &recovery_aad(FORMAT_VERSION))?))?;
     let print = fingerprint(&wrapped);
     let event = vault.seal_events(&[AuditEvent::now(now_ms, AuditAction::RecoveryKeyReplaced)])?;
     update_header(

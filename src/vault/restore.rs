@@ -107,7 +107,7 @@ impl VaultDoor {
             .zip(&present)
             .map(|(s, here)| s.records.iter().filter(|r| !here.contains(&r.id)).count() as u32)
             .sum();
-        let event = Sealer::<AuditLog>::new(keyring.audit())
+        let event = Sealer::<AuditLog>::new(keyring.audit()?)
             .seal_new(&AuditEvent::now(now_ms, AuditAction::Restored { records }))?;
 
         let tx = WriteTransaction::begin(&self.connection, &ALL_STORES, Durability::Strict)?;

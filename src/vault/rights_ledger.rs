@@ -132,7 +132,7 @@ impl Vault {
     /// Every request and disclosure.
     pub async fn rights_ledger(&self) -> Result<Ledger, VaultError> {
         let loaded = self
-            .list::<RightsLedger, LedgerEntry>(Keyring::records)
+            .list::<RightsLedger, LedgerEntry>(Keyring::records_key)
             .await?;
         let mut ledger = Ledger::default();
         let mut conflicted = Vec::new();
@@ -205,7 +205,7 @@ impl Vault {
             &id,
             None,
             &LedgerEntry::Request(request.clone()),
-            Keyring::records,
+            Keyring::records_key,
             &[event],
         )
         .await?;
@@ -215,7 +215,7 @@ impl Vault {
     async fn stored_request(&self, id: &RequestId) -> Result<(RightsRequest, Version), VaultError> {
         let record_id = request_record_id(id);
         let stored: Stored<LedgerEntry> = self
-            .get::<RightsLedger, LedgerEntry>(&record_id, Keyring::records)
+            .get::<RightsLedger, LedgerEntry>(&record_id, Keyring::records_key)
             .await?;
         match stored.value {
             LedgerEntry::Request(request) if request.id() == id => Ok((request, stored.version)),
@@ -285,7 +285,7 @@ impl Vault {
                     &record_id,
                     Some(&version),
                     &LedgerEntry::Request(request.clone()),
-                    Keyring::records,
+                    Keyring::records_key,
                     &[event],
                 )
                 .await;

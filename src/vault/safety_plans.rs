@@ -75,7 +75,7 @@ impl Vault {
     ) -> Result<Option<SafetyPlanBuffer>, VaultError> {
         let id = self.safety_plan_buffer_id(client_id)?;
         Ok(self
-            .get_optional::<DraftsStore, SafetyPlanBuffer>(&id, Keyring::drafts)
+            .get_optional::<DraftsStore, SafetyPlanBuffer>(&id, Keyring::drafts_key)
             .await?
             .filter(|b| b.value.client_id.as_str() == client_id)
             .map(|b| b.value))
@@ -89,12 +89,12 @@ impl Vault {
     ) -> Result<(), VaultError> {
         let id = self.safety_plan_buffer_id(buffer.client_id.as_str())?;
         let current = self
-            .get_optional::<DraftsStore, SafetyPlanBuffer>(&id, Keyring::drafts)
+            .get_optional::<DraftsStore, SafetyPlanBuffer>(&id, Keyring::drafts_key)
             .await
             .ok()
             .flatten()
             .map(|b| b.version);
-        self.put::<DraftsStore, _>(&id, current.as_ref(), buffer, Keyring::drafts, &[])
+        self.put::<DraftsStore, _>(&id, current.as_ref(), buffer, Keyring::drafts_key, &[])
             .await
             .map(|_| ())
     }
@@ -103,7 +103,7 @@ impl Vault {
     pub async fn drop_safety_plan_buffer(&self, client_id: &str) -> Result<(), VaultError> {
         let id = self.safety_plan_buffer_id(client_id)?;
         let current = self
-            .get_optional::<DraftsStore, SafetyPlanBuffer>(&id, Keyring::drafts)
+            .get_optional::<DraftsStore, SafetyPlanBuffer>(&id, Keyring::drafts_key)
             .await?;
         if let Some(current) = current {
             Batch::new()
@@ -120,7 +120,7 @@ impl Vault {
     ) -> Result<Option<Stored<SafetyPlan>>, VaultError> {
         let id = self.safety_plan_id(client_id)?;
         let stored = self
-            .get_optional::<SafetyPlans, SafetyPlan>(&id, Keyring::records)
+            .get_optional::<SafetyPlans, SafetyPlan>(&id, Keyring::records_key)
             .await?;
         match stored {
             Some(s) if s.value.client_id().as_str() != client_id => Err(VaultError::Damaged { id }),
@@ -174,7 +174,7 @@ impl Vault {
                 .version;
             let event = AuditEvent::about(now_ms, AuditAction::SafetyPlanSaved { version }, &id);
             match self
-                .put::<SafetyPlans, _>(&id, parent.as_ref(), &plan, Keyring::records, &[event])
+                .put::<SafetyPlans, _>(&id, parent.as_ref(), &plan, Keyring::records_key, &[event])
                 .await
             {
                 Ok(_) => {

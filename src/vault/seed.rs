@@ -256,7 +256,7 @@ impl Vault {
         S::Purpose: SeedKey,
     {
         let batch = self.with_keys(|keys| {
-            let sealer = Sealer::<S>::new(S::Purpose::key(keys));
+            let sealer = Sealer::<S>::new(S::Purpose::key(keys)?);
             let mut batch = Batch::new();
             for value in values {
                 let id = id_of(value);
@@ -271,17 +271,23 @@ impl Vault {
 /// Picks the key of a purpose from the keyring (bench only).
 pub trait SeedKey: crate::crypto::Purpose + Sized {
     /// The key.
-    fn key(keys: &super::keyring::Keyring) -> &crate::crypto::DataKey<Self>;
+    fn key(
+        keys: &super::keyring::Keyring,
+    ) -> Result<&crate::crypto::DataKey<Self>, super::VaultError>;
 }
 
 impl SeedKey for crate::crypto::Records {
-    fn key(keys: &super::keyring::Keyring) -> &crate::crypto::DataKey<Self> {
-        keys.records()
+    fn key(
+        keys: &super::keyring::Keyring,
+    ) -> Result<&crate::crypto::DataKey<Self>, super::VaultError> {
+        Ok(keys.records())
     }
 }
 
 impl SeedKey for crate::crypto::Psychotherapy {
-    fn key(keys: &super::keyring::Keyring) -> &crate::crypto::DataKey<Self> {
+    fn key(
+        keys: &super::keyring::Keyring,
+    ) -> Result<&crate::crypto::DataKey<Self>, super::VaultError> {
         keys.psychotherapy()
     }
 }

@@ -17,7 +17,7 @@ impl Vault {
     /// The saved settings, or the defaults if none were saved.
     pub async fn settings(&self) -> Result<Settings, VaultError> {
         match self
-            .get_optional::<SettingsStore, Settings>(SETTINGS_ID, Keyring::records)
+            .get_optional::<SettingsStore, Settings>(SETTINGS_ID, Keyring::records_key)
             .await?
         {
             Some(stored) => {
@@ -44,7 +44,7 @@ impl Vault {
                 SETTINGS_ID,
                 current.as_ref(),
                 &settings,
-                Keyring::records,
+                Keyring::records_key,
                 &[],
             )
             .await?;

@@ -41,7 +41,7 @@ impl Vault {
     async fn read_templates(&self) -> Result<(TemplateLibrary, Option<Version>), VaultError> {
         Ok(
             match self
-                .get_optional::<SettingsStore, TemplateLibrary>(TEMPLATES_ID, Keyring::records)
+                .get_optional::<SettingsStore, TemplateLibrary>(TEMPLATES_ID, Keyring::records_key)
                 .await?
             {
                 Some(stored) => (stored.value, Some(stored.version)),
@@ -68,7 +68,7 @@ impl Vault {
                     TEMPLATES_ID,
                     version.as_ref(),
                     &library,
-                    Keyring::records,
+                    Keyring::records_key,
                     &[],
                 )
                 .await

@@ -41,7 +41,7 @@ impl Vault {
     ) -> Result<Option<Stored<TreatmentPlan>>, VaultError> {
         let id = self.treatment_plan_id(client_id)?;
         let stored = self
-            .get_optional::<TreatmentPlans, TreatmentPlan>(id.as_str(), Keyring::records)
+            .get_optional::<TreatmentPlans, TreatmentPlan>(id.as_str(), Keyring::records_key)
             .await?;
         match stored {
             Some(s) if s.value.client_id().as_str() != client_id || s.value.id() != &id => {
@@ -69,7 +69,7 @@ impl Vault {
     /// [`Vault::treatment_plan`] would find it.
     pub async fn treatment_plans(&self) -> Result<Vec<Loaded<TreatmentPlan>>, VaultError> {
         let listed = self
-            .list::<TreatmentPlans, TreatmentPlan>(Keyring::records)
+            .list::<TreatmentPlans, TreatmentPlan>(Keyring::records_key)
             .await?;
         listed
             .into_iter()

@@ -41,7 +41,7 @@ pub struct SyncSetup {
 impl Vault {
     pub(super) async fn sync_config(&self) -> Result<Option<SyncConfig>, VaultError> {
         Ok(self
-            .get_optional::<SyncConfigStore, SyncConfig>(SYNC_CONFIG_ID, Keyring::records)
+            .get_optional::<SyncConfigStore, SyncConfig>(SYNC_CONFIG_ID, Keyring::records_key)
             .await?
             .map(|s| s.value.clone()))
     }
@@ -65,7 +65,7 @@ impl Vault {
         enabled: bool,
     ) -> Result<(), VaultError> {
         let current = self
-            .get_optional::<SyncConfigStore, SyncConfig>(SYNC_CONFIG_ID, Keyring::records)
+            .get_optional::<SyncConfigStore, SyncConfig>(SYNC_CONFIG_ID, Keyring::records_key)
             .await?;
         let password = match (password, &current) {
             (Some(p), _) => p.to_owned(),
@@ -83,7 +83,7 @@ impl Vault {
             SYNC_CONFIG_ID,
             version.as_ref(),
             &config,
-            Keyring::records,
+            Keyring::records_key,
             &[],
         )
         .await?;

@@ -73,7 +73,7 @@ impl VaultDoor {
             })?;
         let keyring =
             Keyring::unwrap(master, &header.data_keys).map_err(|_| VaultError::HeaderDamaged)?;
-        let event = Sealer::<AuditLog>::new(keyring.audit())
+        let event = Sealer::<AuditLog>::new(keyring.audit()?)
             .seal_new(&AuditEvent::now(now_ms, AuditAction::JoinedSyncedVault))?;
 
         // Only into an empty browser, and whole or not at all.
