@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(ids, ["in"]);
         assert_eq!(
             export.describe(chosen.len()),
-            "print, one client, 1 note, up to 2024-03-31"
+            "Print, one client, 1 note, up to 2024-03-31"
         );
     }
 }

@@ -126,7 +126,9 @@ mod signed_wording_tests;
 pub use access::export_request_for;
 pub use fhir::{to_fhir, FhirExport, FHIR_NAMESPACE};
 pub use json::{to_json, ExportContent, EXPORT_FORMAT, EXPORT_VERSION};
-pub use print::{print_document, PrintAddendum, PrintAmendment, PrintDocument, PrintNote};
+pub use print::{
+    print_amendment, print_document, PrintAddendum, PrintAmendment, PrintDocument, PrintNote,
+};
 pub use scope::{DateRange, ExportFormat, ExportOptions, ExportRequest, ExportScope};
 pub use selection::{select, select_plans, select_results};
 

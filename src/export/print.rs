@@ -165,7 +165,8 @@ fn print_note(client: &Client, note: &ProgressNote) -> PrintNote {
     }
 }
 
-fn print_amendment(outcome: &AmendmentOutcome) -> PrintAmendment {
+/// A decided amendment request in the words every copy of its note shows.
+pub fn print_amendment(outcome: &AmendmentOutcome) -> PrintAmendment {
     let mut lines = vec![(
         "Change requested".to_owned(),
         outcome.requested_change.clone(),

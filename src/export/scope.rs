@@ -98,7 +98,7 @@ impl ExportFormat {
     pub fn label(&self) -> &'static str {
         match self {
             ExportFormat::Json => "JSON",
-            ExportFormat::Print => "print",
+            ExportFormat::Print => "Print",
             ExportFormat::Fhir => "FHIR",
         }
     }
@@ -222,7 +222,7 @@ mod tests {
         };
         assert_eq!(
             practice.describe(1),
-            "print, all clients, 1 note, up to 2024-03-31, drafts included"
+            "Print, all clients, 1 note, up to 2024-03-31, drafts included"
         );
     }
 

@@ -226,6 +226,7 @@ fn ExportSection() -> impl IntoView {
             Err(e) => return status.set(Some(Err(e))),
         };
         session.print_request.set(Some(request));
+        session.print_back.set("/records".to_owned());
         navigate("/print", Default::default());
     };
 
@@ -233,7 +234,7 @@ fn ExportSection() -> impl IntoView {
         <section class="card" aria-labelledby="export-heading">
             <h2 id="export-heading">"Export progress notes"</h2>
             <p>
-                "For a client's request to see their record, or to share with another provider with consent. Psychotherapy notes are never included."
+                "To share with another provider with the client's consent, or to move the practice to another system. For a client's request to see their record, use the Requests tab of their record instead: it makes the same copy and records the disclosure. Psychotherapy notes are never included."
             </p>
             <label for="export-scope">"Whose notes"</label>
             <select id="export-scope" bind:value=scope>

@@ -66,7 +66,7 @@ pub fn PrintPage() -> impl IntoView {
     view! {
         <div class="no-print actions">
             <button type="button" on:click=move |_| { let _ = window().print(); }>"Print"</button>
-            <a class="button secondary" href="/records">"Back"</a>
+            <a class="button secondary" href=move || session.print_back.get()>"Back"</a>
         </div>
         {move || documents.get().map(|result| match result {
             Err(e) => view! { <p role="alert" class="alert">{e.to_string()}</p> }.into_any(),

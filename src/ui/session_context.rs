@@ -36,6 +36,8 @@ pub struct Session {
     /// What the print view shows. Kept here, not in the URL: a date range or a
     /// client id in a URL would rest unencrypted in the browser's history.
     pub print_request: RwSignal<Option<ExportRequest>>,
+    /// Where the print view's "Back" returns: the page that asked for it.
+    pub print_back: RwSignal<String>,
     flushers: Flushers,
     /// Drops the keys and shows the unlock screen; see [`Session::lock`].
     close: Callback<()>,
@@ -62,6 +64,7 @@ impl Session {
             settings: RwSignal::new(settings),
             backups_made: RwSignal::new(0),
             print_request: RwSignal::new(None),
+            print_back: RwSignal::new("/records".to_owned()),
             flushers: use_flushers(),
             close,
             locking: RwSignal::new(false),

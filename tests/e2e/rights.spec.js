@@ -71,10 +71,6 @@ test("access requests: due dates with the one extension, overdue first at home, 
   const day = today();
   await expect(page.getByText("164.524(a)(1)(i)")).toBeVisible();
 
-  // Received 40 days ago: 10 days overdue.
-  const late = await newAccessRequest(page, addDays(day, -40));
-  await expect(late.getByText(`${addDays(day, -10)} (overdue by 10 days)`)).toBeVisible();
-
   // Received 20 days ago, for a third party; extended once with notice.
   const recipient = { name: "Dr Avery Lake", address: "12 Quay Road, Harbour Town" };
   const extended = await newAccessRequest(page, addDays(day, -20), { thirdParty: recipient });
@@ -85,8 +81,20 @@ test("access requests: due dates with the one extension, overdue first at home, 
   await extended.getByRole("button", { name: "Extend due date" }).click();
   await expect(extended.getByText(`${addDays(day, 40)} (in 40 days)`)).toBeVisible();
   await expect(extended).toContainText(`Records are held off site. (first due ${addDays(day, 10)})`);
+  // The card was drawn again; its heading has the focus, and the step's message shows.
+  await expect(extended.getByRole("heading", { level: 2 })).toBeFocused();
+  await expect(extended.getByRole("status")).toHaveText("The due date is extended.");
   // One extension only: the step is gone.
   await expect(extended.getByText("Extend once by 30 days")).toHaveCount(0);
+
+  // Received 40 days ago: 10 days overdue. The form starts empty again: the
+  // last request's recipient is not carried over.
+  await page.getByRole("button", { name: "New request" }).click();
+  await expect(page.getByLabel("Send the copy to")).toHaveValue("client");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  const late = await newAccessRequest(page, addDays(day, -40));
+  await expect(late.getByText(`${addDays(day, -10)} (overdue by 10 days)`)).toBeVisible();
+  await expect(late).toContainText("Copy toThe client");
   await page.screenshot({ path: testInfo.outputPath("requests.png"), fullPage: true });
 
   // The home screen lists both, the overdue one first.
@@ -99,6 +107,18 @@ test("access requests: due dates with the one extension, overdue first at home, 
   await expect(rows.nth(1)).toContainText(`due ${addDays(day, 40)} (in 40 days)`);
   await rows.nth(1).getByRole("link", { name: "Robin Ledger" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
+
+  // A date before the request arrived, or in the future, is refused before any copy is made.
+  let downloads = 0;
+  page.on("download", () => downloads++);
+  await extended.getByLabel("Date provided").fill(addDays(day, -25));
+  await extended.getByRole("button", { name: "Fulfil request" }).click();
+  await expect(extended.getByRole("alert")).toContainText("before the request was received");
+  await extended.getByLabel("Date provided").fill(addDays(day, 3));
+  await extended.getByRole("button", { name: "Fulfil request" }).click();
+  await expect(extended.getByRole("alert")).toContainText("That date is in the future.");
+  expect(downloads).toBe(0);
+  await extended.getByLabel("Date provided").fill(day);
 
   // Fulfilled as JSON: the copy holds the signed note, never the psychotherapy note.
   await extended.getByLabel("Copy format").selectOption("JSON");
@@ -155,11 +175,16 @@ test("amendments: accepted as a signed addendum; denied with the client's statem
   await denied.getByRole("button", { name: "Record rebuttal" }).click();
   await expect(denied).toContainText("The session notes support the assessment.");
 
-  // The signed note shows the addendum that answered the first request.
+  // The signed note shows the addendum that answered the first request, and
+  // the denial with the client's statement beside it.
   await page.getByRole("link", { name: "Progress notes", exact: true }).click();
   await page.locator(".timeline__item").getByRole("link").first().click();
   await expect(page.getByText("Amendment at the client's request (45 CFR 164.526)")).toBeVisible();
   await expect(page.getByText("Employer corrected: a school.")).toBeVisible();
+  const onNote = page.getByRole("region", { name: "Amendment requests" });
+  await expect(onNote).toContainText(`Amendment request received ${addDays(day, -2)}: denied`);
+  await expect(onNote).toContainText("I was not anxious; I was tired.");
+  await expect(onNote).toContainText("The session notes support the assessment.");
 
   // A later export carries the denial and the statement with the note, and
   // the note's digest and addendum chain still verify.
@@ -185,4 +210,20 @@ test("amendments: accepted as a signed addendum; denied with the client's statem
   await expect(record).toContainText("I was not anxious; I was tired.");
   await expect(record).toContainText("The session notes support the assessment.");
   await expect(page.locator("body")).not.toContainText(PSYCHO);
+
+  // An access request fulfilled on paper: the print view, and back to the requests.
+  await page.getByRole("link", { name: "Back", exact: true }).click();
+  await page.getByRole("link", { name: "Clients", exact: true }).click();
+  await page.getByRole("link", { name: "Sam Amend" }).click();
+  await page.getByRole("link", { name: "Requests", exact: true }).click();
+  const paper = await newAccessRequest(page, day);
+  await paper.getByLabel("Copy format").selectOption("Print");
+  await paper.getByRole("button", { name: "Fulfil request" }).click();
+  await expect(page.locator(".print-record")).toContainText("Statement of disagreement");
+  await page.getByRole("link", { name: "Back", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
+  await expect(paper).toContainText("Fulfilled");
+  const entry = page.getByRole("table", { name: "Accounting of disclosures (45 CFR 164.528)" }).getByRole("row").nth(1);
+  await expect(entry).toContainText("Print, one client, 1 note, all dates");
+  await expect(entry).toContainText("No: to the client");
 });

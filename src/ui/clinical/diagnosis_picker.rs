@@ -143,7 +143,7 @@ pub fn DiagnosisPicker(
                 bind:value=query
             />
             {move || list.get().and_then(|l| l.ok()).map(|l| view! {
-                <p class="field-hint">{format!("ICD-10-CM {}: mental, behavioural and neurodevelopmental disorders (F01–F99) and the Z codes clinicians use. CMS and NCHS, free to use.", l.year())}</p>
+                <p class="field-hint">{format!("ICD-10-CM {}: mental, behavioral and neurodevelopmental disorders (F01–F99) and the Z codes clinicians use. CMS and NCHS, free to use.", l.year())}</p>
             })}
             {matches}
         </fieldset>

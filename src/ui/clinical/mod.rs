@@ -11,7 +11,8 @@
 //!   [`client_timeline_page`]: the summary and the [`timeline`];
 //! - [`progress_note_editor`]: opening a note and editing a draft, with
 //!   [`session_fields`], [`note_results`], [`risk_fields`] (with [`note_measure_flags`]),
-//!   [`section_field`], [`sign`] and [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`];
+//!   [`section_field`], [`sign`] and [`autosave`]; a signed note is shown by [`signed_note`] with [`addenda`]
+//!   and [`note_amendments`];
 //! - [`measures_page`]: questionnaires (PHQ-9, GAD-7) and their results over
 //!   time, drawn by [`measure_chart`], each result in full in
 //!   [`result_answers`]; [`questionnaire_screen`] is what the client sees when
@@ -51,6 +52,7 @@ mod icd10_list;
 mod intake_fields;
 mod measure_chart;
 mod measures_page;
+mod note_amendments;
 mod note_form;
 mod note_measure_flags;
 mod note_results;

@@ -16,7 +16,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::domain::rights::{
     AccessRequest, AccessStatus, AmendmentRequest, AmendmentStatus, CopyFormat, DenialBasis,
-    RightKind, RightsRequest,
+    RecordPart, RightKind, RightsRequest, Withdrawal,
 };
 use crate::domain::{Date, NoteSummary};
 use crate::export::access::export_request_for;
@@ -28,6 +28,7 @@ use crate::ui::session_context::{use_session, Session};
 use crate::ui::wording;
 use crate::vault::rights_ledger::RequestStep;
 
+use super::common::focus_element;
 use super::request_form::note_label;
 
 /// What the last step on a request came to, by the request's id.
@@ -80,6 +81,8 @@ pub fn RequestCard(
     let act = {
         let request = request.clone();
         Action::new_local(move |step: &Step| {
+            // The last step's message, on whichever card, no longer applies.
+            outcome.set(None);
             let step = step.clone();
             let request = request.clone();
             let navigate = navigate.clone();
@@ -170,11 +173,17 @@ pub fn RequestCard(
             </details>
         }
     });
+    // Drawn again after a step on it: the heading takes the focus, so the
+    // person is where they were and hears what the request now says.
+    if outcome.with_untracked(|o| o.as_ref().is_some_and(|(id, _)| *id == request.id().0)) {
+        let heading = heading_id.clone();
+        request_animation_frame(move || focus_element(&heading));
+    }
     let labelled_by = heading_id.clone();
     let overdue = request.is_overdue(today());
     view! {
         <article class="card request" class:request--overdue=overdue aria-labelledby=labelled_by>
-            <h2 id=heading_id>{heading}</h2>
+            <h2 id=heading_id tabindex="-1">{heading}</h2>
             <dl class="request__summary">
                 {summary.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
@@ -222,11 +231,13 @@ fn summary_rows(request: &RightsRequest, notes: &[NoteSummary]) -> Vec<(String, 
         RightsRequest::Access(access) => {
             rows.push(("Asks for".to_owned(), access.part().describe()));
             rows.push(("Copy to".to_owned(), access.recipient().describe()));
-            if let AccessStatus::Fulfilled(f) = access.status() {
-                rows.push((
+            match access.status() {
+                AccessStatus::Fulfilled(f) => rows.push((
                     "Provided".to_owned(),
                     format!("{}: {}", f.on, f.description),
-                ));
+                )),
+                AccessStatus::Withdrawn(w) => rows.push(withdrawn_row(w)),
+                AccessStatus::Open => {}
             }
         }
         RightsRequest::Amendment(amendment) => {
@@ -280,11 +291,21 @@ fn summary_rows(request: &RightsRequest, notes: &[NoteSummary]) -> Vec<(String, 
                         ));
                     }
                 }
-                AmendmentStatus::Open | AmendmentStatus::Withdrawn(_) => {}
+                AmendmentStatus::Withdrawn(w) => rows.push(withdrawn_row(w)),
+                AmendmentStatus::Open => {}
             }
         }
     }
     rows
+}
+
+fn withdrawn_row(withdrawal: &Withdrawal) -> (String, String) {
+    let note = if withdrawal.note.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", withdrawal.note)
+    };
+    ("Withdrawn".to_owned(), format!("{}{note}", withdrawal.on))
 }
 
 fn status_words(request: &RightsRequest) -> String {
@@ -302,8 +323,15 @@ fn status_words(request: &RightsRequest) -> String {
     }
 }
 
+/// A step's date: it records something that happened, so not a future day.
 fn parse(text: &str, what: &str) -> Result<Date, String> {
-    Date::parse(text.trim()).map_err(|_| format!("Enter {what}."))
+    let date = Date::parse(text.trim()).map_err(|_| format!("Enter {what}."))?;
+    if date > today() {
+        return Err(format!(
+            "That date is in the future. Enter {what}: the day it happened."
+        ));
+    }
+    Ok(date)
 }
 
 /// Takes `step` through the vault; the message says what was done.
@@ -351,6 +379,14 @@ async fn take(
             let RightsRequest::Access(access) = request else {
                 return Err("Only an access request is fulfilled with a copy.".to_owned());
             };
+            // Checked before the copy is made: a copy that left the app must
+            // always have its disclosure recorded.
+            if on < access.deadline().received() {
+                return Err(format!(
+                    "The date provided is before the request was received ({}). Check the date; no copy was made.",
+                    access.deadline().received()
+                ));
+            }
             let export = export_request_for(access, format);
             if format == CopyFormat::Print {
                 let all = exportable(&vault).await.map_err(|e| e.to_string())?;
@@ -367,6 +403,9 @@ async fn take(
                     .await
                     .map_err(|e| e.to_string())?;
                 session.print_request.set(Some(export));
+                session
+                    .print_back
+                    .set(format!("/clients/{}/requests", access.client_id()));
                 navigate("/print", Default::default());
                 return Ok("The disclosure is recorded. Print the copy.".to_owned());
             }
@@ -415,7 +454,11 @@ fn FulfilStep(
     view! {
         <div class="request-step">
             <p class="field-hint">
-                {format!("The copy holds the signed progress notes of {}. Psychotherapy notes are never part of it (45 CFR 164.524(a)(1)(i)).", access.part().describe())}
+                {match access.part() {
+                    RecordPart::Full => "The copy holds every signed progress note of the client's record.".to_owned(),
+                    part => format!("The copy holds the client's signed progress notes: {}.", part.describe()),
+                }}
+                " Psychotherapy notes are never part of it (45 CFR 164.524(a)(1)(i))."
             </p>
             <div class="field-row">
                 <div class="field">

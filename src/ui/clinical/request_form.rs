@@ -56,6 +56,21 @@ impl Fields {
         }
     }
 
+    /// Empties the form, so the next request starts from nothing: a
+    /// recipient or notes left from the last one would go unnoticed.
+    fn clear(&self) {
+        self.kind.set("access".to_owned());
+        self.received.set(today().to_string());
+        self.part.set("full".to_owned());
+        self.from.set(String::new());
+        self.to.set(String::new());
+        self.recipient.set("client".to_owned());
+        self.third_name.set(String::new());
+        self.third_address.set(String::new());
+        self.notes.set(Vec::new());
+        self.change.set(String::new());
+    }
+
     fn kind(&self) -> RightKind {
         if self.kind.get_untracked() == "amendment" {
             RightKind::Amendment
@@ -154,6 +169,7 @@ pub fn NewRequest(
         match result {
             Ok(request) => {
                 open.set(false);
+                fields.clear();
                 status.set(Some(Ok(format!(
                     "{} request recorded. It is due {}.",
                     request.kind().label(),
@@ -164,10 +180,15 @@ pub fn NewRequest(
             Err(e) => status.set(Some(Err(e))),
         }
     });
+    let pending = record.pending();
     let submit = {
         let client_id = client_id.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
+            // A second tap while the first is being recorded records nothing.
+            if pending.get_untracked() {
+                return;
+            }
             match fields.request(session, &client_id) {
                 Ok(request) => {
                     status.set(None);
@@ -193,6 +214,7 @@ pub fn NewRequest(
     };
     let start = move |_| {
         status.set(None);
+        fields.clear();
         open.set(true);
         request_animation_frame(|| focus_element("request-type"));
     };
@@ -222,8 +244,8 @@ pub fn NewRequest(
                         view! { <AccessFields fields=fields /> }.into_any()
                     }}
                     <div class="actions">
-                        <button type="submit">"Record request"</button>
-                        <button type="button" class="secondary" on:click=move |_| { open.set(false); status.set(None); }>"Cancel"</button>
+                        <button type="submit" disabled=move || pending.get()>"Record request"</button>
+                        <button type="button" class="secondary" on:click=move |_| { open.set(false); status.set(None); fields.clear(); }>"Cancel"</button>
                     </div>
                 </form>
             </Show>
@@ -299,7 +321,7 @@ fn AmendmentFields(fields: Fields, notes: Vec<NoteSummary>) -> impl IntoView {
             };
             view! {
                 <li>
-                    <input id=id.clone() type="checkbox" prop:checked=checked on:change=toggle />
+                    <input id=id.clone() class="checkbox" type="checkbox" prop:checked=checked on:change=toggle />
                     <label for=id>{format!("Progress note {}", note_label(&note))}</label>
                 </li>
             }

@@ -82,6 +82,7 @@ pub fn RightsPage() -> impl IntoView {
     // The outcome of the last step, by request: kept here, because the cards
     // are drawn again from the ledger read after the step.
     let outcome = RwSignal::new(None::<StepOutcome>);
+    let ledger = Signal::derive(move || loaded.get().and_then(Result::ok));
     let signed_notes = Signal::derive(move || {
         loaded
             .get()
@@ -101,59 +102,51 @@ pub fn RightsPage() -> impl IntoView {
             on_recorded=on_changed
         />
         {move || match loaded.get() {
-            None => view! { <p class="status" role="status">"Opening the requests…"</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
-            Some(Ok(ledger)) => view! {
-                <RequestList ledger=ledger.clone() on_changed=on_changed outcome=outcome />
-                <DisclosureLog client_id=ClientId(client_id.get_untracked()) disclosures=ledger.disclosures />
-            }
-            .into_any(),
+            None => Some(view! { <p class="status" role="status">"Opening the requests…"</p> }.into_any()),
+            Some(Err(e)) => Some(view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any()),
+            Some(Ok(_)) => None,
         }}
+        <RequestList ledger=ledger on_changed=on_changed outcome=outcome />
+        {move || ledger.get().map(|l| view! {
+            <DisclosureLog client_id=ClientId(client_id.get_untracked()) disclosures=l.disclosures />
+        })}
     }
     .into_any()
 }
 
 /// Open requests by due date (overdue first), then closed ones, newest first.
+///
+/// Keyed by what each request says: after a step, only the card of the
+/// request that changed is drawn again, and what is typed in the others stays.
 #[component]
 fn RequestList(
-    ledger: ClientLedger,
+    ledger: Signal<Option<ClientLedger>>,
     on_changed: Callback<()>,
     outcome: RwSignal<Option<StepOutcome>>,
 ) -> impl IntoView {
-    let day = today();
-    let mut ordered: Vec<RightsRequest> = open_requests(&ledger.requests, day)
-        .into_iter()
-        .map(|open| open.request.clone())
-        .collect();
-    let mut closed: Vec<RightsRequest> = ledger
-        .requests
-        .iter()
-        .filter(|r| !r.is_open())
-        .cloned()
-        .collect();
-    closed.sort_by(|a, b| {
-        b.deadline()
-            .received()
-            .cmp(&a.deadline().received())
-            .then_with(|| a.id().cmp(b.id()))
-    });
-    ordered.extend(closed);
-    let damaged = (ledger.damaged > 0).then(|| {
-        view! {
-            <p class="alert" role="alert">
-                {format!(
-                    "{} in the ledger could not be opened, so a request may be missing here. Restore from a backup to recover it.",
-                    wording::count(ledger.damaged as u64, "record", "records"),
-                )}
-            </p>
-        }
-    });
-    let notes = ledger.signed_notes;
-    view! {
-        {damaged}
-        {if ordered.is_empty() {
-            view! { <p class="empty">"No requests from this client."</p> }.into_any()
-        } else {
+    let rows = move || {
+        ledger.with(|ledger| {
+            let Some(ledger) = ledger else {
+                return Vec::new();
+            };
+            let day = today();
+            let mut ordered: Vec<RightsRequest> = open_requests(&ledger.requests, day)
+                .into_iter()
+                .map(|open| open.request.clone())
+                .collect();
+            let mut closed: Vec<RightsRequest> = ledger
+                .requests
+                .iter()
+                .filter(|r| !r.is_open())
+                .cloned()
+                .collect();
+            closed.sort_by(|a, b| {
+                b.deadline()
+                    .received()
+                    .cmp(&a.deadline().received())
+                    .then_with(|| a.id().cmp(b.id()))
+            });
+            ordered.extend(closed);
             ordered
                 .into_iter()
                 .map(|request| {
@@ -163,11 +156,38 @@ fn RequestList(
                         .find(|(id, _)| id == request.id())
                         .map(|(_, versions)| versions.clone())
                         .unwrap_or_default();
-                    view! { <RequestCard request=request others=others notes=notes.clone() on_changed=on_changed outcome=outcome /> }
+                    let key = serde_json::to_string(&(&request, &others)).unwrap_or_default();
+                    (key, request, others, ledger.signed_notes.clone())
                 })
-                .collect_view()
-                .into_any()
-        }}
+                .collect::<Vec<_>>()
+        })
+    };
+    let damaged = move || {
+        let damaged = ledger.with(|l| l.as_ref().map_or(0, |l| l.damaged));
+        (damaged > 0).then(|| {
+            view! {
+                <p class="alert" role="alert">
+                    {format!(
+                        "{} in the ledger could not be opened, so a request may be missing here. Restore from a backup to recover it.",
+                        wording::count(damaged as u64, "record", "records"),
+                    )}
+                </p>
+            }
+        })
+    };
+    let empty = move || ledger.with(|l| l.as_ref().is_some_and(|l| l.requests.is_empty()));
+    view! {
+        {damaged}
+        <Show when=empty>
+            <p class="empty">"No requests from this client."</p>
+        </Show>
+        <For
+            each=rows
+            key=|(key, _, _, _)| key.clone()
+            children=move |(_, request, others, notes)| view! {
+                <RequestCard request=request others=others notes=notes on_changed=on_changed outcome=outcome />
+            }
+        />
     }
 }
 

@@ -14,6 +14,7 @@ use crate::vault::amendable_note::AmendableNote;
 
 use super::addenda::Addenda;
 use super::common::{format_date, format_minutes, format_timestamp, short_digest};
+use super::note_amendments::NoteAmendments;
 
 /// What the view shows of the note's references, worded as signed (or, for a
 /// note signed under format v1, as the client's record reads now).
@@ -77,6 +78,7 @@ pub fn SignedNoteView(
     let late = signed.late_entry().cloned();
     let signature = signed.signature().clone();
     let content = signed.content().clone();
+    let amendments_of = content.id.clone();
     let unsaved_draft = note.unsaved_draft();
     let handle = StoredValue::new_local(note);
     let signed = RwSignal::new(signed);
@@ -289,6 +291,7 @@ pub fn SignedNoteView(
                     })}
                 </section>
                 <Addenda note=handle signed=signed start=addendum_start />
+                <NoteAmendments note_id=amendments_of />
             </div>
         </div>
     }
