@@ -49,6 +49,12 @@ pub enum CryptoError {
          (dashes and spaces do not matter); check for typos or missing groups"
     )]
     InvalidRecoveryKey,
+    /// The text typed as a custodian key is not one.
+    #[error(
+        "this is not a valid custodian key: it should be 52 letters and digits \
+         (dashes and spaces do not matter); check for typos or missing groups"
+    )]
+    InvalidCustodianKey,
     /// AES-GCM refused to encrypt (only possible for absurdly large inputs).
     #[error("the data could not be encrypted because it is too large")]
     Encrypt,

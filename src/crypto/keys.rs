@@ -392,6 +392,30 @@ pub(crate) fn unwrap_master_key(
     })
 }
 
+/// Encrypts the records key under `wrapping_key` (the custodian key), with a
+/// label that no other wrapping uses.
+pub(crate) fn wrap_records_key(
+    wrapping_key: &[u8; 32],
+    label: &'static [u8],
+    aad: &[u8],
+    records: &RecordsKey,
+) -> Result<WrappedKey, CryptoError> {
+    wrap_secret(wrapping_key, label, aad, &records.bytes)
+}
+
+/// The inverse of [`wrap_records_key`].
+pub(crate) fn unwrap_records_key(
+    wrapping_key: &[u8; 32],
+    label: &'static [u8],
+    aad: &[u8],
+    wrapped: &WrappedKey,
+) -> Result<RecordsKey, CryptoError> {
+    Ok(DataKey {
+        bytes: unwrap_secret(wrapping_key, label, aad, wrapped)?,
+        purpose: PhantomData,
+    })
+}
+
 fn wrap_secret(
     wrapping_key: &[u8; 32],
     label: &[u8],

@@ -7,6 +7,8 @@
 //! ```text
 //! passphrase --Argon2id(salt, params)--> Kek --wraps--> MasterKey <--wraps-- RecoveryKey
 //!                                                          |
+//!                               CustodianKey --wraps--> the records DataKey only
+//!                                                          |
 //!                     wraps one DataKey per Purpose (records, psychotherapy, audit, drafts)
 //!                                                          |
 //!                              each record: Envelope = AES-256-GCM(DataKey, RecordAad)
@@ -17,12 +19,15 @@
 //! - [`envelope`]: sealing and opening one record.
 //! - [`passphrase`]: the passphrase type, its rules and a strength estimate.
 //! - [`recovery`]: the printable recovery key.
+//! - [`custodian`]: the printable custodian key, which wraps the records key
+//!   and nothing else.
 //! - [`error`]: the error type.
 //!
 //! Every key type zeroizes itself on drop, cannot be cloned, and prints `[redacted]`
 //! in `Debug` output.
 
 mod aead;
+pub mod custodian;
 pub mod envelope;
 pub mod error;
 pub mod kdf;
@@ -30,6 +35,7 @@ pub mod keys;
 pub mod passphrase;
 pub mod recovery;
 
+pub use custodian::CustodianKey;
 pub use envelope::{open, seal, Aad, Envelope, RecordAad, RevisionAad, FORMAT_VERSION};
 pub use error::CryptoError;
 /// See [`kdf::warm_up`].

@@ -122,6 +122,11 @@ impl RecoveryKey {
         Ok(key)
     }
 
+    /// The key's bits, for the custodian key, which is written the same way.
+    pub(super) fn secret(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+
     /// Encrypts the master key under this recovery key.
     ///
     /// # Errors

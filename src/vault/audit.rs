@@ -174,6 +174,12 @@ pub enum AuditAction {
     /// A copy of a client's record was disclosed; the disclosure entry names
     /// what, to whom and when, sealed in the ledger.
     Disclosed,
+    /// A custodian key was made (none was there before).
+    CustodianKeyCreated,
+    /// A new custodian key was made; the one before stopped working.
+    CustodianKeyReplaced,
+    /// The custodian key was revoked; it no longer opens the vault.
+    CustodianKeyRevoked,
 }
 
 impl AuditAction {
@@ -254,6 +260,13 @@ impl AuditAction {
             }
             AuditAction::Disclosed => {
                 "Disclosed a copy of a record (see the accounting of disclosures)".to_owned()
+            }
+            AuditAction::CustodianKeyCreated => "Made a custodian key".to_owned(),
+            AuditAction::CustodianKeyReplaced => {
+                "Made a new custodian key (the previous one stopped working)".to_owned()
+            }
+            AuditAction::CustodianKeyRevoked => {
+                "Revoked the custodian key (it no longer opens the vault)".to_owned()
             }
         }
     }

@@ -46,6 +46,9 @@ impl Vault {
         events: &[AuditEvent],
     ) -> Result<Vec<super::record::StoredRecord>, VaultError> {
         self.with_keys(|keys| {
+            if keys.is_custodian() {
+                return Ok(Vec::new());
+            }
             let sealer = Sealer::<AuditLog>::new(keys.audit()?);
             events.iter().map(|e| sealer.seal_new(e)).collect()
         })
@@ -53,12 +56,20 @@ impl Vault {
 
     /// `batch` with `events` appended, sealed, so they commit with the
     /// change they describe.
+    ///
+    /// A records custodian's session appends none: the audit key is the
+    /// clinician's, and the log would tell of psychotherapy-note activity. What
+    /// a custodian may write at all is the rights ledger (the connection
+    /// refuses the rest), whose disclosure entries are their trail.
     pub(in crate::vault) fn audit_batch(
         &self,
         batch: Batch,
         events: &[AuditEvent],
     ) -> Result<Batch, VaultError> {
         self.with_keys(|keys| {
+            if keys.is_custodian() {
+                return Ok(batch);
+            }
             let sealer = Sealer::<AuditLog>::new(keys.audit()?);
             events.iter().try_fold(batch, |batch, event| {
                 Ok(batch.append::<AuditLog>(sealer.seal_new(event)?))

@@ -35,6 +35,9 @@ pub struct Connection {
     pub(in crate::vault) device: RefCell<Option<super::record::DeviceId>>,
     /// Counts this tab's commits that queued records for the sync server.
     local_changes: Rc<Cell<u64>>,
+    /// A records custodian's connection writes to the rights ledger only (see
+    /// [`Connection::writes_to`]). Set once, when it is opened for them.
+    custodian: Cell<bool>,
     _versionchange: EventListener,
 }
 
@@ -67,6 +70,7 @@ impl Connection {
             closed,
             device: RefCell::new(None),
             local_changes: Rc::new(Cell::new(0)),
+            custodian: Cell::new(false),
             _versionchange: listener,
         };
         Ok(connection)
@@ -92,6 +96,28 @@ impl Connection {
             return Err(VaultError::NewerDatabase);
         }
         Ok(&self.writes)
+    }
+
+    /// Makes this a records custodian's connection, for good (see
+    /// [`Connection::writes_to`]).
+    pub(in crate::vault) fn make_custodian(&self) {
+        self.custodian.set(true);
+    }
+
+    /// Refuses a write to `stores` that a custodian may not make. A custodian
+    /// reads the record and answers access requests: the rights ledger (and
+    /// the sync outbox that goes with it) is all they write. Checked where
+    /// every read-write transaction begins, so no procedure can forget it.
+    pub(in crate::vault) fn writes_to(&self, stores: &[&str]) -> Result<(), VaultError> {
+        use super::store::{EncryptedStore, RightsLedger, SYNC_OUTBOX};
+        if self.custodian.get()
+            && stores
+                .iter()
+                .any(|s| *s != RightsLedger::NAME && *s != SYNC_OUTBOX)
+        {
+            return Err(VaultError::CustodianSession);
+        }
+        Ok(())
     }
 
     /// The counter write transactions bump when they queued records.

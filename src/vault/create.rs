@@ -46,6 +46,7 @@ impl VaultDoor {
             master_by_passphrase,
             master_by_recovery,
             data_keys: wrapped,
+            records_by_custodian: None,
             created_at_ms: now_ms,
         };
         let event = Sealer::<AuditLog>::new(keyring.audit()?)

@@ -48,6 +48,9 @@ pub enum DoorState {
 pub struct VaultDoor {
     pub(in crate::vault) connection: Rc<Connection>,
     pub(in crate::vault) kdf_params: KdfParams,
+    /// The database's name, for a custodian's session, which has a
+    /// connection of its own (see [`super::custodian`]).
+    pub(in crate::vault) name: Rc<str>,
 }
 
 impl VaultDoor {
@@ -67,6 +70,7 @@ impl VaultDoor {
         Ok(VaultDoor {
             connection: Rc::new(connection),
             kdf_params: KdfParams::DEFAULT,
+            name: Rc::from(name),
         })
     }
 

@@ -21,6 +21,18 @@ pub enum VaultError {
     /// The recovery key was well-formed but is not this vault's.
     #[error("That recovery key does not open this vault. Check each group of four characters against your printed copy.")]
     WrongRecoveryKey,
+    /// The custodian key was well-formed but is not this vault's (or was
+    /// revoked or replaced).
+    #[error("That custodian key does not open this vault: it is not this vault's, or the clinician replaced or revoked it. Check each group of four characters against the printed copy.")]
+    WrongCustodianKey,
+    /// The custodian key has the wrong length or characters.
+    #[error(
+        "That does not look like a custodian key. It has 52 letters and digits in groups of four."
+    )]
+    MalformedCustodianKey,
+    /// No custodian key was ever made for this vault, or it was revoked.
+    #[error("This vault has no custodian key. The clinician makes one in Settings; until then only the passphrase or the recovery key opens it.")]
+    NoCustodianKey,
     /// The recovery key has the wrong length or characters.
     #[error(
         "That does not look like a recovery key. It has 52 letters and digits in groups of four."
@@ -157,6 +169,7 @@ impl From<CryptoError> for VaultError {
         match e {
             CryptoError::KdfParamsOutOfRange { .. } => VaultError::UnsafeHeader(e.to_string()),
             CryptoError::InvalidRecoveryKey => VaultError::MalformedRecoveryKey,
+            CryptoError::InvalidCustodianKey => VaultError::MalformedCustodianKey,
             other => VaultError::Crypto(other),
         }
     }
@@ -220,6 +233,9 @@ mod tests {
             VaultError::LockedOut { wait_secs: 30 },
             VaultError::WrongRecoveryKey,
             VaultError::MalformedRecoveryKey,
+            VaultError::WrongCustodianKey,
+            VaultError::MalformedCustodianKey,
+            VaultError::NoCustodianKey,
             VaultError::WrongBackupPassphrase,
             VaultError::RecoveryKeyReplaced,
             VaultError::from(CryptoError::KdfParamsOutOfRange {

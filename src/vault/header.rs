@@ -33,6 +33,11 @@ pub struct VaultHeader {
     pub master_by_recovery: WrappedKey,
     /// The data keys, each wrapped by the master key.
     pub data_keys: WrappedDataKeys,
+    /// The records key wrapped by the custodian key, when the clinician made
+    /// one (see [`crate::crypto::CustodianKey`]). Absent in vaults that never
+    /// had one, so earlier headers read as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_by_custodian: Option<WrappedKey>,
     /// When the vault was created, Unix milliseconds (not sensitive).
     pub created_at_ms: i64,
 }
@@ -98,6 +103,15 @@ impl VaultHeader {
     pub fn master_aad(&self) -> Vec<u8> {
         master_aad(self.format, &self.kdf_params, &self.salt)
     }
+
+    /// The AAD for the custodian key's wrap of the records key: the format
+    /// and the vault's id, so the wrap opens this vault's records key only.
+    pub fn custodian_aad(&self) -> Vec<u8> {
+        let mut aad = b"psynotes/custodian/v1".to_vec();
+        aad.extend_from_slice(&self.format.to_be_bytes());
+        aad.extend_from_slice(self.vault_id().as_bytes());
+        aad
+    }
 }
 
 impl VaultHeader {
@@ -155,6 +169,7 @@ mod tests {
                 audit: wrapped(5),
                 drafts: wrapped(6),
             },
+            records_by_custodian: None,
             created_at_ms: 1_700_000_000_000,
         }
     }
@@ -177,6 +192,23 @@ mod tests {
     fn round_trips_through_json() {
         let h = header();
         assert_eq!(VaultHeader::from_json(&h.to_json()), Ok(h));
+        // With a custodian key's wrap, and without: a header written before
+        // custodian keys existed has no such field and reads the same.
+        let mut with = header();
+        with.records_by_custodian = Some(wrapped(7));
+        assert_eq!(VaultHeader::from_json(&with.to_json()), Ok(with));
+        assert!(!header().to_json().contains("custodian"));
+    }
+
+    #[test]
+    fn the_custodian_aad_names_the_vault() {
+        let mut other = header();
+        other.data_keys.records = wrapped(10);
+        assert_ne!(header().custodian_aad(), other.custodian_aad());
+        // A passphrase change keeps it.
+        let mut changed = header();
+        changed.master_by_passphrase = wrapped(9);
+        assert_eq!(changed.custodian_aad(), header().custodian_aad());
     }
 
     #[test]

@@ -70,6 +70,8 @@ pub mod connection;
 #[cfg(target_arch = "wasm32")]
 mod create;
 #[cfg(target_arch = "wasm32")]
+pub mod custodian;
+#[cfg(target_arch = "wasm32")]
 pub mod door;
 #[cfg(target_arch = "wasm32")]
 mod drafts;

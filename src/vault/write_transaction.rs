@@ -79,6 +79,7 @@ impl WriteTransaction {
         stores: &[&str],
         durability: Durability,
     ) -> Result<WriteTransaction, VaultError> {
+        connection.writes_to(stores)?;
         let db = connection.writes()?;
         let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
         if stores.iter().any(|s| REPLICATED_STORES.contains(s)) && !stores.contains(&SYNC_OUTBOX) {

@@ -58,7 +58,7 @@ test("a plan starts from the client's goal, is signed, revised and signed again,
 
   // The tab sits between "Measures" and "Psychotherapy notes".
   const tabs = page.getByRole("navigation", { name: "Client record" }).getByRole("link");
-  await expect(tabs).toHaveText(["Progress notes", "Measures", "Treatment plan", "Safety plan", "Psychotherapy notes"]);
+  await expect(tabs).toHaveText(["Progress notes", "Measures", "Treatment plan", "Safety plan", "Requests", "Psychotherapy notes"]);
   await page.getByRole("link", { name: "Treatment plan", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Treatment plan" })).toBeVisible();
   await expect(page).toHaveURL(/\/clients\/[0-9a-f]{32}\/plan$/);
