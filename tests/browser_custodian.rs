@@ -210,6 +210,73 @@ async fn a_custodian_opens_the_record_and_provably_not_the_psychotherapy_notes()
             .is_err());
     }
 
+    // A custodian's copy: the record's stores only, checked whole with the
+    // key the custodian unwraps, into a browser with no vault.
+    let copy = again
+        .create_custodian_copy(NOW, "2025-06-21")
+        .await
+        .unwrap();
+    assert_eq!(copy.file_name, "psynotes-custodian-copy-2025-06-21.psybak");
+    assert!(
+        audited(
+            &again,
+            &AuditAction::CustodianCopyCreated {
+                records: copy.records as u32
+            }
+        )
+        .await
+            == 1
+    );
+    // (The header names every wrapped key, "drafts" among them: store names
+    // are what would give a store away.)
+    for absent in [PsychotherapyNotes::NAME, "audit_log", "sync_config"] {
+        assert!(
+            !copy
+                .bytes
+                .windows(absent.len())
+                .any(|w| w == absent.as_bytes()),
+            "{absent} is named in the custodian's copy"
+        );
+    }
+    let full = again.create_backup(NOW, "2025-06-21").await.unwrap();
+    let (elsewhere, door_b) = fresh_door("custodian-copy").await;
+    assert!(matches!(
+        door_b.open_custodian_copy(&full.bytes, &key).await.err(),
+        Some(VaultError::NotACustodianCopy)
+    ));
+    let mut tampered = copy.bytes.clone();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 1;
+    assert!(door_b.open_custodian_copy(&tampered, &key).await.is_err());
+    assert!(matches!(
+        door_b
+            .open_custodian_copy(&copy.bytes, &CustodianKey::generate().unwrap().display())
+            .await
+            .err(),
+        Some(VaultError::WrongCustodianKey)
+    ));
+    assert_eq!(
+        raw_counts(&elsewhere).await.iter().sum::<usize>(),
+        0,
+        "nothing written"
+    );
+    let there = door_b.open_custodian_copy(&copy.bytes, &key).await.unwrap();
+    assert!(there.is_custodian());
+    assert_eq!(readable(there.progress_notes().await.unwrap()).len(), 1);
+    assert_eq!(there.rights_ledger().await.unwrap().disclosures.len(), 1);
+    assert_eq!(there.settings().await.unwrap().clinician.name, "Jane Doe");
+    // Nothing private came with it: not a record, not a count.
+    for store in [PsychotherapyNotes::NAME, "audit_log", "drafts"] {
+        assert!(raw_values(&elsewhere, store).await.is_empty(), "{store}");
+    }
+    // The next visit opens it with the same key, on the unlock screen's path.
+    there.lock();
+    assert!(door_b.open_as_custodian(&key).await.unwrap().is_custodian());
+    assert!(matches!(
+        door_b.open_custodian_copy(&copy.bytes, &key).await.err(),
+        Some(VaultError::DataExists)
+    ));
+
     // A new key retires the old one at once; a revoked key opens nothing.
     let replaced = again.make_custodian_key(&pass(PASS), NOW).await.unwrap();
     assert!(matches!(

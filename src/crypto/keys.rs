@@ -66,6 +66,8 @@ const MASTER_BY_KEK_LABEL: &[u8] = b"psynotes/master-by-kek/v1";
 const DATA_KEY_BY_MASTER_LABEL: &[u8] = b"psynotes/data-key-by-master/v1";
 /// HKDF `info` for the key that authenticates backup manifests.
 const BACKUP_MAC_INFO: &[u8] = b"psynotes/backup-manifest/v1";
+/// HKDF info for the MAC key of a custodian's copy, derived from the records key.
+const CUSTODIAN_COPY_MAC_INFO: &[u8] = b"psynotes/custodian-copy-manifest/v1";
 
 /// HKDF info for the key that names a store's revisions (see
 /// [`DataKey::revision_digest`]).
@@ -266,6 +268,20 @@ purposes! {
 pub struct DataKey<P: Purpose> {
     bytes: SecretBytes,
     purpose: PhantomData<P>,
+}
+
+impl DataKey<Records> {
+    /// The key that authenticates a custodian's copy of the record: derived
+    /// from the records key with HKDF-SHA256, so the custodian, who holds the
+    /// records key and not the master key, can check the whole file.
+    pub fn custodian_copy_mac_key(&self) -> BackupMacKey {
+        let mut bytes = SecretBytes::zeroed();
+        Hkdf::<Sha256>::new(None, &self.bytes.0)
+            .expand(CUSTODIAN_COPY_MAC_INFO, &mut bytes.0)
+            // HKDF-SHA256 can produce up to 255 * 32 bytes; we ask for 32.
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        BackupMacKey { bytes }
+    }
 }
 
 impl<P: Purpose> DataKey<P> {

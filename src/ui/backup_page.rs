@@ -20,12 +20,22 @@ use super::wording;
 /// `/records`: backup and export.
 #[component]
 pub fn BackupPage() -> impl IntoView {
+    // A records custodian exports; backing up and merging need the master
+    // key, which is the clinician's.
+    if use_session().is_custodian() {
+        return view! {
+            <h1>"Export"</h1>
+            <ExportSection />
+        }
+        .into_any();
+    }
     view! {
         <h1>"Backup and export"</h1>
         <BackupSection />
         <ExportSection />
         <MergeSection />
     }
+    .into_any()
 }
 
 /// "Last backup: N days ago", with a warning past the reminder threshold.

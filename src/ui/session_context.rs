@@ -74,7 +74,11 @@ impl Session {
             sync: StoredValue::new_local(None),
             handoff: RwSignal::new_local(None),
         };
-        session.restart_sync();
+        // A records custodian reads what is on this device: their session
+        // never syncs (it could not write what sync brings).
+        if !session.is_custodian() {
+            session.restart_sync();
+        }
         // Another tab locked: lock here too, without echoing it back.
         session.channel.set_value(Some(LockChannel::listen(move || {
             session.lock_quietly(LockReason::OtherTab)
@@ -119,6 +123,12 @@ impl Session {
             }
             session.close.run(());
         });
+    }
+
+    /// Whether this is a records custodian's session: the record, read only,
+    /// and no psychotherapy notes.
+    pub fn is_custodian(&self) -> bool {
+        self.vault.with_value(Vault::is_custodian)
     }
 
     /// (Re)starts syncing as the vault's sync setup says: after unlocking,

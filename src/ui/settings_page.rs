@@ -1,5 +1,5 @@
 //! Settings: the clinician profile, lock timers, passphrase, recovery key,
-//! storage and the audit log.
+//! custodian key, storage and the audit log.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,6 +14,7 @@ use crate::vault::storage::{estimate, is_persisted, request_persistence};
 use super::browser_support::BrowserSupport;
 use super::busy::{next_frame, Busy};
 use super::clock::now_ms;
+use super::custodian_key_settings::CustodianKeySettings;
 use super::outcome::Outcome;
 use super::session_context::use_session;
 use super::sync_settings::SyncSettings;
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
         <ChangePassphrase />
         <NewRecoveryKey />
+        <CustodianKeySettings />
         <SyncSettings />
         <StorageStatus />
         <BrowserSupport />

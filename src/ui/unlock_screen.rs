@@ -9,6 +9,7 @@ use gloo::timers::callback::Interval;
 use leptos::prelude::*;
 
 use crate::crypto::Passphrase;
+use crate::vault::door::Entry;
 use crate::vault::VaultError;
 
 use super::busy::{next_frame, Busy};
@@ -23,6 +24,8 @@ use super::wording;
 enum Secret {
     Passphrase(Passphrase),
     RecoveryKey(String),
+    /// A records custodian's key: their session, read only.
+    CustodianKey(String),
 }
 
 /// "Passphrase" and "Unlock", or the recovery key.
@@ -36,6 +39,8 @@ pub fn UnlockScreen() -> impl IntoView {
     let passphrase = RwSignal::new(String::new());
     let recovery = RwSignal::new(String::new());
     let use_recovery = RwSignal::new(false);
+    let use_custodian = RwSignal::new(false);
+    let custodian = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     // When the back-off ends (Unix ms), while one applies.
     let wait_until = RwSignal::new(None::<i64>);
@@ -77,9 +82,11 @@ pub fn UnlockScreen() -> impl IntoView {
             let entry = match secret {
                 Secret::Passphrase(p) => door.unlock(&p, now_ms()).await,
                 Secret::RecoveryKey(text) => door.recover(&text, now_ms()).await,
+                Secret::CustodianKey(text) => door.open_as_custodian(&text).await.map(Entry::Open),
             }?;
             passphrase.set(String::new());
             recovery.set(String::new());
+            custodian.set(String::new());
             gate.enter(entry);
             Ok::<(), VaultError>(())
         }
@@ -97,19 +104,28 @@ pub fn UnlockScreen() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if unlock.pending().get_untracked()
-            || (wait_secs().is_some() && !use_recovery.get_untracked())
+            || (wait_secs().is_some()
+                && !use_recovery.get_untracked()
+                && !use_custodian.get_untracked())
         {
             return;
         }
         mark(super::perf::UNLOCK_START);
         error.set(None);
-        unlock.dispatch_local(if use_recovery.get_untracked() {
+        unlock.dispatch_local(if use_custodian.get_untracked() {
+            Secret::CustodianKey(custodian.get_untracked())
+        } else if use_recovery.get_untracked() {
             Secret::RecoveryKey(recovery.get_untracked())
         } else {
             Secret::Passphrase(Passphrase::for_unlock(passphrase.get_untracked()))
         });
     };
-    let waiting = move || !use_recovery.get() && wait_secs().is_some();
+    let waiting = move || !use_recovery.get() && !use_custodian.get() && wait_secs().is_some();
+    let back_to_passphrase = move || {
+        error.set(None);
+        use_recovery.set(false);
+        use_custodian.set(false);
+    };
 
     view! {
         <div class="card narrow">
@@ -120,35 +136,53 @@ pub fn UnlockScreen() -> impl IntoView {
             <form on:submit=submit>
                 // Password managers file the passphrase under this name.
                 <input type="text" class="visually-hidden" autocomplete="username" value="Psynotes vault" readonly tabindex="-1" aria-hidden="true" />
-                <Show
-                    when=move || use_recovery.get()
-                    fallback=move || {
-                        view! {
-                            <label for="unlock-passphrase">"Passphrase"</label>
-                            <input
-                                id="unlock-passphrase"
-                                type="password"
-                                autocomplete="current-password"
-                                autofocus
-                                required
-                                aria-describedby="unlock-error"
-                                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                                bind:value=passphrase
-                            />
-                        }
+                {move || if use_custodian.get() {
+                    view! {
+                        <label for="custodian-key">"Custodian key"</label>
+                        <input
+                            id="custodian-key"
+                            type="text"
+                            use:private_text
+                            required
+                            autofocus
+                            aria-describedby="custodian-key-hint unlock-error"
+                            bind:value=custodian
+                        />
+                        <p class="field-hint" id="custodian-key-hint">
+                            "For the records custodian the clinician named: the 52 characters of the printed custodian key. Spaces and dashes do not matter. It opens the record read only, and never the psychotherapy notes."
+                        </p>
                     }
-                >
-                    <label for="recovery-key">"Recovery key"</label>
-                    <input
-                        id="recovery-key"
-                        type="text"
-                        use:private_text
-                        required
-                        aria-describedby="recovery-key-hint unlock-error"
-                        bind:value=recovery
-                    />
-                    <p class="field-hint" id="recovery-key-hint">"The 52 characters you wrote down or printed. Spaces and dashes do not matter."</p>
-                </Show>
+                    .into_any()
+                } else if use_recovery.get() {
+                    view! {
+                        <label for="recovery-key">"Recovery key"</label>
+                        <input
+                            id="recovery-key"
+                            type="text"
+                            use:private_text
+                            required
+                            aria-describedby="recovery-key-hint unlock-error"
+                            bind:value=recovery
+                        />
+                        <p class="field-hint" id="recovery-key-hint">"The 52 characters you wrote down or printed. Spaces and dashes do not matter."</p>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <label for="unlock-passphrase">"Passphrase"</label>
+                        <input
+                            id="unlock-passphrase"
+                            type="password"
+                            autocomplete="current-password"
+                            autofocus
+                            required
+                            aria-describedby="unlock-error"
+                            aria-invalid=move || error.with(Option::is_some).then_some("true")
+                            bind:value=passphrase
+                        />
+                    }
+                    .into_any()
+                }}
                 <div id="unlock-error">
                     {move || error.get().map(|e| view! { <p role="alert" class="alert">{e}</p> })}
                     {move || waiting().then(|| view! {
@@ -159,19 +193,44 @@ pub fn UnlockScreen() -> impl IntoView {
                 </div>
                 <div class="actions">
                     <button type="submit" disabled=move || unlock.pending().get() || waiting()>
-                        {move || if use_recovery.get() { "Unlock with recovery key" } else { "Unlock" }}
+                        {move || if use_custodian.get() {
+                            "Open as custodian"
+                        } else if use_recovery.get() {
+                            "Unlock with recovery key"
+                        } else {
+                            "Unlock"
+                        }}
                     </button>
                     <button
                         type="button"
                         class="secondary"
                         on:click=move |_| {
-                            error.set(None);
-                            use_recovery.update(|r| *r = !*r);
+                            if use_recovery.get_untracked() || use_custodian.get_untracked() {
+                                back_to_passphrase();
+                            } else {
+                                error.set(None);
+                                use_recovery.set(true);
+                            }
                         }
                     >
-                        {move || if use_recovery.get() { "Use my passphrase" } else { "Forgot passphrase?" }}
+                        {move || if use_recovery.get() || use_custodian.get() { "Use my passphrase" } else { "Forgot passphrase?" }}
                     </button>
                 </div>
+                <Show when=move || !use_custodian.get()>
+                    <p class="custodian-link">
+                        <a
+                            href="/"
+                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                error.set(None);
+                                use_recovery.set(false);
+                                use_custodian.set(true);
+                            }
+                        >
+                            "Open with a custodian key"
+                        </a>
+                    </p>
+                </Show>
                 <Busy when=unlock.pending() label="Unlocking…" />
             </form>
         </div>

@@ -97,15 +97,24 @@ fn Workspace() -> impl IntoView {
             <span class="shell__name">"Psynotes"</span>
             <nav class="shell__nav" aria-label="Main">
                 <A href="/">"Clients"</A>
-                <A href="/records">"Backup"</A>
-                <A href="/settings">"Settings"</A>
+                {if session.is_custodian() {
+                    view! { <A href="/records">"Export"</A> }.into_any()
+                } else {
+                    view! { <A href="/records">"Backup"</A> <A href="/settings">"Settings"</A> }.into_any()
+                }}
             </nav>
             <SyncIndicator />
             <button type="button" on:click=move |_| session.lock(LockReason::Button)>"Lock"</button>
         </header>
         <main class="shell__main" id="main" tabindex="-1">
+            {session.is_custodian().then(|| view! {
+                <p class="notice custodian-banner" role="note">
+                    <strong>"Records custodian. "</strong>
+                    "The record is open read only: clients, progress notes, measures, plans and the clients' requests. Psychotherapy notes are not open to this key. You can export the record and answer a client's access request."
+                </p>
+            })}
             // The reminder belongs on the home screen only.
-            <Show when=move || location.pathname.get() == "/">
+            <Show when=move || location.pathname.get() == "/" && !session.is_custodian()>
                 <BackupReminder />
                 <InstallAdvice />
             </Show>

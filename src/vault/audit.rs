@@ -180,6 +180,12 @@ pub enum AuditAction {
     CustodianKeyReplaced,
     /// The custodian key was revoked; it no longer opens the vault.
     CustodianKeyRevoked,
+    /// A custodian's copy of the record was downloaded (no psychotherapy
+    /// note, draft or audit entry is in it).
+    CustodianCopyCreated {
+        /// Records in it.
+        records: u32,
+    },
 }
 
 impl AuditAction {
@@ -267,6 +273,12 @@ impl AuditAction {
             }
             AuditAction::CustodianKeyRevoked => {
                 "Revoked the custodian key (it no longer opens the vault)".to_owned()
+            }
+            AuditAction::CustodianCopyCreated { records } => {
+                format!(
+                    "Downloaded a custodian's copy of the record ({})",
+                    records_words(*records)
+                )
             }
         }
     }

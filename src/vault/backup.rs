@@ -214,7 +214,9 @@ impl Vault {
 }
 
 /// The header and every sealed record, read in one transaction.
-async fn snapshot(connection: &Connection) -> Result<(String, Vec<StoreRecords>), VaultError> {
+pub(in crate::vault) async fn snapshot(
+    connection: &Connection,
+) -> Result<(String, Vec<StoreRecords>), VaultError> {
     let db = connection.reads()?;
     let tx = db.transaction(&BACKED_UP_STORES, TransactionMode::ReadOnly)?;
     let mut header_json = None;

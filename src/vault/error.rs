@@ -30,6 +30,10 @@ pub enum VaultError {
         "That does not look like a custodian key. It has 52 letters and digits in groups of four."
     )]
     MalformedCustodianKey,
+    /// The file opened with a custodian key is not a custodian's copy of
+    /// that vault (a full backup, say, which only the clinician can open).
+    #[error("This file is not a custodian's copy of the record, or it was changed after it was made. Ask the clinician for a custodian's copy (Settings, Records custodian): a full backup opens only with their passphrase or recovery key.")]
+    NotACustodianCopy,
     /// No custodian key was ever made for this vault, or it was revoked.
     #[error("This vault has no custodian key. The clinician makes one in Settings; until then only the passphrase or the recovery key opens it.")]
     NoCustodianKey,
@@ -236,6 +240,7 @@ mod tests {
             VaultError::WrongCustodianKey,
             VaultError::MalformedCustodianKey,
             VaultError::NoCustodianKey,
+            VaultError::NotACustodianCopy,
             VaultError::WrongBackupPassphrase,
             VaultError::RecoveryKeyReplaced,
             VaultError::from(CryptoError::KdfParamsOutOfRange {

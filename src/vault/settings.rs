@@ -11,7 +11,7 @@ use super::open_vault::Vault;
 use super::store::SettingsStore;
 use super::VaultError;
 
-const SETTINGS_ID: &str = "settings";
+pub(in crate::vault) const SETTINGS_ID: &str = "settings";
 
 impl Vault {
     /// The saved settings, or the defaults if none were saved.

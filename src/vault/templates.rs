@@ -18,7 +18,7 @@ use super::sealer::Version;
 use super::store::SettingsStore;
 use super::VaultError;
 
-const TEMPLATES_ID: &str = "templates";
+pub(in crate::vault) const TEMPLATES_ID: &str = "templates";
 /// Attempts at a read-change-write before giving up: each retry follows
 /// another tab's write, so more than a few means something else is wrong.
 const ATTEMPTS: usize = 4;

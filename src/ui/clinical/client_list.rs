@@ -156,9 +156,11 @@ pub fn ClientsPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Clients"</h1>
-            <button type="button" on:click=move |_| navigate("/clients/new", Default::default())>
-                "New client"
-            </button>
+            {(!session.is_custodian()).then(|| view! {
+                <button type="button" on:click=move |_| navigate("/clients/new", Default::default())>
+                    "New client"
+                </button>
+            })}
         </div>
         <div class="search-field">
             <label for="home-search">"Search"</label>

@@ -80,7 +80,9 @@ fn ClientHeader(client: Client) -> impl IntoView {
                 <A href=plan exact=true attr:class="tab">"Treatment plan"</A>
                 <A href=safety exact=true attr:class="tab">"Safety plan"</A>
                 <A href=requests exact=true attr:class="tab">"Requests"</A>
-                <A href=private exact=true attr:class="tab">"Psychotherapy notes"</A>
+                {(!use_session().is_custodian()).then(|| view! {
+                    <A href=private.clone() exact=true attr:class="tab">"Psychotherapy notes"</A>
+                })}
             </nav>
         </div>
     }

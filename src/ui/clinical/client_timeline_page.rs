@@ -122,7 +122,7 @@ fn ClientRecordView(client: Client, notes: Notes, damaged: Signal<Vec<String>>) 
             <A href=format!("/clients/{id}/edit") attr:class="button secondary">"Edit client"</A>
         </div>
         <ClientSummary client=client.clone() span=span discharged=discharged />
-        <NewProgressNote client_id=id.clone() />
+        {(!use_session().is_custodian()).then(|| view! { <NewProgressNote client_id=id.clone() /> })}
         <Timeline
             client_id=id
             notes=notes.index.notes().to_vec()
