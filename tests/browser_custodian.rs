@@ -263,6 +263,17 @@ async fn a_custodian_opens_the_record_and_provably_not_the_psychotherapy_notes()
     let there = door_b.open_custodian_copy(&copy.bytes, &key).await.unwrap();
     assert!(there.is_custodian());
     assert_eq!(readable(there.progress_notes().await.unwrap()).len(), 1);
+    // The note index is not in the copy, and a custodian writes none: the
+    // timeline is built from the notes each time.
+    for _ in 0..2 {
+        let index = there.client_note_index(client.id.as_str()).await.unwrap();
+        assert_eq!(index.notes().len(), 1);
+        assert_eq!(
+            readable(there.progress_notes_of(client.id.as_str()).await.unwrap()).len(),
+            1
+        );
+    }
+    assert!(raw_values(&elsewhere, "note_index").await.is_empty());
     assert_eq!(there.rights_ledger().await.unwrap().disclosures.len(), 1);
     assert_eq!(there.settings().await.unwrap().clinician.name, "Jane Doe");
     // Nothing private came with it: not a record, not a count.

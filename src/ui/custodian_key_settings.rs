@@ -10,6 +10,7 @@ use crate::crypto::Passphrase;
 
 use super::busy::{next_frame, Busy};
 use super::clock::{now_ms, today};
+use super::download::download;
 use super::outcome::Outcome;
 use super::session_context::use_session;
 
@@ -48,6 +49,23 @@ pub fn CustodianKeySettings() -> impl IntoView {
                 Err(e) => status.set(Some(Err(e.to_string()))),
             }
         }
+    });
+    let copy = Action::new_local(move |_: &()| async move {
+        let vault = session.vault();
+        let result = async {
+            let file = vault
+                .create_custodian_copy(now_ms(), &today().to_string())
+                .await
+                .map_err(|e| e.to_string())?;
+            download(&file.bytes, &file.file_name, "application/octet-stream")?;
+            Ok::<_, String>(format!(
+                "Downloaded {} ({}). Give it to the custodian with the custodian key; it holds no psychotherapy note.",
+                file.file_name,
+                super::wording::count(file.records as u64, "record", "records")
+            ))
+        }
+        .await;
+        status.set(Some(result));
     });
     let revoke = Action::new_local(move |_: &()| async move {
         confirming_revoke.set(false);
@@ -101,6 +119,13 @@ pub fn CustodianKeySettings() -> impl IntoView {
                         <Busy when=make.pending() label="Making a custodian key…" />
                     </form>
                     {move || (exists.get() == Some(Ok(true))).then(|| view! {
+                        <p class="field-hint">
+                            "A custodian's copy holds the record and nothing else: no psychotherapy note, draft or audit entry. "
+                            "Give one to a custodian who will not have this device; it opens with the custodian key, and shows the record as it was when you made it."
+                        </p>
+                        <div class="actions">
+                            <button type="button" class="secondary" disabled=move || copy.pending().get() on:click=move |_| { copy.dispatch_local(()); }>"Download a custodian's copy"</button>
+                        </div>
                         <Show
                             when=move || confirming_revoke.get()
                             fallback=move || view! {

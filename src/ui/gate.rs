@@ -23,6 +23,7 @@ use crate::vault::door::{DoorState, VaultDoor};
 use crate::vault::lock_channel::LockChannel;
 use crate::vault::VaultError;
 
+use super::custodian_copy_screen::{CustodianOffer, OpenCustodianCopy};
 use super::first_run::FirstRun;
 use super::gate_state::{Gate, Screen};
 use super::idle::AutoLock;
@@ -167,20 +168,25 @@ fn LockedShell(children: Children) -> impl IntoView {
     }
 }
 
-/// A browser with no vault: create one, join a synced one, or restore a
-/// backup. Joining takes the whole screen, so its "Passphrase" is the only one.
+/// A browser with no vault: create one, join a synced one, restore a
+/// backup, or (a records custodian) open a custodian's copy. Joining takes the whole screen, so its "Passphrase" is the only one.
 #[component]
 fn FirstRunChoices() -> impl IntoView {
     let joining = RwSignal::new(false);
+    let custodian = RwSignal::new(false);
     move || {
         if joining.get() {
             view! { <JoinSyncedVault on_back=Callback::new(move |()| joining.set(false)) /> }
+                .into_any()
+        } else if custodian.get() {
+            view! { <OpenCustodianCopy on_back=Callback::new(move |()| custodian.set(false)) /> }
                 .into_any()
         } else {
             view! {
                 <FirstRun />
                 <JoinOffer on_join=Callback::new(move |()| joining.set(true)) />
                 <RestoreFromBackup />
+                <CustodianOffer on_open=Callback::new(move |()| custodian.set(true)) />
             }
             .into_any()
         }

@@ -18,6 +18,7 @@ mod browser_support;
 mod busy;
 mod clinical;
 mod clock;
+mod custodian_copy_screen;
 mod custodian_key_settings;
 mod download;
 mod export_files;

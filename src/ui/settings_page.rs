@@ -22,6 +22,14 @@ use super::sync_settings::SyncSettings;
 /// The settings page.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    if use_session().is_custodian() {
+        return view! {
+            <h1>"Settings"</h1>
+            <p>"Settings are the clinician's. A records custodian's session reads the record and answers requests; it changes nothing here."</p>
+            <A href="/">"Back to clients"</A>
+        }
+        .into_any();
+    }
     view! {
         <h1>"Settings"</h1>
         <ProfileAndTimers />
@@ -38,6 +46,7 @@ pub fn SettingsPage() -> impl IntoView {
         <BrowserSupport />
         <AuditLogList />
     }
+    .into_any()
 }
 
 /// Clinician profile, timers and display choices.

@@ -14,6 +14,8 @@
 //!                                    (or ShowRecoveryKey while the key is unconfirmed)
 //!           ─recover───────────────> Entry::ChooseNewPassphrase ─set─> Vault
 //!           ─restore (passphrase)──> Entry::Open(Vault)
+//!           ─open_as_custodian─────> Vault (the records key only, read only)
+//!           ─open_custodian_copy───> Vault (likewise, after writing the copy)
 //!           ─restore (recovery key)> Entry::ChooseNewPassphrase
 //! ```
 

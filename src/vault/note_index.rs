@@ -228,6 +228,12 @@ impl Vault {
         // milliseconds.
         let slot = if self.index_doubted() {
             self.verify_note_index().await?;
+            if self.index_doubted() {
+                // Still doubted: the corrected index could not be written (a
+                // custodian's session, which writes no index, or a full
+                // disk). What the check computed is right for now.
+                return Ok(self.check_index().await?.index_of(client_id));
+            }
             self.index_slot(client_id).await?
         } else if !self.index_checked() {
             // Read together: the slot is used only if the summary is sound.
@@ -278,7 +284,7 @@ impl Vault {
     ) -> Result<(Vec<Loaded<ProgressNote>>, bool), VaultError> {
         self.verify_note_index().await?;
         let mut slot = self.index_slot(client_id).await?;
-        if slot.damaged {
+        if slot.damaged || self.index_doubted() {
             // Rebuilt from the notes (and written back if it can be); kept
             // marked damaged so this call does not write it again.
             slot.value = self.check_index().await?.index_of(client_id);
