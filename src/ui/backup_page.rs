@@ -271,7 +271,7 @@ fn ExportSection() -> impl IntoView {
             </label>
             <div class="actions">
                 <button type="button" on:click=move |_| export_as(ExportFormat::Json) disabled=move || export.pending().get()>"Export progress notes"</button>
-                <button type="button" class="secondary" on:click=move |_| export_as(ExportFormat::Fhir) disabled=move || export.pending().get()>"Export as FHIR"</button>
+                <button type="button" class="secondary" on:click=move |_| export_as(ExportFormat::Fhir) disabled=move || export.pending().get()>"Export FHIR"</button>
                 <button type="button" class="secondary" on:click=print>"Print view"</button>
             </div>
             <Outcome status=status />

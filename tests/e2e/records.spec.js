@@ -57,7 +57,7 @@ test("JSON export carries the progress note and addendum, never the psychotherap
 
 test("a FHIR export is a valid R4 bundle of the signed record that the shipped verifier checks, never the psychotherapy note", async ({ page }) => {
   await seed(page);
-  const file = await downloadOf(page, () => page.getByRole("button", { name: "Export as FHIR" }).click());
+  const file = await downloadOf(page, () => page.getByRole("button", { name: "Export FHIR" }).click());
   expect(file.name).toMatch(/^psynotes-fhir-\d{4}-\d{2}-\d{2}\.json$/);
   const text = file.bytes.toString("utf8");
   const bundle = JSON.parse(text);

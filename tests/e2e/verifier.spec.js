@@ -26,7 +26,7 @@ async function exports(page) {
   await expect(page.getByText("Addendum signed and saved.")).toBeVisible();
   await page.getByRole("link", { name: "Backup", exact: true }).click();
   const json = await downloadOf(page, () => page.getByRole("button", { name: "Export progress notes" }).click());
-  const fhir = await downloadOf(page, () => page.getByRole("button", { name: "Export as FHIR" }).click());
+  const fhir = await downloadOf(page, () => page.getByRole("button", { name: "Export FHIR" }).click());
   return { json, fhir };
 }
 
