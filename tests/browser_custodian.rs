@@ -11,6 +11,7 @@ use psynotes::domain::{Date, Timestamp};
 use psynotes::vault::audit::AuditAction;
 use psynotes::vault::header::VaultHeader;
 use psynotes::vault::record::AadVersion;
+use psynotes::vault::restore::RestoreSecret;
 use psynotes::vault::store::{EncryptedStore, ProgressNotes, PsychotherapyNotes, RightsLedger};
 use psynotes::vault::VaultError;
 use wasm_bindgen_test::*;
@@ -23,7 +24,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PSYCHO: &str = "PSYCHOCANARY";
 
-async fn header(name: &str) -> VaultHeader {
+async fn header_of(name: &str) -> VaultHeader {
     let raw = raw_find(name, "vault_meta", "header").await.unwrap();
     let json = js_sys::Reflect::get(&raw, &"json".into())
         .unwrap()
@@ -166,7 +167,7 @@ async fn a_custodian_opens_the_record_and_provably_not_the_psychotherapy_notes()
 
     // The scan: the key the custodian unwraps opens every progress note and
     // ledger revision, and not one psychotherapy-note revision.
-    let header = header(&name).await;
+    let header = header_of(&name).await;
     let records = CustodianKey::parse(&key)
         .unwrap()
         .unwrap_records(
@@ -280,6 +281,32 @@ async fn a_custodian_opens_the_record_and_provably_not_the_psychotherapy_notes()
     for store in [PsychotherapyNotes::NAME, "audit_log", "drafts"] {
         assert!(raw_values(&elsewhere, store).await.is_empty(), "{store}");
     }
+    // Only the custodian key opens it: the clinician's passphrase and
+    // recovery key were left out of the copy, so it is no way to test them.
+    assert!(door_b.holds_custodian_copy().await);
+    assert!(matches!(
+        door_b.unlock(&pass(PASS), NOW).await.err(),
+        Some(VaultError::CustodianCopyOnly)
+    ));
+    let copied = header_of(&elsewhere).await;
+    let original = header_of(&name).await;
+    assert!(copied.custodian_copy && !original.custodian_copy);
+    assert_ne!(copied.master_by_passphrase, original.master_by_passphrase);
+    assert_ne!(copied.master_by_recovery, original.master_by_recovery);
+    assert_ne!(
+        copied.data_keys.psychotherapy,
+        original.data_keys.psychotherapy
+    );
+    assert_eq!(copied.data_keys.records, original.data_keys.records);
+    let (_, door_c) = fresh_door("custodian-copy-restore").await;
+    assert!(matches!(
+        door_c
+            .restore(&copy.bytes, RestoreSecret::Passphrase(pass(PASS)), NOW)
+            .await
+            .err(),
+        Some(VaultError::CustodianCopyOnly)
+    ));
+
     // The next visit opens it with the same key, on the unlock screen's path.
     there.lock();
     assert!(door_b.open_as_custodian(&key).await.unwrap().is_custodian());

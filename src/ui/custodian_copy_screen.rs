@@ -86,7 +86,7 @@ pub fn OpenCustodianCopy(
                 <label for="custodian-copy-file">"Custodian's copy"</label>
                 <input id="custodian-copy-file" type="file" accept=".psybak,application/octet-stream" required node_ref=file_input />
                 <label for="custodian-copy-key">"Custodian key"</label>
-                <input id="custodian-copy-key" type="text" use:private_text required aria-describedby="custodian-copy-key-hint" bind:value=key />
+                <textarea id="custodian-copy-key" class="key-field" rows="2" use:private_text required aria-describedby="custodian-copy-key-hint" bind:value=key></textarea>
                 <p class="field-hint" id="custodian-copy-key-hint">"52 letters and digits in groups of four. Spaces and dashes do not matter."</p>
                 {move || open.value().get().and_then(Result::err).map(|e| view! { <p role="alert" class="alert">{e}</p> })}
                 <div class="actions">

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use crate::crypto::Passphrase;
 
 use super::busy::{next_frame, Busy};
+use super::clinical::common::focus_element;
 use super::clock::{now_ms, today};
 use super::download::download;
 use super::outcome::Outcome;
@@ -44,6 +45,7 @@ pub fn CustodianKeySettings() -> impl IntoView {
                     let groups = Zeroizing::new(key.split('-').collect::<Vec<_>>().join(" "));
                     shown.set(Some(groups.to_string()));
                     kept.set(false);
+                    request_animation_frame(|| focus_element("custodian-sheet-heading"));
                     changed.update(|n| *n += 1);
                 }
                 Err(e) => status.set(Some(Err(e.to_string()))),
@@ -72,7 +74,7 @@ pub fn CustodianKeySettings() -> impl IntoView {
         let result = session.vault().revoke_custodian_key(now_ms()).await;
         changed.update(|n| *n += 1);
         status.set(Some(match result {
-            Ok(()) => Ok("Custodian key revoked. It no longer opens this vault.".into()),
+            Ok(()) => Ok("Custodian key revoked. It no longer opens this vault; custodian's copies already given out still open with it.".into()),
             Err(e) => Err(e.to_string()),
         }));
     });
@@ -110,7 +112,7 @@ pub fn CustodianKeySettings() -> impl IntoView {
             {move || match shown.get() {
                 None => view! {
                     <form on:submit=submit>
-                        <label for="custodian-passphrase">"Passphrase for the custodian key"</label>
+                        <label for="custodian-passphrase">"Your passphrase, to make the key"</label>
                         <input id="custodian-passphrase" type="password" autocomplete="current-password" required bind:value=typed />
                         <p class="field-hint">"Making a new key retires the one before at once."</p>
                         <div class="actions">
@@ -133,7 +135,7 @@ pub fn CustodianKeySettings() -> impl IntoView {
                             }
                         >
                             <div class="notice" role="group" aria-label="Revoke the custodian key">
-                                <p>"Revoke it? The custodian will no longer be able to open the record with it."</p>
+                                <p>"Revoke it? The key will no longer open this vault, here or on any device synced with it. A custodian's copy already given out still opens with it: ask for it back."</p>
                                 <div class="actions">
                                     <button type="button" disabled=move || revoke.pending().get() on:click=move |_| { revoke.dispatch_local(()); }>"Revoke"</button>
                                     <button type="button" class="secondary" on:click=move |_| confirming_revoke.set(false)>"Cancel"</button>
@@ -144,7 +146,7 @@ pub fn CustodianKeySettings() -> impl IntoView {
                 }.into_any(),
                 Some(groups) => view! {
                     <div class="custodian-sheet">
-                        <h3>"Psynotes custodian key"</h3>
+                        <h3 id="custodian-sheet-heading" tabindex="-1">"Psynotes custodian key"</h3>
                         <p>{move || format!("Made by {} on {}.", clinician(), today())}</p>
                         <p class="no-print">
                             <label for="custodian-name">"Custodian's name (printed only, not stored)"</label>
@@ -156,9 +158,9 @@ pub fn CustodianKeySettings() -> impl IntoView {
                         }}</p>
                         <p class="recovery-key" aria-label="Custodian key">{groups}</p>
                         <p>
-                            "To open the record: on the device or browser where the clinician's Psynotes is kept, choose "
+                            "To open the record, choose "
                             <strong>"Open with a custodian key"</strong>
-                            " on the unlock screen, and type this key. Spaces and dashes do not matter. "
+                            " and type this key (spaces and dashes do not matter): on the unlock screen of the device where the clinician's Psynotes is kept, or, with the custodian's copy the clinician gave you (a file ending in .psybak), on the first screen of Psynotes in a browser of your own. "
                             "It opens the record read only; it never opens psychotherapy notes. Keep it as safely as the record itself."
                         </p>
                     </div>

@@ -13,6 +13,7 @@ use crate::vault::door::Entry;
 use crate::vault::VaultError;
 
 use super::busy::{next_frame, Busy};
+use super::clinical::common::focus_element;
 use super::clock::now_ms;
 use super::gate_state::use_gate;
 use super::perf::mark;
@@ -55,6 +56,16 @@ pub fn UnlockScreen() -> impl IntoView {
             .map(|until| ((until - now.get()).max(0) as u64).div_ceil(1000))
             .filter(|s| *s > 0)
     };
+
+    // A browser holding a custodian's copy opens with the custodian key only:
+    // ask for that first.
+    if let Some(door) = gate.door() {
+        leptos::task::spawn_local(async move {
+            if door.holds_custodian_copy().await {
+                use_custodian.try_set(true);
+            }
+        });
+    }
 
     // After a reload, the door still knows about the wait: explain it.
     if let Some(door) = gate.door() {
@@ -139,15 +150,15 @@ pub fn UnlockScreen() -> impl IntoView {
                 {move || if use_custodian.get() {
                     view! {
                         <label for="custodian-key">"Custodian key"</label>
-                        <input
+                        <textarea
                             id="custodian-key"
-                            type="text"
+                            class="key-field"
+                            rows="2"
                             use:private_text
                             required
-                            autofocus
                             aria-describedby="custodian-key-hint unlock-error"
                             bind:value=custodian
-                        />
+                        ></textarea>
                         <p class="field-hint" id="custodian-key-hint">
                             "For the records custodian the clinician named: the 52 characters of the printed custodian key. Spaces and dashes do not matter. It opens the record read only, and never the psychotherapy notes."
                         </p>
@@ -225,6 +236,7 @@ pub fn UnlockScreen() -> impl IntoView {
                                 error.set(None);
                                 use_recovery.set(false);
                                 use_custodian.set(true);
+                                request_animation_frame(|| focus_element("custodian-key"));
                             }
                         >
                             "Open with a custodian key"

@@ -47,6 +47,7 @@ impl VaultDoor {
             master_by_recovery,
             data_keys: wrapped,
             records_by_custodian: None,
+            custodian_copy: false,
             created_at_ms: now_ms,
         };
         let event = Sealer::<AuditLog>::new(keyring.audit()?)

@@ -83,6 +83,7 @@ impl Vault {
             return Err(VaultError::NoCustodianKey);
         }
         let (header_json, stores) = snapshot(self.connection()).await?;
+        let header_json = copy_header(&header_json)?;
         let stores = stores
             .into_iter()
             .filter(|s| CUSTODIAN_STORES.contains(&s.store.as_str()))
@@ -188,7 +189,40 @@ impl Vault {
     }
 }
 
+/// The header a custodian's copy carries: the custodian key's wrap of the
+/// records key, and the wrap of the records key by the master key (the
+/// vault's id is made from it); every other wrapped key replaced by random
+/// bytes of the same shape, which open nothing. Then the copy holds no way
+/// to the psychotherapy, audit or drafts keys, even for someone who learns
+/// the clinician's passphrase, and no way to test guesses of it.
+fn copy_header(json: &str) -> Result<String, VaultError> {
+    fn noise(like: &crate::crypto::WrappedKey) -> Result<crate::crypto::WrappedKey, VaultError> {
+        let mut ciphertext = vec![0u8; like.ciphertext.len()];
+        getrandom::getrandom(&mut ciphertext).map_err(|_| CryptoError::Random)?;
+        Ok(crate::crypto::WrappedKey {
+            nonce: crate::crypto::random_bytes()?,
+            ciphertext,
+        })
+    }
+    let mut header = VaultHeader::from_json(json)?;
+    header.master_by_passphrase = noise(&header.master_by_passphrase)?;
+    header.master_by_recovery = noise(&header.master_by_recovery)?;
+    header.data_keys.psychotherapy = noise(&header.data_keys.psychotherapy)?;
+    header.data_keys.audit = noise(&header.data_keys.audit)?;
+    header.data_keys.drafts = noise(&header.data_keys.drafts)?;
+    header.custodian_copy = true;
+    Ok(header.to_json())
+}
+
 impl VaultDoor {
+    /// Whether this browser holds a custodian's copy (which only the
+    /// custodian key opens), so the unlock screen asks for that first.
+    pub async fn holds_custodian_copy(&self) -> bool {
+        read_header(&self.connection)
+            .await
+            .is_ok_and(|h| h.custodian_copy)
+    }
+
     /// Puts a custodian's copy into this browser, which must hold no vault,
     /// and opens the custodian's session on it. The file is checked whole
     /// (its tag, under the key the custodian key unwraps) before anything is
@@ -220,6 +254,9 @@ impl VaultDoor {
         let copy = parsed
             .verify(&records.custodian_copy_mac_key())
             .map_err(|_| VaultError::NotACustodianCopy)?;
+        if !header.custodian_copy {
+            return Err(VaultError::NotACustodianCopy);
+        }
         if copy
             .stores
             .iter()

@@ -34,6 +34,9 @@ pub enum VaultError {
     /// that vault (a full backup, say, which only the clinician can open).
     #[error("This file is not a custodian's copy of the record, or it was changed after it was made. Ask the clinician for a custodian's copy (Settings, Records custodian): a full backup opens only with their passphrase or recovery key.")]
     NotACustodianCopy,
+    /// A custodian's copy opens with the custodian key only.
+    #[error("This browser holds a records custodian's copy, which opens with the custodian key only. Choose \"Open with a custodian key\".")]
+    CustodianCopyOnly,
     /// No custodian key was ever made for this vault, or it was revoked.
     #[error("This vault has no custodian key. The clinician makes one in Settings; until then only the passphrase or the recovery key opens it.")]
     NoCustodianKey,
@@ -241,6 +244,7 @@ mod tests {
             VaultError::MalformedCustodianKey,
             VaultError::NoCustodianKey,
             VaultError::NotACustodianCopy,
+            VaultError::CustodianCopyOnly,
             VaultError::WrongBackupPassphrase,
             VaultError::RecoveryKeyReplaced,
             VaultError::from(CryptoError::KdfParamsOutOfRange {

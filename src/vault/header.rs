@@ -38,6 +38,11 @@ pub struct VaultHeader {
     /// had one, so earlier headers read as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_by_custodian: Option<WrappedKey>,
+    /// A custodian's copy: only the custodian key opens it. Its passphrase,
+    /// recovery and other data-key wraps are random bytes that open nothing,
+    /// so a lost copy is no way to test guesses of the clinician's passphrase.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub custodian_copy: bool,
     /// When the vault was created, Unix milliseconds (not sensitive).
     pub created_at_ms: i64,
 }
@@ -53,6 +58,10 @@ pub struct WrappedDataKeys {
     pub audit: WrappedKey,
     /// Unsaved progress-note drafts.
     pub drafts: WrappedKey,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl VaultHeader {
@@ -170,6 +179,7 @@ mod tests {
                 drafts: wrapped(6),
             },
             records_by_custodian: None,
+            custodian_copy: false,
             created_at_ms: 1_700_000_000_000,
         }
     }

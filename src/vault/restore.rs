@@ -84,6 +84,9 @@ impl VaultDoor {
     ) -> Result<Entry, VaultError> {
         let parsed = parse(bytes)?;
         let header = VaultHeader::from_json(parsed.header_json())?;
+        if header.custodian_copy {
+            return Err(VaultError::CustodianCopyOnly);
+        }
         let with_recovery_key = matches!(secret, RestoreSecret::RecoveryKey(_));
         let master = open_master(&header, secret).await?;
         let backup = parsed.verify(&master.backup_mac_key())?;

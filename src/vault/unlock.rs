@@ -54,6 +54,9 @@ impl VaultDoor {
 
     async fn unlock_now(&self, passphrase: &Passphrase, now_ms: i64) -> Result<Entry, VaultError> {
         let header = read_header(&self.connection).await?;
+        if header.custodian_copy {
+            return Err(VaultError::CustodianCopyOnly);
+        }
         header.kdf_params.validate()?;
         let before = count_attempt(&self.connection, now_ms).await?;
         let kek = derive_kek_off_thread(passphrase, &header.salt, &header.kdf_params).await?;
@@ -99,6 +102,9 @@ impl VaultDoor {
     /// before the vault may be used.
     pub async fn recover(&self, recovery_text: &str, now_ms: i64) -> Result<Entry, VaultError> {
         let header = read_header(&self.connection).await?;
+        if header.custodian_copy {
+            return Err(VaultError::CustodianCopyOnly);
+        }
         let recovery = RecoveryKey::parse(recovery_text)?;
         let master = recovery
             .unwrap_master(&header.master_by_recovery, &header.recovery_aad())

@@ -63,10 +63,10 @@ test("a custodian opens the record read only with the custodian key, on this dev
   await page.getByRole("link", { name: "Settings", exact: true }).click();
   const section = page.getByRole("region", { name: "Records custodian" });
   await expect(section).toContainText("No custodian key opens this vault.");
-  await section.getByLabel("Passphrase for the custodian key").fill("not my passphrase at all");
+  await section.getByLabel("Your passphrase, to make the key").fill("not my passphrase at all");
   await section.getByRole("button", { name: "Create a custodian key" }).click();
   await expect(section.getByRole("alert")).toContainText("does not open this vault");
-  await section.getByLabel("Passphrase for the custodian key").fill("correct horse battery staple");
+  await section.getByLabel("Your passphrase, to make the key").fill("correct horse battery staple");
   await section.getByRole("button", { name: "Create a custodian key" }).click();
   const keyText = (await section.getByLabel("Custodian key", { exact: true }).textContent()).trim();
   expect(keyText).toMatch(/^([0-9A-Z]{4} ){12}[0-9A-Z]{4}$/);
@@ -140,6 +140,14 @@ test("a custodian opens the record read only with the custodian key, on this dev
   expect(await rawCount(custodian, "psychotherapy_notes")).toBe(0);
   expect(await rawCount(custodian, "audit_log")).toBe(0);
   await expect(custodian.locator("body")).not.toContainText(PSYCHO);
+  // Reloaded, the custodian's browser asks for the custodian key first.
+  await custodian.reload();
+  await appReady(custodian);
+  await expect(custodian.getByLabel("Custodian key", { exact: true })).toBeVisible();
+  await expect(custodian.getByLabel("Passphrase", { exact: true })).toHaveCount(0);
+  await custodian.getByLabel("Custodian key", { exact: true }).fill(keyText);
+  await custodian.getByRole("button", { name: "Open as custodian" }).click();
+  await expect(custodian.getByRole("note").filter({ hasText: "Records custodian." })).toBeVisible();
   await own.close();
 
   // The clinician revokes the key: it opens nothing any more.

@@ -151,9 +151,11 @@ pub fn Addenda(
             <Show
                 when=move || open.get()
                 fallback=move || view! {
-                    <div class="actions">
-                        <button type="button" class="secondary" on:click=move |_| open.set(true)>"Add addendum"</button>
-                    </div>
+                    {(!crate::ui::session_context::use_session().is_custodian()).then(|| view! {
+                        <div class="actions">
+                            <button type="button" class="secondary" on:click=move |_| open.set(true)>"Add addendum"</button>
+                        </div>
+                    })}
                 }
             >
                 <label for="addendum-text">"Addendum"</label>

@@ -119,7 +119,9 @@ fn ClientRecordView(client: Client, notes: Notes, damaged: Signal<Vec<String>>) 
     view! {
         <div class="page-head">
             <h1>{name}</h1>
-            <A href=format!("/clients/{id}/edit") attr:class="button secondary">"Edit client"</A>
+            {(!use_session().is_custodian()).then(|| view! {
+                <A href=format!("/clients/{id}/edit") attr:class="button secondary">"Edit client"</A>
+            })}
         </div>
         <ClientSummary client=client.clone() span=span discharged=discharged />
         {(!use_session().is_custodian()).then(|| view! { <NewProgressNote client_id=id.clone() /> })}

@@ -98,9 +98,11 @@ fn NewQuestionnaire(
         <Show
             when=move || choosing.get()
             fallback=move || view! {
-                <div class="actions">
-                    <button type="button" on:click=move |_| choosing.set(true)>"New questionnaire"</button>
-                </div>
+                {(!crate::ui::session_context::use_session().is_custodian()).then(|| view! {
+                    <div class="actions">
+                        <button type="button" on:click=move |_| choosing.set(true)>"New questionnaire"</button>
+                    </div>
+                })}
             }
         >
             <div class="card new-questionnaire">

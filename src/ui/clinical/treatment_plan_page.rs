@@ -167,11 +167,13 @@ fn PlanScreen(handle: EditableTreatmentPlan, client: Client) -> impl IntoView {
                         ),
                     }}
                 </p>
-                <div class="actions">
-                    <button type="button" disabled=move || start.pending().get() on:click=move |_| {
-                        start.dispatch_local(());
-                    }>"Start treatment plan"</button>
-                </div>
+                {(!crate::ui::session_context::use_session().is_custodian()).then(|| view! {
+                    <div class="actions">
+                        <button type="button" disabled=move || start.pending().get() on:click=move |_| {
+                            start.dispatch_local(());
+                        }>"Start treatment plan"</button>
+                    </div>
+                })}
             </section>
         </Show>
         {draft}
