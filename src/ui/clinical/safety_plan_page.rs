@@ -159,6 +159,7 @@ fn SafetyPlanEditor(
     to_settle: bool,
 ) -> impl IntoView {
     let session = use_session();
+    let custodian = session.is_custodian();
     let client_id = client.id.clone();
     let plan = RwSignal::new(plan.unwrap_or_else(|| SafetyPlan::new(client_id.clone())));
     let current_content = plan.with_untracked(|p| p.current().map(|v| v.content.clone()));
@@ -327,6 +328,10 @@ fn SafetyPlanEditor(
             {move || recovered.get().then(|| view! {
                 <p class="notice" role="status">"Opened with what was written here and not saved yet. Save safety plan makes it the next version."</p>
             })}
+            <Show
+                when=move || !custodian
+                fallback=|| view! { <p class="notice" role="note">"Read only for a records custodian: each saved version is below, and prints for the client."</p> }
+            >
             <form class="card safety-plan-form" novalidate on:submit=move |ev| { ev.prevent_default(); save.dispatch_local(()); } on:focusout=move |_| autosave.flush_soon()>
                 <p class="muted">"Written with the client, in their words, one entry per line. Each save keeps the earlier versions as they were."</p>
                 <h2>"1. " {SafetyPlanContent::WARNING_SIGNS_LABEL}</h2>
@@ -374,6 +379,7 @@ fn SafetyPlanEditor(
                     Err(m) => view! { <p class="alert" role="alert">{m}</p> }.into_any(),
                 })}
             </form>
+            </Show>
             <Versions plan=plan printing=printing />
             {move || {
                 let number = printing.get()?;
