@@ -126,20 +126,11 @@ impl EncryptedStore for SafetyPlans {
         let Ok(plan) = serde_json::from_slice::<SafetyPlan>(plaintext) else {
             return LeafKind::Plain;
         };
-        let mut digests = plan.versions().iter().map(|v| {
-            let bytes = serde_json::to_vec(v).unwrap_or_default();
-            Sha256::digest(&bytes)
+        appended(
+            plan.versions()
                 .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        });
-        match digests.next() {
-            Some(first) => LeafKind::Signed {
-                content_sha256: first,
-                addenda: digests.collect(),
-            },
-            None => LeafKind::Plain,
-        }
+                .map(|v| serde_json::to_vec(v).unwrap_or_default()),
+        )
     }
 }
 /// The rights ledger (45 CFR 164.524, 164.526, 164.528): access and
@@ -157,19 +148,27 @@ impl EncryptedStore for RightsLedger {
         let Ok(entry) = serde_json::from_slice::<LedgerEntry>(plaintext) else {
             return LeafKind::Plain;
         };
-        let mut digests = entry.settled_parts().into_iter().map(|part| {
-            Sha256::digest(part.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        });
-        match digests.next() {
-            Some(first) => LeafKind::Signed {
-                content_sha256: first,
-                addenda: digests.collect(),
-            },
-            None => LeafKind::Plain,
-        }
+        appended(entry.settled_parts().into_iter().map(String::into_bytes))
+    }
+}
+
+/// The merge kind of a record that is only ever appended to: its parts'
+/// digests, oldest first, as a signed note's content and addenda, so a
+/// revision holding fewer parts never replaces one holding more. Nothing
+/// appended yet is plain.
+fn appended(parts: impl Iterator<Item = Vec<u8>>) -> LeafKind {
+    let mut digests = parts.map(|part| {
+        Sha256::digest(&part)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    });
+    match digests.next() {
+        Some(first) => LeafKind::Signed {
+            content_sha256: first,
+            addenda: digests.collect(),
+        },
+        None => LeafKind::Plain,
     }
 }
 store!(
