@@ -149,6 +149,36 @@ async fn a_custodian_opens_the_record_and_provably_not_the_psychotherapy_notes()
         custodian.make_custodian_key(&pass(PASS), NOW).await,
         Err(VaultError::CustodianSession)
     ));
+    // Nor do they sign a denial in the clinician's name.
+    let amendment = psynotes::domain::rights::AmendmentRequest::new(
+        custodian.new_request_id().unwrap(),
+        client.id.clone(),
+        Date::parse("2025-06-10").unwrap(),
+        vec![note_id.clone()],
+        "Change it.",
+    )
+    .unwrap();
+    let amendment_id = amendment.id().clone();
+    custodian
+        .record_request(&RightsRequest::Amendment(amendment), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(
+        custodian
+            .change_request(
+                &amendment_id,
+                &psynotes::vault::rights_ledger::RequestStep::Deny {
+                    on: Date::parse("2025-06-11").unwrap(),
+                    basis: psynotes::domain::rights::DenialBasis::AccurateAndComplete,
+                    explanation: "Accurate.".into(),
+                },
+                NOW,
+            )
+            .await,
+        Err(psynotes::vault::rights_ledger::LedgerError::Failed(
+            VaultError::CustodianSession
+        ))
+    ));
     custodian.lock();
 
     // The clinician sees the custodian's disclosure and the unchanged client;

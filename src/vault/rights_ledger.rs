@@ -230,6 +230,16 @@ impl Vault {
         step: &RequestStep,
         now_ms: i64,
     ) -> Result<RightsRequest, LedgerError> {
+        // A denial and a rebuttal are signed with the clinician's name from
+        // the settings: a records custodian's session must not sign as them.
+        if self.is_custodian()
+            && matches!(
+                step,
+                RequestStep::Deny { .. } | RequestStep::Rebuttal { .. }
+            )
+        {
+            return Err(VaultError::CustodianSession.into());
+        }
         let clinician = self.settings().await?.clinician;
         let record_id = request_record_id(id);
         for _ in 0..ATTEMPTS {

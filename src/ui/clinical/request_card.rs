@@ -134,6 +134,9 @@ pub fn RequestCard(
             view! { <FulfilStep prefix=prefix.clone() access=access.clone() act=act pending=pending status=status /> }
                 .into_any()
         }
+        // Deciding an amendment, and rebutting, are the clinician's: signed
+        // with their name. A records custodian sees the request.
+        RightsRequest::Amendment(_) if session.is_custodian() => ().into_any(),
         RightsRequest::Amendment(amendment) if open => {
             view! { <DecideStep prefix=prefix.clone() amendment=amendment.clone() act=act pending=pending status=status /> }
                 .into_any()
