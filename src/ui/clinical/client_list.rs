@@ -49,7 +49,7 @@ async fn load_home(session: Session) -> Result<HomeData, VaultError> {
 }
 
 /// How many notes the search reads and opens between two pauses for the page.
-const SEARCH_CHUNK: u32 = 250;
+const SEARCH_CHUNK: u32 = 150;
 /// How often, at most, a search that is still reading shows what it found.
 const SEARCH_REDRAW_MS: f64 = 100.0;
 

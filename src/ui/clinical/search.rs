@@ -15,7 +15,7 @@ use leptos_router::components::A;
 
 use std::sync::Arc;
 
-use crate::domain::search::{fold, matches_folded};
+use crate::domain::search::WordIndex;
 use crate::domain::{matches, Client, ProgressNote};
 use crate::vault::sealer::Stored;
 use crate::vault::VaultError;
@@ -121,20 +121,19 @@ fn searchable_parts(note: &ProgressNote) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Progress notes read together, each with its searchable text folded once.
+/// Progress notes read together, with an index of their words.
 pub struct CorpusChunk {
     notes: Vec<Stored<ProgressNote>>,
-    folded: Vec<String>,
+    words: WordIndex,
 }
 
 impl CorpusChunk {
-    /// Folds the notes' text (the costly part of a search, done once per visit).
+    /// Indexes the notes' words (the costly part of a search, done once per
+    /// visit, in memory only: the index is dropped with the page's session).
     pub fn new(notes: Vec<Stored<ProgressNote>>) -> CorpusChunk {
-        let folded = notes
-            .iter()
-            .map(|n| fold(&n.value.text_for_search()))
-            .collect();
-        CorpusChunk { notes, folded }
+        let texts: Vec<String> = notes.iter().map(|n| n.value.text_for_search()).collect();
+        let words = WordIndex::new(texts.iter().map(String::as_str));
+        CorpusChunk { notes, words }
     }
 }
 
@@ -176,9 +175,13 @@ impl SearchCorpus {
         let mut found: Vec<&Stored<ProgressNote>> = self
             .chunks
             .iter()
-            .flat_map(|chunk| chunk.notes.iter().zip(chunk.folded.iter()))
-            .filter(|(_, text)| matches_folded(text, query))
-            .map(|(n, _)| n)
+            .flat_map(|chunk| {
+                chunk
+                    .words
+                    .matching(query)
+                    .into_iter()
+                    .filter_map(|i| chunk.notes.get(i as usize))
+            })
             .collect();
         found.sort_by_key(|n| std::cmp::Reverse(n.value.date_of_service()));
         found
