@@ -368,6 +368,13 @@ impl BackupMacKey {
         self.hmac().chain_update(data).verify_slice(tag).is_ok()
     }
 
+    /// A tag computed a part at a time, for a file too large to hash in one
+    /// step without freezing the page: [`BackupMac::update`] with every part
+    /// in order gives what [`mac`](Self::mac) gives for them joined.
+    pub fn begin(&self) -> BackupMac {
+        BackupMac { hmac: self.hmac() }
+    }
+
     fn hmac(&self) -> Hmac<Sha256> {
         <Hmac<Sha256> as Mac>::new_from_slice(&self.bytes.0)
             // HMAC accepts keys of every length.
@@ -376,6 +383,34 @@ impl BackupMacKey {
 }
 
 impl ZeroizeOnDrop for BackupMacKey {}
+
+/// A backup tag being computed; see [`BackupMacKey::begin`].
+pub struct BackupMac {
+    hmac: Hmac<Sha256>,
+}
+
+impl BackupMac {
+    /// Adds the next part of the data.
+    pub fn update(&mut self, part: &[u8]) {
+        self.hmac.update(part);
+    }
+
+    /// The tag of every part added.
+    pub fn finish(self) -> [u8; 32] {
+        self.hmac.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the tag of every part added, compared in constant time.
+    pub fn verify(self, tag: &[u8]) -> bool {
+        self.hmac.verify_slice(tag).is_ok()
+    }
+}
+
+impl fmt::Debug for BackupMac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        redacted(f, "BackupMac")
+    }
+}
 
 impl fmt::Debug for BackupMacKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -42,8 +42,8 @@ pub use error::CryptoError;
 pub use kdf::warm_up as warm_up_kdf;
 pub use kdf::{derive_kek, derive_kek_bytes, KdfParams, Salt};
 pub use keys::{
-    Audit, AuditKey, BackupMacKey, DataKey, Drafts, DraftsKey, Kek, MasterKey, Psychotherapy,
-    PsychotherapyKey, Purpose, Records, RecordsKey, WrappedKey,
+    Audit, AuditKey, BackupMac, BackupMacKey, DataKey, Drafts, DraftsKey, Kek, MasterKey,
+    Psychotherapy, PsychotherapyKey, Purpose, Records, RecordsKey, WrappedKey,
 };
 pub use passphrase::{strength, Passphrase, PassphraseError, Strength};
 pub use recovery::RecoveryKey;

@@ -19,15 +19,19 @@ use std::collections::HashMap;
 
 use js_sys::Reflect;
 use rexie::TransactionMode;
+use wasm_bindgen::JsValue;
 
 use super::audit::{AuditAction, AuditEvent};
-use super::backup_format::{encode, file_name, parse, Backup, BackupError, StoreRecords};
+use super::backup_format::{
+    encode_paced, file_name, parse_paced, Backup, BackupError, Pace, StoreRecords,
+};
 use super::batch::{Batch, Expect};
 use super::conflicts::conflict_key;
 use super::connection::Connection;
 use super::incoming::{merge_into, Took, REPLICATED_STORES};
 use super::meta::{meta_json, read_meta, HEADER_ID, LAST_BACKUP_ID};
 use super::open_vault::Vault;
+use super::page_turn::PageTurns;
 use super::record::StoredRecord;
 use super::restore::{check_store_names, static_name};
 use super::store::{
@@ -75,8 +79,8 @@ impl Vault {
             stores,
             created_at_ms: now_ms,
         };
-        let bytes =
-            self.with_keys(|keys| Ok(encode(&backup, &keys.master()?.backup_mac_key())?))?;
+        let mac_key = self.with_keys(|keys| Ok(keys.master()?.backup_mac_key()))?;
+        let bytes = encode_paced(&backup, &mac_key, &mut PageTurns::new()).await?;
         let records = backup.record_count();
         self.record_event(&AuditEvent::now(
             now_ms,
@@ -111,91 +115,115 @@ impl Vault {
 
     /// Merges a backup of this same vault into it; see the module docs.
     pub async fn merge_backup(&self, bytes: &[u8], now_ms: i64) -> Result<MergeReport, VaultError> {
-        let parsed = parse(bytes)?;
-        let backup = self.with_keys(|keys| Ok(parsed.verify(&keys.master()?.backup_mac_key())?))?;
+        let mut turns = PageTurns::new();
+        let parsed = parse_paced(bytes, &mut turns).await?;
+        let mac_key = self.with_keys(|keys| Ok(keys.master()?.backup_mac_key()))?;
+        let backup = parsed.verify_paced(&mac_key, &mut turns).await?;
         check_store_names(&backup)?;
         let (_, current) = snapshot(self.connection()).await?;
         let mut report = MergeReport::default();
         // The progress notes written, which the note index must follow.
         let mut notes_written = false;
         let mut conflicted = Vec::new();
-        let batch = self.with_keys(|keys| {
-            let mut batch = Batch::new();
-            // Settings and drafts belong to this device, and the derived
-            // stores are rebuilt: only the stores that travel are merged.
-            for incoming in backup
-                .stores
+        // Each record the merge takes in is opened: the work is done a slice
+        // at a time, giving the page a turn between slices. No transaction is
+        // open meanwhile; the commit checks that nothing moved on.
+        let mut batch = Batch::new();
+        // Settings and drafts belong to this device, and the derived
+        // stores are rebuilt: only the stores that travel are merged.
+        for incoming in backup
+            .stores
+            .iter()
+            .filter(|s| REPLICATED_STORES.contains(&s.store.as_str()))
+        {
+            let store = static_name(&incoming.store)?;
+            let here: HashMap<&str, &StoredRecord> = current
                 .iter()
-                .filter(|s| REPLICATED_STORES.contains(&s.store.as_str()))
-            {
-                let store = static_name(&incoming.store)?;
-                let here: HashMap<&str, &StoredRecord> = current
-                    .iter()
-                    .find(|s| s.store == incoming.store)
-                    .map(|s| s.records.iter().map(|r| (r.id.as_str(), r)).collect())
-                    .unwrap_or_default();
-                // Conflict copies the merge makes are taken in like the
-                // backup's own records, after them.
-                let mut queue: std::collections::VecDeque<StoredRecord> =
-                    incoming.records.iter().cloned().collect();
-                let mut from_backup = incoming.records.len();
-                // What this merge will write, by id: a record met twice (a
-                // copy the backup holds too) is written once.
-                let mut pending: HashMap<String, StoredRecord> = HashMap::new();
-                while let Some(record) = queue.pop_front() {
-                    let counted = from_backup > 0;
-                    from_backup = from_backup.saturating_sub(1);
-                    let mine = pending
-                        .get(&record.id)
-                        .or_else(|| here.get(record.id.as_str()).copied());
-                    let merged = merge_into(keys, store, mine, &record)?;
-                    report.damaged += merged.refused as u32;
-                    if counted {
-                        match merged.took {
-                            Took::Nothing => report.kept += 1,
-                            Took::New => report.added += 1,
-                            Took::Updated => report.updated += 1,
-                            Took::Conflict => report.conflicts += 1,
+                .find(|s| s.store == incoming.store)
+                .map(|s| s.records.iter().map(|r| (r.id.as_str(), r)).collect())
+                .unwrap_or_default();
+            // Conflict copies the merge makes are taken in like the
+            // backup's own records, after them.
+            let mut queue: std::collections::VecDeque<StoredRecord> =
+                incoming.records.iter().cloned().collect();
+            let mut from_backup = incoming.records.len();
+            // What this merge will write, by id: a record met twice (a
+            // copy the backup holds too) is written once.
+            let mut pending: HashMap<String, StoredRecord> = HashMap::new();
+            while !queue.is_empty() {
+                self.with_keys(|keys| {
+                    for _ in 0..MERGE_SLICE {
+                        let Some(record) = queue.pop_front() else {
+                            break;
+                        };
+                        let counted = from_backup > 0;
+                        from_backup = from_backup.saturating_sub(1);
+                        let mine = pending
+                            .get(&record.id)
+                            .or_else(|| here.get(record.id.as_str()).copied());
+                        let merged = merge_into(keys, store, mine, &record)?;
+                        report.damaged += merged.refused as u32;
+                        if counted {
+                            match merged.took {
+                                Took::Nothing => report.kept += 1,
+                                Took::New => report.added += 1,
+                                Took::Updated => report.updated += 1,
+                                Took::Conflict => report.conflicts += 1,
+                            }
+                        } else if merged.took != Took::Nothing {
+                            report.conflicts += 1;
                         }
-                    } else if merged.took != Took::Nothing {
-                        report.conflicts += 1;
+                        for copy in &merged.copies {
+                            conflicted.push(conflict_key(store, &copy.id));
+                        }
+                        queue.extend(merged.copies);
+                        if merged.took == Took::Conflict {
+                            conflicted.push(conflict_key(store, &record.id));
+                        }
+                        if let Some(record) = merged.record {
+                            notes_written |= store == ProgressNotes::NAME;
+                            pending.insert(record.id.clone(), record);
+                        }
                     }
-                    for copy in &merged.copies {
-                        conflicted.push(conflict_key(store, &copy.id));
-                    }
-                    queue.extend(merged.copies);
-                    if merged.took == Took::Conflict {
-                        conflicted.push(conflict_key(store, &record.id));
-                    }
-                    if let Some(record) = merged.record {
-                        notes_written |= store == ProgressNotes::NAME;
-                        pending.insert(record.id.clone(), record);
-                    }
-                }
-                for (id, record) in pending {
-                    if store == ProgressNotes::NAME && is_conflict_copy(keys, &record) {
-                        // A conflict copy the backup holds: listed to be settled here too.
-                        conflicted.push(conflict_key(store, &id));
-                    }
-                    // Planned on the leaves read above: if another tab changed
-                    // the record since, the whole merge is refused, not half done.
-                    let expect = match here.get(id.as_str()) {
-                        None => Expect::New,
-                        Some(m) => Expect::Leaves(m.tree.leaves().iter().map(|l| l.rev).collect()),
-                    };
-                    batch = batch.put_record(store, record, expect);
-                }
+                    Ok(())
+                })?;
+                turns.breathe().await;
             }
-            if notes_written {
-                // The merge may add notes or replace them with newer
-                // revisions: the note index and summary are emptied with it,
-                // in the same transaction, and rebuilt from the notes at their
-                // next use. (Rebuilding costs a read of every note once; a merge
-                // is rare, and an index left behind would stay wrong.)
-                batch = batch.clear::<NoteIndex>().clear::<PracticeSummaryStore>();
+            let pending: Vec<(String, StoredRecord)> = pending.into_iter().collect();
+            for slice in pending.chunks(MERGE_SLICE) {
+                if store != ProgressNotes::NAME {
+                    break;
+                }
+                self.with_keys(|keys| {
+                    for (id, record) in slice {
+                        if is_conflict_copy(keys, record) {
+                            // A conflict copy the backup holds: listed to be settled here too.
+                            conflicted.push(conflict_key(store, id));
+                        }
+                    }
+                    Ok(())
+                })?;
+                turns.breathe().await;
             }
-            Ok(batch.conflicts(std::mem::take(&mut conflicted), Vec::new()))
-        })?;
+            for (id, record) in pending {
+                // Planned on the leaves read above: if another tab changed
+                // the record since, the whole merge is refused, not half done.
+                let expect = match here.get(id.as_str()) {
+                    None => Expect::New,
+                    Some(m) => Expect::Leaves(m.tree.leaves().iter().map(|l| l.rev).collect()),
+                };
+                batch = batch.put_record(store, record, expect);
+            }
+        }
+        if notes_written {
+            // The merge may add notes or replace them with newer
+            // revisions: the note index and summary are emptied with it,
+            // in the same transaction, and rebuilt from the notes at their
+            // next use. (Rebuilding costs a read of every note once; a merge
+            // is rare, and an index left behind would stay wrong.)
+            batch = batch.clear::<NoteIndex>().clear::<PracticeSummaryStore>();
+        }
+        let batch = batch.conflicts(std::mem::take(&mut conflicted), Vec::new());
         // The audit event commits with the merge it describes.
         let event = AuditEvent::now(
             now_ms,
@@ -213,7 +241,18 @@ impl Vault {
     }
 }
 
+/// Records merged between two turns of the page (see [`PageTurns`]).
+const MERGE_SLICE: usize = 100;
+
+/// Records read per request while taking a snapshot: each page arrives in a
+/// task of its own, so the page can draw between them.
+const SNAPSHOT_PAGE: u32 = 500;
+
 /// The header and every sealed record, read in one transaction.
+///
+/// The records are read a page at a time, each request made as the one before
+/// succeeds, so the transaction stays open throughout and the snapshot is
+/// consistent, while no single task converts the whole vault.
 pub(in crate::vault) async fn snapshot(
     connection: &Connection,
 ) -> Result<(String, Vec<StoreRecords>), VaultError> {
@@ -222,20 +261,38 @@ pub(in crate::vault) async fn snapshot(
     let mut header_json = None;
     let mut stores = Vec::new();
     for store in BACKED_UP_STORES {
-        let values = tx.store(store)?.get_all(None, None).await?;
-        let mut records = Vec::with_capacity(values.len());
-        for value in &values {
-            if store == VAULT_META {
+        let mut records = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let range = after
+                .as_deref()
+                .map(|key| rexie::KeyRange::lower_bound(&JsValue::from_str(key), Some(true)))
+                .transpose()
+                .map_err(rexie::Error::from)?;
+            let values = tx.store(store)?.get_all(range, Some(SNAPSHOT_PAGE)).await?;
+            for value in &values {
                 let id = Reflect::get(value, &"id".into())
                     .ok()
                     .and_then(|v| v.as_string());
-                if id.as_deref() == Some(HEADER_ID) {
+                if store == VAULT_META && id.as_deref() == Some(HEADER_ID) {
                     header_json = meta_json(value);
                 }
+                // Plaintext meta records (the header, counters) are not sealed records.
+                if let Some(record) = StoredRecord::from_js(value) {
+                    records.push(record);
+                }
+                after = id;
             }
-            // Plaintext meta records (the header, counters) are not sealed records.
-            if let Some(record) = StoredRecord::from_js(value) {
-                records.push(record);
+            if values.len() < SNAPSHOT_PAGE as usize {
+                break;
+            }
+            if after.is_none() {
+                // A key that is not text cannot be paged past: refuse rather
+                // than loop or leave records out of the backup.
+                return Err(VaultError::Backup(
+                    "A record's key could not be read, so no backup was made. Please report this problem."
+                        .to_owned(),
+                ));
             }
         }
         stores.push(StoreRecords {

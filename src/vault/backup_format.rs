@@ -74,12 +74,15 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 use sha2::{Digest, Sha256};
 
 use super::record::{AadVersion, DeviceId, Sealed, StoredRecord};
 use super::revision_tree::{Digest as RevDigest, Leaf, RevId, RevTree, REVS_LIMIT};
-use crate::crypto::{BackupMacKey, Envelope};
+use crate::crypto::{BackupMac, BackupMacKey, Envelope};
 
 /// The first eight bytes of every backup.
 pub const MAGIC: [u8; 8] = *b"PSYBAK\r\n";
@@ -89,6 +92,57 @@ pub const BACKUP_VERSION: u16 = 2;
 const BACKUP_VERSION_1: u16 = 1;
 /// File name extension, without the dot.
 pub const FILE_EXTENSION: &str = "psybak";
+
+/// Lets the page draw during work on a whole backup. A 12,000-record vault is
+/// a file of about 30 MB: hashing it and walking its records in one step
+/// would freeze the screen for a few hundred milliseconds, so the `_paced`
+/// functions await [`Pace::breathe`] after every slice of work (about
+/// [`SLICE_BYTES`] hashed, or [`SLICE_RECORDS`] records), and the pacer
+/// decides whether to give the page a turn.
+pub trait Pace {
+    /// Called between slices; may wait for the page to draw.
+    fn breathe(&mut self) -> impl Future<Output = ()>;
+}
+
+/// Never waits: the work is done in one step (native code, small files, tests).
+pub struct NoPause;
+
+impl Pace for NoPause {
+    async fn breathe(&mut self) {}
+}
+
+/// Bytes hashed between two calls to [`Pace::breathe`] (well under a
+/// millisecond of SHA-256).
+pub const SLICE_BYTES: usize = 256 << 10;
+/// Records written or read between two calls to [`Pace::breathe`].
+pub const SLICE_RECORDS: usize = 200;
+
+/// Runs `work` with [`NoPause`]: it never waits, so one poll finishes it.
+fn at_once<T>(work: impl Future<Output = Result<T, BackupError>>) -> Result<T, BackupError> {
+    match pin!(work).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(done) => done,
+        Poll::Pending => Err(BackupError::Malformed("the work did not finish")),
+    }
+}
+
+/// The SHA-256 of `data`, a slice at a time.
+async fn sha256_paced(data: &[u8], pace: &mut impl Pace) -> [u8; SHA256_BYTES] {
+    let mut hash = Sha256::new();
+    for slice in data.chunks(SLICE_BYTES) {
+        hash.update(slice);
+        pace.breathe().await;
+    }
+    hash.finalize().into()
+}
+
+/// `mac` with `data` added, a slice at a time.
+async fn mac_paced(mut mac: BackupMac, data: &[u8], pace: &mut impl Pace) -> BackupMac {
+    for slice in data.chunks(SLICE_BYTES) {
+        mac.update(slice);
+        pace.breathe().await;
+    }
+    mac
+}
 
 /// The vault header is a few hundred bytes; a megabyte is far beyond any real one.
 pub const MAX_HEADER_BYTES: usize = 1 << 20;
@@ -198,6 +252,18 @@ pub fn file_name(date: &str) -> String {
 /// store or record id appears twice: [`parse`] would refuse such a file, so it is
 /// never written.
 pub fn encode(backup: &Backup, mac_key: &BackupMacKey) -> Result<Vec<u8>, BackupError> {
+    at_once(encode_paced(backup, mac_key, &mut NoPause))
+}
+
+/// [`encode`], giving the page a turn between slices of the work (see [`Pace`]).
+///
+/// # Errors
+/// As [`encode`].
+pub async fn encode_paced(
+    backup: &Backup,
+    mac_key: &BackupMacKey,
+    pace: &mut impl Pace,
+) -> Result<Vec<u8>, BackupError> {
     let mut out = Vec::new();
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&BACKUP_VERSION.to_be_bytes());
@@ -225,7 +291,10 @@ pub fn encode(backup: &Backup, mac_key: &BackupMacKey) -> Result<Vec<u8>, Backup
         out.extend_from_slice(&count.to_be_bytes());
         let section_start = out.len();
         let mut ids = BTreeSet::new();
-        for record in &store.records {
+        for (n, record) in store.records.iter().enumerate() {
+            if n % SLICE_RECORDS == SLICE_RECORDS - 1 {
+                pace.breathe().await;
+            }
             if record.id.is_empty() {
                 return Err(BackupError::Unencodable("a record has no id"));
             }
@@ -241,7 +310,7 @@ pub fn encode(backup: &Backup, mac_key: &BackupMacKey) -> Result<Vec<u8>, Backup
             }
             put_leaves(&mut out, record.tree.leaves())?;
         }
-        let digest: [u8; SHA256_BYTES] = Sha256::digest(&out[section_start..]).into();
+        let digest = sha256_paced(&out[section_start..], pace).await;
         manifest.push((store.store.as_str(), count, digest));
     }
     for (name, count, digest) in manifest {
@@ -250,7 +319,7 @@ pub fn encode(backup: &Backup, mac_key: &BackupMacKey) -> Result<Vec<u8>, Backup
         out.extend_from_slice(&digest);
     }
     out.extend_from_slice(&backup.created_at_ms.to_be_bytes());
-    let tag = mac_key.mac(&out);
+    let tag = mac_paced(mac_key.begin(), &out, pace).await.finish();
     out.extend_from_slice(&tag);
     Ok(out)
 }
@@ -383,7 +452,21 @@ impl ParsedBackup {
     /// [`BackupError::Tampered`] if the file was changed after it was written, or
     /// was written under another vault's master key.
     pub fn verify(self, mac_key: &BackupMacKey) -> Result<Backup, BackupError> {
-        if mac_key.verify(&self.authenticated, &self.tag) {
+        at_once(self.verify_paced(mac_key, &mut NoPause))
+    }
+
+    /// [`verify`](Self::verify), giving the page a turn between slices of the
+    /// file (see [`Pace`]).
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    pub async fn verify_paced(
+        self,
+        mac_key: &BackupMacKey,
+        pace: &mut impl Pace,
+    ) -> Result<Backup, BackupError> {
+        let mac = mac_paced(mac_key.begin(), &self.authenticated, pace).await;
+        if mac.verify(&self.tag) {
             Ok(self.backup)
         } else {
             Err(BackupError::Tampered)
@@ -418,6 +501,14 @@ impl fmt::Debug for ParsedBackup {
 /// [`BackupError::ManifestMismatch`] if a store's records do not match the
 /// manifest; [`BackupError::Malformed`] for anything else out of layout.
 pub fn parse(bytes: &[u8]) -> Result<ParsedBackup, BackupError> {
+    at_once(parse_paced(bytes, &mut NoPause))
+}
+
+/// [`parse`], giving the page a turn between slices of the file (see [`Pace`]).
+///
+/// # Errors
+/// As [`parse`].
+pub async fn parse_paced(bytes: &[u8], pace: &mut impl Pace) -> Result<ParsedBackup, BackupError> {
     let Some(magic) = bytes.get(..MAGIC.len()) else {
         // A few bytes of the magic and then nothing: most likely a copy that
         // stopped early. Anything else this short is some other file.
@@ -457,7 +548,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedBackup, BackupError> {
         if !names.insert(name.clone()) {
             return Err(BackupError::Malformed("a store is listed twice"));
         }
-        let (records, digest) = read_record_section(&mut r, version)?;
+        let (records, digest) = read_record_section(&mut r, version, pace).await?;
         stores.push(StoreRecords {
             store: name,
             records,
@@ -504,9 +595,10 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedBackup, BackupError> {
 }
 
 /// Reads one store's records and the SHA-256 of their bytes.
-fn read_record_section(
+async fn read_record_section(
     r: &mut Reader<'_>,
     version: u16,
+    pace: &mut impl Pace,
 ) -> Result<(Vec<StoredRecord>, [u8; SHA256_BYTES]), BackupError> {
     let count = r.u32()?;
     let start = r.pos;
@@ -522,7 +614,10 @@ fn read_record_section(
         .min(r.remaining() / min_record);
     let mut records = Vec::with_capacity(capacity);
     let mut ids = BTreeSet::new();
-    for _ in 0..count {
+    for n in 0..count {
+        if n as usize % SLICE_RECORDS == SLICE_RECORDS - 1 {
+            pace.breathe().await;
+        }
         let id_len = r.u16_len(MAX_ID_BYTES, "record id")?;
         let id = text(r.take(id_len)?, "a record id is not text")?;
         if id.is_empty() {
@@ -550,7 +645,7 @@ fn read_record_section(
         }
         records.push(record);
     }
-    let digest = Sha256::digest(r.since(start)).into();
+    let digest = sha256_paced(r.since(start), pace).await;
     Ok((records, digest))
 }
 
@@ -783,6 +878,75 @@ mod tests {
         assert_eq!(restored.stores[1].records[1].tree.leaves().len(), 2);
         assert_eq!(restored.stores[3].records, Vec::new());
         assert_eq!(restored.stores[0].records[1].id, "Zoë-日本-🙂");
+    }
+
+    /// Counts the turns the page would get.
+    #[derive(Default)]
+    struct Breaths(usize);
+
+    impl Pace for Breaths {
+        async fn breathe(&mut self) {
+            self.0 += 1;
+        }
+    }
+
+    /// A vault large enough to need many slices: 1,000 records of 4 KiB.
+    fn large_backup() -> Backup {
+        Backup {
+            header_json: "{}".to_owned(),
+            stores: vec![store(
+                "progress_notes",
+                (0..1000)
+                    .map(|i| record(&format!("{i:08x}"), 1, i as u8, 4096))
+                    .collect(),
+            )],
+            created_at_ms: 7,
+        }
+    }
+
+    #[test]
+    fn paced_work_gives_the_page_turns_and_the_same_file() {
+        let key = mac_key();
+        let backup = large_backup();
+        let mut writing = Breaths::default();
+        let bytes = at_once(encode_paced(&backup, &key, &mut writing)).unwrap();
+        assert_eq!(bytes, encode(&backup, &key).unwrap());
+        // The section is hashed once and the file MACed once: at least two
+        // slices per pass over ~4 MB, and a turn every SLICE_RECORDS records.
+        let slices = bytes.len().div_ceil(SLICE_BYTES);
+        assert!(
+            writing.0 >= 2 * slices + 1000 / SLICE_RECORDS,
+            "{} turns",
+            writing.0
+        );
+
+        let mut reading = Breaths::default();
+        let parsed = at_once(parse_paced(&bytes, &mut reading)).unwrap();
+        assert!(
+            reading.0 >= slices + 1000 / SLICE_RECORDS,
+            "{} turns",
+            reading.0
+        );
+        let mut checking = Breaths::default();
+        let read = at_once(parsed.verify_paced(&key, &mut checking)).unwrap();
+        assert!(checking.0 >= slices, "{} turns", checking.0);
+        assert_eq!(read, backup);
+    }
+
+    #[test]
+    fn paced_checks_refuse_what_the_others_refuse() {
+        let key = mac_key();
+        let mut bytes = encode(&large_backup(), &key).unwrap();
+        // A flipped bit in the last record's ciphertext: the manifest no longer matches.
+        let at = bytes.len() - 200;
+        bytes[at] ^= 1;
+        let paced = at_once(parse_paced(&bytes, &mut Breaths::default()));
+        assert_eq!(paced.unwrap_err(), parse(&bytes).unwrap_err());
+        // The right file under another vault's key.
+        let bytes = encode(&large_backup(), &key).unwrap();
+        let parsed = parse(&bytes).unwrap();
+        let refused = at_once(parsed.verify_paced(&mac_key(), &mut Breaths::default()));
+        assert_eq!(refused, Err(BackupError::Tampered));
     }
 
     #[test]

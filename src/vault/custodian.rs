@@ -33,7 +33,7 @@ use crate::crypto::{CryptoError, CustodianKey, Passphrase};
 
 use super::audit::{AuditAction, AuditEvent};
 use super::backup::{snapshot, BackupFile};
-use super::backup_format::{encode, parse, Backup};
+use super::backup_format::{encode_paced, parse_paced, Backup};
 use super::connection::Connection;
 use super::door::VaultDoor;
 use super::header::VaultHeader;
@@ -41,6 +41,7 @@ use super::keyring::Keyring;
 use super::meta::{meta_value, HEADER_ID};
 use super::meta::{read_header, update_header};
 use super::open_vault::Vault;
+use super::page_turn::PageTurns;
 use super::schema::DB_VERSION;
 use super::settings::SETTINGS_ID;
 use super::store::{
@@ -100,8 +101,8 @@ impl Vault {
             stores,
             created_at_ms: now_ms,
         };
-        let bytes =
-            self.with_keys(|keys| Ok(encode(&copy, &keys.records().custodian_copy_mac_key())?))?;
+        let mac_key = self.with_keys(|keys| Ok(keys.records().custodian_copy_mac_key()))?;
+        let bytes = encode_paced(&copy, &mac_key, &mut PageTurns::new()).await?;
         let records = copy.record_count();
         self.record_event(&AuditEvent::now(
             now_ms,
@@ -239,7 +240,8 @@ impl VaultDoor {
         key_text: &str,
     ) -> Result<Vault, VaultError> {
         let key = CustodianKey::parse(key_text)?;
-        let parsed = parse(bytes)?;
+        let mut turns = PageTurns::new();
+        let parsed = parse_paced(bytes, &mut turns).await?;
         let header = VaultHeader::from_json(parsed.header_json())?;
         let wrapped = header
             .records_by_custodian
@@ -252,7 +254,8 @@ impl VaultDoor {
                 other => other.into(),
             })?;
         let copy = parsed
-            .verify(&records.custodian_copy_mac_key())
+            .verify_paced(&records.custodian_copy_mac_key(), &mut turns)
+            .await
             .map_err(|_| VaultError::NotACustodianCopy)?;
         if !header.custodian_copy {
             return Err(VaultError::NotACustodianCopy);

@@ -100,6 +100,8 @@ pub mod note_index;
 #[cfg(target_arch = "wasm32")]
 pub mod open_vault;
 #[cfg(target_arch = "wasm32")]
+pub mod page_turn;
+#[cfg(target_arch = "wasm32")]
 mod passphrase_change;
 #[cfg(target_arch = "wasm32")]
 pub mod progress_notes;

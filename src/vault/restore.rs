@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use crate::crypto::{CryptoError, MasterKey, Passphrase, RecoveryKey};
 
 use super::audit::{AuditAction, AuditEvent};
-use super::backup_format::{parse, Backup};
+use super::backup_format::{parse_paced, Backup};
 use super::door::VaultDoor;
 use super::entry::{Entry, PassphraseReset};
 use super::header::VaultHeader;
@@ -24,6 +24,7 @@ use super::kdf_worker::derive_kek_off_thread;
 use super::keyring::Keyring;
 use super::meta::{meta_value, HEADER_ID, LAST_BACKUP_ID};
 use super::open_vault::Vault;
+use super::page_turn::PageTurns;
 use super::reads::read_ids;
 use super::sealer::Sealer;
 use super::store::{
@@ -82,14 +83,17 @@ impl VaultDoor {
         now_ms: i64,
         progress: &dyn Fn(RestoreProgress),
     ) -> Result<Entry, VaultError> {
-        let parsed = parse(bytes)?;
+        let mut turns = PageTurns::new();
+        let parsed = parse_paced(bytes, &mut turns).await?;
         let header = VaultHeader::from_json(parsed.header_json())?;
         if header.custodian_copy {
             return Err(VaultError::CustodianCopyOnly);
         }
         let with_recovery_key = matches!(secret, RestoreSecret::RecoveryKey(_));
         let master = open_master(&header, secret).await?;
-        let backup = parsed.verify(&master.backup_mac_key())?;
+        let backup = parsed
+            .verify_paced(&master.backup_mac_key(), &mut turns)
+            .await?;
         check_store_names(&backup)?;
         let keyring =
             Keyring::unwrap(master, &header.data_keys).map_err(|_| VaultError::HeaderDamaged)?;
