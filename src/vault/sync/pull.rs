@@ -10,11 +10,13 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde_json::Value;
 
 use crate::domain::ProgressNote;
+use crate::vault::backup_format::Pace;
 use crate::vault::batch::{Batch, Expect};
 use crate::vault::conflicts::conflict_key;
 use crate::vault::incoming::{merge_into, Took};
 use crate::vault::note_index::{summary_of, NoteChange};
 use crate::vault::open_vault::Vault;
+use crate::vault::page_turn::PageTurns;
 use crate::vault::reads::{read_many, RawRecord};
 use crate::vault::record::StoredRecord;
 use crate::vault::revision_tree::{RevId, RevTree};
@@ -29,6 +31,8 @@ use super::error::SyncError;
 
 /// Changes per round trip.
 const LIMIT: u32 = 500;
+/// Records merged between two turns of the page (see [`PageTurns`]).
+const MERGE_SLICE: usize = 100;
 
 /// What one pull did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -173,53 +177,74 @@ impl Vault {
         let mut refused = 0;
         let mut notes: Vec<NoteChange> = Vec::new();
         let mut conflicted = Vec::new();
-        let batch = self.with_keys(|keys| {
-            let mut batch = Batch::new().received();
-            let mut pending: HashMap<(&'static str, String), StoredRecord> = HashMap::new();
-            let mut queue: VecDeque<(&'static str, StoredRecord, bool)> = incoming
-                .iter()
-                .map(|((store, _), record)| (*store, record.clone(), true))
-                .collect();
-            let mut send_back: HashSet<(&'static str, String)> = HashSet::new();
-            while let Some((store, record, from_server)) = queue.pop_front() {
-                let key = (store, record.id.clone());
-                let mine = pending.get(&key).or_else(|| here.get(&key));
-                let merged = merge_into(keys, store, mine, &record)?;
-                refused += merged.refused as u64;
-                if merged.refused > 0 && merged.record.is_none() && mine.is_none() && from_server {
-                    // Nothing of it opens: kept as it came, so it shows as
-                    // damaged where it belongs while the rest syncs.
-                    pending.insert(key.clone(), record.clone());
+        // The merge opens every record it takes in: a round of 500 is done a
+        // slice at a time, giving the page a turn between slices. Nothing is
+        // held open meanwhile; the commit checks that nothing moved on.
+        let mut turns = PageTurns::new();
+        let mut pending: HashMap<(&'static str, String), StoredRecord> = HashMap::new();
+        let mut queue: VecDeque<(&'static str, StoredRecord, bool)> = incoming
+            .iter()
+            .map(|((store, _), record)| (*store, record.clone(), true))
+            .collect();
+        let mut send_back: HashSet<(&'static str, String)> = HashSet::new();
+        while !queue.is_empty() {
+            self.with_keys(|keys| {
+                for _ in 0..MERGE_SLICE {
+                    let Some((store, record, from_server)) = queue.pop_front() else {
+                        break;
+                    };
+                    let key = (store, record.id.clone());
+                    let mine = pending.get(&key).or_else(|| here.get(&key));
+                    let merged = merge_into(keys, store, mine, &record)?;
+                    refused += merged.refused as u64;
+                    if merged.refused > 0
+                        && merged.record.is_none()
+                        && mine.is_none()
+                        && from_server
+                    {
+                        // Nothing of it opens: kept as it came, so it shows as
+                        // damaged where it belongs while the rest syncs.
+                        pending.insert(key.clone(), record.clone());
+                        changed += 1;
+                        continue;
+                    }
+                    for copy in &merged.copies {
+                        conflicted.push(conflict_key(store, &copy.id));
+                        send_back.insert((store, copy.id.clone()));
+                    }
+                    queue.extend(merged.copies.iter().cloned().map(|c| (store, c, false)));
+                    if merged.took == Took::Conflict {
+                        conflicted.push(conflict_key(store, &record.id));
+                    }
+                    let Some(result) = merged.record else {
+                        continue;
+                    };
+                    // Leaves the server lacks (made here, or by the merge) go back.
+                    let theirs: HashSet<RevId> =
+                        record.tree.leaves().iter().map(|l| l.rev).collect();
+                    if !from_server
+                        || result
+                            .tree
+                            .leaves()
+                            .iter()
+                            .any(|l| !theirs.contains(&l.rev))
+                    {
+                        send_back.insert(key.clone());
+                    }
                     changed += 1;
-                    continue;
+                    pending.insert(key, result);
                 }
-                for copy in &merged.copies {
-                    conflicted.push(conflict_key(store, &copy.id));
-                    send_back.insert((store, copy.id.clone()));
-                }
-                queue.extend(merged.copies.iter().cloned().map(|c| (store, c, false)));
-                if merged.took == Took::Conflict {
-                    conflicted.push(conflict_key(store, &record.id));
-                }
-                let Some(result) = merged.record else {
-                    continue;
-                };
-                // Leaves the server lacks (made here, or by the merge) go back.
-                let theirs: HashSet<RevId> = record.tree.leaves().iter().map(|l| l.rev).collect();
-                if !from_server
-                    || result
-                        .tree
-                        .leaves()
-                        .iter()
-                        .any(|l| !theirs.contains(&l.rev))
-                {
-                    send_back.insert(key.clone());
-                }
-                changed += 1;
-                pending.insert(key, result);
-            }
-            for ((store, id), record) in &pending {
-                if *store == ProgressNotes::NAME {
+                Ok(())
+            })?;
+            turns.breathe().await;
+        }
+        let pending: Vec<((&'static str, String), StoredRecord)> = pending.into_iter().collect();
+        for slice in pending.chunks(MERGE_SLICE) {
+            self.with_keys(|keys| {
+                for ((store, id), record) in slice {
+                    if *store != ProgressNotes::NAME {
+                        continue;
+                    }
                     let sealer = Sealer::<ProgressNotes>::new(keys.records());
                     let shown = sealer.open::<ProgressNote>(record).ok().flatten();
                     let before = here
@@ -246,19 +271,24 @@ impl Vault {
                         });
                     }
                 }
-                let expect = match here.get(&(*store, id.clone())) {
-                    None => Expect::New,
-                    Some(m) => Expect::Leaves(m.tree.leaves().iter().map(|l| l.rev).collect()),
-                };
-                batch = batch.put_record(store, record.clone(), expect);
-            }
-            for (store, id) in &send_back {
-                batch = batch.queue_for_server(store, id);
-            }
-            Ok(batch
-                .conflicts(std::mem::take(&mut conflicted), Vec::new())
-                .meta(SYNC_SINCE_ID, mark_json(server_path, last_seq)))
-        })?;
+                Ok(())
+            })?;
+            turns.breathe().await;
+        }
+        let mut batch = Batch::new().received();
+        for ((store, id), record) in pending {
+            let expect = match here.get(&(store, id.clone())) {
+                None => Expect::New,
+                Some(m) => Expect::Leaves(m.tree.leaves().iter().map(|l| l.rev).collect()),
+            };
+            batch = batch.put_record(store, record, expect);
+        }
+        for (store, id) in &send_back {
+            batch = batch.queue_for_server(store, id);
+        }
+        let batch = batch
+            .conflicts(std::mem::take(&mut conflicted), Vec::new())
+            .meta(SYNC_SINCE_ID, mark_json(server_path, last_seq));
         let batch = self.index_changes(batch, &notes).await?;
         batch.commit(self.connection()).await?;
         Ok((changed, refused))
