@@ -1407,7 +1407,7 @@ async fn the_search_reads_every_note_a_chunk_at_a_time_and_can_stop() {
     let mut progress = Vec::new();
     let mut damaged = 0;
     vault
-        .progress_notes_in_chunks(3, |notes, read, total| {
+        .progress_notes_in_chunks(2, 3, |notes, read, total| {
             progress.push((notes.len(), read, total));
             for loaded in notes {
                 match loaded.ok() {
@@ -1419,7 +1419,8 @@ async fn the_search_reads_every_note_a_chunk_at_a_time_and_can_stop() {
         })
         .await
         .unwrap();
-    assert_eq!(progress, vec![(3, 3, 7), (3, 6, 7), (1, 7, 7)]);
+    // A smaller first read, so a search answers sooner; then full chunks.
+    assert_eq!(progress, vec![(2, 2, 7), (3, 5, 7), (2, 7, 7)]);
     assert_eq!(damaged, 1);
     seen.sort();
     let mut expected: Vec<String> = saved
@@ -1433,7 +1434,7 @@ async fn the_search_reads_every_note_a_chunk_at_a_time_and_can_stop() {
     // A screen that went away stops the reading after the chunk in hand.
     let mut chunks = 0;
     vault
-        .progress_notes_in_chunks(3, |_, _, _| {
+        .progress_notes_in_chunks(3, 3, |_, _, _| {
             chunks += 1;
             false
         })
@@ -1443,7 +1444,7 @@ async fn the_search_reads_every_note_a_chunk_at_a_time_and_can_stop() {
 
     vault.lock();
     assert!(matches!(
-        vault.progress_notes_in_chunks(3, |_, _, _| true).await,
+        vault.progress_notes_in_chunks(3, 3, |_, _, _| true).await,
         Err(VaultError::Locked)
     ));
 }

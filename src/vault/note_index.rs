@@ -473,7 +473,7 @@ impl Vault {
                 // is refused and the next check runs again.
                 let wanted: HashSet<&str> = missing.iter().map(String::as_str).collect();
                 let mut found = Vec::with_capacity(missing.len());
-                self.progress_notes_in_chunks(REBUILD_CHUNK, |chunk, _, _| {
+                self.progress_notes_in_chunks(REBUILD_CHUNK, REBUILD_CHUNK, |chunk, _, _| {
                     found.extend(chunk.into_iter().filter(|n| match n {
                         Loaded::Ok(s) => wanted.contains(s.id.as_str()),
                         Loaded::Damaged { id } => wanted.contains(id.as_str()),

@@ -34,9 +34,10 @@ impl Vault {
             .await
     }
 
-    /// Every progress note, read and opened `chunk` at a time with a pause
-    /// between chunks, so that reading 10,000 notes never freezes the screen
-    /// and a search can show what it has found so far. `each` gets the notes
+    /// Every progress note, read and opened `chunk` at a time (`first` for
+    /// the first read, so a search can answer sooner) with a pause between
+    /// chunks, so that reading 10,000 notes never freezes the screen and a
+    /// search can show what it has found so far. `each` gets the notes
     /// of one chunk, how many records were read so far and how many there
     /// are; it returns `false` to stop (the screen went away).
     ///
@@ -46,6 +47,7 @@ impl Vault {
     /// if a note moved on meanwhile); never use this to copy the record.
     pub async fn progress_notes_in_chunks(
         &self,
+        first: u32,
         chunk: u32,
         mut each: impl FnMut(Vec<Loaded<ProgressNote>>, usize, usize) -> bool,
     ) -> Result<(), VaultError> {
@@ -54,6 +56,7 @@ impl Vault {
         let mut read = 0;
         let mut after: Option<String> = None;
         loop {
+            let chunk = if read == 0 { first } else { chunk };
             let page = read_page(
                 self.connection(),
                 ProgressNotes::NAME,
