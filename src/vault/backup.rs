@@ -242,7 +242,7 @@ impl Vault {
 }
 
 /// Records merged between two turns of the page (see [`PageTurns`]).
-const MERGE_SLICE: usize = 100;
+const MERGE_SLICE: usize = 50;
 
 /// Records read per request while taking a snapshot: each page arrives in a
 /// task of its own, so the page can draw between them.

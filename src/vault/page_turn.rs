@@ -16,7 +16,7 @@ use super::backup_format::Pace;
 
 /// Work done between two turns, in milliseconds: under the 50 ms a browser
 /// counts as a long task, with room for the slice that crosses it.
-pub const BUDGET_MS: f64 = 30.0;
+pub const BUDGET_MS: f64 = 20.0;
 
 /// Gives the page a turn once [`BUDGET_MS`] of work has passed since the last.
 pub struct PageTurns {

@@ -35,7 +35,7 @@ use super::write_transaction::{Durability, WriteTransaction};
 use super::VaultError;
 
 /// How many records a restore adds between two chances for the page to draw.
-const RESTORE_CHUNK: usize = 500;
+const RESTORE_CHUNK: usize = 200;
 
 /// How far a restore's writing has come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

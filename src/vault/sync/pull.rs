@@ -32,7 +32,7 @@ use super::error::SyncError;
 /// Changes per round trip.
 const LIMIT: u32 = 500;
 /// Records merged between two turns of the page (see [`PageTurns`]).
-const MERGE_SLICE: usize = 100;
+const MERGE_SLICE: usize = 50;
 
 /// What one pull did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
