@@ -67,16 +67,32 @@ async function instrumentedPage() {
       if (field && !field.disabled && window.__interactiveAt === undefined) window.__interactiveAt = performance.now();
     };
     new MutationObserver(interactive).observe(document, { subtree: true, childList: true, attributes: true });
+    // A search is timed in the page, from the input event that carries the
+    // query to the first highlighted match in the DOM, so that the harness's
+    // own round trips to the browser are not counted as the app's.
+    addEventListener("input", (e) => {
+      if (e.target && e.target.type === "search") { window.__searchStart = performance.now(); window.__searchDone = undefined; }
+    }, true);
+    new MutationObserver(() => {
+      if (window.__searchStart !== undefined && window.__searchDone === undefined && document.querySelector("mark")) {
+        window.__searchDone = performance.now();
+      }
+    }).observe(document, { subtree: true, childList: true });
   });
   return page;
 }
 
 // The longest task the page saw between `start` and `end` (its own clock),
 // after a pause so the observer has reported the last ones.
-async function longestTask(page, start, end) {
+async function longestTask(page, start, end, phase = "") {
   await page.waitForTimeout(200);
-  return page.evaluate(([s, e]) => Math.max(0, ...window.__longTasks
-    .filter((t) => t.start + t.duration >= s && t.start <= e).map((t) => t.duration)), [start, end]);
+  const tasks = await page.evaluate(([s, e]) => window.__longTasks
+    .filter((t) => t.start + t.duration >= s && t.start <= e), [start, end]);
+  // BENCH_DEBUG=1: where each phase's long tasks fall, from the phase's start.
+  if (process.env.BENCH_DEBUG) {
+    for (const t of tasks) console.error(`long task ${phase}: +${round(t.start - start)} ms, ${round(t.duration)} ms`);
+  }
+  return Math.max(0, ...tasks.map((t) => t.duration));
 }
 
 const report = {};
@@ -188,10 +204,10 @@ try {
   const searchBox = page.getByLabel("Search", { exact: true });
   const searchOnce = async (q) => {
     await searchBox.fill("");
-    const started = await page.evaluate(() => performance.now());
+    await page.waitForFunction(() => !document.querySelector("mark"));
     await searchBox.fill(q);
     await page.locator("mark").first().waitFor({ timeout: 120_000 });
-    return (await page.evaluate(() => performance.now())) - started;
+    return page.evaluate(() => window.__searchDone - window.__searchStart);
   };
   const words = ["reframing", "grounding", "exposure", "appetite", "partner", "homework", "concentration"];
   // The page may need to unlock again after the navigation.
@@ -214,7 +230,7 @@ try {
   const searches = [];
   for (let i = 0; i < SEARCHES; i++) searches.push(await searchOnce(words[i % words.length]));
   report.search_p95_ms = round(p95(searches));
-  noteLongest("search", await longestTask(page, searchStarted, await page.evaluate(() => performance.now())));
+  noteLongest("search", await longestTask(page, searchStarted, await page.evaluate(() => performance.now()), "search"));
 
   report.peak_memory_mb = round(await page.evaluate(() => {
     const js = performance.memory ? performance.memory.usedJSHeapSize : 0;
@@ -278,7 +294,8 @@ try {
   report.restore_ms = round(v.restore_ms);
   report.restored_records = v.restored_records;
   report.rebuild_ms = round(v.rebuild_ms);
-  for (const phase of v.phases) noteLongest(phase.name, await longestTask(page, phase.start, phase.end));
+  report.merge_ms = round(v.merge_ms);
+  for (const phase of v.phases) noteLongest(phase.name, await longestTask(page, phase.start, phase.end, phase.name));
 
   // Sync: the vault sent to an empty server, a second device joining, and
   // single saves reaching the server.
@@ -296,7 +313,7 @@ try {
   report.sync_first_pull_ms = round(s.first_pull_ms);
   report.sync_pulled_records = s.pulled_records;
   report.sync_push_one_ms = round(median(s.push_one_ms));
-  for (const phase of s.phases) noteLongest(phase.name, await longestTask(page, phase.start, phase.end));
+  for (const phase of s.phases) noteLongest(phase.name, await longestTask(page, phase.start, phase.end, phase.name));
   // One key per phase, beside long_task_max_ms (unlock), which keeps its meaning.
   for (const [phase, ms] of Object.entries(longTasks)) report[`long_task_${phase}_ms`] = round(ms);
 
@@ -314,11 +331,11 @@ try {
 }
 
 const targets = {
-  unlock_ms: ["<=", 400], open_client_ms: ["<=", 50], save_p95_ms: ["<=", 15], search_p95_ms: ["<=", 100],
+  unlock_ms: ["<=", 400], open_client_ms: ["<=", 50], save_p95_ms: ["<=", 15], search_first_ms: ["<=", 150], search_p95_ms: ["<=", 50],
   backup_ms: ["<=", 2000], restore_ms: ["<=", 3000], shell_gzip_bytes: ["<=", 250 * 1024], peak_memory_mb: ["<=", 200],
   long_task_max_ms: ["<=", 50], long_task_unlock_ms: ["<=", 50], long_task_open_client_ms: ["<=", 50],
   long_task_search_ms: ["<=", 50], long_task_backup_ms: ["<=", 50], long_task_restore_ms: ["<=", 50],
-  long_task_rebuild_ms: ["<=", 50], long_task_sync_pull_ms: ["<=", 50], sync_first_pull_ms: ["<=", 20000], sync_push_one_ms: ["<=", 500],
+  long_task_rebuild_ms: ["<=", 50], long_task_merge_ms: ["<=", 50], long_task_sync_pull_ms: ["<=", 50], sync_first_pull_ms: ["<=", 20000], sync_push_one_ms: ["<=", 500],
   first_download_gzip_bytes: ["<=", 250 * 1024], cold_start_cached_4x_ms: ["<=", 500], unlock_4x_ms: ["<=", 1200],
   open_client_4x_ms: ["<=", 200], client_chart_ms: ["<=", 50], long_task_client_chart_ms: ["<=", 50],
   measure_save_ms: ["<=", 15],

@@ -15,7 +15,8 @@
 //! written; the merge and its audit event are one transaction, so a failure
 //! leaves the data as it was.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 
 use js_sys::Reflect;
 use rexie::TransactionMode;
@@ -143,9 +144,10 @@ impl Vault {
                 .map(|s| s.records.iter().map(|r| (r.id.as_str(), r)).collect())
                 .unwrap_or_default();
             // Conflict copies the merge makes are taken in like the
-            // backup's own records, after them.
-            let mut queue: std::collections::VecDeque<StoredRecord> =
-                incoming.records.iter().cloned().collect();
+            // backup's own records, after them. The backup's records are
+            // borrowed: copying 30 MB of them was a long task of its own.
+            let mut queue: VecDeque<Cow<'_, StoredRecord>> =
+                incoming.records.iter().map(Cow::Borrowed).collect();
             let mut from_backup = incoming.records.len();
             // What this merge will write, by id: a record met twice (a
             // copy the backup holds too) is written once.
@@ -176,7 +178,7 @@ impl Vault {
                         for copy in &merged.copies {
                             conflicted.push(conflict_key(store, &copy.id));
                         }
-                        queue.extend(merged.copies);
+                        queue.extend(merged.copies.into_iter().map(Cow::Owned));
                         if merged.took == Took::Conflict {
                             conflicted.push(conflict_key(store, &record.id));
                         }
